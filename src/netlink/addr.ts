@@ -1,0 +1,133 @@
+// Text forms of IP and link-layer addresses, as iproute2 prints them (inet_ntop for IP addresses,
+// lowercase colon-separated hex for MAC addresses).
+
+/** Formats 4 bytes at `off` as dotted-quad IPv4 text. */
+export function formatIPv4(buf: Uint8Array, off: number): string {
+  return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+}
+
+/** Formats 16 bytes at `off` as IPv6 text the way glibc's inet_ntop does (RFC 5952, with embedded IPv4 forms). */
+export function formatIPv6(buf: Uint8Array, off: number): string {
+  const w = new Array<number>(8);
+  for (let i = 0; i < 8; i++) w[i] = (buf[off + 2 * i] << 8) | buf[off + 2 * i + 1];
+  // Longest run of two or more zero words (the first one on a tie) becomes '::'.
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  // inet_ntop prints IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) addresses with a dotted tail.
+  const v4tail = bestStart === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff));
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    if (v4tail && i === 6) {
+      out += formatIPv4(buf, off + 12);
+      break;
+    }
+    out += w[i].toString(16);
+    if (i < 7) out += ':';
+  }
+  return out;
+}
+
+/** Formats an IPv4 (4 bytes) or IPv6 (16 bytes) address; other lengths become colon-separated hex. */
+export function formatIP(buf: Uint8Array, off: number, len: number): string {
+  if (len === 4) return formatIPv4(buf, off);
+  if (len === 16) return formatIPv6(buf, off);
+  return formatMAC(buf, off, len);
+}
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Formats link-layer address bytes as lowercase colon-separated hex ('aa:bb:cc:dd:ee:ff'). */
+export function formatMAC(buf: Uint8Array, off: number, len: number): string {
+  let out = '';
+  for (let i = 0; i < len; i++) out += i === 0 ? HEX[buf[off]] : `:${HEX[buf[off + i]]}`;
+  return out;
+}
+
+/** Parses dotted-quad IPv4 text into 4 bytes; `undefined` when the text is not one. */
+export function parseIPv4(text: string): Uint8Array | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i];
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+/** Parses IPv6 text (with '::' and an optional dotted IPv4 tail) into 16 bytes; `undefined` when it is not one. */
+export function parseIPv6(text: string): Uint8Array | undefined {
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  let tail: Uint8Array | undefined;
+  const lastColon = text.lastIndexOf(':');
+  if (lastColon >= 0 && text.indexOf('.', lastColon) > 0) {
+    tail = parseIPv4(text.slice(lastColon + 1));
+    if (!tail) return undefined;
+    text = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (s: string): number[] | undefined => {
+    if (s === '') return [];
+    const groups = s.split(':');
+    const out: number[] = [];
+    for (const g of groups) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0]);
+  const rest = halves.length === 2 ? parse(halves[1]) : [];
+  if (!head || !rest) return undefined;
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const words = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...rest];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = words[i] >> 8;
+    out[2 * i + 1] = words[i] & 0xff;
+  }
+  if (tail) out.set(tail, 12);
+  return out;
+}
+
+/** Parses IPv4 or IPv6 text; `undefined` when it is neither. */
+export function parseIP(text: string): Uint8Array | undefined {
+  return text.includes(':') ? parseIPv6(text) : parseIPv4(text);
+}
+
+/** Parses 'aa:bb:cc:dd:ee:ff' (any number of bytes, ':' or '-' separated) into bytes; `undefined` when malformed. */
+export function parseMAC(text: string): Uint8Array | undefined {
+  if (text === '') return new Uint8Array(0);
+  const parts = text.split(/[:-]/);
+  const out = new Uint8Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    if (!/^[0-9a-fA-F]{1,2}$/.test(parts[i])) return undefined;
+    out[i] = parseInt(parts[i], 16);
+  }
+  return out;
+}

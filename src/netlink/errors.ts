@@ -1,0 +1,146 @@
+import { ERRNO_NAMES, ERRNO_TEXT } from './errno-table.js';
+
+/** The name of a Linux errno value, such as `EEXIST` for 17; `E<n>` when unknown. */
+export function errnoName(errno: number): string {
+  return ERRNO_NAMES[errno] ?? `E${errno}`;
+}
+
+/** The description of a Linux errno value, such as `File exists` for 17. */
+export function errnoText(errno: number): string {
+  return ERRNO_TEXT[errno] ?? `Unknown error ${errno}`;
+}
+
+/** Base class of every error this library throws on purpose. */
+export class RtnetlinkError extends Error {
+  override name = 'RtnetlinkError';
+}
+
+/** What the kernel said in the extended ACK (NLMSGERR_ATTR_*) of an error or ACK message. */
+export interface ExtendedAck {
+  /** NLMSGERR_ATTR_MSG: the kernel's human-readable explanation. */
+  message?: string;
+  /** NLMSGERR_ATTR_OFFS: byte offset, inside the request, of the attribute the kernel refused. */
+  offset?: number;
+  /** NLMSGERR_ATTR_MISS_TYPE: type of an attribute the kernel needed and did not get. */
+  missingType?: number;
+  /** NLMSGERR_ATTR_MISS_NEST: offset of the nest in which {@link missingType} was missing. */
+  missingNestOffset?: number;
+  /** NLMSGERR_ATTR_POLICY: the policy the refused attribute had to satisfy, as raw attributes. */
+  policy?: Uint8Array;
+  /** NLMSGERR_ATTR_COOKIE: an opaque cookie some subsystems return with an ACK. */
+  cookie?: Uint8Array;
+}
+
+/** Identifies the request a reply or an error belongs to. */
+export interface RequestInfo {
+  /** Message type number, such as 16 for RTM_NEWLINK. */
+  type: number;
+  /** Message type name, such as `RTM_NEWLINK`, where known. */
+  typeName?: string;
+  /** nlmsg_flags of the request. */
+  flags: number;
+  /** Sequence number of the request. */
+  seq: number;
+  /** The request's bytes as sent (absent when the kernel did not echo them and the sender did not keep them). */
+  bytes?: Uint8Array;
+}
+
+/**
+ * The kernel refused a request: an NLMSG_ERROR with a negative error code, or an NLMSG_DONE carrying one.
+ *
+ * The message reads like `RTM_NEWLINK: EEXIST (File exists): <kernel's extended-ACK text> [at linkinfo.kind]`.
+ */
+export class NetlinkError extends RtnetlinkError {
+  override name = 'NetlinkError';
+  /** Positive errno value, such as 17. */
+  readonly errno: number;
+  /** Errno name, such as `EEXIST`. */
+  readonly code: string;
+  /** The kernel's extended ACK, when it sent one. */
+  readonly extack: ExtendedAck;
+  /**
+   * Path of the attribute inside the request that the extended-ACK offset points to, as attribute names
+   * (or numbers where unknown) from the outermost nest inward, e.g. `['linkinfo', 'data', 'id']`.
+   */
+  readonly attributePath?: readonly (string | number)[];
+  /** The failing request. */
+  readonly request: RequestInfo;
+
+  constructor(errno: number, request: RequestInfo, extack: ExtendedAck = {}, attributePath?: readonly (string | number)[]) {
+    const code = errnoName(errno);
+    let text = `${request.typeName ?? `type ${request.type}`}: ${code} (${errnoText(errno)})`;
+    if (extack.message) text += `: ${extack.message}`;
+    if (attributePath && attributePath.length > 0) text += ` [at ${attributePath.join('.')}]`;
+    if (extack.missingType !== undefined) text += ` [missing attribute ${extack.missingType}]`;
+    super(text);
+    this.errno = errno;
+    this.code = code;
+    this.extack = extack;
+    this.request = request;
+    if (attributePath) this.attributePath = attributePath;
+  }
+}
+
+/** Bytes that do not form a valid netlink message or attribute of the expected schema. */
+export class DecodeError extends RtnetlinkError {
+  override name = 'DecodeError';
+  /** Byte offset, inside the buffer given to the decoder, at which the problem was found. */
+  readonly offset: number;
+  /** Names of the attributes (outermost first) being decoded when the problem was found. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong, without the location. */
+  readonly reason: string;
+
+  constructor(reason: string, offset: number, path: readonly (string | number)[] = []) {
+    super(`${reason} at offset ${offset}${path.length ? ` in ${path.join('.')}` : ''}`);
+    this.reason = reason;
+    this.offset = offset;
+    this.path = path;
+  }
+}
+
+/** A system call on a socket or namespace failed. */
+export class SocketError extends RtnetlinkError {
+  override name = 'SocketError';
+  /** The system call, such as `bind` or `setns`. */
+  readonly syscall: string;
+  /** Positive errno value. */
+  readonly errno: number;
+  /** Errno name, such as `EPERM`. */
+  readonly code: string;
+
+  constructor(syscall: string, errno: number, detail?: string) {
+    const code = errnoName(errno);
+    super(`${syscall}: ${code} (${errnoText(errno)})${detail ? `: ${detail}` : ''}`);
+    this.syscall = syscall;
+    this.errno = errno;
+    this.code = code;
+  }
+}
+
+/** A request got no complete answer within its timeout. */
+export class TimeoutError extends RtnetlinkError {
+  override name = 'TimeoutError';
+  /** The request that timed out. */
+  readonly request: RequestInfo;
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(request: RequestInfo, timeoutMs: number) {
+    super(`${request.typeName ?? `type ${request.type}`} (seq ${request.seq}): no answer within ${timeoutMs} ms`);
+    this.request = request;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** An argument was refused before anything was sent: the message names the field and why. */
+export class InvalidArgumentError extends RtnetlinkError {
+  override name = 'InvalidArgumentError';
+  /** The offending field, as a dotted path such as `linkinfo.data.id`. */
+  readonly field: string;
+
+  constructor(field: string, reason: string) {
+    super(`${field}: ${reason}`);
+    this.field = field;
+  }
+}

@@ -1,0 +1,92 @@
+// What every rtnetlink family does the same way: dump and decode, get one, send a change and wait
+// for its ACK. The typed families (links, addresses, ...) are thin layers over these.
+
+import type { Connection, RequestOptions } from '../netlink/connection.js';
+import { NLM_F_ECHO } from '../netlink/constants.js';
+import type { MessageSchema, MessageValue } from '../netlink/message.js';
+import { decodeContext, type AttrSpecs, type StructMembers } from '../netlink/schema.js';
+
+/** The result of a dump that was filtered, by the kernel or, where it could not, here. */
+export interface DumpResult<T> {
+  /** The objects. */
+  items: T[];
+  /** True when the kernel applied the filter itself (NLM_F_DUMP_FILTERED). */
+  kernelFiltered: boolean;
+  /** True when the dump was flagged inconsistent and returned anyway (policy `flag`). */
+  interrupted: boolean;
+}
+
+/**
+ * Dumps all objects of `replyType` matching `query` (a header plus filter attributes the kernel
+ * understands in strict mode) and decodes them with `schema`.
+ */
+export async function dumpObjects<H extends StructMembers, A extends AttrSpecs>(
+  conn: Connection,
+  requestType: number,
+  replyType: number,
+  schema: MessageSchema<H, A>,
+  query: Partial<MessageValue<H, A>>,
+  opts?: RequestOptions,
+): Promise<DumpResult<MessageValue<H, A>>> {
+  const res = await conn.dump(
+    { type: requestType, body: (w) => schema.encode(w, query) },
+    () => {
+      const items: MessageValue<H, A>[] = [];
+      const ctx = decodeContext();
+      return {
+        onMessage: (r, m) => {
+          if (m.type === replyType) items.push(schema.decode(r, m.payloadOffset, m.end, ctx));
+        },
+        result: () => items,
+      };
+    },
+    opts,
+  );
+  return { items: res.result, kernelFiltered: res.filtered, interrupted: res.interrupted };
+}
+
+/** Sends a GET for one object and returns the decoded reply (the kernel answers ENODEV/ENOENT if none). */
+export async function getObject<H extends StructMembers, A extends AttrSpecs>(
+  conn: Connection,
+  requestType: number,
+  replyType: number,
+  schema: MessageSchema<H, A>,
+  query: Partial<MessageValue<H, A>>,
+  opts?: RequestOptions,
+): Promise<MessageValue<H, A> | undefined> {
+  let found: MessageValue<H, A> | undefined;
+  await conn.request(
+    { type: requestType, body: (w) => schema.encode(w, query) },
+    (r, m) => {
+      if (m.type === replyType && found === undefined) found = schema.decode(r, m.payloadOffset, m.end);
+    },
+    opts,
+  );
+  return found;
+}
+
+/**
+ * Sends a change (NEW/DEL/SET) and waits for the kernel's ACK. With `echo`, asks the kernel to
+ * send back the object as it made it (NLM_F_ECHO) and returns it.
+ */
+export async function changeObject<H extends StructMembers, A extends AttrSpecs>(
+  conn: Connection,
+  type: number,
+  flags: number,
+  schema: MessageSchema<H, A>,
+  value: Partial<MessageValue<H, A>>,
+  echo?: { replyType: number },
+  opts?: RequestOptions,
+): Promise<MessageValue<H, A> | undefined> {
+  let echoed: MessageValue<H, A> | undefined;
+  await conn.request(
+    { type, flags: flags | (echo ? NLM_F_ECHO : 0), body: (w) => schema.encode(w, value) },
+    echo
+      ? (r, m) => {
+          if (m.type === echo.replyType && echoed === undefined) echoed = schema.decode(r, m.payloadOffset, m.end);
+        }
+      : undefined,
+    opts,
+  );
+  return echoed;
+}
