@@ -202,6 +202,7 @@ export function decodeExtack(r: Reader, off: number, end: number): ExtendedAck {
 export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
   /** Keys of the header's members. */
   readonly headerKeys: ReadonlySet<string>;
+  private readonly make: () => Record<string, unknown>;
 
   constructor(
     /** The family's name, such as `link`. */
@@ -212,6 +213,9 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
     readonly attrs: AttrSet<A>,
   ) {
     this.headerKeys = new Set(header.keys);
+    // An object literal with the header's keys gives every message the same in-object shape.
+    const literal = `return { ${header.keys.map((k) => `${JSON.stringify(k)}: undefined`).join(', ')} };`;
+    this.make = new Function(literal) as () => Record<string, unknown>;
     for (const k of header.keys) {
       if (attrs.entry(k)) throw new Error(`message ${name}: header member ${k} collides with an attribute`);
     }
@@ -219,7 +223,7 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
 
   /** Decodes a message payload (header struct + attributes) from `off` to `end`. */
   decode(r: Reader, off: number, end: number, ctx: DecodeContext = decodeContext()): MessageValue<H, A> {
-    const obj: Record<string, unknown> = {};
+    const obj = this.make();
     const hlen = this.header.size;
     if (end - off < hlen) throw new DecodeError(`${this.name} message payload of ${end - off} bytes, need ${hlen} for its header`, off);
     this.header.decodeInto(obj, r, off, hlen, ctx, false);

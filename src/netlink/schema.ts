@@ -372,12 +372,15 @@ export type EnumEntries = Readonly<Record<string, number>>;
 export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries: E): Codec<(keyof E & string) | number> {
   const names = new Map<number, string>();
   for (const [k, v] of Object.entries(entries)) if (!names.has(v)) names.set(v, k);
+  // Small values (most enums) are looked up in an array: faster than a Map on the decode path.
+  const small: (string | undefined)[] = new Array(256).fill(undefined);
+  for (const [v, k] of names) if (v >= 0 && v < 256) small[v] = k;
   return {
     kind: `enum(${base.kind})`,
     size: base.size,
     decode(r, off, len, ctx) {
       const v = base.decode(r, off, len, ctx);
-      return (names.get(v) as keyof E & string | undefined) ?? v;
+      return ((v >= 0 && v < 256 ? small[v] : names.get(v)) as keyof E & string | undefined) ?? v;
     },
     encode(w, value, ctx) {
       if (typeof value === 'number') return base.encode(w, value, ctx);
@@ -402,14 +405,12 @@ export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: 
     kind: `flags(${base.kind})`,
     size: base.size,
     decode(r, off, len, ctx) {
-      let v = base.decode(r, off, len, ctx);
+      let v = base.decode(r, off, len, ctx) | 0;
       const out: Array<(keyof E & string) | number> = [];
-      for (let bit = 0; v !== 0 && bit < 32; bit++) {
-        const m = 2 ** bit;
-        if (v % (m * 2) >= m) {
-          out.push((byBit[bit] as keyof E & string | undefined) ?? m);
-          v -= m;
-        }
+      while (v !== 0) {
+        const low = v & -v;
+        out.push((byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0);
+        v &= v - 1;
       }
       return out;
     },
@@ -486,10 +487,7 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
   decodeInto(obj: Record<string, unknown>, r: Reader, off: number, len: number, ctx: DecodeContext, keepTail: boolean): void {
     const fields = this.fields;
     if (len >= this.size) {
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i];
-        obj[f.name] = f.codec.decode(r, off + f.offset, f.codec.size as number, ctx);
-      }
+      (this.fast ??= this.compile())(obj, r, off, ctx);
       if (keepTail && len > this.size) setWire(obj, { length: len, tail: copyBytes(r.buf, off + this.size, off + len) } satisfies StructWireRecord);
       return;
     }
@@ -499,6 +497,17 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
       obj[f.name] = f.codec.decode(r, off + f.offset, f.codec.size as number, ctx);
     }
     setWire(obj, { length: len } satisfies StructWireRecord);
+  }
+
+  private fast?: (obj: Record<string, unknown>, r: Reader, off: number, ctx: DecodeContext) => void;
+
+  // Literal property names keep V8's stores monomorphic (see AttrSet.compile).
+  private compile(): (obj: Record<string, unknown>, r: Reader, off: number, ctx: DecodeContext) => void {
+    const lines = this.fields.map(
+      (f, i) => `obj[${JSON.stringify(f.name)}] = c[${i}].decode(r, off + ${f.offset}, ${f.codec.size as number}, ctx);`,
+    );
+    const body = `return function structDecode(obj, r, off, ctx) {\n${lines.join('\n')}\n};`;
+    return new Function('c', body)(this.fields.map((f) => f.codec)) as (obj: Record<string, unknown>, r: Reader, off: number, ctx: DecodeContext) => void;
   }
 
   encode(w: Writer, value: StructValue<M>, ctx: EncodeContext): void {
@@ -566,6 +575,8 @@ export function multiAttr<T>(type: number, codec: Codec<T>, flags = 0): AttrSpec
   return { type, codec, multi: true, flags };
 }
 
+type FastSetDecoder = (obj: Record<string, unknown>, r: Reader, start: number, end: number, ctx: DecodeContext) => void;
+
 interface SetEntry {
   key: string;
   type: number;
@@ -626,10 +637,59 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
 
   /** Decodes the attributes between `start` and `end` into `obj`. */
   decodeInto(obj: Record<string, unknown>, r: Reader, start: number, end: number, ctx: DecodeContext): void {
+    (this.fast ??= this.compile())(obj, r, start, end, ctx);
+  }
+
+  private fast?: FastSetDecoder;
+
+  // Compiles a decoder for the common case: each attribute once (or repeats in one run), default
+  // type flags, canonical payloads. Literal property names keep V8's stores monomorphic, which is
+  // most of the speed. Anything else hands over, at that attribute, to the generic decoder below.
+  private compile(): FastSetDecoder {
+    const codecs: Codec<unknown>[] = [];
+    let cases = '';
+    for (const e of this.byKey.values()) {
+      const i = codecs.push(e.codec) - 1;
+      const key = JSON.stringify(e.key);
+      const store = e.multi
+        ? `if (obj[${key}] === undefined) obj[${key}] = [v]; else if (prevType === ${e.type}) obj[${key}].push(v); else return slow(obj, r, off, end, ctx, prevType);`
+        : `if (obj[${key}] !== undefined) return slow(obj, r, off, end, ctx, prevType); obj[${key}] = v;`;
+      cases += `case ${e.type | e.flags}: v = c[${i}].decode(r, off + 4, alen - 4, ctx, obj); if (ctx.nonCanonical) return slow(obj, r, off, end, ctx, prevType); ${store} break;\n`;
+    }
+    const body = `return function fastDecode(obj, r, start, end, ctx) {
+  const view = r.view;
+  let off = start, prevType = -1, v;
+  try {
+    while (off < end) {
+      if (end - off < 4) return slow(obj, r, off, end, ctx, prevType);
+      const alen = view.getUint16(off, true);
+      if (alen < 4 || off + alen > end) return slow(obj, r, off, end, ctx, prevType);
+      const tf = view.getUint16(off + 2, true);
+      ctx.nonCanonical = false;
+      switch (tf) {
+${cases}        default: return slow(obj, r, off, end, ctx, prevType);
+      }
+      prevType = tf & ${NLA_TYPE_MASK};
+      off += (alen + 3) & ~3;
+    }
+  } catch (err) {
+    return slow(obj, r, off, end, ctx, prevType);
+  }
+};`;
+    const slow = (obj: Record<string, unknown>, r: Reader, off: number, end: number, ctx: DecodeContext, prevType: number): void =>
+      this.decodeGeneric(obj, r, off, end, ctx, prevType);
+    return new Function('c', 'slow', body)(codecs, slow) as FastSetDecoder;
+  }
+
+  /**
+   * The generic decoder: handles everything (unknown attributes, flags, repeats, non-canonical
+   * payloads) and keeps what plain keys cannot express in the hidden wire record. It may start in
+   * the middle of a set, after the fast decoder filled `obj` with what came before.
+   */
+  private decodeGeneric(obj: Record<string, unknown>, r: Reader, start: number, end: number, ctx: DecodeContext, prevType: number): void {
     const view = r.view;
     const byType = this.byType;
     let order: WireEntry[] | undefined;
-    let prevType = -1;
     let off = start;
     while (off < end) {
       if (end - off < 4) throw new DecodeError(`${end - off} stray bytes where an attribute header (4 bytes) should be`, off, [...ctx.path]);
@@ -664,7 +724,12 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
             for (let i = order.length - 1; i >= 0; i--) {
               if (order[i].key === e.key && !order[i].shadowed) {
                 order[i].shadowed = true;
-                if (!order[i].raw) order[i].raw = this.rawPayload(r, start, end, e.type, i, order);
+                // It decoded canonically (or it would carry raw bytes already): re-encoding gives its bytes.
+                if (!order[i].raw) {
+                  const w = new Writer(64);
+                  e.codec.encode(w, prev, { path: [] }, obj);
+                  order[i].raw = w.take();
+                }
                 break;
               }
             }
@@ -701,19 +766,6 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
       for (let i = 0; i < n; i++) order.push({ key, typeField: e.type | e.flags });
     }
     return order;
-  }
-
-  // Finds the payload of the order[index]-th attribute again (only for a shadowed duplicate).
-  private rawPayload(r: Reader, start: number, end: number, type: number, index: number, order: WireEntry[]): Uint8Array {
-    let seen = 0;
-    const wanted = order.slice(0, index).filter((o) => o.key !== null && (o.typeField & NLA_TYPE_MASK) === type).length;
-    for (let off = start; off < end; off += (r.view.getUint16(off, true) + 3) & ~3) {
-      if ((r.view.getUint16(off + 2, true) & NLA_TYPE_MASK) === type) {
-        if (seen === wanted) return copyBytes(r.buf, off + 4, off + r.view.getUint16(off, true));
-        seen++;
-      }
-    }
-    return new Uint8Array(0);
   }
 
   encode(w: Writer, value: AttrValues<S>, ctx: EncodeContext): void {
