@@ -652,29 +652,32 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
       const i = codecs.push(e.codec) - 1;
       const key = JSON.stringify(e.key);
       const store = e.multi
-        ? `if (obj[${key}] === undefined) obj[${key}] = [v]; else if (prevType === ${e.type}) obj[${key}].push(v); else return slow(obj, r, off, end, ctx, prevType);`
-        : `if (obj[${key}] !== undefined) return slow(obj, r, off, end, ctx, prevType); obj[${key}] = v;`;
-      cases += `case ${e.type | e.flags}: v = c[${i}].decode(r, off + 4, alen - 4, ctx, obj); if (ctx.nonCanonical) return slow(obj, r, off, end, ctx, prevType); ${store} break;\n`;
+        ? `if (obj[${key}] === undefined) obj[${key}] = [v]; else if (prevType === ${e.type}) obj[${key}].push(v); else break loop;`
+        : `if (obj[${key}] !== undefined) break loop; obj[${key}] = v;`;
+      cases += `case ${e.type | e.flags}: v = c[${i}].decode(r, off + 4, alen - 4, ctx, obj); if (ctx.nonCanonical) break loop; ${store} break;\n`;
     }
+    // Every way out of the loop but its end leaves `off` at the attribute the generic decoder
+    // must start from; it is called outside the try so that its own errors propagate.
     const body = `return function fastDecode(obj, r, start, end, ctx) {
   const view = r.view;
   let off = start, prevType = -1, v;
   try {
-    while (off < end) {
-      if (end - off < 4) return slow(obj, r, off, end, ctx, prevType);
+    loop: while (off < end) {
+      if (end - off < 4) break;
       const alen = view.getUint16(off, true);
-      if (alen < 4 || off + alen > end) return slow(obj, r, off, end, ctx, prevType);
+      if (alen < 4 || off + alen > end) break;
       const tf = view.getUint16(off + 2, true);
       ctx.nonCanonical = false;
       switch (tf) {
-${cases}        default: return slow(obj, r, off, end, ctx, prevType);
+${cases}        default: break loop;
       }
       prevType = tf & ${NLA_TYPE_MASK};
       off += (alen + 3) & ~3;
     }
   } catch (err) {
-    return slow(obj, r, off, end, ctx, prevType);
+    // A codec refused its payload: the generic decoder reports it with the attribute path.
   }
+  if (off < end) slow(obj, r, off, end, ctx, prevType);
 };`;
     const slow = (obj: Record<string, unknown>, r: Reader, off: number, end: number, ctx: DecodeContext, prevType: number): void =>
       this.decodeGeneric(obj, r, off, end, ctx, prevType);
