@@ -1,0 +1,228 @@
+// Waits for file descriptors to become readable without blocking the event loop and without
+// holding a thread of libuv's pool.
+//
+// Why a worker thread: ffi-rs's `runInNewThread` runs the call as napi async work, i.e. on libuv's
+// thread pool (measured: four 2-s polls delay fs.readFile and dns.lookup by 2 s). A blocking poll()
+// there would starve fs and dns. Node cannot watch an arbitrary fd itself, so one worker thread per
+// process (started on the first wait, about 40 ms) blocks in poll() on every fd being waited for
+// plus an eventfd that the main thread writes to hand it new work or cancellations.
+//
+// ffi-rs must already be loaded in the main thread before a worker loads it (otherwise the worker
+// crashes at exit); libc.ts does that. A worker blocked in a native call would also keep the
+// process from exiting: the 'exit' hook wakes it.
+
+import fs from 'node:fs';
+import { Worker, MessageChannel } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { FFI_RS_PATH, eventfd } from './libc.js';
+import { EFD_CLOEXEC, EFD_NONBLOCK } from './constants.js';
+
+/** One pending wait on a file descriptor. */
+export interface FdWait {
+  /**
+   * Resolves `true` when the fd is readable (or has an error condition), `false` on timeout or
+   * after {@link FdWait.cancel}. When it settles, the poller thread no longer watches the fd, so
+   * the fd may be closed.
+   */
+  readonly promise: Promise<boolean>;
+  /** Stops waiting: the promise resolves `false` as soon as the poller thread lets go of the fd. */
+  cancel(): void;
+}
+
+type ToWorker =
+  | { op: 'add'; id: number; fd: number; timeoutMs: number }
+  | { op: 'cancel'; id: number }
+  | { op: 'stop' };
+
+interface FromWorker {
+  id: number;
+  ready: boolean;
+}
+
+interface Pending {
+  resolve(ready: boolean): void;
+  cancelled: boolean;
+}
+
+// The worker's code, plain CommonJS (it runs with `eval: true`, so it works both from the
+// TypeScript sources under a test runner and from the compiled package).
+const WORKER_SOURCE = String.raw`'use strict';
+const { workerData, parentPort, receiveMessageOnPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const ffi = require(workerData.ffiPath);
+const LIB = 'rtnetlink-poller-libc';
+ffi.open({ library: LIB, path: '' });
+const port = workerData.port;
+const wakeFd = workerData.wakeFd;
+const POLLIN = 1;
+const EINTR = 4;
+const waits = new Map();
+const drain = Buffer.alloc(8);
+let running = true;
+while (running) {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const msg = m.message;
+    if (msg.op === 'add') {
+      waits.set(msg.id, { fd: msg.fd, deadline: msg.timeoutMs < 0 ? -1 : performance.now() + msg.timeoutMs });
+    } else if (msg.op === 'cancel') {
+      if (waits.delete(msg.id)) parentPort.postMessage({ id: msg.id, ready: false });
+    } else if (msg.op === 'stop') {
+      running = false;
+    }
+  }
+  if (!running) break;
+  const ids = [...waits.keys()];
+  const n = ids.length + 1;
+  const fds = Buffer.alloc(8 * n);
+  fds.writeInt32LE(wakeFd, 0);
+  fds.writeInt16LE(POLLIN, 4);
+  const now = performance.now();
+  let timeout = -1;
+  for (let i = 0; i < ids.length; i++) {
+    const w = waits.get(ids[i]);
+    fds.writeInt32LE(w.fd, 8 * (i + 1));
+    fds.writeInt16LE(POLLIN, 8 * (i + 1) + 4);
+    if (w.deadline >= 0) {
+      const left = Math.min(0x7fffffff, Math.max(0, Math.ceil(w.deadline - now)));
+      if (timeout < 0 || left < timeout) timeout = left;
+    }
+  }
+  const r = ffi.load({
+    library: LIB, funcName: 'poll', retType: ffi.DataType.I32,
+    paramsType: [ffi.DataType.U8Array, ffi.DataType.U64, ffi.DataType.I32],
+    paramsValue: [fds, n, timeout], errno: true,
+  });
+  if (r.value < 0) {
+    if (r.errnoCode === EINTR) continue;
+    // Unexpected: call every waiter ready, so that its receive() reports the real problem.
+    for (const id of ids) { waits.delete(id); parentPort.postMessage({ id, ready: true }); }
+    continue;
+  }
+  if (fds.readUInt16LE(6) !== 0) { try { fs.readSync(wakeFd, drain); } catch {} }
+  const after = performance.now();
+  for (let i = 0; i < ids.length; i++) {
+    const w = waits.get(ids[i]);
+    if (w === undefined) continue;
+    if (fds.readUInt16LE(8 * (i + 1) + 6) !== 0) {
+      waits.delete(ids[i]);
+      parentPort.postMessage({ id: ids[i], ready: true });
+    } else if (w.deadline >= 0 && after >= w.deadline) {
+      waits.delete(ids[i]);
+      parentPort.postMessage({ id: ids[i], ready: false });
+    }
+  }
+}
+`;
+
+const WAKE = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
+
+/**
+ * Watches file descriptors for readability in one background thread (a worker thread blocked in
+ * poll(2)), so that waiting never blocks the event loop nor occupies libuv's thread pool.
+ * Use {@link FdPoller.shared}.
+ */
+export class FdPoller {
+  static #shared: FdPoller | undefined;
+
+  /** The process-wide poller, started on first use. */
+  static shared(): FdPoller {
+    if (FdPoller.#shared === undefined || FdPoller.#shared.#dead) FdPoller.#shared = new FdPoller();
+    return FdPoller.#shared;
+  }
+
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #wakeFd: number;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #dead = false;
+
+  private constructor() {
+    this.#wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { ffiPath: FFI_RS_PATH, port: port2, wakeFd: this.#wakeFd },
+      transferList: [port2],
+      stdout: false,
+      stderr: false,
+    });
+    this.#worker.on('message', (m: FromWorker) => this.#settle(m.id, m.ready));
+    this.#worker.on('error', () => this.#shutDown());
+    this.#worker.on('exit', () => this.#shutDown());
+    // Unref after adding the listeners (adding a 'message' listener refs the worker again).
+    this.#worker.unref();
+    this.#port.unref();
+    process.once('exit', this.#onExit);
+  }
+
+  /** Number of waits in progress. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Starts waiting for `fd` to become readable.
+   * @param timeoutMs - Give up after this many milliseconds; `Infinity` or a negative value: never.
+   */
+  wait(fd: number, timeoutMs: number): FdWait {
+    const id = this.#nextId++;
+    let resolve!: (ready: boolean) => void;
+    const promise = new Promise<boolean>((r) => (resolve = r));
+    if (this.#dead) {
+      resolve(false);
+      return { promise, cancel: () => undefined };
+    }
+    const entry: Pending = { resolve, cancelled: false };
+    this.#pending.set(id, entry);
+    if (this.#pending.size === 1) this.#worker.ref();
+    const t = Number.isFinite(timeoutMs) && timeoutMs >= 0 ? Math.ceil(timeoutMs) : -1;
+    this.#send({ op: 'add', id, fd, timeoutMs: t });
+    return {
+      promise,
+      cancel: (): void => {
+        if (entry.cancelled || !this.#pending.has(id)) return;
+        entry.cancelled = true;
+        this.#send({ op: 'cancel', id });
+      },
+    };
+  }
+
+  #send(msg: ToWorker): void {
+    this.#port.postMessage(msg);
+    try {
+      fs.writeSync(this.#wakeFd, WAKE);
+    } catch {
+      // EAGAIN: the counter is saturated, so the worker is awake anyway.
+    }
+  }
+
+  #settle(id: number, ready: boolean): void {
+    const entry = this.#pending.get(id);
+    if (entry === undefined) return;
+    this.#pending.delete(id);
+    if (this.#pending.size === 0 && !this.#dead) this.#worker.unref();
+    entry.resolve(ready && !entry.cancelled);
+  }
+
+  // The worker is gone: nothing watches any fd any more, so every wait can end.
+  #shutDown(): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    process.removeListener('exit', this.#onExit);
+    for (const id of [...this.#pending.keys()]) this.#settle(id, false);
+    this.#port.close();
+    try {
+      fs.closeSync(this.#wakeFd);
+    } catch {
+      // already closed
+    }
+  }
+
+  // At process exit, a worker blocked in poll() would keep the process from ending: wake it.
+  readonly #onExit = (): void => {
+    if (this.#dead) return;
+    this.#send({ op: 'stop' });
+  };
+}
