@@ -270,3 +270,18 @@ describe('property: malformed input only ever gives DecodeError', () => {
     );
   });
 });
+
+describe('writer growth', () => {
+  it('writes integers correctly across buffer growth', () => {
+    const w = new Writer(4);
+    const ctx = { path: [] };
+    for (let i = 0; i < 100; i++) u32.encode(w, i, ctx);
+    w.u8(7);
+    w.u16(0x1234);
+    w.u32(0xdeadbeef);
+    const b = w.take();
+    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < 100; i++) expect(v.getUint32(i * 4, true)).toBe(i);
+    expect([v.getUint8(400), v.getUint16(401, true), v.getUint32(403, true)]).toEqual([7, 0x1234, 0xdeadbeef]);
+  });
+});

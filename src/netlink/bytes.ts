@@ -74,17 +74,20 @@ export class Writer {
 
   /** Appends an unsigned 8-bit integer. */
   u8(v: number): void {
-    this.view.setUint8(this.reserve(1), v);
+    const at = this.reserve(1); // reserve() may replace the buffer and its view: read the view after it
+    this.view.setUint8(at, v);
   }
 
   /** Appends an unsigned 16-bit integer in host (little-endian) order. */
   u16(v: number): void {
-    this.view.setUint16(this.reserve(2), v, true);
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, true);
   }
 
   /** Appends an unsigned 32-bit integer in host (little-endian) order. */
   u32(v: number): void {
-    this.view.setUint32(this.reserve(4), v, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, v, true);
   }
 
   /** Starts an attribute: writes a header with a placeholder length and returns its offset. */

@@ -160,7 +160,8 @@ function intCodec(kind: IntKind, size: number, bigEndian: boolean): Codec<number
     },
     encode(w, value, ctx) {
       checkInt(kind, value, ctx);
-      set(w.view, w.reserve(size), value);
+      const at = w.reserve(size); // reserve() may replace w.view: read it after
+      set(w.view, at, value);
     },
   };
 }
