@@ -277,3 +277,6 @@ function pathAt(r: Reader, set: AttrSet<AttrSpecs> | undefined, off: number, end
   }
   return path;
 }
+
+/** The decoded value of the messages of a schema. */
+export type SchemaValue<S> = S extends MessageSchema<infer H, infer A> ? MessageValue<H, A> : never;

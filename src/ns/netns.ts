@@ -1,0 +1,260 @@
+// Named network namespaces as iproute2 keeps them: a file under /run/netns bind-mounted from a
+// namespace, on a shared mount so that unmounting frees it everywhere. Everything `ip netns` does
+// without a child process: add, delete, list, attach, identify, pids, and running code inside one.
+
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { RtnetlinkError, SocketError } from '../netlink/errors.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, validateNetnsName, type NetnsRef } from './ref.js';
+import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH, inNetns, mount, setns, umount2, unshare } from './syscalls.js';
+
+/** A named namespace that already exists. */
+export class NamespaceExistsError extends RtnetlinkError {
+  override name = 'NamespaceExistsError';
+  /** The name. */
+  readonly netns: string;
+
+  constructor(name: string) {
+    super(`network namespace ${JSON.stringify(name)} already exists (${NETNS_RUN_DIR}/${name})`);
+    this.netns = name;
+  }
+}
+
+/** The identity of a network namespace: the device and inode of its namespace file. */
+export interface NetnsIdentity {
+  /** Device number of the nsfs file. */
+  dev: number;
+  /** Inode number: what `ls -l /proc/PID/ns/net` shows as `net:[INODE]`. */
+  inode: number;
+}
+
+const EINVAL = 22;
+
+// Makes /run/netns a shared mount point, as iproute2 does, so that a namespace unmounted in one
+// mount namespace is unmounted in all of them and can be freed.
+function prepareRunDir(): void {
+  mkdirSync(NETNS_RUN_DIR, { recursive: true, mode: 0o755 });
+  try {
+    mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC);
+  } catch (err) {
+    if (!(err instanceof SocketError) || err.errno !== EINVAL) throw err;
+    // Not a mount point yet: bind it onto itself, then make it shared.
+    mount(NETNS_RUN_DIR, NETNS_RUN_DIR, 'none', MS_BIND | MS_REC);
+    mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC);
+  }
+}
+
+// Creates the empty mount target; refuses to reuse an existing one.
+function createTarget(name: string): string {
+  validateNetnsName(name);
+  prepareRunDir();
+  const path = `${NETNS_RUN_DIR}/${name}`;
+  try {
+    closeSync(openSync(path, constants.O_RDONLY | constants.O_CREAT | constants.O_EXCL, 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new NamespaceExistsError(name);
+    throw err;
+  }
+  return path;
+}
+
+function removeTarget(path: string): void {
+  try {
+    umount2(path, MNT_DETACH);
+  } catch {
+    // Not mounted: nothing to undo.
+  }
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Creates a named network namespace, like `ip netns add NAME`: visible to `ip netns list`, and
+ * alive until deleted even after this process exits. The calling thread's namespace is unchanged.
+ * On failure nothing is left behind.
+ * @throws {@link NamespaceExistsError} when the name is taken.
+ * @throws {@link InvalidArgumentError} for an invalid name.
+ */
+export function addNetns(name: string): void {
+  const path = createTarget(name);
+  const original = openSync(THREAD_NETNS_PATH, 'r');
+  try {
+    unshare(CLONE_NEWNET);
+    try {
+      mount(THREAD_NETNS_PATH, path, 'none', MS_BIND);
+    } finally {
+      setns(original, CLONE_NEWNET);
+    }
+  } catch (err) {
+    removeTarget(path);
+    throw err;
+  } finally {
+    closeSync(original);
+  }
+}
+
+/**
+ * Gives a name to the network namespace of process `pid`, like `ip netns attach NAME PID`.
+ * @throws {@link NamespaceExistsError} when the name is taken.
+ * @throws {@link NamespaceNotFoundError} when the process does not exist.
+ */
+export function attachNetns(name: string, pid: number): void {
+  const source = `/proc/${pid}/ns/net`;
+  if (!Number.isInteger(pid) || pid <= 0) throw new NamespaceNotFoundError({ pid }, `${pid} is not a process id`);
+  try {
+    statSync(source);
+  } catch {
+    throw new NamespaceNotFoundError({ pid }, `no process ${pid}`);
+  }
+  const path = createTarget(name);
+  try {
+    mount(source, path, 'none', MS_BIND);
+  } catch (err) {
+    removeTarget(path);
+    throw err;
+  }
+}
+
+/**
+ * Deletes a named network namespace, like `ip netns delete NAME`: unmounts and removes its file.
+ * The namespace itself lives on while processes or sockets still use it.
+ * @throws {@link NamespaceNotFoundError} when there is no such name.
+ */
+export function deleteNetns(name: string): void {
+  validateNetnsName(name);
+  const path = `${NETNS_RUN_DIR}/${name}`;
+  try {
+    statSync(path);
+  } catch {
+    throw new NamespaceNotFoundError(name, `${path} does not exist`);
+  }
+  removeTarget(path);
+}
+
+/** The names of the named network namespaces, like `ip netns list` (sorted). */
+export function listNetns(): string[] {
+  try {
+    return readdirSync(NETNS_RUN_DIR).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Whether a named network namespace exists (a namespace is mounted at its file). */
+export function netnsExists(name: string): boolean {
+  validateNetnsName(name);
+  try {
+    const st = statSync(`${NETNS_RUN_DIR}/${name}`);
+    // An nsfs bind mount has a device of its own; a bare file left behind by a crash does not.
+    return st.dev !== statSync(NETNS_RUN_DIR).dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The identity (device and inode) of a network namespace.
+ * @throws {@link NamespaceNotFoundError} when it does not exist.
+ */
+export function netnsIdentity(ref: NetnsRef = { path: THREAD_NETNS_PATH }): NetnsIdentity {
+  if (typeof ref === 'object' && 'fd' in ref) {
+    const st = statSync(`/proc/self/fd/${ref.fd}`);
+    return { dev: st.dev, inode: st.ino };
+  }
+  const ns = openNetns(ref);
+  try {
+    const st = statSync(`/proc/self/fd/${ns.fd}`);
+    return { dev: st.dev, inode: st.ino };
+  } finally {
+    ns.close();
+  }
+}
+
+/** The identity of the namespace the calling thread is in. */
+export function currentNetns(): NetnsIdentity & { names: string[] } {
+  const id = netnsIdentity({ path: THREAD_NETNS_PATH });
+  return { ...id, names: namesOf(id) };
+}
+
+function namesOf(id: NetnsIdentity): string[] {
+  return listNetns().filter((name) => {
+    try {
+      const st = statSync(`${NETNS_RUN_DIR}/${name}`);
+      return st.dev === id.dev && st.ino === id.inode;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The names of the network namespace process `pid` is in, like `ip netns identify PID`
+ * (empty when it has none).
+ * @throws {@link NamespaceNotFoundError} when there is no such process.
+ */
+export function identifyNetns(pid: number): string[] {
+  let id: NetnsIdentity;
+  try {
+    id = netnsIdentity({ pid });
+  } catch (err) {
+    if (err instanceof NamespaceNotFoundError) throw new NamespaceNotFoundError({ pid }, `no process ${pid}`);
+    throw err;
+  }
+  return namesOf(id);
+}
+
+/**
+ * The ids of the processes inside a network namespace, like `ip netns pids NAME` (ascending).
+ * @throws {@link NamespaceNotFoundError} when it does not exist.
+ */
+export function netnsPids(ref: NetnsRef): number[] {
+  const id = netnsIdentity(ref);
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const st = statSync(`/proc/${entry}/ns/net`);
+      if (st.dev === id.dev && st.ino === id.inode) pids.push(Number(entry));
+    } catch {
+      // The process ended meanwhile, or is not ours to look at.
+    }
+  }
+  return pids.sort((a, b) => a - b);
+}
+
+/**
+ * Runs a synchronous function with the calling thread inside a network namespace, and always
+ * restores the thread's namespace, also when `fn` throws. Sockets and servers created inside
+ * (Node's `net`, `http`, `dgram`) and children spawned inside stay in that namespace.
+ *
+ * `fn` must not return a Promise: an `await` would let unrelated code run in the wrong namespace.
+ * @throws TypeError when `fn` returns a thenable (the namespace is restored first).
+ * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
+ */
+export function runInNetns<T>(ref: NetnsRef, fn: () => T): T {
+  const ns = openNetns(ref);
+  try {
+    return inNetns(ns.fd, fn);
+  } finally {
+    ns.close();
+  }
+}
+
+/**
+ * Starts a child process inside a network namespace, like `ip netns exec NAME command args...`
+ * (without remounting /sys or binding /etc/netns files). Returns Node's ChildProcess.
+ */
+export function execInNetns(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
+  return runInNetns(ref, () => spawn(command, args, options));
+}
+
+/** The synchronous variant of {@link execInNetns}: waits for the child and returns its output. */
+export function execInNetnsSync(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnSyncOptions = {}): SpawnSyncReturns<string | Buffer> {
+  return runInNetns(ref, () => spawnSync(command, args, options));
+}
+
+export { describeNetns };

@@ -1,0 +1,109 @@
+// The handle users open: one NETLINK_ROUTE socket (in any network namespace) and the typed
+// families on top of it.
+
+import { Connection, type ConnectionOptions } from '../netlink/connection.js';
+import type { MessageSchema } from '../netlink/message.js';
+import type { AttrSpecs, StructMembers } from '../netlink/schema.js';
+import { NetlinkSocket, type NetlinkSocketOptions } from '../netlink/socket.js';
+import { RtnetlinkError } from '../netlink/errors.js';
+import type { Transport } from '../netlink/transport.js';
+import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
+import { Addresses } from './addresses.js';
+import { Links } from './links.js';
+import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
+
+/** Options of {@link Rtnl.open}. */
+export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
+  /**
+   * The network namespace to work in: a name under /run/netns, a path, `{ pid }` or `{ fd }`.
+   * The handle works there whatever namespace the process is in. Default: the calling thread's.
+   */
+  netns?: NetnsRef;
+  /** Bytes of kernel receive buffer for the socket. Default 8 MiB (enough for large dumps). */
+  receiveBufferSize?: number;
+  /**
+   * Use this transport instead of a kernel socket: a fake kernel, or a replayed capture.
+   * `netns` and `receiveBufferSize` are then ignored.
+   */
+  transport?: Transport;
+}
+
+/**
+ * A route netlink handle: links, addresses and the other families of one network namespace.
+ *
+ * @example
+ * ```ts
+ * const rtnl = await Rtnl.open({ netns: 'blue' });
+ * for (const link of await rtnl.links.list()) console.log(link.index, link.name, link.operstate);
+ * rtnl.close();
+ * ```
+ */
+export class Rtnl {
+  /** Network interfaces (RTM_*LINK). */
+  readonly links: Links;
+  /** IPv4 and IPv6 addresses (RTM_*ADDR). */
+  readonly addresses: Addresses;
+  /** The request engine, for requests the typed families do not cover. */
+  readonly connection: Connection;
+
+  private readonly netns: OpenNetns | undefined;
+
+  private constructor(connection: Connection, netns: OpenNetns | undefined) {
+    this.connection = connection;
+    this.netns = netns;
+    this.links = new Links(connection);
+    this.addresses = new Addresses(connection, this.links);
+  }
+
+  /**
+   * Opens a handle on a new NETLINK_ROUTE socket, inside `options.netns` if given.
+   * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
+   * @throws {@link SocketError} when the socket cannot be opened.
+   */
+  static async open(options: RtnlOptions = {}): Promise<Rtnl> {
+    return Rtnl.openSync(options);
+  }
+
+  /** The synchronous form of {@link Rtnl.open}. */
+  static openSync(options: RtnlOptions = {}): Rtnl {
+    let transport = options.transport;
+    // The namespace stays open for the handle's life: monitors and helpers open more sockets in it.
+    const ns = !transport && options.netns !== undefined ? openNetns(options.netns) : undefined;
+    if (!transport) {
+      try {
+        transport = NetlinkSocket.open({
+          ...(ns ? { netnsFd: ns.fd } : {}),
+          ...(options.receiveBufferSize !== undefined ? { receiveBufferSize: options.receiveBufferSize } : {}),
+        });
+      } catch (err) {
+        ns?.close();
+        throw err;
+      }
+    }
+    const connection = new Connection(transport, {
+      ...options,
+      typeName: (type) => RTM_TYPE_NAMES[type],
+      attributePath: (request, offset) => {
+        const type = request.length >= 6 ? request[4] | (request[5] << 8) : -1;
+        const schema = schemaForType(type) as MessageSchema<StructMembers, AttrSpecs> | undefined;
+        return schema?.attributePathAt(request, offset);
+      },
+    });
+    return new Rtnl(connection, ns);
+  }
+
+  /**
+   * Opens another NETLINK_ROUTE socket in this handle's namespace (for event monitors and other
+   * long-lived subscriptions). The caller owns and closes it.
+   */
+  openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'> = {}): NetlinkSocket {
+    if (this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
+    return NetlinkSocket.open({ ...options, ...(this.netns ? { netnsFd: this.netns.fd } : {}) });
+  }
+
+  /** Closes the socket. Pending requests fail; the handle cannot be used again. */
+  close(): void {
+    this.connection.close();
+    this.netns?.close();
+  }
+}
