@@ -19,7 +19,8 @@ const byType = new Map<number, AnySchema>();
 function register(schema: unknown, ...types: number[]): void {
   for (const t of types) byType.set(t, schema as AnySchema);
 }
-register(linkMessage, RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK);
+// RTM_NEWLINKPROP / RTM_DELLINKPROP (108, 109) carry link messages too.
+register(linkMessage, RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, 108, 109);
 register(addrMessage, RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR);
 register(routeMessage, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE);
 register(neighMessage, RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH);

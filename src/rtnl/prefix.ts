@@ -1,0 +1,46 @@
+// Parsing of 'address/length' text as ip accepts it, with errors that name the field.
+
+import { parseIPv4, parseIPv6 } from '../netlink/addr.js';
+import { InvalidArgumentError } from '../netlink/errors.js';
+
+/** An IP prefix: the address text, its family and length. */
+export interface Prefix {
+  /** The address as given (canonical text for IPv6 is what the kernel reports back). */
+  address: string;
+  /** `inet` or `inet6`. */
+  family: 'inet' | 'inet6';
+  /** Prefix length in bits. */
+  length: number;
+  /** The address bytes. */
+  bytes: Uint8Array;
+}
+
+/**
+ * Parses `192.0.2.1/24`, `2001:db8::1/64`, or a bare address (a host prefix: /32 or /128).
+ * @throws {@link InvalidArgumentError} naming `field` when the text is not a valid prefix.
+ */
+export function parsePrefix(text: string, field: string): Prefix {
+  if (typeof text !== 'string') throw new InvalidArgumentError(field, `expected 'address/length' text, got ${typeof text}`);
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const v6 = addr.includes(':');
+  const bytes = v6 ? parseIPv6(addr) : parseIPv4(addr);
+  if (!bytes) throw new InvalidArgumentError(field, `${JSON.stringify(addr)} is not an IPv${v6 ? 6 : 4} address`);
+  const max = v6 ? 128 : 32;
+  let length = max;
+  if (slash >= 0) {
+    const lenText = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > max) {
+      throw new InvalidArgumentError(field, `prefix length ${JSON.stringify(lenText)} is not a number from 0 to ${max}`);
+    }
+    length = Number(lenText);
+  }
+  return { address: addr, family: v6 ? 'inet6' : 'inet', length, bytes };
+}
+
+/** The IPv4 broadcast address of a prefix (all host bits set), as iproute2's `broadcast +` computes it. */
+export function ipv4Broadcast(p: Prefix): string {
+  const b = Uint8Array.from(p.bytes);
+  for (let bit = p.length; bit < 32; bit++) b[bit >> 3] |= 0x80 >> (bit & 7);
+  return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+}
