@@ -285,3 +285,54 @@ describe('writer growth', () => {
     expect([v.getUint8(400), v.getUint16(401, true), v.getUint32(403, true)]).toEqual([7, 0x1234, 0xdeadbeef]);
   });
 });
+
+describe('lazily decoded attributes', () => {
+  const stats = struct('stats', { rx: u64, tx: u64 });
+  const eagerSet = attrSet('eager', { name: attr(1, string), stats: attr(2, stats), inner: attr(3, inner), mtu: attr(4, u32) });
+  const lazySet = attrSet('lazy', {
+    name: attr(1, string),
+    stats: attr(2, stats, 0, { lazy: true }),
+    inner: attr(3, inner, 0, { lazy: true }),
+    mtu: attr(4, u32),
+  });
+  const value = { name: 'x', stats: { rx: 1n, tx: 2n }, inner: { port: 53, addr: '192.0.2.1' }, mtu: 1500 };
+  const bytes = encodeWith(eagerSet, value);
+
+  it('decode to the same value as eager attributes, in the same key order', () => {
+    const v = decodeWith(lazySet, bytes);
+    expect(Object.keys(v)).toEqual(['name', 'stats', 'inner', 'mtu']);
+    expect(v).toEqual(value);
+    expect(JSON.stringify(decodeWith(lazySet, bytes), (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))).toBe(
+      JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)),
+    );
+  });
+
+  it('re-encode byte for byte whether read or not, and survive the source buffer being reused', () => {
+    const buf = Uint8Array.from(bytes);
+    const v = decodeWith(lazySet, buf);
+    buf.fill(0xee); // the receive buffer is reused for the next datagram
+    expect(toHex(encodeWith(lazySet, v))).toBe(toHex(bytes));
+    expect(v.stats).toEqual({ rx: 1n, tx: 2n });
+    expect(toHex(encodeWith(lazySet, v))).toBe(toHex(bytes));
+  });
+
+  it('become ordinary properties when read or assigned', () => {
+    const v = decodeWith(lazySet, bytes);
+    const first = v.inner;
+    expect(v.inner).toBe(first);
+    expect(Object.getOwnPropertyDescriptor(v, 'inner')).toMatchObject({ value: first, writable: true, enumerable: true });
+    v.stats = { rx: 5n, tx: 6n };
+    expect(v.stats).toEqual({ rx: 5n, tx: 6n });
+    expect(decodeWith(lazySet, encodeWith(lazySet, v)).stats).toEqual({ rx: 5n, tx: 6n });
+    const copy = { ...decodeWith(lazySet, bytes) };
+    expect(copy).toEqual(value);
+  });
+
+  it('report a malformed payload as DecodeError when read', () => {
+    // The nest's only attribute claims 255 bytes.
+    const bad = hex('06000100 78000000 0c000300 ff000100 00000000');
+    const v = decodeWith(lazySet, bad);
+    expect(v.name).toBe('x');
+    expect(() => v.inner).toThrow(DecodeError);
+  });
+});

@@ -18,9 +18,19 @@ export class Reader {
   /** A DataView over exactly {@link Reader.buf}. */
   readonly view: DataView;
 
+  private copy?: Uint8Array;
+
   constructor(bytes: Uint8Array) {
     this.buf = asBuffer(bytes);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /**
+   * A copy of the bytes that stays valid after the receive buffer is reused, made once per
+   * reader: lazily decoded attributes keep offsets into it instead of copies of their own.
+   */
+  stable(): Uint8Array {
+    return (this.copy ??= copyBytes(this.buf, 0, this.buf.length));
   }
 }
 

@@ -556,6 +556,12 @@ export interface AttrSpec<T = unknown, Multi extends boolean = boolean> {
   readonly multi: Multi;
   /** Type-field flags the encoder sets by default (NLA_F_NESTED for modern nests). */
   readonly flags: number;
+  /**
+   * Decode on first access: the decoded object gets a getter that decodes a copy of the payload
+   * when first read, then turns into a plain data property. For large nests few readers need
+   * (per-family device configuration and counters), to keep listing fast.
+   */
+  readonly lazy?: boolean;
 }
 
 /** Attributes by key. */
@@ -566,9 +572,68 @@ export type AttrValues<S extends AttrSpecs> = {
   -readonly [K in keyof S]?: S[K] extends AttrSpec<infer T, infer Multi> ? (Multi extends true ? T[] : T) : never;
 };
 
+/** Options of {@link attr}. */
+export interface AttrOptions {
+  /** Decode the payload on first access rather than with the rest (see {@link AttrSpec.lazy}). */
+  lazy?: boolean;
+}
+
 /** Declares an attribute. `flags` are type-field bits its encoder sets (e.g. NLA_F_NESTED). */
-export function attr<T>(type: number, codec: Codec<T>, flags = 0): AttrSpec<T, false> {
-  return { type, codec, multi: false, flags };
+export function attr<T>(type: number, codec: Codec<T>, flags = 0, options: AttrOptions = {}): AttrSpec<T, false> {
+  return options.lazy ? { type, codec, multi: false, flags, lazy: true } : { type, codec, multi: false, flags };
+}
+
+/**
+ * A lazily decoded attribute: `obj[key]` is an accessor shared by every object of the set (no
+ * closure per object) that decodes the payload on first read, then turns into an ordinary data
+ * property, as an assignment does too. Payloads are offsets into a copy of the datagram made
+ * once per datagram, kept in one hidden holder per object.
+ */
+interface LazyAccess {
+  readonly key: string;
+  readonly descriptor: PropertyDescriptor;
+}
+
+interface LazyPayload {
+  buf: Uint8Array;
+  off: number;
+  len: number;
+}
+
+const LAZY: unique symbol = Symbol('rtnetlink.lazy');
+
+type LazyHolder = { [LAZY]?: Record<string, LazyPayload> };
+
+function lazyAccess(key: string, codec: Codec<unknown>): LazyAccess {
+  const settle = (obj: Record<string, unknown> & LazyHolder, value: unknown): void => {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+    const held = obj[LAZY];
+    if (held) delete held[key];
+  };
+  const descriptor: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: Record<string, unknown> & LazyHolder) {
+      const p = (this[LAZY] as Record<string, LazyPayload>)[key];
+      const value = codec.decode(new Reader(p.buf), p.off, p.len, decodeContext(), this);
+      settle(this, value);
+      return value;
+    },
+    set(this: Record<string, unknown> & LazyHolder, value: unknown) {
+      settle(this, value);
+    },
+  };
+  return { key, descriptor };
+}
+
+function defineLazy(obj: Record<string, unknown> & LazyHolder, access: LazyAccess, r: Reader, off: number, len: number): void {
+  let held = obj[LAZY];
+  if (held === undefined) {
+    held = {};
+    Object.defineProperty(obj, LAZY, { value: held, enumerable: false, configurable: true, writable: true });
+  }
+  held[access.key] = { buf: r.stable(), off, len };
+  Object.defineProperty(obj, access.key, access.descriptor);
 }
 
 /** Declares an attribute that may appear several times; it decodes to an array in wire order. */
@@ -584,6 +649,7 @@ interface SetEntry {
   codec: Codec<unknown>;
   multi: boolean;
   flags: number;
+  lazy: LazyAccess | undefined;
 }
 
 /**
@@ -613,7 +679,7 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
 
   private index(specs: AttrSpecs): void {
     for (const [key, s] of Object.entries(specs)) {
-      const e: SetEntry = { key, type: s.type, codec: s.codec, multi: s.multi, flags: s.flags };
+      const e: SetEntry = { key, type: s.type, codec: s.codec, multi: s.multi, flags: s.flags, lazy: s.lazy === true && !s.multi ? lazyAccess(key, s.codec) : undefined };
       if (this.byType[s.type] !== undefined) throw new Error(`attribute set ${this.name}: type ${s.type} declared twice`);
       this.byType[s.type] = e;
       this.byKey.set(key, e);
@@ -622,7 +688,8 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
 
   /** The spec of the attribute with key `key`, if the set has one. */
   entry(key: string): AttrSpec | undefined {
-    return this.byKey.get(key);
+    const e = this.byKey.get(key);
+    return e && { type: e.type, codec: e.codec, multi: e.multi, flags: e.flags, lazy: e.lazy !== undefined };
   }
 
   /** The key of the attribute with type number `type`, if the set has one. */
@@ -648,10 +715,16 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
   // most of the speed. Anything else hands over, at that attribute, to the generic decoder below.
   private compile(): FastSetDecoder {
     const codecs: Codec<unknown>[] = [];
+    const lazies: LazyAccess[] = [];
     let cases = '';
     for (const e of this.byKey.values()) {
       const i = codecs.push(e.codec) - 1;
       const key = JSON.stringify(e.key);
+      if (e.lazy) {
+        const j = lazies.push(e.lazy) - 1;
+        cases += `case ${e.type | e.flags}: if (obj[${key}] !== undefined) break loop; lazy(obj, l[${j}], r, off + 4, alen - 4); break;\n`;
+        continue;
+      }
       const store = e.multi
         ? `if (obj[${key}] === undefined) obj[${key}] = [v]; else if (prevType === ${e.type}) obj[${key}].push(v); else break loop;`
         : `if (obj[${key}] !== undefined) break loop; obj[${key}] = v;`;
@@ -682,7 +755,7 @@ ${cases}        default: break loop;
 };`;
     const slow = (obj: Record<string, unknown>, r: Reader, off: number, end: number, ctx: DecodeContext, prevType: number): void =>
       this.decodeGeneric(obj, r, off, end, ctx, prevType);
-    return new Function('c', 'slow', body)(codecs, slow) as FastSetDecoder;
+    return new Function('c', 'slow', 'lazy', 'l', body)(codecs, slow, defineLazy, lazies) as FastSetDecoder;
   }
 
   /**
@@ -708,6 +781,12 @@ ${cases}        default: break loop;
         order ??= this.orderSoFar(obj);
         order.push({ key: null, typeField, raw: copyBytes(r.buf, off + 4, off + alen) });
       } else {
+        if (e.lazy && obj[e.key] === undefined && order === undefined && (typeField & ~NLA_TYPE_MASK) === e.flags) {
+          defineLazy(obj, e.lazy, r, off + 4, alen - 4);
+          prevType = type;
+          off += (alen + 3) & ~3;
+          continue;
+        }
         ctx.nonCanonical = false;
         ctx.path.push(e.key);
         const v = e.codec.decode(r, off + 4, alen - 4, ctx, obj);
