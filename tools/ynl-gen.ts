@@ -130,6 +130,14 @@ function applyOverrides(spec: YnlSpec, ov: FamilyOverrides | undefined, keys: Ma
     if (spec['attribute-sets'].some((x) => x.name === s.name)) fail(`${spec.name}: override adds set ${s.name}, which exists`);
     spec['attribute-sets'].push(clone(s));
   }
+  for (const ap of ov.appendAttributes ?? []) {
+    const set = spec['attribute-sets'].find((s) => s.name === ap.set) ?? fail(`${spec.name}: no attribute set ${ap.set}`);
+    for (const a of ap.attributes) {
+      if (set.attributes.some((x) => x.name === a.name)) fail(`${spec.name}: override appends ${ap.set}.${a.name}, which exists`);
+      if (a.value === undefined) fail(`${spec.name}: appended attribute ${ap.set}.${a.name} needs a value`);
+      set.attributes.push(clone(a));
+    }
+  }
   for (const a of ov.attributes ?? []) {
     const set = spec['attribute-sets'].find((s) => s.name === a.set) ?? fail(`${spec.name}: no attribute set ${a.set}`);
     const attr = set.attributes.find((x) => x.name === a.attr) ?? fail(`${spec.name}: set ${a.set} has no attribute ${a.attr}`);
@@ -732,7 +740,10 @@ class Emitter {
           const codec = this.attrCodec(n, s, a.spec);
           const fn = a.spec['multi-attr'] ? this.schema('multiAttr') : this.schema('attr');
           const cname = upper(`${s.prefix}${a.spec.name}`);
-          return `${tsdoc(a.spec.doc ? `${cname}: ${esc(a.spec.doc.trim())}` : cname, '  ')}  ${key(a.key)}: ${fn}(${a.type}, ${codec}),`;
+          let extra = a.spec['x-nested-flag'] ? `, ${this.use('../../netlink/constants.js', 'NLA_F_NESTED')}` : '';
+          if (a.spec['x-lazy']) extra = `${extra || ', 0'}, { lazy: true }`;
+          const lazyDoc = a.spec['x-lazy'] ? ' Decoded on first access.' : '';
+          return `${tsdoc(a.spec.doc ? `${cname}: ${esc(a.spec.doc.trim())}${lazyDoc}` : `${cname}${lazyDoc}`, '  ')}  ${key(a.key)}: ${fn}(${a.type}, ${codec}${extra}),`;
         });
         const cname = `${upper(s.prefix)}*`;
         const summary = s.subsetOf ? `Attributes of ${s.name} (${cname}), a subset of ${s.subsetOf}.` : `Attributes of ${s.name} (${cname}).`;

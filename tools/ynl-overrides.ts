@@ -2,7 +2,9 @@
 // src/rtnl/generated. Each entry says why in a one-line comment. Entries are YNL-shaped (the
 // netlink-raw.yaml schema), plus two generator extensions marked `x-`:
 //   - attribute `x-codec`: a codec from src/rtnl/schemas/codecs.ts, for payloads YNL cannot describe;
-//   - sub-message `x-default`: the format used when the selector has no format of its own.
+//   - sub-message `x-default`: the format used when the selector has no format of its own;
+//   - attribute `x-nested-flag`: the kernel sets NLA_F_NESTED on this nest (nla_nest_start, not _noflag).
+//   - attribute `x-lazy`: decode on first access (large nests few readers need; keeps listing fast).
 
 // ---------------------------------------------------------------------------------------------
 // The YNL spec shapes the generator reads (a subset of netlink-raw.yaml).
@@ -73,6 +75,10 @@ export interface YnlAttr {
   selector?: string;
   /** Generator extension, see the top of this file. */
   'x-codec'?: XCodec;
+  /** Generator extension: the attribute's type field carries NLA_F_NESTED (see the top of this file). */
+  'x-nested-flag'?: boolean;
+  /** Generator extension: decode the attribute on first access (see the top of this file). */
+  'x-lazy'?: boolean;
 }
 
 /** An attribute set. */
@@ -168,6 +174,12 @@ export interface DefinitionOverride {
   patch: Partial<YnlDefinition>;
 }
 
+/** Attributes appended to an attribute set of the spec (give each its `value`: the type number). */
+export interface AppendOverride {
+  set: string;
+  attributes: YnlAttr[];
+}
+
 /** Everything overridden in one family. */
 export interface FamilyOverrides {
   /** Definitions added to the family. */
@@ -180,6 +192,8 @@ export interface FamilyOverrides {
   attributeSets?: YnlAttrSet[];
   /** Attributes changed. */
   attributes?: AttrOverride[];
+  /** Attributes added at the end of sets of the spec (newer kernels' attributes YNL lacks). */
+  appendAttributes?: AppendOverride[];
   /** Sub-messages added to the family. */
   subMessages?: YnlSubMessage[];
   /** Formats added to sub-messages of the spec. */
@@ -426,6 +440,31 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
           { name: 'vid', type: 'u16' },
         ],
       },
+      // IFLA_MACVLAN_MODE values (enum macvlan_mode, <linux/if_link.h>); not in this rt-link.yaml.
+      {
+        name: 'macvlan-mode',
+        type: 'enum',
+        'name-prefix': 'macvlan-mode-',
+        entries: [
+          { name: 'private', value: 1 },
+          { name: 'vepa', value: 2 },
+          { name: 'bridge', value: 4 },
+          { name: 'passthru', value: 8 },
+          { name: 'source', value: 16 },
+        ],
+      },
+      // IFLA_MACVLAN_FLAGS bits (MACVLAN_FLAG_NOPROMISC / _NODST, <linux/if_link.h>); not in this rt-link.yaml.
+      { name: 'macvlan-flags', type: 'flags', 'name-prefix': 'macvlan-flag-', entries: ['nopromisc', 'nodst'] },
+      // IFLA_MACVLAN_MACADDR_MODE values (enum macvlan_macaddr_mode, <linux/if_link.h>); not in this rt-link.yaml.
+      { name: 'macvlan-macaddr-mode', type: 'enum', 'name-prefix': 'macvlan-macaddr-', entries: ['add', 'del', 'flush', 'set'] },
+      // IFLA_IPVLAN_MODE values (enum ipvlan_mode, <linux/if_link.h>); not in this rt-link.yaml.
+      { name: 'ipvlan-mode', type: 'enum', 'name-prefix': 'ipvlan-mode-', entries: ['l2', 'l3', 'l3s'] },
+      // IFLA_IPVLAN_FLAGS bits (IPVLAN_F_PRIVATE / _VEPA, <linux/if_link.h>; no bit set is iproute2's "bridge"); not in this rt-link.yaml.
+      { name: 'ipvlan-flags', type: 'flags', 'name-prefix': 'ipvlan-f-', entries: ['private', 'vepa'] },
+      // IFLA_GENEVE_DF values (enum ifla_geneve_df, <linux/if_link.h>); YNL has the attribute as a plain u8.
+      { name: 'geneve-df', type: 'enum', 'name-prefix': 'geneve-df-', entries: ['unset', 'set', 'inherit'] },
+      // IFLA_TUN_TYPE values (IFF_TUN / IFF_TAP, <linux/if_tun.h>: tun_fill_info puts flags & TUN_TYPE_MASK); YNL has a plain u8.
+      { name: 'tun-type', type: 'enum', 'name-prefix': 'iff-', entries: [{ name: 'tun', value: 1 }, { name: 'tap', value: 2 }] },
     ],
     definitionPatches: [
       // The C enum starts at IPV4_DEVCONF_FORWARDING = 1, which the spec's own doc ("indexed by ipv4-devconf - 1") assumes.
@@ -535,6 +574,58 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
           { name: 'value', type: 'u32' },
         ],
       },
+      // macvlan/macvtap are not in this rt-link.yaml: IFLA_MACVLAN_* of <linux/if_link.h>, types as macvlan_fill_info() and macvlan_policy put them.
+      {
+        name: 'linkinfo-macvlan-attrs',
+        'name-prefix': 'ifla-macvlan-',
+        attributes: [
+          { name: 'mode', type: 'u32', enum: 'macvlan-mode' },
+          { name: 'flags', type: 'u16', enum: 'macvlan-flags' },
+          { name: 'macaddr-mode', type: 'u32', enum: 'macvlan-macaddr-mode' },
+          { name: 'macaddr', type: 'binary', 'display-hint': 'mac' },
+          { name: 'macaddr-data', type: 'nest', 'nested-attributes': 'linkinfo-macvlan-macaddr-attrs' },
+          { name: 'macaddr-count', type: 'u32' },
+          { name: 'bc-queue-len', type: 'u32' },
+          { name: 'bc-queue-len-used', type: 'u32' },
+          { name: 'bc-cutoff', type: 's32' },
+        ],
+      },
+      // IFLA_MACVLAN_MACADDR_DATA nests one IFLA_MACVLAN_MACADDR (type 4) per source MAC (macvlan_fill_info_macaddr).
+      {
+        name: 'linkinfo-macvlan-macaddr-attrs',
+        'name-prefix': 'ifla-macvlan-',
+        attributes: [{ name: 'macaddr', type: 'binary', 'display-hint': 'mac', value: 4, 'multi-attr': true }],
+      },
+      // ipvlan/ipvtap are not in this rt-link.yaml: IFLA_IPVLAN_* of <linux/if_link.h>, both u16 (nla_put_u16 in ipvlan_nl_fillinfo).
+      {
+        name: 'linkinfo-ipvlan-attrs',
+        'name-prefix': 'ifla-ipvlan-',
+        attributes: [
+          { name: 'mode', type: 'u16', enum: 'ipvlan-mode' },
+          { name: 'flags', type: 'u16', enum: 'ipvlan-flags' },
+        ],
+      },
+      // VRF port data is not in this rt-link.yaml: IFLA_VRF_PORT_TABLE of <linux/if_link.h> (nla_put_u32 in vrf_fill_slave_info).
+      {
+        name: 'linkinfo-vrf-port-attrs',
+        'name-prefix': 'ifla-vrf-port-',
+        attributes: [{ name: 'table', type: 'u32' }],
+      },
+    ],
+    appendAttributes: [
+      // Newer than this rt-link.yaml: IFLA_BOND_BROADCAST_NEIGH (u8, nla_put_u8 in bond_fill_info, after coupled-control).
+      { set: 'linkinfo-bond-attrs', attributes: [{ name: 'broadcast-neigh', type: 'u8', value: 33 }] },
+      // Newer than this rt-link.yaml: IFLA_BOND_SLAVE_ACTOR_PORT_PRIO (u16) and the churn states (u8), as bond_fill_slave_info puts them.
+      {
+        set: 'bond-slave-attrs',
+        attributes: [
+          { name: 'actor-port-prio', type: 'u16', value: 10 },
+          { name: 'ad-churn-actor-state', type: 'u8', value: 11 },
+          { name: 'ad-churn-partner-state', type: 'u8', value: 12 },
+        ],
+      },
+      // Newer than this rt-link.yaml: IFLA_GENEVE_GRO_HINT, a flag (nla_put_flag in geneve_fill_info).
+      { set: 'linkinfo-geneve-attrs', attributes: [{ name: 'gro-hint', type: 'flag', value: 16 }] },
     ],
     subMessages: [
       // IFLA_PROTINFO depends on the header's family: bridge port attributes (AF_BRIDGE) or IFLA_INET6_* (AF_INET6).
@@ -552,11 +643,28 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
         'x-default': { 'attribute-set': 'af-spec-attrs' },
       },
     ],
+    // Link kinds (IFLA_INFO_DATA by IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA by IFLA_INFO_SLAVE_KIND):
+    //   from YNL: bond, bond port, bridge, bridge port, gre, gretap, erspan, ip6gre, geneve, hsr, ipip, sit, ip6tnl,
+    //             tun, vlan, vrf, vti, vti6, netkit, ovpn (with the hand corrections under `attributes` and `appendAttributes`);
+    //   by hand:  veth, vxlan, macvlan, macvtap, ipvlan, ipvtap, ip6gretap, vrf port (the formats below);
+    //   no data:  dummy, ifb, nlmon, wireguard, team (no fill_info: only IFLA_INFO_KIND; see src/rtnl/schemas/kinds.ts).
     formats: [
       // VXLAN link data (not in this rt-link.yaml).
       { subMessage: 'linkinfo-data-msg', format: { value: 'vxlan', 'attribute-set': 'linkinfo-vxlan-attrs' } },
       // veth link data (not in this rt-link.yaml).
       { subMessage: 'linkinfo-data-msg', format: { value: 'veth', 'attribute-set': 'linkinfo-veth-attrs' } },
+      // macvlan link data (not in this rt-link.yaml).
+      { subMessage: 'linkinfo-data-msg', format: { value: 'macvlan', 'attribute-set': 'linkinfo-macvlan-attrs' } },
+      // macvtap registers through macvlan_link_register: the same IFLA_MACVLAN_* data.
+      { subMessage: 'linkinfo-data-msg', format: { value: 'macvtap', 'attribute-set': 'linkinfo-macvlan-attrs' } },
+      // ipvlan link data (not in this rt-link.yaml).
+      { subMessage: 'linkinfo-data-msg', format: { value: 'ipvlan', 'attribute-set': 'linkinfo-ipvlan-attrs' } },
+      // ipvtap registers through ipvlan_link_register: the same IFLA_IPVLAN_* data.
+      { subMessage: 'linkinfo-data-msg', format: { value: 'ipvtap', 'attribute-set': 'linkinfo-ipvlan-attrs' } },
+      // ip6gretap shares ip6gre_fill_info (net/ipv6/ip6_gre.c) with ip6gre; YNL lists only ip6gre.
+      { subMessage: 'linkinfo-data-msg', format: { value: 'ip6gretap', 'attribute-set': 'linkinfo-gre6-attrs' } },
+      // VRF port data (IFLA_INFO_SLAVE_DATA of a VRF member; not in this rt-link.yaml).
+      { subMessage: 'linkinfo-member-data-msg', format: { value: 'vrf', 'attribute-set': 'linkinfo-vrf-port-attrs' } },
     ],
     attributes: [
       // IFLA_IFNAME is the link's name: `name` reads better than `ifname` on a link object.
@@ -583,6 +691,26 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
       ].map((attr): AttrOverride => ({ set: 'linkinfo-brport-attrs', attr, patch: { type: 'u8' } })),
       // ip6tnl's IFLA_IPTUN_FLAGS is a host-order u32 (nla_put_u32 in ip6_tnl_fill_info); the subset would inherit ipip's big-endian.
       { set: 'linkinfo-ip6tnl-attrs', attr: 'flags', patch: { 'byte-order': 'little-endian' } },
+      // sit's IFLA_IPTUN_FLAGS (SIT_ISATAP = 1) travels in host order: iproute2 writes and reads it with addattr16 / rta_getattr_u16.
+      { set: 'linkinfo-iptun-attrs', attr: 'flags', patch: { 'byte-order': 'little-endian' } },
+      // IFLA_BOND_SLAVE_PRIO is an s32 (NLA_S32 policy, nla_put_s32 in bond_fill_slave_info), not a u32.
+      { set: 'bond-slave-attrs', attr: 'prio', patch: { type: 's32' } },
+      // bond_fill_info opens IFLA_BOND_NS_IP6_TARGET with nla_nest_start (NLA_F_NESTED), unlike IFLA_BOND_ARP_IP_TARGET.
+      { set: 'linkinfo-bond-attrs', attr: 'ns-ip6-target', patch: { 'x-nested-flag': true } },
+      // rtnl_fill_ifinfo opens IFLA_PROP_LIST, IFLA_DEVLINK_PORT and IFLA_DPLL_PIN with nla_nest_start (NLA_F_NESTED);
+      // the kernel also requires the flag on IFLA_PROP_LIST in RTM_NEWLINKPROP ("NLA_F_NESTED is missing").
+      { set: 'link-attrs', attr: 'prop-list', patch: { 'x-nested-flag': true } },
+      { set: 'link-attrs', attr: 'devlink-port', patch: { 'x-nested-flag': true } },
+      { set: 'link-attrs', attr: 'dpll-pin', patch: { 'x-nested-flag': true } },
+      // Per-family configuration and counters are most of a link's bytes and few readers need them:
+      // decoded on first access, which halves the time to list links (see bench).
+      { set: 'link-attrs', attr: 'af-spec', patch: { 'x-lazy': true } },
+      { set: 'link-attrs', attr: 'stats', patch: { 'x-lazy': true } },
+      { set: 'link-attrs', attr: 'stats64', patch: { 'x-lazy': true } },
+      // IFLA_GENEVE_DF values have names (enum ifla_geneve_df).
+      { set: 'linkinfo-geneve-attrs', attr: 'df', patch: { enum: 'geneve-df' } },
+      // IFLA_TUN_TYPE values have names (IFF_TUN / IFF_TAP).
+      { set: 'linkinfo-tun-attrs', attr: 'type', patch: { enum: 'tun-type' } },
       // IPv4 devconf values are ints (s32), not u32.
       { set: 'ifla-attrs', attr: 'conf', patch: { 'sub-type': 's32' } },
       // IPv6 devconf values are ints (s32; lo has use_tempaddr = -1), not u32.

@@ -2,6 +2,7 @@
 //
 // Link configuration over rtnetlink.
 
+import { NLA_F_NESTED } from '../../netlink/constants.js';
 import { message } from '../../netlink/message.js';
 import {
   attr,
@@ -713,6 +714,76 @@ export const BridgeVlanInfoFlags = {
   'only-opts': 0x40,
 } as const;
 
+/** Values of macvlan-mode (MACVLAN_MODE_*), by name, for `enumOf`. */
+export const MacvlanMode = {
+  /** MACVLAN_MODE_PRIVATE */
+  private: 1,
+  /** MACVLAN_MODE_VEPA */
+  vepa: 2,
+  /** MACVLAN_MODE_BRIDGE */
+  bridge: 4,
+  /** MACVLAN_MODE_PASSTHRU */
+  passthru: 8,
+  /** MACVLAN_MODE_SOURCE */
+  source: 16,
+} as const;
+
+/** Bits of macvlan-flags (MACVLAN_FLAG_*), by name: masks for `flagsOf`. */
+export const MacvlanFlags = {
+  /** MACVLAN_FLAG_NOPROMISC */
+  nopromisc: 0x1,
+  /** MACVLAN_FLAG_NODST */
+  nodst: 0x2,
+} as const;
+
+/** Values of macvlan-macaddr-mode (MACVLAN_MACADDR_*), by name, for `enumOf`. */
+export const MacvlanMacaddrMode = {
+  /** MACVLAN_MACADDR_ADD */
+  add: 0,
+  /** MACVLAN_MACADDR_DEL */
+  del: 1,
+  /** MACVLAN_MACADDR_FLUSH */
+  flush: 2,
+  /** MACVLAN_MACADDR_SET */
+  set: 3,
+} as const;
+
+/** Values of ipvlan-mode (IPVLAN_MODE_*), by name, for `enumOf`. */
+export const IpvlanMode = {
+  /** IPVLAN_MODE_L2 */
+  l2: 0,
+  /** IPVLAN_MODE_L3 */
+  l3: 1,
+  /** IPVLAN_MODE_L3S */
+  l3s: 2,
+} as const;
+
+/** Bits of ipvlan-flags (IPVLAN_F_*), by name: masks for `flagsOf`. */
+export const IpvlanFlags = {
+  /** IPVLAN_F_PRIVATE */
+  private: 0x1,
+  /** IPVLAN_F_VEPA */
+  vepa: 0x2,
+} as const;
+
+/** Values of geneve-df (GENEVE_DF_*), by name, for `enumOf`. */
+export const GeneveDf = {
+  /** GENEVE_DF_UNSET */
+  unset: 0,
+  /** GENEVE_DF_SET */
+  set: 1,
+  /** GENEVE_DF_INHERIT */
+  inherit: 2,
+} as const;
+
+/** Values of tun-type (IFF_*), by name, for `enumOf`. */
+export const TunType = {
+  /** IFF_TUN */
+  tun: 1,
+  /** IFF_TAP */
+  tap: 2,
+} as const;
+
 // ---------------------------------------------------------------------------------------------
 // Structs
 
@@ -1234,9 +1305,11 @@ export const linkinfoBondAttrs = attrSet('linkinfo-bond-attrs', {
   /** IFLA_BOND_MISSED_MAX */
   missedMax: attr(30, u8),
   /** IFLA_BOND_NS_IP6_TARGET */
-  nsIp6Target: attr(31, indexedArray(ip)),
+  nsIp6Target: attr(31, indexedArray(ip), NLA_F_NESTED),
   /** IFLA_BOND_COUPLED_CONTROL */
   coupledControl: attr(32, u8),
+  /** IFLA_BOND_BROADCAST_NEIGH */
+  broadcastNeigh: attr(33, u8),
 });
 
 /** Attributes of linkinfo-bridge-attrs (IFLA_BR_*). */
@@ -1466,11 +1539,13 @@ export const linkinfoGeneveAttrs = attrSet('linkinfo-geneve-attrs', {
   /** IFLA_GENEVE_TTL_INHERIT */
   ttlInherit: attr(12, u8),
   /** IFLA_GENEVE_DF */
-  df: attr(13, u8),
+  df: attr(13, enumOf(u8, GeneveDf)),
   /** IFLA_GENEVE_INNER_PROTO_INHERIT */
   innerProtoInherit: attr(14, flag),
   /** IFLA_GENEVE_PORT_RANGE */
   portRange: attr(15, iflaGenevePortRange),
+  /** IFLA_GENEVE_GRO_HINT */
+  groHint: attr(16, flag),
 });
 
 /** Attributes of linkinfo-hsr-attrs (IFLA_HSR_*). */
@@ -1510,7 +1585,7 @@ export const linkinfoIptunAttrs = attrSet('linkinfo-iptun-attrs', {
   /** IFLA_IPTUN_FLOWINFO */
   flowinfo: attr(7, be32),
   /** IFLA_IPTUN_FLAGS */
-  flags: attr(8, be16),
+  flags: attr(8, u16),
   /** IFLA_IPTUN_PROTO */
   proto: attr(9, u8),
   /** IFLA_IPTUN_PMTUDISC */
@@ -1576,7 +1651,7 @@ export const linkinfoTunAttrs = attrSet('linkinfo-tun-attrs', {
   /** IFLA_TUN_GROUP */
   group: attr(2, u32),
   /** IFLA_TUN_TYPE */
-  type: attr(3, u8),
+  type: attr(3, enumOf(u8, TunType)),
   /** IFLA_TUN_PI */
   pi: attr(4, u8),
   /** IFLA_TUN_VNET_HDR */
@@ -1755,7 +1830,43 @@ export const linkinfoVethAttrs = attrSet('linkinfo-veth-attrs', {
   peer: attr(1, lazy('ifinfomsg+link-attrs', (): Codec<NestedLinkMessage> => headerAndAttrs(ifinfomsg, linkAttrs))),
 });
 
-/** Sub-message linkinfo-data-msg: the payload of linkinfo-attrs.data, whose format depends on kind (bond, bridge, erspan, gre, gretap, ip6gre, geneve, hsr, ipip, ip6tnl, sit, tun, vlan, vrf, vti, vti6, netkit, ovpn, vxlan, veth; raw bytes otherwise). */
+/** Attributes of linkinfo-macvlan-macaddr-attrs (IFLA_MACVLAN_*). */
+export const linkinfoMacvlanMacaddrAttrs = attrSet('linkinfo-macvlan-macaddr-attrs', {
+  /** IFLA_MACVLAN_MACADDR */
+  macaddr: multiAttr(4, mac),
+});
+
+/** Attributes of linkinfo-macvlan-attrs (IFLA_MACVLAN_*). */
+export const linkinfoMacvlanAttrs = attrSet('linkinfo-macvlan-attrs', {
+  /** IFLA_MACVLAN_MODE */
+  mode: attr(1, enumOf(u32, MacvlanMode)),
+  /** IFLA_MACVLAN_FLAGS */
+  flags: attr(2, flagsOf(u16, MacvlanFlags)),
+  /** IFLA_MACVLAN_MACADDR_MODE */
+  macaddrMode: attr(3, enumOf(u32, MacvlanMacaddrMode)),
+  /** IFLA_MACVLAN_MACADDR */
+  macaddr: attr(4, mac),
+  /** IFLA_MACVLAN_MACADDR_DATA */
+  macaddrData: attr(5, linkinfoMacvlanMacaddrAttrs),
+  /** IFLA_MACVLAN_MACADDR_COUNT */
+  macaddrCount: attr(6, u32),
+  /** IFLA_MACVLAN_BC_QUEUE_LEN */
+  bcQueueLen: attr(7, u32),
+  /** IFLA_MACVLAN_BC_QUEUE_LEN_USED */
+  bcQueueLenUsed: attr(8, u32),
+  /** IFLA_MACVLAN_BC_CUTOFF */
+  bcCutoff: attr(9, s32),
+});
+
+/** Attributes of linkinfo-ipvlan-attrs (IFLA_IPVLAN_*). */
+export const linkinfoIpvlanAttrs = attrSet('linkinfo-ipvlan-attrs', {
+  /** IFLA_IPVLAN_MODE */
+  mode: attr(1, enumOf(u16, IpvlanMode)),
+  /** IFLA_IPVLAN_FLAGS */
+  flags: attr(2, flagsOf(u16, IpvlanFlags)),
+});
+
+/** Sub-message linkinfo-data-msg: the payload of linkinfo-attrs.data, whose format depends on kind (bond, bridge, erspan, gre, gretap, ip6gre, geneve, hsr, ipip, ip6tnl, sit, tun, vlan, vrf, vti, vti6, netkit, ovpn, vxlan, veth, macvlan, macvtap, ipvlan, ipvtap, ip6gretap; raw bytes otherwise). */
 export const linkinfoDataMsg = subMessage('kind', {
   bond: linkinfoBondAttrs,
   bridge: linkinfoBridgeAttrs,
@@ -1777,6 +1888,11 @@ export const linkinfoDataMsg = subMessage('kind', {
   ovpn: linkinfoOvpnAttrs,
   vxlan: linkinfoVxlanAttrs,
   veth: linkinfoVethAttrs,
+  macvlan: linkinfoMacvlanAttrs,
+  macvtap: linkinfoMacvlanAttrs,
+  ipvlan: linkinfoIpvlanAttrs,
+  ipvtap: linkinfoIpvlanAttrs,
+  ip6gretap: linkinfoGre6Attrs,
 });
 
 /** Attributes of bond-slave-attrs (IFLA_BOND_SLAVE_*). */
@@ -1798,13 +1914,26 @@ export const bondSlaveAttrs = attrSet('bond-slave-attrs', {
   /** IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE */
   adPartnerOperPortState: attr(8, u16),
   /** IFLA_BOND_SLAVE_PRIO */
-  prio: attr(9, u32),
+  prio: attr(9, s32),
+  /** IFLA_BOND_SLAVE_ACTOR_PORT_PRIO */
+  actorPortPrio: attr(10, u16),
+  /** IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE */
+  adChurnActorState: attr(11, u8),
+  /** IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE */
+  adChurnPartnerState: attr(12, u8),
 });
 
-/** Sub-message linkinfo-member-data-msg: the payload of linkinfo-attrs.slave-data, whose format depends on slaveKind (bridge, bond; raw bytes otherwise). */
+/** Attributes of linkinfo-vrf-port-attrs (IFLA_VRF_PORT_*). */
+export const linkinfoVrfPortAttrs = attrSet('linkinfo-vrf-port-attrs', {
+  /** IFLA_VRF_PORT_TABLE */
+  table: attr(1, u32),
+});
+
+/** Sub-message linkinfo-member-data-msg: the payload of linkinfo-attrs.slave-data, whose format depends on slaveKind (bridge, bond, vrf; raw bytes otherwise). */
 export const linkinfoMemberDataMsg = subMessage('slaveKind', {
   bridge: linkinfoBrportAttrs,
   bond: bondSlaveAttrs,
+  vrf: linkinfoVrfPortAttrs,
 });
 
 /** Attributes of linkinfo-attrs (IFLA_INFO_*). */
@@ -2002,8 +2131,8 @@ export const linkAttrs = attrSet('link-attrs', {
   link: attr(5, u32),
   /** IFLA_QDISC */
   qdisc: attr(6, string),
-  /** IFLA_STATS */
-  stats: attr(7, rtnlLinkStats),
+  /** IFLA_STATS Decoded on first access. */
+  stats: attr(7, rtnlLinkStats, 0, { lazy: true }),
   /** IFLA_COST */
   cost: attr(8, string),
   /** IFLA_PRIORITY */
@@ -2034,14 +2163,14 @@ export const linkAttrs = attrSet('link-attrs', {
   numVf: attr(21, u32),
   /** IFLA_VFINFO_LIST */
   vfinfoList: attr(22, vfinfoListAttrs),
-  /** IFLA_STATS64 */
-  stats64: attr(23, rtnlLinkStats64),
+  /** IFLA_STATS64 Decoded on first access. */
+  stats64: attr(23, rtnlLinkStats64, 0, { lazy: true }),
   /** IFLA_VF_PORTS */
   vfPorts: attr(24, vfPortsAttrs),
   /** IFLA_PORT_SELF */
   portSelf: attr(25, portSelfAttrs),
-  /** IFLA_AF_SPEC */
-  afSpec: attr(26, linkAfSpecMsg),
+  /** IFLA_AF_SPEC Decoded on first access. */
+  afSpec: attr(26, linkAfSpecMsg, 0, { lazy: true }),
   /** IFLA_GROUP */
   group: attr(27, u32),
   /** IFLA_NET_NS_FD */
@@ -2093,7 +2222,7 @@ export const linkAttrs = attrSet('link-attrs', {
   /** IFLA_MAX_MTU */
   maxMtu: attr(51, u32),
   /** IFLA_PROP_LIST */
-  propList: attr(52, propListLinkAttrs),
+  propList: attr(52, propListLinkAttrs, NLA_F_NESTED),
   /** IFLA_ALT_IFNAME */
   altIfname: attr(53, string),
   /** IFLA_PERM_ADDRESS */
@@ -2113,13 +2242,13 @@ export const linkAttrs = attrSet('link-attrs', {
   /** IFLA_ALLMULTI */
   allmulti: attr(61, u32),
   /** IFLA_DEVLINK_PORT */
-  devlinkPort: attr(62, binary),
+  devlinkPort: attr(62, binary, NLA_F_NESTED),
   /** IFLA_GSO_IPV4_MAX_SIZE */
   gsoIpv4MaxSize: attr(63, u32),
   /** IFLA_GRO_IPV4_MAX_SIZE */
   groIpv4MaxSize: attr(64, u32),
   /** IFLA_DPLL_PIN */
-  dpllPin: attr(65, linkDpllPinAttrs),
+  dpllPin: attr(65, linkDpllPinAttrs, NLA_F_NESTED),
   /** IFLA_MAX_PACING_OFFLOAD_HORIZON: EDT offload horizon supported by the device (in nsec). */
   maxPacingOffloadHorizon: attr(66, uint),
   /** IFLA_NETNS_IMMUTABLE */
