@@ -1,0 +1,150 @@
+// npm run bench: prints one JSON line per measurement. Every measurement runs in throwaway network
+// namespaces that are removed afterwards, also on failure or Ctrl-C. `ip -j` on the same data in
+// the same run is the reference; the targets come from the issues (C, Go figures of facts.md).
+//
+// Each library figure is the median of several runs after warm-up runs (the first run of a process
+// compiles the decoders). Peak memory for the route dump is measured in a child process of its own.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
+import { Rtnl } from '../src/rtnl/rtnl.js';
+
+const LINK_PAIRS = 1000;
+const ROUTES = 100_000;
+const ROUTE_TABLE = 100;
+const RUNS = 9;
+const WARMUP = 3;
+
+const created: string[] = [];
+function cleanup(): void {
+  for (const n of created.splice(0)) if (netnsExists(n)) deleteNetns(n);
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => process.exit(130));
+
+function namespace(suffix: string): string {
+  const name = `rtnl-bench-${process.pid}-${suffix}`;
+  addNetns(name);
+  created.push(name);
+  return name;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+function emit(obj: Record<string, unknown>): void {
+  console.log(JSON.stringify(obj));
+}
+
+async function timeRuns(fn: () => Promise<number>): Promise<{ median: number; min: number; count: number }> {
+  let count = 0;
+  for (let i = 0; i < WARMUP; i++) count = await fn();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    count = await fn();
+    times.push(performance.now() - t0);
+  }
+  return { median: median(times), min: Math.min(...times), count };
+}
+
+function timeIp(args: string[]): number {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    execFileSync('ip', args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+function ipBatch(ns: string, lines: string[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-bench-'));
+  try {
+    const file = join(dir, 'batch');
+    writeFileSync(file, lines.join('\n') + '\n');
+    execFileSync('ip', ['-n', ns, '-batch', file], { stdio: 'ignore' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchLinks(): Promise<void> {
+  const ns = namespace('links');
+  const rtnl = await Rtnl.open({ netns: ns });
+  try {
+    const lines: string[] = [];
+    for (let i = 0; i < LINK_PAIRS; i++) lines.push(`link add bv${i}a type veth peer name bv${i}b`);
+    ipBatch(ns, lines);
+    const r = await timeRuns(async () => (await rtnl.links.list()).length);
+    const ipMs = timeIp(['-n', ns, '-j', 'link', 'show']);
+    emit({
+      bench: 'dump-links',
+      objects: r.count,
+      ms_median: round(r.median),
+      ms_min: round(r.min),
+      ip_j_ms: round(ipMs),
+      target_ms: 'within 1.5x of C (10-14 ms) and below Go vishvananda (25 ms)',
+    });
+  } finally {
+    rtnl.close();
+  }
+}
+
+// The route dump runs in a child process so that its peak resident size is its own.
+function benchRoutes(): void {
+  const ns = namespace('routes');
+  const lines: string[] = ['link set lo up', 'link add dummyveth0 type veth peer name dummyveth1', 'link set dummyveth0 up', 'link set dummyveth1 up'];
+  for (let i = 0; i < ROUTES; i++) {
+    // 198.18.0.0/15 holds 131072 addresses: one /32 each.
+    const a = 18 + (i >> 16);
+    lines.push(`route add 198.${a}.${(i >> 8) & 255}.${i & 255}/32 dev dummyveth0 table ${ROUTE_TABLE}`);
+  }
+  ipBatch(ns, lines);
+  const self = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--route-child', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`route benchmark child failed (${child.status})`);
+  const res = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { count: number; median: number; min: number; peakMb: number };
+  const ipMs = timeIp(['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)]);
+  emit({
+    bench: 'dump-routes',
+    objects: res.count,
+    ms_median: round(res.median),
+    ms_min: round(res.min),
+    peak_rss_mb: round(res.peakMb),
+    ip_j_ms: round(ipMs),
+    target_ms: 'within 2x of C (38 ms), at least 3x faster than Go vishvananda (262 ms); peak RSS < 200 MB',
+  });
+}
+
+async function routeChild(ns: string): Promise<void> {
+  const rtnl = await Rtnl.open({ netns: ns });
+  const r = await timeRuns(async () => (await (rtnl as unknown as { routes: { list(f: { table: number }): Promise<unknown[]> } }).routes.list({ table: ROUTE_TABLE })).length);
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  rtnl.close();
+  console.log(JSON.stringify({ count: r.count, median: r.median, min: r.min, peakMb: hwm ? Number(hwm[1]) / 1024 : -1 }));
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--route-child') return routeChild(argv[1]);
+  const only = new Set(argv);
+  const want = (name: string): boolean => only.size === 0 || only.has(name);
+  if (want('links')) await benchLinks();
+  if (want('routes')) benchRoutes();
+  cleanup();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  cleanup();
+  process.exitCode = 1;
+});
