@@ -7,6 +7,7 @@ import type { SchemaValue } from '../netlink/message.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
 import { changeObject, dumpObjects, getObject } from './family.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage, type NestedLinkMessage } from './generated/link.js';
+import type { LinkKind, LinkKindData } from './schemas/kinds.js';
 
 const RTM_NEWLINKPROP = 108;
 const RTM_DELLINKPROP = 109;
@@ -79,28 +80,30 @@ export interface VethPeer {
   mtu?: number;
 }
 
-/** What {@link Links.add} creates: a name, a kind and its settings. */
-export interface LinkSpec extends LinkSettings {
+/** What every {@link LinkSpec} has, whatever its kind. */
+export interface LinkSpecBase extends LinkSettings {
   /** The new link's name (at most 15 bytes). */
   name: string;
-  /** The kind: `veth`, `bridge`, `vxlan`, `macvlan`, `macvtap`, `ifb`, `vlan`, `dummy`, ... */
-  kind: string;
-  /** Kind-specific settings (IFLA_INFO_DATA), e.g. `{ id: 42, port: 4789 }` for vxlan. */
-  data?: Record<string, unknown>;
   /** For veth: the peer. */
   peer?: VethPeer;
   /** The lower link (IFLA_LINK), such as the parent of a macvlan or vlan, or a vxlan's device. */
   link?: LinkRef;
 }
 
+/**
+ * What {@link Links.add} creates: a name, a kind with its typed data (IFLA_INFO_DATA), and
+ * settings. `data` is typed by `kind`: `{ kind: 'vxlan', data: { id: 42, port: 4789 } }`.
+ */
+export type LinkSpec = { [K in LinkKind]: LinkSpecBase & { kind: K; data?: LinkKindData[K] } }[LinkKind];
+
 /** Changes {@link Links.set} applies to an existing link. */
 export interface LinkChanges extends LinkSettings {
   /** A new name. */
   name?: string;
   /** Kind-specific settings to change (IFLA_INFO_DATA); needs `kind`. */
-  data?: Record<string, unknown>;
+  data?: LinkKindData[LinkKind];
   /** The link's kind, when changing `data`. */
-  kind?: string;
+  kind?: LinkKind;
 }
 
 function checkInt(field: string, v: number | undefined, min: number, max: number): void {
@@ -120,7 +123,7 @@ export class Links {
    */
   async add(spec: LinkSpec, opts?: RequestOptions): Promise<Link> {
     validateLinkName(spec.name, 'name');
-    if (typeof spec.kind !== 'string' || spec.kind === '') throw new InvalidArgumentError('kind', 'a link kind is required');
+    if (typeof spec.kind !== 'string' || (spec.kind as string) === '') throw new InvalidArgumentError('kind', 'a link kind is required');
     const open: OpenNetns[] = [];
     try {
       const msg = await this.settingsMessage(spec, open, true);

@@ -10,7 +10,12 @@ import type { Transport } from '../netlink/transport.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
 import { Addresses } from './addresses.js';
 import { Links } from './links.js';
+import { Neighbours } from './neighbours.js';
+import { Nexthops } from './nexthops.js';
+import { Nsids } from './nsids.js';
 import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
+import { Routes } from './routes.js';
+import { Rules } from './rules.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
@@ -43,6 +48,16 @@ export class Rtnl {
   readonly links: Links;
   /** IPv4 and IPv6 addresses (RTM_*ADDR). */
   readonly addresses: Addresses;
+  /** IPv4 and IPv6 routes, and route lookups (RTM_*ROUTE). */
+  readonly routes: Routes;
+  /** ARP / NDP neighbours, and the bridge FDB as `neighbours.fdb` (RTM_*NEIGH). */
+  readonly neighbours: Neighbours;
+  /** Routing policy rules (RTM_*RULE). */
+  readonly rules: Rules;
+  /** Nexthop objects and groups (RTM_*NEXTHOP). */
+  readonly nexthops: Nexthops;
+  /** Ids of other network namespaces as this one knows them (RTM_*NSID). */
+  readonly nsids: Nsids;
   /** The request engine, for requests the typed families do not cover. */
   readonly connection: Connection;
 
@@ -53,6 +68,11 @@ export class Rtnl {
     this.netns = netns;
     this.links = new Links(connection);
     this.addresses = new Addresses(connection, this.links);
+    this.routes = new Routes(connection, this.links);
+    this.neighbours = new Neighbours(connection, this.links);
+    this.rules = new Rules(connection);
+    this.nexthops = new Nexthops(connection, this.links);
+    this.nsids = new Nsids(connection);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Nexthop objects (RTM_NEWNEXTHOP / RTM_DELNEXTHOP / RTM_GETNEXTHOP): hand-written from
 // <linux/nexthop.h>, as the kernel has no YNL spec for them. Same DSL as the generated schemas.
 
+import { NLA_F_NESTED } from '../../netlink/constants.js';
 import { message } from '../../netlink/message.js';
 import { attr, attrSet, binary, enumOf, flag, flagsOf, ip, multiAttr, struct, u16, u32, u64, u8, uint } from '../../netlink/schema.js';
 import { AddressFamily, LwtunnelEncapType, RtnhFlags, RtProtocol, RtScope } from '../generated/common.js';
@@ -92,7 +93,7 @@ export const nhaGroupStatsEntryAttrs = attrSet('nha-group-stats-entry-attrs', {
 /** Attributes of NHA_GROUP_STATS (NHA_GROUP_STATS_*). */
 export const nhaGroupStatsAttrs = attrSet('nha-group-stats-attrs', {
   /** NHA_GROUP_STATS_ENTRY, one per member */
-  entry: multiAttr(1, nhaGroupStatsEntryAttrs),
+  entry: multiAttr(1, nhaGroupStatsEntryAttrs, NLA_F_NESTED),
 });
 
 /** Attributes of nexthop messages (NHA_*). */
@@ -120,13 +121,13 @@ export const nexthopAttrs = attrSet('nexthop-attrs', {
   /** NHA_FDB: the nexthop belongs to a bridge FDB */
   fdb: attr(11, flag),
   /** NHA_RES_GROUP: resilient group parameters */
-  resGroup: attr(12, nhaResGroupAttrs),
+  resGroup: attr(12, nhaResGroupAttrs, NLA_F_NESTED),
   /** NHA_RES_BUCKET: one bucket (RTM_*NEXTHOPBUCKET) */
-  resBucket: attr(13, nhaResBucketAttrs),
+  resBucket: attr(13, nhaResBucketAttrs, NLA_F_NESTED),
   /** NHA_OP_FLAGS */
   opFlags: attr(14, flagsOf(u32, NexthopOpFlags)),
   /** NHA_GROUP_STATS: per-member counters (with the dump-stats op flag) */
-  groupStats: attr(15, nhaGroupStatsAttrs),
+  groupStats: attr(15, nhaGroupStatsAttrs, NLA_F_NESTED),
   /** NHA_HW_STATS_ENABLE: collect hardware counters */
   hwStatsEnable: attr(16, u32),
   /** NHA_HW_STATS_USED: whether a driver collects hardware counters (read-only) */
