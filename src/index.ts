@@ -34,6 +34,7 @@ export {
   NamespaceExistsError,
   type NetnsIdentity,
 } from './ns/netns.js';
+export { listenInNetns, connectInNetns, type NetnsListenOptions, type NetnsConnectOptions } from './ns/sockets.js';
 export { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, netnsPath, validateNetnsName, type NetnsRef, type OpenNetns } from './ns/ref.js';
 
 export {

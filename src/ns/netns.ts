@@ -30,6 +30,13 @@ export interface NetnsIdentity {
 
 const EINVAL = 22;
 
+/**
+ * Fault injection for tests (not part of the public API): called between the steps of
+ * {@link addNetns}, so a test can fail a step and check that nothing is left behind.
+ * @internal
+ */
+export const addNetnsFaults: { afterCreate?: () => void; afterUnshare?: () => void } = {};
+
 // Makes /run/netns a shared mount point, as iproute2 does, so that a namespace unmounted in one
 // mount namespace is unmounted in all of them and can be freed.
 function prepareRunDir(): void {
@@ -80,10 +87,13 @@ function removeTarget(path: string): void {
  */
 export function addNetns(name: string): void {
   const path = createTarget(name);
-  const original = openSync(THREAD_NETNS_PATH, 'r');
+  let original: number | undefined;
   try {
+    addNetnsFaults.afterCreate?.();
+    original = openSync(THREAD_NETNS_PATH, 'r');
     unshare(CLONE_NEWNET);
     try {
+      addNetnsFaults.afterUnshare?.();
       mount(THREAD_NETNS_PATH, path, 'none', MS_BIND);
     } finally {
       setns(original, CLONE_NEWNET);
@@ -92,7 +102,7 @@ export function addNetns(name: string): void {
     removeTarget(path);
     throw err;
   } finally {
-    closeSync(original);
+    if (original !== undefined) closeSync(original);
   }
 }
 
@@ -228,8 +238,13 @@ export function netnsPids(ref: NetnsRef): number[] {
 
 /**
  * Runs a synchronous function with the calling thread inside a network namespace, and always
- * restores the thread's namespace, also when `fn` throws. Sockets and servers created inside
- * (Node's `net`, `http`, `dgram`) and children spawned inside stay in that namespace.
+ * restores the thread's namespace, also when `fn` throws. Sockets created inside and children
+ * spawned inside stay in that namespace.
+ *
+ * Node creates some sockets after the call that asks for them: `server.listen(port, host)` binds
+ * after a DNS lookup on a later tick, and `net.connect()` creates its descriptor when libuv
+ * connects; both would land in the caller's namespace. Use {@link listenInNetns} and
+ * {@link connectInNetns} for those; `server.listen(port)` without a host binds at once and works.
  *
  * `fn` must not return a Promise: an `await` would let unrelated code run in the wrong namespace.
  * @throws TypeError when `fn` returns a thenable (the namespace is restored first).
