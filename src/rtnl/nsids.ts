@@ -1,0 +1,151 @@
+// Network namespace ids (nsids): RTM_NEWNSID / RTM_GETNSID. An nsid is the number by which one
+// namespace knows another (a link's IFLA_LINK_NETNSID, a neighbour's NDA_LINK_NETNSID, ...).
+// The kernel has no request to remove an nsid: it goes when either namespace goes.
+
+import { readdirSync } from 'node:fs';
+import type { Connection, RequestOptions } from '../netlink/connection.js';
+import { InvalidArgumentError, NetlinkError } from '../netlink/errors.js';
+import type { SchemaValue } from '../netlink/message.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError, openNetns, type NetnsRef } from '../ns/ref.js';
+import { changeObject, dumpObjects, getObject } from './family.js';
+import { NETNSA_NSID_NOT_ASSIGNED, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './schemas/nsid.js';
+import { checkInteger } from './routes.js';
+
+/** An nsid message as the kernel sends it: `nsid`, and `currentNsid` in answers about another namespace's view. */
+export type NsidMessage = SchemaValue<typeof nsidMessage>;
+
+/** One id this namespace has given to another namespace. */
+export interface NsidEntry {
+  /** The id. */
+  nsid: number;
+  /** The name (under /run/netns) of the namespace it stands for, when it has one. */
+  name?: string;
+}
+
+/** Options of {@link Nsids.list}. */
+export interface NsidListOptions {
+  /** Look up names under /run/netns (default true), as `ip netns list-id` does. */
+  names?: boolean;
+}
+
+/** The ids this network namespace gives to other namespaces, like `ip netns list-id` / `ip netns set`. */
+export class Nsids {
+  constructor(private readonly conn: Connection) {}
+
+  /**
+   * Lists the ids this namespace has assigned, like `ip netns list-id`, each named when a
+   * namespace under /run/netns is the one it stands for.
+   */
+  async list(options: NsidListOptions = {}, opts?: RequestOptions): Promise<NsidEntry[]> {
+    const query = { family: 'unspec' } as Partial<NsidMessage>;
+    const res = await dumpObjects(this.conn, RTM_GETNSID, RTM_NEWNSID, nsidMessage, query, opts);
+    const entries: NsidEntry[] = res.items
+      .filter((m) => m.nsid !== undefined && m.nsid !== NETNSA_NSID_NOT_ASSIGNED)
+      .map((m) => ({ nsid: m.nsid as number }));
+    if ((options.names ?? true) && entries.length > 0) {
+      const names = await this.namesById(undefined, opts);
+      for (const e of entries) {
+        const name = names.get(e.nsid);
+        if (name !== undefined) e.name = name;
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * The id this namespace gives to `netns`, or `undefined` when it has none, like `ip netns
+   * identify`'s reverse.
+   * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
+   */
+  async get(netns: NetnsRef, opts?: RequestOptions): Promise<number | undefined> {
+    if (typeof netns === 'object' && netns !== null && 'pid' in netns) {
+      return this.ask({ pid: checkedPid(netns.pid) }, opts);
+    }
+    const ns = openNetns(netns);
+    try {
+      return await this.ask({ fd: ns.fd }, opts);
+    } finally {
+      ns.close();
+    }
+  }
+
+  /**
+   * Assigns an id to `netns`, like `ip netns set NAME ID`; without `nsid`, the kernel picks one.
+   * Returns the id.
+   * @throws {@link NetlinkError} `EEXIST` when the namespace has an id already or the id is taken.
+   * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
+   */
+  async set(netns: NetnsRef, nsid?: number, opts?: RequestOptions): Promise<number> {
+    checkInteger('nsid', nsid, 0, 0x7fffffff);
+    const msg = { family: 'unspec', nsid: nsid ?? NETNSA_NSID_NOT_ASSIGNED } as Partial<NsidMessage>;
+    let fdNs: ReturnType<typeof openNetns> | undefined;
+    if (typeof netns === 'object' && netns !== null && 'pid' in netns) {
+      msg.pid = checkedPid(netns.pid);
+    } else {
+      fdNs = openNetns(netns);
+      msg.fd = fdNs.fd;
+    }
+    try {
+      const echoed = await changeObject(this.conn, RTM_NEWNSID, 0, nsidMessage, msg, { replyType: RTM_NEWNSID }, opts);
+      if (echoed?.nsid !== undefined && echoed.nsid >= 0) return echoed.nsid;
+      const got = await this.ask(msg.pid !== undefined ? { pid: msg.pid } : { fd: msg.fd as number }, opts);
+      if (got === undefined) throw new InvalidArgumentError('nsid', 'the kernel assigned no id');
+      return got;
+    } finally {
+      fdNs?.close();
+    }
+  }
+
+  /**
+   * The name (under /run/netns) of the namespace this namespace calls `nsid`, such as a link's
+   * `linkNetnsid`; `undefined` when no named namespace has that id.
+   */
+  async nameOfNsid(nsid: number, opts?: RequestOptions): Promise<string | undefined> {
+    checkInteger('nsid', nsid, 0, 0x7fffffff);
+    return (await this.namesById(nsid, opts)).get(nsid);
+  }
+
+  // Asks for the id of every namespace named under /run/netns (stopping at `wanted` if given).
+  private async namesById(wanted: number | undefined, opts?: RequestOptions): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    let names: string[];
+    try {
+      names = readdirSync(NETNS_RUN_DIR).sort();
+    } catch {
+      return out;
+    }
+    for (const name of names) {
+      let ns;
+      try {
+        ns = openNetns({ path: `${NETNS_RUN_DIR}/${name}` });
+      } catch (err) {
+        if (err instanceof NamespaceNotFoundError) continue; // deleted meanwhile
+        if ((err as NodeJS.ErrnoException).code !== undefined) continue; // unreadable
+        throw err;
+      }
+      try {
+        const id = await this.ask({ fd: ns.fd }, opts);
+        if (id !== undefined && !out.has(id)) out.set(id, name);
+      } catch (err) {
+        // Not a namespace file (EINVAL) or gone: not a name for any id.
+        if (!(err instanceof NetlinkError)) throw err;
+      } finally {
+        ns.close();
+      }
+      if (wanted !== undefined && out.has(wanted)) break;
+    }
+    return out;
+  }
+
+  private async ask(sel: { fd: number } | { pid: number }, opts?: RequestOptions): Promise<number | undefined> {
+    const query = { family: 'unspec', ...sel } as Partial<NsidMessage>;
+    const reply = await getObject(this.conn, RTM_GETNSID, RTM_NEWNSID, nsidMessage, query, opts);
+    const id = reply?.nsid;
+    return id === undefined || id < 0 ? undefined : id;
+  }
+}
+
+function checkedPid(pid: number): number {
+  checkInteger('netns.pid', pid, 1, 0x7fffffff);
+  return pid;
+}
