@@ -1,17 +1,32 @@
-// npm run demo: builds throwaway network namespaces with the library alone (no `ip`), shows what
-// the kernel holds, and removes everything, also on failure or Ctrl-C.
+// npm run demo [-- --mermaid]: builds three network setups in throwaway namespaces with the library
+// alone (no `ip`), proves them with real TCP and HTTP, prints what the kernel holds in each
+// namespace and a diagram drawn from it, then removes everything, also on failure or Ctrl-C.
+//
+//   2. two namespaces joined by a veth pair, an HTTP server on port 8080 in each;
+//   3. a bridge in a "host" namespace joining three "containers" through veth pairs;
+//   4. private routing tables: two namespaces with different default gateways.
 
+import http from 'node:http';
+import net from 'node:net';
 import { formatTable } from '../src/cli/table.js';
 import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
+import { connectInNetns, listenInNetns } from '../src/ns/sockets.js';
+import type { Link } from '../src/rtnl/links.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 
+const mermaid = process.argv.includes('--mermaid');
 const tag = `rtnl-demo-${process.pid}`;
-const created: string[] = [];
-const handles: Rtnl[] = [];
+const namespaces = new Map<string, string>(); // short name -> full name
+const handles = new Map<string, Rtnl>();
+const servers: net.Server[] = [];
+const checks: { what: string; ok: boolean; detail: string }[] = [];
 
 function cleanup(): void {
-  for (const h of handles.splice(0)) h.close();
-  for (const name of created.splice(0)) if (netnsExists(name)) deleteNetns(name);
+  for (const s of servers.splice(0)) s.close();
+  for (const h of handles.values()) h.close();
+  handles.clear();
+  for (const full of namespaces.values()) if (netnsExists(full)) deleteNetns(full);
+  namespaces.clear();
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {
@@ -21,55 +36,241 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 process.on('exit', cleanup);
 
-function namespace(suffix: string): string {
-  const name = `${tag}-${suffix}`;
-  addNetns(name);
-  created.push(name);
-  return name;
+async function namespace(short: string): Promise<Rtnl> {
+  const full = `${tag}-${short}`;
+  addNetns(full);
+  namespaces.set(short, full);
+  const rtnl = await Rtnl.open({ netns: full });
+  handles.set(short, rtnl);
+  await rtnl.links.set('lo', { up: true });
+  return rtnl;
 }
 
-async function open(netns: string): Promise<Rtnl> {
-  const h = await Rtnl.open({ netns });
-  handles.push(h);
-  return h;
+function check(what: string, ok: boolean, detail: string): void {
+  checks.push({ what, ok, detail });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? `: ${detail}` : ''}`);
 }
 
-async function show(title: string, rtnl: Rtnl): Promise<void> {
-  const links = await rtnl.links.list();
-  const names = new Map(links.map((l) => [l.index, l.name]));
-  console.log(`\n== ${title}: links`);
-  console.log(
-    formatTable(
-      ['index', 'name', 'kind', 'state', 'mtu', 'mac', 'master', 'flags'],
-      links.map((l) => [l.index, l.name, l.linkinfo?.kind ?? '', l.operstate, l.mtu, l.address, l.master ? names.get(l.master) : '', (l.flags ?? []).join(',')]),
-    ),
-  );
-  const addrs = await rtnl.addresses.list();
-  console.log(`\n== ${title}: addresses`);
-  console.log(
-    formatTable(
-      ['link', 'family', 'address', 'scope', 'flags'],
-      addrs.map((a) => [names.get(a.index), a.family, `${a.address}/${a.prefixlen}`, a.scope, (a.flags ?? []).join(',')]),
-    ),
-  );
+function serveText(short: string, port: number, reply: string): Promise<void> {
+  const server = listenInNetns(namespaces.get(short) as string, net.createServer((c) => c.end(reply)), { port });
+  servers.push(server);
+  return new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
+}
+
+function serveHttp(short: string, port: number, reply: string): Promise<void> {
+  const server = listenInNetns(namespaces.get(short) as string, http.createServer((_req, res) => res.end(reply)), { port });
+  servers.push(server);
+  return new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
+}
+
+function tcpRead(from: string, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connectInNetns(namespaces.get(from) as string, { host, port });
+    let data = '';
+    s.setTimeout(2000, () => s.destroy(new Error('timed out')));
+    s.on('data', (d: Buffer) => (data += d.toString()));
+    s.on('end', () => resolve(data));
+    s.on('error', reject);
+  });
+}
+
+function httpGet(from: string, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ createConnection: () => connectInNetns(namespaces.get(from) as string, { host, port }), path: '/', timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function expectText(what: string, got: Promise<string>, want: string): Promise<void> {
+  try {
+    const text = await got;
+    check(what, text === want, JSON.stringify(text));
+  } catch (err) {
+    check(what, false, String(err));
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Scenario 2: a veth pair between two namespaces, two HTTP servers on the same port.
+
+async function scenario2(): Promise<void> {
+  const left = await namespace('left');
+  const right = await namespace('right');
+  await left.links.add({ name: 'veth-l', kind: 'veth', peer: { name: 'veth-r', netns: namespaces.get('right') as string }, up: true });
+  await right.links.set('veth-r', { up: true });
+  await left.addresses.add({ link: 'veth-l', address: '192.0.2.1/24' });
+  await right.addresses.add({ link: 'veth-r', address: '192.0.2.2/24' });
+  await serveHttp('left', 8080, 'I am left');
+  await serveHttp('right', 8080, 'I am right');
+  await serveText('left', 9000, 'tcp left');
+  await serveText('right', 9000, 'tcp right');
+  await expectText('scenario 2: left -> right over TCP', tcpRead('left', '192.0.2.2', 9000), 'tcp right');
+  await expectText('scenario 2: right -> left over TCP', tcpRead('right', '192.0.2.1', 9000), 'tcp left');
+  await expectText('scenario 2: HTTP :8080 seen from left', httpGet('left', '192.0.2.2', 8080), 'I am right');
+  await expectText('scenario 2: HTTP :8080 seen from right', httpGet('right', '192.0.2.1', 8080), 'I am left');
+  await expectText('scenario 2: HTTP :8080 on left itself', httpGet('left', '127.0.0.1', 8080), 'I am left');
+}
+
+// ------------------------------------------------------------------------------------------
+// Scenario 3: a bridge in a host namespace joining three containers.
+
+async function scenario3(): Promise<void> {
+  const host = await namespace('host');
+  await host.links.add({ name: 'br0', kind: 'bridge', data: { stpState: 0, forwardDelay: 0 }, up: true });
+  const containers = ['c1', 'c2', 'c3'];
+  const ips = new Map<string, string>();
+  for (const [i, c] of containers.entries()) {
+    const rtnl = await namespace(c);
+    const full = namespaces.get(c) as string;
+    // The container end is created directly inside the container namespace.
+    await host.links.add({ name: `h-${c}`, kind: 'veth', peer: { name: 'eth0', netns: full }, master: 'br0', up: true });
+    await rtnl.links.set('eth0', { up: true });
+    const ip = `198.51.100.${11 + i}`;
+    ips.set(c, ip);
+    await rtnl.addresses.add({ link: 'eth0', address: `${ip}/24` });
+    await serveText(c, 7000, `hello from ${c}`);
+  }
+  for (const a of containers) {
+    for (const b of containers) {
+      if (a !== b) await expectText(`scenario 3: ${a} -> ${b} through br0`, tcpRead(a, ips.get(b) as string, 7000), `hello from ${b}`);
+    }
+  }
+  // Each container's MAC must be learned on the bridge port its veth is plugged into.
+  const fdb = await host.neighbours.fdb.list({ bridge: 'br0' });
+  const hostLinks = new Map((await host.links.list()).map((l) => [l.index, l.name]));
+  for (const c of containers) {
+    const mac = (await (handles.get(c) as Rtnl).links.get('eth0')).address;
+    const entry = fdb.find((e) => e.lladdr === mac && !(e.state ?? []).includes('permanent'));
+    const port = entry ? hostLinks.get(entry.ndmIfindex as number) : undefined;
+    check(`scenario 3: FDB has ${c}'s MAC ${mac} on port h-${c}`, port === `h-${c}`, `port ${port ?? 'none'}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Scenario 4: private routing tables, each namespace its own default gateway.
+
+async function scenario4(): Promise<void> {
+  const setups = [
+    { short: 'red', addr: '203.0.113.1/26', gw: '203.0.113.62' },
+    { short: 'blue', addr: '203.0.113.65/26', gw: '203.0.113.126' },
+  ];
+  for (const s of setups) {
+    const rtnl = await namespace(s.short);
+    await rtnl.links.add({ name: 'uplink', kind: 'veth', peer: { name: 'uplink-peer' }, up: true });
+    await rtnl.links.set('uplink-peer', { up: true });
+    await rtnl.addresses.add({ link: 'uplink', address: s.addr });
+    await rtnl.routes.add({ dst: 'default', gateway: s.gw, oif: 'uplink' });
+  }
+  for (const s of setups) {
+    const route = await (handles.get(s.short) as Rtnl).routes.get({ to: '198.18.0.1' });
+    check(`scenario 4: ${s.short} routes 198.18.0.1 via its own gateway`, route.gateway === s.gw, `via ${route.gateway ?? 'none'}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// What the kernel holds, and the diagram.
+
+interface Endpoint {
+  ns: string;
+  link: Link;
+}
+
+async function report(): Promise<void> {
+  const ends: Endpoint[] = [];
+  for (const [short, rtnl] of handles) {
+    const links = await rtnl.links.list();
+    const names = new Map(links.map((l) => [l.index, l.name]));
+    for (const l of links) ends.push({ ns: short, link: l });
+    const nsids = await rtnl.nsids.list();
+    const byNsid = new Map(nsids.map((n) => [n.nsid, n.name ? n.name.replace(`${tag}-`, '') : `nsid ${n.nsid}`]));
+    if (mermaid) continue;
+    console.log(`\n=== namespace ${short} (${namespaces.get(short)})`);
+    console.log(
+      formatTable(
+        ['link', 'kind', 'state', 'mac', 'master', 'peer'],
+        links.map((l) => [
+          l.name,
+          l.linkinfo?.kind ?? '',
+          l.operstate,
+          l.address,
+          l.master !== undefined ? names.get(l.master) : '',
+          l.linkNetnsid !== undefined ? `if${l.link} in ${byNsid.get(l.linkNetnsid) ?? `nsid ${l.linkNetnsid}`}` : l.link !== undefined ? names.get(l.link) : '',
+        ]),
+      ),
+    );
+    const addrs = (await rtnl.addresses.list()).filter((a) => a.scope !== 'host' && a.scope !== 'link');
+    if (addrs.length) console.log(`\n${formatTable(['link', 'address'], addrs.map((a) => [names.get(a.index), `${a.address}/${a.prefixlen}`]))}`);
+    const routes = await rtnl.routes.list();
+    if (routes.length) {
+      console.log(`\n${formatTable(['route', 'via', 'dev', 'proto', 'scope'], routes.map((r) => [r.dst ? `${r.dst}/${r.dstLen}` : 'default', r.gateway ?? '', r.oif !== undefined ? names.get(r.oif) : '', r.protocol, r.scope]))}`);
+    }
+    if (nsids.length) console.log(`\n${formatTable(['nsid', 'namespace'], nsids.map((n) => [n.nsid, byNsid.get(n.nsid)]))}`);
+  }
+  console.log(mermaid ? '' : '\n=== diagram');
+  console.log(await diagram(ends));
+}
+
+// Peers of veth pairs are found from the kernel's own view: IFLA_LINK (peer index) and
+// IFLA_LINK_NETNSID (the peer's namespace, named through the nsids of that namespace).
+async function diagram(ends: Endpoint[]): Promise<string> {
+  const nsOfNsid = async (short: string, nsid: number): Promise<string | undefined> => {
+    const name = await (handles.get(short) as Rtnl).nsids.nameOfNsid(nsid);
+    return name?.replace(`${tag}-`, '');
+  };
+  const pairs: [Endpoint, Endpoint][] = [];
+  const seen = new Set<Endpoint>();
+  for (const e of ends) {
+    if (e.link.linkinfo?.kind !== 'veth' || seen.has(e)) continue;
+    const peerNs = e.link.linkNetnsid !== undefined ? await nsOfNsid(e.ns, e.link.linkNetnsid) : e.ns;
+    const peer = ends.find((x) => x.ns === peerNs && x.link.index === e.link.link);
+    if (!peer) continue;
+    seen.add(e).add(peer);
+    pairs.push([e, peer]);
+  }
+  const id = (e: Endpoint): string => `${e.ns}_${(e.link.name as string).replace(/[^a-zA-Z0-9]/g, '_')}`;
+  const masterOf = (e: Endpoint): Endpoint | undefined => ends.find((x) => x.ns === e.ns && x.link.index === e.link.master);
+  if (mermaid) {
+    const lines = ['graph LR'];
+    for (const short of handles.keys()) {
+      lines.push(`  subgraph ${short}`);
+      for (const e of ends.filter((x) => x.ns === short && x.link.name !== 'lo')) lines.push(`    ${id(e)}["${e.link.name}"]`);
+      lines.push('  end');
+    }
+    for (const [a, b] of pairs) lines.push(`  ${id(a)} ---|veth| ${id(b)}`);
+    for (const e of ends) {
+      const m = masterOf(e);
+      if (m) lines.push(`  ${id(e)} -.-|port of| ${id(m)}`);
+    }
+    return lines.join('\n');
+  }
+  const label = (e: Endpoint): string => {
+    const m = masterOf(e);
+    return `[${e.ns}] ${e.link.name}${m ? ` (port of ${m.link.name})` : ''}`;
+  };
+  return pairs.map(([a, b]) => `${label(a).padEnd(34)} <==veth==> ${label(b)}`).join('\n');
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const ns = namespace('a');
-  const rtnl = await open(ns);
-  await rtnl.links.set('lo', { up: true });
-  await rtnl.links.add({ name: 'veth0', kind: 'veth', peer: { name: 'veth1' } });
-  for (const l of ['veth0', 'veth1']) await rtnl.links.set(l, { up: true });
-  await rtnl.addresses.add({ link: 'veth0', address: '192.0.2.1/24' });
-  await rtnl.addresses.add({ link: 'veth1', address: '192.0.2.2/24' });
-  await rtnl.addresses.add({ link: 'veth0', address: '2001:db8::1/64', flags: ['nodad'] });
-  await rtnl.addresses.add({ link: 'veth1', address: '2001:db8::2/64', flags: ['nodad'] });
-  await show(ns, rtnl);
-  const lo = await rtnl.links.get('lo');
-  if (!lo.flags?.includes('up')) throw new Error('lo is not up');
+  await scenario2();
+  await scenario3();
+  await scenario4();
+  await report();
   cleanup();
-  console.log(`\ndemo: ok in ${((performance.now() - started) / 1000).toFixed(2)} s; namespaces removed`);
+  const failed = checks.filter((c) => !c.ok);
+  const secs = ((performance.now() - started) / 1000).toFixed(2);
+  if (failed.length > 0) {
+    console.error(`\ndemo: ${failed.length} of ${checks.length} checks FAILED in ${secs} s; everything removed`);
+    process.exitCode = 1;
+  } else {
+    console.log(`\ndemo: all ${checks.length} checks passed in ${secs} s; everything removed`);
+  }
 }
 
 main().catch((err: unknown) => {
