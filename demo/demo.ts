@@ -147,7 +147,7 @@ async function scenario3(): Promise<void> {
   for (const c of containers) {
     const mac = (await (handles.get(c) as Rtnl).links.get('eth0')).address;
     const entry = fdb.find((e) => e.lladdr === mac && !(e.state ?? []).includes('permanent'));
-    const port = entry ? hostLinks.get(entry.ndmIfindex as number) : undefined;
+    const port = entry ? hostLinks.get(entry.ifindex as number) : undefined;
     check(`scenario 3: FDB has ${c}'s MAC ${mac} on port h-${c}`, port === `h-${c}`, `port ${port ?? 'none'}`);
   }
 }

@@ -91,7 +91,8 @@ describe('generator', () => {
     expect(rtmsg.keys).toContain('rtmTable');
     expect(routeAttrs.entry('table')?.type).toBe(15);
     expect(addrMessage.header.keys).toContain('ifaFlags');
-    expect(neighMessage.header.keys).toContain('ndmIfindex');
+    expect(neighMessage.header.keys).toContain('ifindex');
+    expect(neighMessage.attrs.entry('ndaIfindex')?.type).toBe(8);
     expect(ruleMessage.header.keys).toContain('frhTable');
   });
 
@@ -332,7 +333,7 @@ describe('round trips', () => {
   it('a neighbour and a rule', () => {
     roundTrip(asCodec(neighMessage), {
       family: 'bridge',
-      ndmIfindex: 5,
+      ifindex: 5,
       state: ['reachable', 'noarp'],
       flags: ['self', 'ext-learned'],
       type: 'unicast',

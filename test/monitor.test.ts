@@ -222,7 +222,7 @@ describe('monitor()', () => {
     ns.ip('neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev v0 nud permanent');
     const n = await expectEvent('new neigh', (e) => e.type === 'new' && e.family === 'neigh' && e.object.dst === '192.0.2.9');
     if (n.family !== 'neigh') throw new Error('narrowing');
-    expect(n.object).toMatchObject({ lladdr: '02:00:00:00:00:09', ndmIfindex: v0, state: ['permanent'] });
+    expect(n.object).toMatchObject({ lladdr: '02:00:00:00:00:09', ifindex: v0, state: ['permanent'] });
 
     ns.ip('rule add from 192.0.2.0/24 table 100 prio 1000');
     const rule = await expectEvent('new rule v4', (e) => e.type === 'new' && e.family === 'rule' && e.object.priority === 1000);

@@ -20,7 +20,7 @@ type IpJson = Record<string, unknown>;
 
 /** A neighbour as `ip -j -d neigh show` prints it. */
 function neighbourToIpJson(n: Neighbour, names: ReadonlyMap<number, string>): IpJson {
-  const o: IpJson = { dst: n.dst, dev: names.get(n.ndmIfindex as number) };
+  const o: IpJson = { dst: n.dst, dev: names.get(n.ifindex as number) };
   if (n.lladdr !== undefined) o.lladdr = n.lladdr;
   const flags = n.flags ?? [];
   if (flags.includes('router')) o.router = null;
@@ -35,7 +35,7 @@ function neighbourToIpJson(n: Neighbour, names: ReadonlyMap<number, string>): Ip
 
 /** An FDB entry as `bridge -j fdb show` prints it. */
 function fdbToIpJson(n: Neighbour, names: ReadonlyMap<number, string>): IpJson {
-  const o: IpJson = { mac: n.lladdr, ifname: names.get(n.ndmIfindex as number) };
+  const o: IpJson = { mac: n.lladdr, ifname: names.get(n.ifindex as number) };
   if (n.vlan !== undefined) o.vlan = n.vlan;
   if (n.dst !== undefined) o.dst = n.dst;
   const names2: Record<string, string> = { self: 'self', router: 'router', 'ext-learned': 'extern_learn', offloaded: 'offload', sticky: 'sticky' };
@@ -224,7 +224,7 @@ describe('neighbours in a namespace', () => {
       expect(c.ours).toEqual(c.theirs);
       const list = await rtnl.neighbours.list({ link: 'veth1', family: 'inet' });
       const n = list.find((x) => x.dst === '192.0.2.31');
-      expect(n).toMatchObject({ family: 'inet', state: ['permanent'], flags: ['ext-learned'], lladdr: '02:00:00:00:00:31', ndmIfindex: await rtnl.links.indexOf('veth1') });
+      expect(n).toMatchObject({ family: 'inet', state: ['permanent'], flags: ['ext-learned'], lladdr: '02:00:00:00:00:31', ifindex: await rtnl.links.indexOf('veth1') });
       const v6 = (await rtnl.neighbours.list({ family: 'inet6', link: 'veth1' })).find((x) => x.dst === '2001:db8::31');
       expect(v6).toMatchObject({ state: ['stale'], flags: ['router'] });
       const proxies = await rtnl.neighbours.list({ proxy: true, link: 'veth1' });

@@ -870,6 +870,9 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
     ],
     attributes: [
       // NDA_PROTOCOL is an RTPROT_* id (iproute2 names it with rt_protos).
+      // NDA_IFINDEX (a dump filter the kernel rarely sends back) would take the key `ifindex` from
+      // ndmsg's ndm_ifindex, which every entry has: the header keeps `ifindex`.
+      { set: 'neighbour-attrs', attr: 'ifindex', key: 'ndaIfindex' },
       { set: 'neighbour-attrs', attr: 'protocol', patch: { enum: 'rt-protocol' } },
       // NDA_PORT is __be16 (nla_put_be16 in vxlan_fdb_info).
       { set: 'neighbour-attrs', attr: 'port', patch: { 'byte-order': 'big-endian' } },

@@ -13,7 +13,7 @@ import type { LinkRef, Links } from './links.js';
 import { checkInteger, enumNumber, parseAddress, type IpFamily, type RouteProtocol } from './routes.js';
 
 /**
- * A neighbour or FDB entry as the kernel describes it: the ndmsg header (`family`, `ndmIfindex`,
+ * A neighbour or FDB entry as the kernel describes it: the ndmsg header (`family`, `ifindex`,
  * `state`, `flags`, `type`) and the attributes (`dst`, `lladdr`, `cacheinfo`, `probes`, `vlan`,
  * `master`, `protocol`, ...). `state` and `flags` are lists of names (`permanent`, `router`, ...).
  */
@@ -143,17 +143,17 @@ export class Fdb {
   async list(filter: FdbFilter = {}, opts?: RequestOptions): Promise<FdbEntry[]> {
     const bridge = filter.bridge === undefined ? 0 : await this.links.indexOf(filter.bridge);
     const port = filter.port === undefined ? 0 : await this.links.indexOf(filter.port);
-    const query = { family: 'bridge', ndmIfindex: 0, state: [], flags: [], type: 0 } as Partial<Neighbour>;
+    const query = { family: 'bridge', ifindex: 0, state: [], flags: [], type: 0 } as Partial<Neighbour>;
     if (bridge !== 0) query.master = bridge;
-    if (port !== 0) query.ifindex = port;
+    if (port !== 0) query.ndaIfindex = port;
     const res = await dumpObjects(this.conn, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage, query, opts);
     let items = res.items.filter((n) => n.family === 'bridge');
     if (!res.kernelFiltered) {
-      if (port !== 0) items = items.filter((n) => n.ndmIfindex === port);
+      if (port !== 0) items = items.filter((n) => n.ifindex === port);
       if (bridge !== 0) {
         // The bridge's own entries and those of its ports, as the kernel's filter has it.
         const members = new Set([bridge, ...(await this.links.list({ master: bridge }, opts)).map((l) => l.index as number)]);
-        items = items.filter((n) => members.has(n.ndmIfindex as number));
+        items = items.filter((n) => members.has(n.ifindex as number));
       }
     }
     return items;
@@ -176,7 +176,7 @@ export class Fdb {
     if (spec.self || !spec.master) flags.push('self');
     if (spec.externLearn) flags.push('ext-learned');
     if (spec.sticky) flags.push('sticky');
-    const msg = { family: 'bridge', ndmIfindex: await this.links.indexOf(spec.port), state: [state], flags, type: 0, lladdr: spec.lladdr } as Partial<Neighbour>;
+    const msg = { family: 'bridge', ifindex: await this.links.indexOf(spec.port), state: [state], flags, type: 0, lladdr: spec.lladdr } as Partial<Neighbour>;
     if (spec.vlan !== undefined) msg.vlan = spec.vlan;
     if (spec.dst !== undefined) msg.dst = parseAddress(spec.dst, 'dst').address;
     return msg;
@@ -223,11 +223,11 @@ export class Neighbours {
       throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(filter.family)}`);
     }
     const index = filter.link === undefined ? 0 : await this.links.indexOf(filter.link);
-    const query = { family: filter.family ?? 'unspec', ndmIfindex: 0, state: [], flags: filter.proxy ? ['proxy'] : [], type: 0 } as Partial<Neighbour>;
-    if (index !== 0) query.ifindex = index;
+    const query = { family: filter.family ?? 'unspec', ifindex: 0, state: [], flags: filter.proxy ? ['proxy'] : [], type: 0 } as Partial<Neighbour>;
+    if (index !== 0) query.ndaIfindex = index;
     const res = await dumpObjects(this.conn, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage, query, opts);
     let items = res.items.filter((n) => (filter.family === undefined ? n.family === 'inet' || n.family === 'inet6' : n.family === filter.family));
-    if (!res.kernelFiltered && index !== 0) items = items.filter((n) => n.ndmIfindex === index);
+    if (!res.kernelFiltered && index !== 0) items = items.filter((n) => n.ifindex === index);
     return items;
   }
 
@@ -246,7 +246,7 @@ export class Neighbours {
     const state = NudState[s];
     checkMac(spec.lladdr, 'lladdr');
     const protocol = spec.protocol === undefined ? undefined : enumNumber('protocol', spec.protocol, RtProtocol);
-    const msg = { family: dst.family, ndmIfindex: await this.links.indexOf(spec.link), state: [state], flags: [...flags], type: 0, dst: dst.address } as Partial<Neighbour>;
+    const msg = { family: dst.family, ifindex: await this.links.indexOf(spec.link), state: [state], flags: [...flags], type: 0, dst: dst.address } as Partial<Neighbour>;
     if (spec.lladdr !== undefined) msg.lladdr = spec.lladdr;
     if (protocol !== undefined) msg.protocol = protocol;
     return msg;

@@ -248,7 +248,9 @@ export const FAMILIES: Readonly<Record<EventFamily, FamilyInfo>> = {
     // The path (oif, gateway) is part of the identity: IPv6 keeps one route per device for the same
     // prefix and metric (fe80::/64 on every link), and IPv4 allows them with NLM_F_APPEND.
     key: (o) => `${routeBaseKey(o)}|${s(o.oif)}|${s(o.gateway)}`,
-    volatile: { cacheinfo: true },
+    // The kernel sets and clears RTNH_F_LINKDOWN / RTNH_F_DEAD on routes (and on multipath paths)
+    // as links lose and regain carrier, without a route event: they follow the link's state.
+    volatile: { cacheinfo: true, flags: true, multipath: true },
     // Cached (cloned) IPv6 routes are not in a dump; neither are multicast or MPLS routes in these groups.
     kind: (o, g) => byFamily(o, g, 'ipv4-route', 'ipv6-route') && !hasFlag(o.flags, 'cloned'),
     announced: () => true,
@@ -260,12 +262,12 @@ export const FAMILIES: Readonly<Record<EventFamily, FamilyInfo>> = {
     schema: neighMessage as unknown as AnySchema,
     // PF_UNSPEC covers the neighbour tables (IPv4, IPv6); the bridge FDB needs its own dump.
     dump: async (conn) => {
-      const query = { ndmIfindex: 0, state: [], flags: [], type: 0 } as const;
+      const query = { ifindex: 0, state: [], flags: [], type: 0 } as const;
       const a = await dumpObjects(conn, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage, { ...query, family: 'unspec', state: [], flags: [] }, FLAG);
       const b = await dumpObjects(conn, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage, { ...query, family: 'bridge', state: [], flags: [] }, FLAG);
       return { items: [...a.items, ...b.items] as Obj[], interrupted: a.interrupted || b.interrupted };
     },
-    key: (o) => `${s(o.family)}|${s(o.ndmIfindex)}|${s(o.dst)}|${o.family === 'bridge' ? `${s(o.lladdr)}|${s(o.vlan)}|${s(o.vni)}` : ''}`,
+    key: (o) => `${s(o.family)}|${s(o.ifindex)}|${s(o.dst)}|${o.family === 'bridge' ? `${s(o.lladdr)}|${s(o.vlan)}|${s(o.vni)}` : ''}`,
     volatile: { cacheinfo: true, probes: true },
     // The kernel creates IPv4/IPv6 entries without telling (multicast and broadcast `noarp` ones,
     // and `incomplete` or state-less ones while it resolves): they join the view once an event

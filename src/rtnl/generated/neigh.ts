@@ -114,7 +114,7 @@ export const ndmsg = struct('ndmsg', {
   /** ndmsg.ndm_pad: 3 bytes of padding */
   pad: 3,
   /** ndmsg.ndm_ifindex */
-  ndmIfindex: s32,
+  ifindex: s32,
   /** ndmsg.ndm_state */
   state: flagsOf(u16, NudState),
   /** ndmsg.ndm_flags */
@@ -221,7 +221,7 @@ export const neighbourAttrs = attrSet('neighbour-attrs', {
   /** NDA_VNI */
   vni: attr(7, u32),
   /** NDA_IFINDEX */
-  ifindex: attr(8, u32),
+  ndaIfindex: attr(8, u32),
   /** NDA_MASTER */
   master: attr(9, u32),
   /** NDA_LINK_NETNSID */
