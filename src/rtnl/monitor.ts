@@ -215,7 +215,7 @@ export function monitor<G extends MonitorGroup>(
  * - route: `family`, table, `dst`/`dstLen`, `src`/`srcLen`, `tos`, `priority`, `oif`, `gateway`
  *   (a `new` flagged NLM_F_REPLACE by the kernel first deletes the routes with the same destination,
  *   table, tos and priority but another path);
- * - neigh: `family`, `ndmIfindex`, `dst` (bridge FDB entries also `lladdr`, `vlan`, `vni`);
+ * - neigh: `family`, `ifindex`, `dst` (bridge FDB entries also `lladdr`, `vlan`, `vni`);
  * - rule: its whole content; nexthop: `id`; nsid: `nsid`.
  *
  * A view built by applying the events by these keys equals a fresh dump, compared without the
