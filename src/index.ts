@@ -16,6 +16,111 @@ export {
 } from './rtnl/links.js';
 export { Addresses, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressSpec } from './rtnl/addresses.js';
 export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/prefix.js';
+export {
+  Routes,
+  RT_TABLE,
+  type Route,
+  type RouteMetrics,
+  type IpFamily,
+  type RouteType,
+  type RouteScope,
+  type RouteProtocol,
+  type RouteTable,
+  type IpProto,
+  type RouteNexthopSpec,
+  type RouteSpec,
+  type RouteFilter,
+  type RouteLookup,
+} from './rtnl/routes.js';
+export {
+  Neighbours,
+  Fdb,
+  type Neighbour,
+  type FdbEntry,
+  type NeighbourState,
+  type NeighbourFlag,
+  type NeighbourSpec,
+  type NeighbourFilter,
+  type FdbState,
+  type FdbEntrySpec,
+  type FdbFilter,
+} from './rtnl/neighbours.js';
+export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rules.js';
+export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthops.js';
+export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsids.js';
+export {
+  monitor,
+  watch,
+  EventStream,
+  type ObjectEventOf,
+  type ObjectEvent,
+  type OverrunEvent,
+  type SyncedEvent,
+  type ResyncedEvent,
+  type MonitorEvent,
+  type MonitorOptions,
+  type WatchOptions,
+} from './rtnl/monitor.js';
+export {
+  RTNL_GROUPS,
+  GROUP_SHORTHANDS,
+  type RtnlGroupName,
+  type MonitorGroup,
+  type EventFamily,
+  type GroupFamilies,
+  type EventObjects,
+  type RouteObject,
+  type NeighObject,
+  type RuleObject,
+  type NexthopObject,
+  type NsidObject,
+} from './rtnl/events/families.js';
+export {
+  isKind,
+  isPortKind,
+  LINK_KINDS,
+  LINK_KINDS_WITHOUT_DATA,
+  LINK_PORT_KINDS,
+  type LinkInfoValue,
+  type LinkKindData,
+  type LinkKind,
+  type LinkKindWithoutData,
+  type LinkPortData,
+  type LinkPortKind,
+  type LinkInfoOf,
+  type LinkPortInfoOf,
+} from './rtnl/schemas/kinds.js';
+export { schemaForType, RTM_TYPE_NAMES } from './rtnl/registry.js';
+export { linkMessage } from './rtnl/generated/link.js';
+export { addrMessage } from './rtnl/generated/addr.js';
+export { routeMessage } from './rtnl/generated/route.js';
+export { neighMessage } from './rtnl/generated/neigh.js';
+export { ruleMessage } from './rtnl/generated/rule.js';
+export { nexthopMessage } from './rtnl/schemas/nexthop.js';
+export { nsidMessage } from './rtnl/schemas/nsid.js';
+export { MessageSchema, type MessageValue, type SchemaValue, type NetlinkHeader, type MessageView, forEachMessage, splitMessages, readHeader, writeMessage } from './netlink/message.js';
+export { Reader, Writer } from './netlink/bytes.js';
+export {
+  attr,
+  multiAttr,
+  attrSet,
+  struct,
+  nest,
+  indexedArray,
+  subMessage,
+  enumOf,
+  flagsOf,
+  unknownAttributes,
+  decodeWith,
+  encodeWith,
+  AttrSet,
+  Struct,
+  type Codec,
+  type AttrSpec,
+  type AttrValues,
+  type RawAttribute,
+  type SetValue,
+} from './netlink/schema.js';
 export type { DumpResult } from './rtnl/family.js';
 
 export {
@@ -33,6 +138,7 @@ export {
   execInNetnsSync,
   NamespaceExistsError,
   type NetnsIdentity,
+  type NamedNetnsIdentity,
 } from './ns/netns.js';
 export { listenInNetns, connectInNetns, type NetnsListenOptions, type NetnsConnectOptions } from './ns/sockets.js';
 export { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, netnsPath, validateNetnsName, type NetnsRef, type OpenNetns } from './ns/ref.js';
@@ -58,7 +164,10 @@ export {
   type MessageHandler,
   type DumpStatus,
   type DumpInterruptedPolicy,
+  type DumpCollector,
+  type DumpResultOf,
 } from './netlink/connection.js';
+export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
 export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

@@ -59,6 +59,14 @@ export interface Request {
 /** Receives each data message of a reply; the reader and view are valid only during the call. */
 export type MessageHandler = (r: Reader, m: MessageView) => void;
 
+/** Collects the messages of one attempt of a dump (see {@link Connection.dump}). */
+export interface DumpCollector<T> {
+  /** Receives each data message. */
+  onMessage: MessageHandler;
+  /** The result, once the dump has ended. */
+  result: () => T;
+}
+
 /** How a dump ended. */
 export interface DumpStatus {
   /** The kernel flagged the dump as inconsistent (only with the `flag` policy, or retries exhausted under `flag`). */
@@ -69,8 +77,15 @@ export interface DumpStatus {
   messages: number;
 }
 
+/** The result of {@link Connection.dump}: the collector's result and how the dump ended. */
+export interface DumpResultOf<T> extends DumpStatus {
+  /** What the collector returned. */
+  result: T;
+}
+
 /** A dump the kernel kept flagging as interrupted, under the `throw` policy or after all retries. */
 export class DumpInterruptedError extends RtnetlinkError {
+  /** The error's class name, `DumpInterruptedError`. */
   override name = 'DumpInterruptedError';
   /** The dump request. */
   readonly request: RequestInfo;
@@ -123,7 +138,7 @@ export class Connection {
    * A dump whose results are collected by a fresh collector each attempt: under the `retry`
    * policy an interrupted dump starts over with a new collector.
    */
-  async dump<T>(req: Request, collector: () => { onMessage: MessageHandler; result: () => T }, opts: RequestOptions = {}): Promise<{ result: T } & DumpStatus> {
+  async dump<T>(req: Request, collector: () => DumpCollector<T>, opts: RequestOptions = {}): Promise<DumpResultOf<T>> {
     const policy = opts.dumpInterrupted ?? this.policy;
     const dumpReq: Request = { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP };
     for (let attempt = 1; ; attempt++) {

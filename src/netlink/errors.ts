@@ -12,6 +12,7 @@ export function errnoText(errno: number): string {
 
 /** Base class of every error this library throws on purpose. */
 export class RtnetlinkError extends Error {
+  /** The error's class name, `RtnetlinkError`. */
   override name = 'RtnetlinkError';
 }
 
@@ -51,6 +52,7 @@ export interface RequestInfo {
  * The message reads like `RTM_NEWLINK: EEXIST (File exists): <kernel's extended-ACK text> [at linkinfo.kind]`.
  */
 export class NetlinkError extends RtnetlinkError {
+  /** The error's class name, `NetlinkError`. */
   override name = 'NetlinkError';
   /** Positive errno value, such as 17. */
   readonly errno: number;
@@ -83,6 +85,7 @@ export class NetlinkError extends RtnetlinkError {
 
 /** Bytes that do not form a valid netlink message or attribute of the expected schema. */
 export class DecodeError extends RtnetlinkError {
+  /** The error's class name, `DecodeError`. */
   override name = 'DecodeError';
   /** Byte offset, inside the buffer given to the decoder, at which the problem was found. */
   readonly offset: number;
@@ -101,6 +104,7 @@ export class DecodeError extends RtnetlinkError {
 
 /** A system call on a socket or namespace failed. */
 export class SocketError extends RtnetlinkError {
+  /** The error's class name, `SocketError`. */
   override name = 'SocketError';
   /** The system call, such as `bind` or `setns`. */
   readonly syscall: string;
@@ -120,6 +124,7 @@ export class SocketError extends RtnetlinkError {
 
 /** A request got no complete answer within its timeout. */
 export class TimeoutError extends RtnetlinkError {
+  /** The error's class name, `TimeoutError`. */
   override name = 'TimeoutError';
   /** The request that timed out. */
   readonly request: RequestInfo;
@@ -135,6 +140,7 @@ export class TimeoutError extends RtnetlinkError {
 
 /** An argument was refused before anything was sent: the message names the field and why. */
 export class InvalidArgumentError extends RtnetlinkError {
+  /** The error's class name, `InvalidArgumentError`. */
   override name = 'InvalidArgumentError';
   /** The offending field, as a dotted path such as `linkinfo.data.id`. */
   readonly field: string;

@@ -10,6 +10,7 @@ import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH
 
 /** A named namespace that already exists. */
 export class NamespaceExistsError extends RtnetlinkError {
+  /** The error's class name, `NamespaceExistsError`. */
   override name = 'NamespaceExistsError';
   /** The name. */
   readonly netns: string;
@@ -184,8 +185,14 @@ export function netnsIdentity(ref: NetnsRef = { path: THREAD_NETNS_PATH }): Netn
   }
 }
 
-/** The identity of the namespace the calling thread is in. */
-export function currentNetns(): NetnsIdentity & { names: string[] } {
+/** The identity of a namespace and the names it has under /run/netns. */
+export interface NamedNetnsIdentity extends NetnsIdentity {
+  /** Its names under /run/netns (empty when it has none). */
+  names: string[];
+}
+
+/** The identity of the namespace the calling thread is in, with its names. */
+export function currentNetns(): NamedNetnsIdentity {
   const id = netnsIdentity({ path: THREAD_NETNS_PATH });
   return { ...id, names: namesOf(id) };
 }

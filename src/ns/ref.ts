@@ -11,10 +11,28 @@ export const NETNS_RUN_DIR = '/run/netns';
  * (such as `/proc/1234/ns/net` or a bind mount), a process id, or an open file descriptor.
  * A bare string is a name unless it contains a '/', then it is a path.
  */
-export type NetnsRef = string | { name: string } | { path: string } | { pid: number } | { fd: number };
+export type NetnsRef =
+  | string
+  | {
+      /** A name under /run/netns. */
+      name: string;
+    }
+  | {
+      /** A path to a namespace file. */
+      path: string;
+    }
+  | {
+      /** A process whose namespace it is. */
+      pid: number;
+    }
+  | {
+      /** An open file descriptor of a namespace file. */
+      fd: number;
+    };
 
 /** A namespace that does not exist (no such name, path or process). */
 export class NamespaceNotFoundError extends RtnetlinkError {
+  /** The error's class name, `NamespaceNotFoundError`. */
   override name = 'NamespaceNotFoundError';
   /** The reference that did not resolve. */
   readonly ref: NetnsRef;

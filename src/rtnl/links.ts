@@ -20,7 +20,17 @@ const RTM_DELLINKPROP = 109;
 export type Link = SchemaValue<typeof linkMessage>;
 
 /** Names a link: its index, its name, or an object with either. */
-export type LinkRef = number | string | { index: number } | { name: string };
+export type LinkRef =
+  | number
+  | string
+  | {
+      /** The interface index. */
+      index: number;
+    }
+  | {
+      /** The interface name. */
+      name: string;
+    };
 
 /** Filters for {@link Links.list}; the kernel applies them where it can. */
 export interface LinkFilter {
@@ -94,7 +104,14 @@ export interface LinkSpecBase extends LinkSettings {
  * What {@link Links.add} creates: a name, a kind with its typed data (IFLA_INFO_DATA), and
  * settings. `data` is typed by `kind`: `{ kind: 'vxlan', data: { id: 42, port: 4789 } }`.
  */
-export type LinkSpec = { [K in LinkKind]: LinkSpecBase & { kind: K; data?: LinkKindData[K] } }[LinkKind];
+export type LinkSpec = {
+  [K in LinkKind]: LinkSpecBase & {
+    /** The kind: `veth`, `bridge`, `vxlan`, `macvlan`, `macvtap`, `ifb`, `vlan`, `dummy`, ... */
+    kind: K;
+    /** Kind-specific settings (IFLA_INFO_DATA), typed by `kind`. */
+    data?: LinkKindData[K];
+  };
+}[LinkKind];
 
 /** Changes {@link Links.set} applies to an existing link. */
 export interface LinkChanges extends LinkSettings {
@@ -314,7 +331,7 @@ async function getLinkIn(netns: NetnsRef, name: string): Promise<Link> {
 }
 
 /** Turns any {@link LinkRef} into `{ index }` or `{ name }`, checking it. */
-export function normalizeRef(ref: LinkRef): { index: number } | { name: string } {
+export function normalizeRef(ref: LinkRef): Exclude<LinkRef, number | string> {
   if (typeof ref === 'number') ref = { index: ref };
   else if (typeof ref === 'string') ref = { name: ref };
   if ('index' in ref) {

@@ -8,7 +8,10 @@ import { NetlinkSocket, type NetlinkSocketOptions } from '../netlink/socket.js';
 import { RtnetlinkError } from '../netlink/errors.js';
 import type { Transport } from '../netlink/transport.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
+import { RecordingTransport } from '../netlink/capture/recorder.js';
 import { Addresses } from './addresses.js';
+import type { EventFamily, GroupFamilies, MonitorGroup } from './events/families.js';
+import { monitor, watch, type EventStream, type MonitorEvent, type MonitorOptions, type WatchOptions } from './monitor.js';
 import { Links } from './links.js';
 import { Neighbours } from './neighbours.js';
 import { Nexthops } from './nexthops.js';
@@ -31,6 +34,12 @@ export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attri
    * `netns` and `receiveBufferSize` are then ignored.
    */
   transport?: Transport;
+  /**
+   * Record every message this handle sends and receives to a pcap file (LINKTYPE_NETLINK, as
+   * nlmon and tcpdump write it; Wireshark and tshark decode it). Replay it later with
+   * `Rtnl.open({ transport: ReplayTransport.fromFile(path) })`.
+   */
+  capture?: string;
 }
 
 /**
@@ -100,6 +109,7 @@ export class Rtnl {
         throw err;
       }
     }
+    if (options.capture !== undefined) transport = RecordingTransport.toFile(transport, options.capture);
     const connection = new Connection(transport, {
       ...options,
       typeName: (type) => RTM_TYPE_NAMES[type],
@@ -119,6 +129,23 @@ export class Rtnl {
   openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'> = {}): NetlinkSocket {
     if (this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
     return NetlinkSocket.open({ ...options, ...(this.netns ? { netnsFd: this.netns.fd } : {}) });
+  }
+
+  /**
+   * Typed events from the kernel's multicast groups, as an async iterable: `for await (const ev
+   * of rtnl.monitor(['link', 'address']))`. Stops on `break`, `signal` abort or `close()`.
+   * See {@link monitor} for the groups, the event shape and the options.
+   */
+  monitor<G extends MonitorGroup>(groups: G | readonly G[], options?: MonitorOptions): EventStream<MonitorEvent<GroupFamilies[G]>> {
+    return monitor(this, groups, options);
+  }
+
+  /**
+   * The current objects of one or more families, then every change after them, with no change
+   * missed or reported twice. See {@link watch}.
+   */
+  watch<F extends EventFamily>(families: F | readonly F[], options?: WatchOptions): EventStream<MonitorEvent<F>> {
+    return watch(this, families, options);
   }
 
   /** Closes the socket. Pending requests fail; the handle cannot be used again. */

@@ -61,7 +61,12 @@ export interface RuleSpec {
   /** Ignore routes whose device is in this interface group (FRA_SUPPRESS_IFGROUP). */
   suppressIfgroup?: number;
   /** Range of socket uids to match. */
-  uidRange?: { start: number; end: number };
+  uidRange?: {
+    /** First uid of the range. */
+    start: number;
+    /** Last uid of the range. */
+    end: number;
+  };
   /** IP protocol to match. */
   ipProto?: IpProto;
   /** Source port or range to match. */

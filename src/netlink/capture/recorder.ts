@@ -43,7 +43,7 @@ export class RecordingTransport<S extends CaptureSink = CaptureSink> implements 
     return new RecordingTransport(inner, new PcapWriter(path, options), true);
   }
 
-  /** Records into memory: the datagrams are in {@link RecordingTransport.datagrams}. */
+  /** Records into memory: the datagrams are in {@link MemoryRecordingTransport.datagrams}. */
   static inMemory(inner: Transport, options: MemoryCaptureOptions = {}): MemoryRecordingTransport {
     return new MemoryRecordingTransport(inner, options);
   }

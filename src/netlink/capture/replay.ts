@@ -143,6 +143,7 @@ function differingBytes(a: Uint8Array, b: Uint8Array): number {
  * differ (nlmsg_seq, nlmsg_pid and trailing zero bytes are not compared).
  */
 export class ReplayMismatchError extends RtnetlinkError {
+  /** The error's class name, `ReplayMismatchError`. */
   override name = 'ReplayMismatchError';
   /** The request that was sent (a copy). */
   readonly request: Uint8Array;

@@ -44,6 +44,7 @@ export interface CaptureSink {
  * that are not netlink messages.
  */
 export class CaptureFormatError extends RtnetlinkError {
+  /** The error's class name, `CaptureFormatError`. */
   override name = 'CaptureFormatError';
   /** Byte offset in the file where the problem was found; -1 when it concerns no one place of a file. */
   readonly offset: number;

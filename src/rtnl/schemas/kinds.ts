@@ -123,11 +123,18 @@ export interface LinkPortData {
 export type LinkPortKind = keyof LinkPortData;
 
 /** A decoded IFLA_LINKINFO narrowed to kind `K`: `data` has that kind's type. */
-export type LinkInfoOf<K extends LinkKind> = Omit<LinkInfoValue, 'kind' | 'data'> & { kind: K; data?: LinkKindData[K] };
+export type LinkInfoOf<K extends LinkKind> = Omit<LinkInfoValue, 'kind' | 'data'> & {
+  /** The link kind. */
+  kind: K;
+  /** Its data, typed by kind. */
+  data?: LinkKindData[K];
+};
 
 /** A decoded IFLA_LINKINFO of a port of a `K` master: `slaveData` has that kind's port type. */
 export type LinkPortInfoOf<K extends LinkPortKind> = Omit<LinkInfoValue, 'slaveKind' | 'slaveData'> & {
+  /** The master's kind. */
   slaveKind: K;
+  /** The port data, typed by the master's kind. */
   slaveData?: LinkPortData[K];
 };
 
