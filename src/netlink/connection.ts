@@ -83,6 +83,23 @@ export interface DumpResultOf<T> extends DumpStatus {
   result: T;
 }
 
+type Step = 'done' | 'wait' | 'yield';
+
+// The state of the request being served.
+interface Pending {
+  req: Request;
+  onMessage: MessageHandler | undefined;
+  flags: number;
+  seq: number;
+  bytes: Uint8Array;
+  timeoutMs: number;
+  deadline: number;
+  status: DumpStatus;
+  done: boolean;
+  failure: Error | undefined;
+  datagrams: number;
+}
+
 /** A dump the kernel kept flagging as interrupted, under the `throw` policy or after all retries. */
 export class DumpInterruptedError extends RtnetlinkError {
   /** The error's class name, `DumpInterruptedError`. */
@@ -102,7 +119,9 @@ export class DumpInterruptedError extends RtnetlinkError {
  */
 export class Connection {
   private seq: number;
-  private tail: Promise<unknown> = Promise.resolve();
+  // One request at a time: the next ones wait in this queue.
+  private busy = false;
+  private readonly queue: (() => void)[] = [];
   private readonly writer = new Writer(4096);
   private readonly timeoutMs: number;
   private readonly policy: DumpInterruptedPolicy;
@@ -128,10 +147,10 @@ export class Connection {
    * @throws {@link DumpInterruptedError} for an interrupted dump under the `throw` policy.
    */
   request(req: Request, onMessage?: MessageHandler, opts: RequestOptions = {}): Promise<DumpStatus> {
-    const run = (): Promise<DumpStatus> => this.execute(req, onMessage, opts);
-    const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
-    return result;
+    if (!this.busy) return this.run(req, onMessage, opts);
+    return new Promise<DumpStatus>((resolve, reject) => {
+      this.queue.push(() => this.run(req, onMessage, opts).then(resolve, reject));
+    });
   }
 
   /**
@@ -170,7 +189,36 @@ export class Connection {
     return this.seq;
   }
 
-  private async execute(req: Request, onMessage: MessageHandler | undefined, opts: RequestOptions): Promise<DumpStatus> {
+  // The kernel answers rtnetlink requests inside sendmsg(), so a request usually runs to its end
+  // synchronously here and returns one settled promise; it goes async only to wait for data that
+  // is not there yet, or to let the event loop run during a long dump.
+  private run(req: Request, onMessage: MessageHandler | undefined, opts: RequestOptions): Promise<DumpStatus> {
+    this.busy = true;
+    let st: Pending;
+    let step: Step;
+    try {
+      st = this.start(req, onMessage, opts);
+      step = this.pump(st);
+    } catch (err) {
+      this.finish();
+      return Promise.reject(err);
+    }
+    if (step === 'done') {
+      this.finish();
+      return st.failure ? Promise.reject(st.failure) : Promise.resolve(st.status);
+    }
+    const finish = (): void => this.finish();
+    const p = this.continue(st, step);
+    p.then(finish, finish);
+    return p;
+  }
+
+  private finish(): void {
+    this.busy = false;
+    this.queue.shift()?.();
+  }
+
+  private start(req: Request, onMessage: MessageHandler | undefined, opts: RequestOptions): Pending {
     const t = this.transport;
     if (t.closed) throw new RtnetlinkError('the connection is closed');
     const isDump = ((req.flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
@@ -181,74 +229,94 @@ export class Connection {
     writeMessage(w, req.type, flags, seq, 0, req.body);
     const bytes = w.take();
     t.send(bytes);
-
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    const status: DumpStatus = { interrupted: false, filtered: false, messages: 0 };
-    const portId = t.portId;
-    let done = false;
-    let failure: Error | undefined;
-
-    const handle = (r: Reader, m: MessageView): boolean | void => {
-      // Stale replies (to a request that timed out) and anything not addressed to us are skipped.
-      if (m.seq !== seq || (m.pid !== portId && m.pid !== 0 && portId !== 0)) return;
-      if (m.flags & NLM_F_DUMP_INTR) status.interrupted = true;
-      if (m.flags & NLM_F_DUMP_FILTERED) status.filtered = true;
-      switch (m.type) {
-        case NLMSG_NOOP:
-        case NLMSG_OVERRUN:
-          return;
-        case NLMSG_ERROR: {
-          const e = decodeErrorPayload(r, m.payloadOffset, m.end, m.flags);
-          if (e.error !== 0) failure = this.kernelError(-e.error, req.type, flags, seq, bytes, e.extack);
-          done = true;
-          return false;
-        }
-        case NLMSG_DONE: {
-          const d = decodeDonePayload(r, m.payloadOffset, m.end, m.flags);
-          if (d.error < 0) failure = this.kernelError(-d.error, req.type, flags, seq, bytes, d.extack);
-          done = true;
-          return false;
-        }
-        default:
-          status.messages++;
-          if (onMessage) {
-            try {
-              onMessage(r, m);
-            } catch (err) {
-              // Keep reading to the end of the reply so the socket stays in step, then report.
-              failure ??= err instanceof Error ? err : new Error(String(err));
-            }
-          }
-          // A reply to a plain GET without NLM_F_ACK support ends here; with ACK we wait for it.
-          return;
-      }
+    return {
+      req,
+      onMessage,
+      flags,
+      seq,
+      bytes,
+      timeoutMs,
+      deadline: Date.now() + timeoutMs,
+      status: { interrupted: false, filtered: false, messages: 0 },
+      done: false,
+      failure: undefined,
+      datagrams: 0,
     };
+  }
 
-    let datagrams = 0;
-    while (!done) {
+  // Reads and handles whatever is queued: 'done' at the end of the reply, 'wait' when nothing is
+  // queued yet, 'yield' after a batch of dump datagrams.
+  private pump(st: Pending): Step {
+    const t = this.transport;
+    const portId = t.portId;
+    for (;;) {
       const d = t.receive();
-      if (d === null) {
-        const left = deadline - Date.now();
-        if (left <= 0 || !(await t.wait(left))) {
-          if (t.closed) throw new RtnetlinkError('the connection was closed while a request was pending');
-          throw new TimeoutError(this.info(req.type, flags, seq, bytes), timeoutMs);
-        }
-        continue;
-      }
+      if (d === null) return 'wait';
       const r = new Reader(d);
       try {
-        forEachMessage(r, (m) => handle(r, m));
+        forEachMessage(r, (m) => this.handle(st, r, m, portId));
       } catch (err) {
-        if (err instanceof DecodeError) failure ??= err;
-        else throw err;
-        done = true;
+        if (!(err instanceof DecodeError)) throw err;
+        st.failure ??= err;
+        st.done = true;
       }
-      // Give the event loop a turn during long dumps; the kernel fills the next datagram on receive.
-      if (!done && ++datagrams % 8 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (st.done) return 'done';
+      if (++st.datagrams % 8 === 0) return 'yield';
     }
-    if (failure) throw failure;
-    return status;
+  }
+
+  private async continue(st: Pending, step: Step): Promise<DumpStatus> {
+    const t = this.transport;
+    while (step !== 'done') {
+      if (step === 'yield') {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        const left = st.deadline - Date.now();
+        if (left <= 0 || !(await t.wait(left))) {
+          if (t.closed) throw new RtnetlinkError('the connection was closed while a request was pending');
+          throw new TimeoutError(this.info(st.req.type, st.flags, st.seq, st.bytes), st.timeoutMs);
+        }
+      }
+      step = this.pump(st);
+    }
+    if (st.failure) throw st.failure;
+    return st.status;
+  }
+
+  private handle(st: Pending, r: Reader, m: MessageView, portId: number): boolean | void {
+    // Stale replies (to a request that timed out) and anything not addressed to us are skipped.
+    if (m.seq !== st.seq || (m.pid !== portId && m.pid !== 0 && portId !== 0)) return;
+    if (m.flags & NLM_F_DUMP_INTR) st.status.interrupted = true;
+    if (m.flags & NLM_F_DUMP_FILTERED) st.status.filtered = true;
+    switch (m.type) {
+      case NLMSG_NOOP:
+      case NLMSG_OVERRUN:
+        return;
+      case NLMSG_ERROR: {
+        const e = decodeErrorPayload(r, m.payloadOffset, m.end, m.flags);
+        if (e.error !== 0) st.failure = this.kernelError(-e.error, st.req.type, st.flags, st.seq, st.bytes, e.extack);
+        st.done = true;
+        return false;
+      }
+      case NLMSG_DONE: {
+        const d = decodeDonePayload(r, m.payloadOffset, m.end, m.flags);
+        if (d.error < 0) st.failure = this.kernelError(-d.error, st.req.type, st.flags, st.seq, st.bytes, d.extack);
+        st.done = true;
+        return false;
+      }
+      default:
+        st.status.messages++;
+        if (st.onMessage) {
+          try {
+            st.onMessage(r, m);
+          } catch (err) {
+            // Keep reading to the end of the reply so the socket stays in step, then report.
+            st.failure ??= err instanceof Error ? err : new Error(String(err));
+          }
+        }
+        return;
+    }
   }
 
   private kernelError(errno: number, type: number, flags: number, seq: number, bytes: Uint8Array, extack: ExtendedAck): NetlinkError {

@@ -213,9 +213,13 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
     readonly attrs: AttrSet<A>,
   ) {
     this.headerKeys = new Set(header.keys);
-    // An object literal with the header's keys gives every message the same in-object shape.
-    const literal = `return { ${header.keys.map((k) => `${JSON.stringify(k)}: undefined`).join(', ')} };`;
-    this.make = new Function(literal) as () => Record<string, unknown>;
+    // Messages are built by a constructor that assigns the header's keys: every message gets the
+    // same shape, and V8's slack tracking leaves in-object room for the attributes that follow
+    // (an object literal would put them in a separate, growing property array). Its prototype is
+    // Object.prototype, so the objects are plain objects in every observable way.
+    const ctor = new Function(header.keys.map((k) => `this[${JSON.stringify(k)}] = undefined;`).join('\n')) as { prototype: object };
+    ctor.prototype = Object.prototype;
+    this.make = new Function('C', 'return function make() { return new C(); };')(ctor) as () => Record<string, unknown>;
     for (const k of header.keys) {
       if (attrs.entry(k)) throw new Error(`message ${name}: header member ${k} collides with an attribute`);
     }
