@@ -18,6 +18,8 @@ import { DecodeError, type ExtendedAck } from './errors.js';
 import {
   AttrSet,
   Struct,
+  isSubMessage,
+  string,
   decodeContext,
   encodeContext,
   type AttrSpecs,
@@ -258,28 +260,45 @@ export function message<const H extends StructMembers, const A extends AttrSpecs
   return new MessageSchema(name, header, attrs);
 }
 
-// Walks attributes to the one containing `target`, descending into nests the schema knows.
+// Walks attributes to the one containing `target`, descending into the nests the schema knows:
+// attribute sets, sub-messages (their format chosen by a sibling string seen before them, such as
+// linkinfo's kind), and codecs that stand for another (`resolve()`).
 function pathAt(r: Reader, set: AttrSet<AttrSpecs> | undefined, off: number, end: number, target: number): (string | number)[] {
   const path: (string | number)[] = [];
   let current: AttrSet<AttrSpecs> | undefined = set;
+  let siblings: Record<string, string> = {};
   while (off + 4 <= end) {
     const len = r.view.getUint16(off, true);
     if (len < 4 || off + len > end) break;
+    const type = r.view.getUint16(off + 2, true) & NLA_TYPE_MASK;
+    const key = current?.keyOf(type);
     if (target >= off && target < off + align4(len)) {
-      const type = r.view.getUint16(off + 2, true) & NLA_TYPE_MASK;
-      const key = current?.keyOf(type);
       path.push(key ?? type);
       if (target < off + 4) break;
-      const codec: Codec<unknown> | undefined = key !== undefined ? current?.entry(key)?.codec : undefined;
+      let codec: Codec<unknown> | undefined = key !== undefined ? current?.entry(key)?.codec : undefined;
+      codec = resolveCodec(codec);
+      if (codec && isSubMessage(codec)) codec = resolveCodec(codec.formats[siblings[codec.selector] ?? '']);
       current = codec instanceof AttrSet ? (codec as AttrSet<AttrSpecs>) : undefined;
+      siblings = {};
       end = off + len;
       off += 4;
       if (current === undefined) break;
       continue;
     }
+    if (key !== undefined && current?.entry(key)?.codec === string) {
+      const nul = r.buf.indexOf(0, off + 4);
+      siblings[key] = r.buf.toString('utf8', off + 4, nul >= off + 4 && nul < off + len ? nul : off + len);
+    }
     off += align4(len);
   }
   return path;
+}
+
+function resolveCodec(codec: Codec<unknown> | undefined): Codec<unknown> | undefined {
+  for (let i = 0; i < 4 && codec && typeof (codec as { resolve?: unknown }).resolve === 'function'; i++) {
+    codec = (codec as unknown as { resolve(): Codec<unknown> }).resolve();
+  }
+  return codec;
 }
 
 /** The decoded value of the messages of a schema. */

@@ -1004,9 +1004,11 @@ export function indexedArray<T>(element: Codec<T>, firstIndex = 0): Codec<T[]> {
 export function subMessage<const F extends Readonly<Record<string, Codec<any>>>>(
   selector: string,
   formats: F,
-): Codec<ValueOf<F[keyof F]> | Uint8Array> {
+): SubMessageCodec<ValueOf<F[keyof F]> | Uint8Array> {
   return {
     kind: `sub-message(${selector})`,
+    selector,
+    formats,
     decode(r, off, len, ctx, parent) {
       const sel = parent?.[selector];
       const c = typeof sel === 'string' && Object.hasOwn(formats, sel) ? formats[sel] : undefined;
@@ -1020,6 +1022,19 @@ export function subMessage<const F extends Readonly<Record<string, Codec<any>>>>
       c.encode(w, value, ctx, parent);
     },
   };
+}
+
+/** A sub-message codec: which sibling selects the format, and the formats by selector value. */
+export interface SubMessageCodec<T> extends Codec<T> {
+  /** The key of the sibling attribute whose value selects the format. */
+  readonly selector: string;
+  /** The formats by selector value. */
+  readonly formats: Readonly<Record<string, Codec<unknown>>>;
+}
+
+/** Whether a codec is a sub-message codec (for tools walking a schema). */
+export function isSubMessage(codec: Codec<unknown>): codec is SubMessageCodec<unknown> {
+  return typeof (codec as Partial<SubMessageCodec<unknown>>).selector === 'string' && typeof (codec as Partial<SubMessageCodec<unknown>>).formats === 'object';
 }
 
 /** A codec whose value is mapped: `from` after decoding, `to` before encoding. */

@@ -123,6 +123,22 @@ export interface LinkChanges extends LinkSettings {
   kind?: LinkKind;
 }
 
+// Ranges the kernel enforces on kind data, checked before sending so that the error names the field.
+const KIND_DATA_RANGES: Partial<Record<LinkKind, Record<string, [number, number]>>> = {
+  vlan: { id: [0, 4094] },
+  vxlan: { id: [0, 0xffffff], ttl: [0, 255] },
+  geneve: { id: [0, 0xffffff] },
+  bridge: { priority: [0, 0xffff] },
+};
+
+function checkKindData(kind: string, data: unknown): void {
+  const ranges = KIND_DATA_RANGES[kind as LinkKind];
+  if (!ranges || data === null || typeof data !== 'object') return;
+  for (const [key, [min, max]] of Object.entries(ranges)) {
+    checkInt(`data.${key}`, (data as Record<string, number | undefined>)[key], min, max);
+  }
+}
+
 function checkInt(field: string, v: number | undefined, min: number, max: number): void {
   if (v === undefined) return;
   if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(field, `${v} is not an integer from ${min} to ${max}`);
@@ -164,10 +180,16 @@ export class Links {
         }
         info.data = { peer };
       } else if (spec.data !== undefined) {
+        checkKindData(spec.kind, spec.data);
         info.data = spec.data;
       }
+      if (spec.link !== undefined) {
+        const lower = await this.indexOf(spec.link);
+        // A vxlan's device is IFLA_VXLAN_LINK inside its data (as `ip link add ... type vxlan dev X`).
+        if (spec.kind === 'vxlan') info.data = { link: lower, ...(info.data as Record<string, unknown> | undefined) };
+        else msg.link = lower;
+      }
       msg.linkinfo = info as Link['linkinfo'];
-      if (spec.link !== undefined) msg.link = await this.indexOf(spec.link);
       const echoed = await changeObject(this.conn, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, linkMessage, msg, { replyType: RTM_NEWLINK }, opts);
       if (echoed && echoed.name === spec.name) return echoed;
     } finally {
@@ -197,6 +219,7 @@ export class Links {
       }
       if (changes.data !== undefined) {
         if (changes.kind === undefined) throw new InvalidArgumentError('kind', 'changing `data` needs the link\'s `kind`');
+        checkKindData(changes.kind, changes.data);
         msg.linkinfo = { kind: changes.kind, data: changes.data } as Link['linkinfo'];
       }
       await changeObject(this.conn, RTM_NEWLINK, 0, linkMessage, msg, undefined, opts);
