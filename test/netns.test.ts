@@ -236,13 +236,81 @@ describe('the seeds\u2019 scenarios', () => {
     expect(await httpGet(b, '127.0.0.1', 8080)).toBe('http from B');
   });
 
-  it('5: identity: inode of a named namespace = /proc/<pid>/ns/net of a child started in it; identify names it', async () => {
+  it('3: a bridge in a host namespace joins three containers; all reach each other; the FDB maps each MAC to its port', async () => {
+    const host = ns('s3host');
+    const containers = ['s3c1', 's3c2', 's3c3'].map((c) => ns(c));
+    const ips = containers.map((_, i) => `198.51.100.${21 + i}`);
+    const macs: string[] = [];
+    await withRtnl(host, async (h) => {
+      await h.links.add({ name: 'br0', kind: 'bridge', data: { stpState: 0, forwardDelay: 0 }, up: true });
+      for (const [i, c] of containers.entries()) {
+        await h.links.add({ name: `port${i}`, kind: 'veth', peer: { name: 'eth0', netns: c }, master: 'br0', up: true });
+      }
+    });
+    for (const [i, c] of containers.entries()) {
+      await withRtnl(c, async (r) => {
+        await r.links.set('lo', { up: true });
+        await r.links.set('eth0', { up: true });
+        await r.addresses.add({ link: 'eth0', address: `${ips[i]}/24` });
+        macs.push((await r.links.get('eth0')).address as string);
+      });
+      await listening(serve(c, `I am ${i}`, 7100));
+    }
+    for (const [i, c] of containers.entries()) {
+      for (const [j] of containers.entries()) {
+        if (i !== j) expect(await read(connectInNetns(c, { host: ips[j], port: 7100 }))).toBe(`I am ${j}`);
+      }
+    }
+    await withRtnl(host, async (h) => {
+      const names = new Map((await h.links.list()).map((l) => [l.index, l.name]));
+      const fdb = await h.neighbours.fdb.list({ bridge: 'br0' });
+      for (const [i, mac] of macs.entries()) {
+        const learned = fdb.filter((e) => e.lladdr === mac);
+        expect(learned.map((e) => names.get(e.ifindex as number))).toContain(`port${i}`);
+      }
+      // The same, as `bridge -j fdb show` reports it.
+      const ipFdb = JSON.parse(execFileSync('bridge', ['-n', host, '-j', 'fdb', 'show', 'br', 'br0'], { encoding: 'utf8' })) as { mac: string; ifname: string }[];
+      for (const [i, mac] of macs.entries()) expect(ipFdb.filter((e) => e.mac === mac).map((e) => e.ifname)).toContain(`port${i}`);
+    });
+  });
+
+  it('4: private routing tables: each namespace resolves a destination through its own gateway', async () => {
+    const setups = [
+      { n: ns('s4a'), addr: '203.0.113.1/26', gw: '203.0.113.62' },
+      { n: ns('s4b'), addr: '203.0.113.65/26', gw: '203.0.113.126' },
+    ];
+    for (const s of setups) {
+      await withRtnl(s.n, async (r) => {
+        await r.links.add({ name: 'up0', kind: 'veth', peer: { name: 'up1' }, up: true });
+        await r.links.set('up1', { up: true });
+        await r.addresses.add({ link: 'up0', address: s.addr });
+        await r.routes.add({ dst: 'default', gateway: s.gw, oif: 'up0' });
+      });
+    }
+    for (const s of setups) {
+      const route = await withRtnl(s.n, (r) => r.routes.get({ to: '198.18.7.7' }));
+      expect(route).toMatchObject({ gateway: s.gw, dst: '198.18.7.7' });
+      // `ip route get` in the same namespace agrees.
+      const ip = JSON.parse(execFileSync('ip', ['-n', s.n, '-j', 'route', 'get', '198.18.7.7'], { encoding: 'utf8' })) as { gateway: string }[];
+      expect(ip[0].gateway).toBe(s.gw);
+    }
+  });
+
+  it('5: identity: inode of a named namespace = /proc/<pid>/ns/net of a child started in it; identify names it; nsids agree with ip', async () => {
     const name = ns('s5');
+    const peer = ns('s5peer');
     const child = execInNetns(name, 'sleep', ['30'], { stdio: 'ignore' });
     closers.push(() => child.kill());
     await new Promise((r) => child.once('spawn', r));
     expect(statSync(`/proc/${child.pid}/ns/net`).ino).toBe(statSync(`/run/netns/${name}`).ino);
     expect(identifyNetns(child.pid as number)).toEqual([name]);
+    // An nsid assigned in one namespace for another, like `ip netns set`, seen by both sides.
+    await withRtnl(name, (r) => r.nsids.set(peer, 42));
+    const listed = await withRtnl(name, (r) => r.nsids.list());
+    expect(listed).toContainEqual({ nsid: 42, name: peer });
+    const ipList = JSON.parse(execFileSync('ip', ['-n', name, '-j', 'netns', 'list-id'], { encoding: 'utf8' })) as { nsid: number; name?: string }[];
+    expect(ipList.find((e) => e.nsid === 42)?.name).toBe(peer);
+    expect(await withRtnl(name, (r) => r.nsids.get({ pid: child.pid as number }))).toBeUndefined();
   });
 });
 
