@@ -1,0 +1,21 @@
+// Watching a namespace: the current links and addresses, then every change, until aborted.
+import { Rtnl, isKind } from 'rtnetlink';
+
+const rtnl = await Rtnl.open({ netns: 'blue' });
+const stop = new AbortController();
+setTimeout(() => stop.abort(), 10_000);
+
+for await (const ev of rtnl.watch(['link', 'address'], { signal: stop.signal })) {
+  if (ev.type === 'overrun') console.warn('the kernel dropped events; a resync follows');
+  else if (ev.type === 'synced') console.log('-- initial state complete --');
+  else if (ev.type === 'new' || ev.type === 'del') {
+    if (ev.family === 'link') {
+      const info = ev.object.linkinfo;
+      const vni = isKind(info, 'vxlan') ? ` vni ${info.data?.id}` : '';
+      console.log(ev.type, 'link', ev.object.name, ev.object.operstate, vni);
+    } else if (ev.family === 'address') {
+      console.log(ev.type, 'address', `${ev.object.address}/${ev.object.prefixlen}`, 'on', ev.object.index);
+    }
+  }
+}
+rtnl.close();
