@@ -3,6 +3,7 @@
 
 /** A command line the CLI cannot make sense of: exit status 2, and a one-line message. */
 export class UsageError extends Error {
+  /** The error's class name, `UsageError`. */
   override name = 'UsageError';
   /** The help topic to point to (`link`, `route`, ...), if any. */
   readonly topic: string | undefined;

@@ -3,6 +3,11 @@
 
 import type { Address } from '../rtnl/addresses.js';
 import type { Link } from '../rtnl/links.js';
+import type { Neighbour } from '../rtnl/neighbours.js';
+import type { Nexthop } from '../rtnl/nexthops.js';
+import type { Route } from '../rtnl/routes.js';
+import type { Rule } from '../rtnl/rules.js';
+import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, routeProtocols, routeScopes, routeTables } from './names.js';
 
 /** A JSON value as `ip -j` prints it. */
 export type IpJson = string | number | boolean | null | IpJson[] | { [key: string]: IpJson };
@@ -44,6 +49,11 @@ export function ipLinkFlags(flags: readonly (string | number)[] | undefined): st
 /** A route/address scope as `ip` names it (`global` for RT_SCOPE_UNIVERSE). */
 export function ipScope(scope: string | number | undefined): string | number | undefined {
   return scope === 'universe' ? 'global' : scope;
+}
+
+/** The name of link `index` as `ip` prints it: from `byIndex`, else `if<index>`. */
+export function linkName(byIndex: ReadonlyMap<number, Link>, index: number): string {
+  return byIndex.get(index)?.name ?? `if${index}`;
 }
 
 function put(obj: IpJsonObject, key: string, value: IpJson | bigint | undefined): void {
@@ -126,27 +136,30 @@ function slaveData(kind: string | undefined, data: unknown): IpJsonObject | unde
 export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, details = false): IpJsonObject {
   const o: IpJsonObject = {};
   put(o, 'ifindex', link.index);
-  if (link.link !== undefined) {
-    if (link.linkNetnsid !== undefined) {
-      put(o, 'link_index', link.link);
-      put(o, 'link_netnsid', link.linkNetnsid);
-    } else {
-      const lower = byIndex.get(link.link);
-      put(o, lower ? 'link' : 'link_index', lower?.name ?? link.link);
-    }
+  if (link.link === 0) {
+    // ip prints `@NONE` for a tunnel without a lower device.
+    o.link = null;
+  } else if (link.link !== undefined) {
+    // A lower link in another namespace is known by index only; here, by name (`ifN` if unknown).
+    if (link.linkNetnsid !== undefined) put(o, 'link_index', link.link);
+    else put(o, 'link', linkName(byIndex, link.link));
   }
   put(o, 'ifname', link.name);
   put(o, 'flags', ipLinkFlags(link.flags));
   put(o, 'mtu', link.mtu);
   put(o, 'qdisc', link.qdisc);
-  if (link.master !== undefined) put(o, 'master', byIndex.get(link.master)?.name ?? link.master);
+  if (link.master !== undefined) put(o, 'master', linkName(byIndex, link.master));
   put(o, 'operstate', typeof link.operstate === 'string' ? link.operstate.toUpperCase() : link.operstate);
   put(o, 'linkmode', typeof link.linkmode === 'string' ? link.linkmode.toUpperCase() : link.linkmode);
-  put(o, 'group', link.group === 0 ? 'default' : link.group);
+  if (link.group !== undefined) put(o, 'group', linkGroups().name(link.group));
   put(o, 'txqlen', link.txqlen);
   put(o, 'link_type', link.type as string | number);
   put(o, 'address', link.address);
+  put(o, 'permaddr', link.permAddress);
+  if (link.broadcast !== undefined && (link.flags ?? []).includes('point-to-point')) put(o, 'link_pointtopoint', true);
   put(o, 'broadcast', link.broadcast);
+  if (link.linkNetnsid !== undefined) put(o, 'link_netnsid', link.linkNetnsid);
+  if (link.protoDown) put(o, 'proto_down', true);
   if (details) {
     put(o, 'promiscuity', link.promiscuity);
     put(o, 'allmulti', link.allmulti);
@@ -161,6 +174,9 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
       put(li, 'info_slave_data', slaveData(info.slaveKind, info.slaveData));
       o.linkinfo = li;
     }
+    const af = link.afSpec as { inet6?: { addrGenMode?: string | number } } | undefined;
+    const genMode = af !== undefined && 'inet6' in af ? af.inet6?.addrGenMode : undefined;
+    if (genMode !== undefined) o.inet6_addr_gen_mode = typeof genMode === 'number' ? String(genMode) : genMode;
     put(o, 'num_tx_queues', link.numTxQueues);
     put(o, 'num_rx_queues', link.numRxQueues);
     put(o, 'gso_max_size', link.gsoMaxSize);
@@ -169,6 +185,9 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     put(o, 'tso_max_segs', link.tsoMaxSegs);
     put(o, 'gro_max_size', link.groMaxSize);
   }
+  put(o, 'ifalias', link.ifalias);
+  const alt = link.propList?.altIfname;
+  if (alt !== undefined && alt.length > 0) put(o, 'altnames', [...alt]);
   return o;
 }
 
@@ -202,5 +221,440 @@ export function addressToIpJson(a: Address): IpJsonObject {
   put(o, 'label', a.label);
   put(o, 'valid_life_time', a.cacheinfo?.ifaValid);
   put(o, 'preferred_life_time', a.cacheinfo?.ifaPrefered);
+  return o;
+}
+
+/** Options of {@link linkAddressesToIpJson}. */
+export interface AddrShowOptions {
+  /** The family `ip addr show` was limited to (`-4` / `-6`): ip then leaves out the link-layer part. */
+  family?: 'inet' | 'inet6';
+  /** `-d`: the link's details too. */
+  details?: boolean;
+  /** One device was asked for (`dev X`): ip then reads that link with a GET, not a family dump. */
+  devFiltered?: boolean;
+}
+
+/**
+ * A link and its addresses as one element of `ip -j addr show`: the link as `ip link show` prints
+ * it (without `linkmode`, and without the link-layer part when a family was given), then
+ * `addr_info`.
+ */
+export function linkAddressesToIpJson(link: Link, addresses: readonly Address[], byIndex: ReadonlyMap<number, Link>, options: AddrShowOptions = {}): IpJsonObject {
+  const o = linkToIpJson(link, byIndex, options.details ?? false);
+  delete o.linkmode;
+  delete o.ifalias;
+  if (options.family !== undefined && !options.details) {
+    for (const k of ['link_type', 'address', 'permaddr', 'broadcast', 'link_pointtopoint', 'link_netnsid']) delete o[k];
+    // ip -6 reads the links with an AF_INET6 dump, whose answer (inet6_fill_ifinfo) has no qdisc,
+    // master, group or alternative names.
+    if (options.family === 'inet6' && !options.devFiltered) for (const k of ['qdisc', 'master', 'group', 'altnames', 'proto_down']) delete o[k];
+  }
+  o.addr_info = addresses.map(addressToIpJson);
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+/** An enum value decoded by name (or number when unknown) back to its number. */
+function enumValue(v: string | number | undefined, entries: Readonly<Record<string, number>>): number {
+  if (v === undefined) return 0;
+  if (typeof v === 'number') return v;
+  return entries[v] ?? 0;
+}
+
+/** A flags list decoded by names (and numbers for unknown bits) back to the bit mask. */
+function flagBits(flags: readonly (string | number)[] | undefined, bits: Readonly<Record<string, number>>): number {
+  let n = 0;
+  for (const f of flags ?? []) n = (n | (typeof f === 'number' ? f : (bits[f] ?? 0))) >>> 0;
+  return n;
+}
+
+const RTM_FLAG_BITS: Readonly<Record<string, number>> = {
+  dead: 0x1,
+  pervasive: 0x2,
+  onlink: 0x4,
+  offload: 0x8,
+  linkdown: 0x10,
+  unresolved: 0x20,
+  trap: 0x40,
+  notify: 0x100,
+  cloned: 0x200,
+  equalize: 0x400,
+  prefix: 0x800,
+  'lookup-table': 0x1000,
+  'fib-match': 0x2000,
+  'rt-offload': 0x4000,
+  'rt-trap': 0x8000,
+  'rt-offload-failed': 0x20000000,
+};
+const RTM_F_CLONED = 0x200;
+
+// print_rt_flags: the order and names ip prints route and nexthop flags in.
+const RT_FLAG_ORDER: readonly [number, string][] = [
+  [0x1, 'dead'],
+  [0x4, 'onlink'],
+  [0x2, 'pervasive'],
+  [0x8, 'offload'],
+  [0x40, 'trap'],
+  [0x100, 'notify'],
+  [0x10, 'linkdown'],
+  [0x20, 'unresolved'],
+  [0x4000, 'rt_offload'],
+  [0x8000, 'rt_trap'],
+  [0x20000000, 'rt_offload_failed'],
+];
+
+function rtFlags(bits: number): string[] {
+  return RT_FLAG_ORDER.filter(([b]) => (bits & b) !== 0).map(([, name]) => name);
+}
+
+// print_cache_flags: the RTCF_* bits (high 16 bits of rtm_flags) of a cached IPv4 route.
+const RTCF_ORDER: readonly [number, string][] = [
+  [0x80000000, 'local'],
+  [0x40000000, 'reject'],
+  [0x20000000, 'mc'],
+  [0x10000000, 'brd'],
+  [0x08000000, 'dst-nat'],
+  [0x00800000, 'src-nat'],
+  [0x00400000, 'masq'],
+  [0x00020000, 'dst-direct'],
+  [0x04000000, 'src-direct'],
+  [0x00040000, 'redirected'],
+  [0x01000000, 'redirect'],
+  [0x00200000, 'fastroute'],
+  [0x00010000, 'notify'],
+  [0x00080000, 'proxy'],
+];
+
+function cacheFlags(bits: number): IpJson[] {
+  let rest = (bits & ~0xffff) >>> 0;
+  const out: IpJson[] = [];
+  for (const [b, name] of RTCF_ORDER) {
+    if ((rest & b) !== 0) {
+      out.push(name);
+      rest = (rest & ~b) >>> 0;
+    }
+  }
+  if (rest !== 0) out.push(`${rest.toString(16)}>`);
+  return out;
+}
+
+const ROUTE_SCOPE_NUMBERS: Readonly<Record<string, number>> = { universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+const ROUTE_PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
+  unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16,
+  mrouted: 17, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192,
+};
+// The library names RTN_UNSPEC `unspec`, ip `none`.
+const ROUTE_TYPE_NUMBERS: Readonly<Record<string, number>> = { ...Object.fromEntries(Object.entries(ROUTE_TYPES).map(([n, name]) => [name, Number(n)])), unspec: 0 };
+
+/** A scope (by name or number) as ip names it: `global`, `link`, `host`, ... */
+export function scopeName(scope: string | number | undefined): string {
+  return routeScopes().name(enumValue(scope, ROUTE_SCOPE_NUMBERS));
+}
+
+/** A protocol (RTPROT_*, by name or number) as ip names it. */
+export function protocolName(protocol: string | number | undefined): string {
+  return routeProtocols().name(enumValue(protocol, ROUTE_PROTOCOL_NUMBERS));
+}
+
+/** A route type (RTN_*, by name or number) as ip names it. */
+export function routeTypeName(type: string | number | undefined): string {
+  const n = enumValue(type, ROUTE_TYPE_NUMBERS);
+  return ROUTE_TYPES[n] ?? String(n);
+}
+
+/** The RTAX_* metric names ip prints, by the library's key. */
+const METRIC_NAMES: Readonly<Record<string, string>> = {
+  mtu: 'mtu',
+  window: 'window',
+  rtt: 'rtt',
+  rttvar: 'rttvar',
+  ssthresh: 'ssthresh',
+  cwnd: 'cwnd',
+  advmss: 'advmss',
+  reordering: 'reordering',
+  hoplimit: 'hoplimit',
+  initcwnd: 'initcwnd',
+  features: 'features',
+  rtoMin: 'rto_min',
+  initrwnd: 'initrwnd',
+  quickack: 'quickack',
+  ccAlgo: 'congctl',
+  fastopenNoCookie: 'fastopen_no_cookie',
+};
+
+/** What `ip route show` was told, which decides what it leaves out (it does not repeat a filter). */
+export interface RouteJsonOptions {
+  /** `-d`: print type, table, protocol and scope even when they are the defaults. */
+  details?: boolean;
+  /** A table was asked for (`ip route show` asks for main by default; `table all` asks for none): no `table`. */
+  tableFiltered?: boolean;
+  /** Routes of one device were asked for (`dev X`): no `dev`. */
+  devFiltered?: boolean;
+  /** One protocol was asked for (`proto P`): no `protocol`. */
+  protocolFiltered?: boolean;
+  /** With `details`: the nexthop objects by id, for the `nh_info` of routes through one (ip looks them up). */
+  nexthops?: ReadonlyMap<number, Nexthop>;
+}
+
+/** A route (or the answer of a route lookup) as `ip -j route show` (`ip -j route get`) prints it. */
+export function routeToIpJson(
+  r: Route,
+  byIndex: ReadonlyMap<number, Link>,
+  options: RouteJsonOptions = {},
+): IpJsonObject {
+  const o: IpJsonObject = {};
+  const details = options.details ?? false;
+  const type = routeTypeName(r.type);
+  if (type !== 'unicast' || details) o.type = type;
+  const host = r.family === 'inet6' ? 128 : 32;
+  const prefix = (addr: string | undefined, len: number | undefined): string | undefined => {
+    if (addr !== undefined) return len === host ? addr : `${addr}/${len ?? 0}`;
+    return len ? `0/${len}` : undefined;
+  };
+  o.dst = prefix(r.dst, r.dstLen) ?? 'default';
+  put(o, 'from', prefix(r.src, r.srcLen));
+  put(o, 'nhid', r.nhId);
+  if (r.tos) o.tos = dsfields().name(r.tos);
+  put(o, 'gateway', r.gateway);
+  if (r.via !== undefined) o.via = { family: String(r.via.family), host: r.via.addr };
+  if (r.oif !== undefined && !options.devFiltered) o.dev = linkName(byIndex, r.oif);
+  const table = r.table ?? r.rtmTable ?? 0;
+  if (table !== 0 && (table !== 254 || details) && !options.tableFiltered) o.table = routeTables().name(table);
+  const flags = flagBits(r.flags, RTM_FLAG_BITS);
+  if ((flags & RTM_F_CLONED) === 0) {
+    const protocol = protocolName(r.protocol);
+    if ((protocol !== 'boot' || details) && !options.protocolFiltered) o.protocol = protocol;
+    const scope = scopeName(r.scope);
+    if (scope !== 'global' || details) o.scope = scope;
+  }
+  put(o, 'prefsrc', r.prefsrc);
+  put(o, 'metric', r.priority);
+  o.flags = rtFlags(flags);
+  if (r.mark) o.mark = r.mark;
+  put(o, 'uid', r.uid);
+  if (r.family === 'inet' && (flags & RTM_F_CLONED) !== 0) o.cache = cacheFlags(flags);
+  if (r.cacheinfo !== undefined && (r.family === 'inet' || r.family === 'inet6')) {
+    if (r.cacheinfo.expires !== 0) o.expires = Math.trunc(r.cacheinfo.expires / 100);
+    if (r.cacheinfo.error !== 0) o.error = r.cacheinfo.error;
+  }
+  if (r.metrics !== undefined) {
+    // One object in an array, as ip prints it; the RTAX_LOCK mask only shows in its text output.
+    const m: IpJsonObject = {};
+    for (const [k, v] of Object.entries(r.metrics)) {
+      if (k === 'lock' || v === undefined) continue;
+      if (k === 'hoplimit' && v === 0xffffffff) continue;
+      const name = METRIC_NAMES[k] ?? k;
+      if (k === 'rtt' && typeof v === 'number') m[name] = Math.trunc(v / 8);
+      else if (k === 'rttvar' && typeof v === 'number') m[name] = Math.trunc(v / 4);
+      else m[name] = v;
+    }
+    o.metrics = [m];
+  }
+  if (r.iif !== undefined) o.iif = linkName(byIndex, r.iif);
+  if (r.pref !== undefined) o.pref = String(r.pref);
+  if (details && r.nhId !== undefined) {
+    const nh = options.nexthops?.get(r.nhId);
+    if (nh !== undefined) o.nh_info = nexthopToIpJson(nh, byIndex, true);
+  }
+  if (r.multipath !== undefined) {
+    o.nexthops = r.multipath.map((nh) => {
+      const p: IpJsonObject = {};
+      put(p, 'gateway', nh.attrs?.gateway);
+      if (nh.attrs?.via !== undefined) p.via = { family: String(nh.attrs.via.family), host: nh.attrs.via.addr };
+      if (nh.ifindex) p.dev = linkName(byIndex, nh.ifindex);
+      p.weight = nh.hops + 1;
+      p.flags = rtFlags(flagBits(nh.flags, RTM_FLAG_BITS));
+      return p;
+    });
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neighbours
+
+const NUD_ORDER = ['incomplete', 'reachable', 'stale', 'delay', 'probe', 'failed', 'noarp', 'permanent'];
+
+/**
+ * Whether `ip neigh show` (without `nud`) prints a neighbour: it hides entries that are only
+ * NOARP or have no state, unless they are proxy or externally learned entries.
+ */
+export function ipNeighShows(n: { state?: readonly (string | number)[]; flags?: readonly (string | number)[] }): boolean {
+  const state = n.state ?? [];
+  const flags = n.flags ?? [];
+  return state.some((s) => s !== 'noarp') || flags.includes('proxy') || flags.includes('ext-learned');
+}
+
+/** Options of {@link neighbourToIpJson}. */
+export interface NeighJsonOptions {
+  /** `-d`: the protocol even when unspec. */
+  details?: boolean;
+  /** Neighbours of one device were asked for (`dev X`): no `dev`. */
+  devFiltered?: boolean;
+}
+
+/** A neighbour as `ip -j neigh show` prints it. */
+export function neighbourToIpJson(
+  n: Neighbour,
+  byIndex: ReadonlyMap<number, Link>,
+  options: NeighJsonOptions = {},
+): IpJsonObject {
+  const o: IpJsonObject = {};
+  put(o, 'dst', n.dst);
+  if (n.ifindex && !options.devFiltered) o.dev = linkName(byIndex, n.ifindex);
+  put(o, 'lladdr', n.lladdr);
+  const flags = n.flags ?? [];
+  if (flags.includes('router')) o.router = null;
+  if (flags.includes('proxy')) o.proxy = null;
+  if (flags.includes('ext-learned')) o.extern_learn = null;
+  if (flags.includes('offloaded')) o.offload = null;
+  if ((n.flagsExt ?? []).includes('managed')) o.managed = null;
+  const state: readonly (string | number)[] = n.state ?? [];
+  if (state.length > 0) {
+    const out: IpJson[] = NUD_ORDER.filter((s) => state.includes(s)).map((s) => s.toUpperCase());
+    for (const s of state) if (typeof s === 'number') out.push(`0x${s.toString(16)}`);
+    o.state = out;
+  }
+  if (n.protocol !== undefined) {
+    const p = enumValue(n.protocol, ROUTE_PROTOCOL_NUMBERS);
+    if (p !== 0 || options.details) o.protocol = routeProtocols().name(p);
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+const FR_ACT: Readonly<Record<string, number>> = { unspec: 0, 'to-tbl': 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 };
+
+/** A rule as `ip -j rule show` prints it (`-d`: `details`). */
+export function ruleToIpJson(
+  r: Rule,
+  details = false,
+): IpJsonObject {
+  const o: IpJsonObject = {};
+  o.priority = r.priority ?? 0;
+  const flags = r.flags ?? [];
+  if (flags.includes('invert')) o.not = null;
+  const host = r.family === 'inet6' ? 128 : 32;
+  if (r.src !== undefined) {
+    o.src = r.src;
+    if (r.srcLen !== host) o.srclen = r.srcLen ?? 0;
+  } else if (r.srcLen) {
+    o.src = '0';
+    o.srclen = r.srcLen;
+  } else {
+    o.src = 'all';
+  }
+  if (r.dst !== undefined) {
+    o.dst = r.dst;
+    if (r.dstLen !== host) o.dstlen = r.dstLen ?? 0;
+  } else if (r.dstLen) {
+    o.dst = '0';
+    o.dstlen = r.dstLen;
+  }
+  if (r.tos) o.tos = dsfields().name(r.tos);
+  if (r.fwmark !== undefined || r.fwmask !== undefined) {
+    o.fwmark = `0x${(r.fwmark ?? 0).toString(16)}`;
+    if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) o.fwmask = `0x${r.fwmask.toString(16)}`;
+  }
+  if (r.iifname !== undefined) {
+    o.iif = r.iifname;
+    if (flags.includes('iif-detached')) o.iif_detached = null;
+  }
+  if (r.oifname !== undefined) {
+    o.oif = r.oifname;
+    if (flags.includes('oif-detached')) o.oif_detached = null;
+  }
+  if (r.l3mdev) o.l3mdev = null;
+  if (r.uidRange !== undefined) {
+    o.uid_start = r.uidRange.start;
+    o.uid_end = r.uidRange.end;
+  }
+  if (r.ipProto !== undefined) o.ipproto = ipProtocols().name(r.ipProto);
+  for (const [key, range] of [['sport', r.sportRange], ['dport', r.dportRange]] as const) {
+    if (range === undefined) continue;
+    if (range.start === range.end) o[key] = range.start;
+    else {
+      o[`${key}_start`] = range.start;
+      o[`${key}_end`] = range.end;
+    }
+  }
+  const table = r.table ?? r.frhTable ?? 0;
+  if (table !== 0) {
+    o.table = routeTables().name(table);
+    if (r.suppressPrefixlen !== undefined && r.suppressPrefixlen !== -1) o.suppress_prefixlen = r.suppressPrefixlen;
+    if (r.suppressIfgroup !== undefined && r.suppressIfgroup !== -1) o.suppress_ifgroup = linkGroups().name(r.suppressIfgroup);
+  }
+  if (r.flow !== undefined) {
+    const to = r.flow & 0xffff;
+    const from = r.flow >>> 16;
+    o.flow_to_realm = to;
+    if (from) o.flow_from_realm = from;
+  }
+  const action = enumValue(r.action, FR_ACT);
+  if (action === FR_ACT.goto) {
+    o.goto = r.goto ?? 'none';
+    if (flags.includes('unresolved')) o.unresolved = null;
+  } else if (action === FR_ACT.nop) {
+    o.nop = null;
+  } else if (action !== FR_ACT['to-tbl']) {
+    o.action = ROUTE_TYPES[action] ?? String(action);
+  }
+  if (r.protocol !== undefined) {
+    const p = enumValue(r.protocol, ROUTE_PROTOCOL_NUMBERS);
+    if ((p !== 0 && p !== 2) || details) o.protocol = routeProtocols().name(p);
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nexthops
+
+/** A nexthop object as `ip -j nexthop show` prints it (`-d`: `details`). */
+export function nexthopToIpJson(
+  n: Nexthop,
+  byIndex: ReadonlyMap<number, Link>,
+  details = false,
+): IpJsonObject {
+  const o: IpJsonObject = {};
+  put(o, 'id', n.id);
+  if (n.group !== undefined) {
+    o.group = n.group.map((m): IpJsonObject => {
+      const w = (((m.weightHigh ?? 0) << 8) | m.weight) + 1;
+      return w === 1 ? { id: m.id } : { id: m.id, weight: w };
+    });
+  }
+  if (n.groupType !== undefined && n.groupType !== 'mpath' && n.groupType !== 0) o.type = String(n.groupType);
+  if (n.resGroup !== undefined) {
+    const r = n.resGroup;
+    const args: IpJsonObject = {};
+    put(args, 'buckets', r.buckets);
+    if (r.idleTimer !== undefined) args.idle_timer = r.idleTimer / 100;
+    if (r.unbalancedTimer !== undefined) args.unbalanced_timer = r.unbalancedTimer / 100;
+    if (r.unbalancedTime !== undefined) args.unbalanced_time = Number(r.unbalancedTime) / 100;
+    o.resilient_args = args;
+  }
+  put(o, 'gateway', n.gateway);
+  if (n.oif !== undefined) o.dev = linkName(byIndex, n.oif);
+  const scope = scopeName(n.scope);
+  if (scope !== 'global' || details) o.scope = scope;
+  if (n.blackhole) o.blackhole = null;
+  const protocol = enumValue(n.protocol, ROUTE_PROTOCOL_NUMBERS);
+  if (protocol !== 0 || details) o.protocol = routeProtocols().name(protocol);
+  o.flags = rtFlags(flagBits(n.flags, RTM_FLAG_BITS));
+  if (n.fdb) o.fdb = null;
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Namespaces
+
+/** An nsid as `ip -j netns list-id` prints it. */
+export function nsidToIpJson(e: { nsid: number; name?: string }): IpJsonObject {
+  const o: IpJsonObject = { nsid: e.nsid };
+  put(o, 'name', e.name);
   return o;
 }

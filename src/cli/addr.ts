@@ -1,0 +1,136 @@
+// rtnl address show | add | replace | del
+
+import type { Address, AddressFlag, AddressSpec } from '../rtnl/addresses.js';
+import { Args, matchKeyword } from './args.js';
+import type { Context } from './context.js';
+import { addressToIpJson, linkAddressesToIpJson } from './ipjson.js';
+import { addressFlags, lifetimeText } from './text.js';
+
+const COMMANDS = ['show', 'list', 'lst', 'add', 'replace', 'delete', 'help'] as const;
+
+/** Runs `rtnl address ...`. */
+export async function runAddress(ctx: Context, args: Args): Promise<void> {
+  const word = args.shift() ?? 'show';
+  const cmd = matchKeyword(word, COMMANDS);
+  switch (cmd) {
+    case 'show':
+    case 'list':
+    case 'lst':
+      return showAddresses(ctx, args);
+    case 'add':
+    case 'replace':
+      return changeAddress(ctx, args, cmd);
+    case 'delete':
+      return deleteAddress(ctx, args);
+    default:
+      throw args.error(`unknown command "${word}"`);
+  }
+}
+
+async function showAddresses(ctx: Context, args: Args): Promise<void> {
+  let dev: string | undefined;
+  while (!args.done) {
+    const w = args.shift() as string;
+    if (w === 'dev') dev = args.value('dev');
+    else if (dev === undefined) dev = w;
+    else throw args.unknown(w);
+  }
+  const rtnl = await ctx.rtnl();
+  const family = ctx.options.family;
+  const only = dev === undefined ? undefined : await rtnl.links.get(dev);
+  const links = await rtnl.links.list();
+  const byIndex = new Map(links.map((l) => [l.index as number, l]));
+  const addrs = await rtnl.addresses.list(family === undefined ? {} : { family });
+  const byLink = new Map<number, Address[]>();
+  for (const a of addrs) {
+    const list = byLink.get(a.index as number) ?? [];
+    list.push(a);
+    byLink.set(a.index as number, list);
+  }
+  // As ip: every link (or the one asked for); with -4 / -6 only those with an address of that family.
+  const shown = links.filter((l) => (only === undefined || l.index === only.index) && (family === undefined || byLink.has(l.index as number)));
+  if (ctx.options.json) {
+    const opts = { details: ctx.options.details, devFiltered: dev !== undefined, ...(family !== undefined ? { family } : {}) };
+    ctx.json(shown.map((l) => linkAddressesToIpJson(l, byLink.get(l.index as number) ?? [], byIndex, opts)));
+    return;
+  }
+  const rows = shown.flatMap((l) =>
+    (byLink.get(l.index as number) ?? []).map((a) => {
+      const o = addressToIpJson(a);
+      const addr = `${String(o.local)}${o.address !== undefined ? ` peer ${String(o.address)}` : ''}/${String(o.prefixlen)}`;
+      return [l.name, o.family as string, addr, o.broadcast as string | undefined, o.scope as string, addressFlags(o).join(','), o.label as string | undefined, lifetimeText(o.valid_life_time), lifetimeText(o.preferred_life_time)];
+    }),
+  );
+  ctx.table(['LINK', 'FAMILY', 'ADDRESS', 'BROADCAST', 'SCOPE', 'FLAGS', 'LABEL', 'VALID', 'PREFERRED'], rows);
+}
+
+const FLAG_WORDS: Readonly<Record<string, AddressFlag>> = {
+  nodad: 'nodad',
+  optimistic: 'optimistic',
+  noprefixroute: 'noprefixroute',
+  mngtmpaddr: 'managetempaddr',
+  autojoin: 'mcautojoin',
+  home: 'homeaddress',
+};
+
+const SCOPES: Readonly<Record<string, 'universe' | 'site' | 'link' | 'host'>> = { global: 'universe', universe: 'universe', site: 'site', link: 'link', host: 'host' };
+
+function lifetime(args: Args, what: string): number {
+  const v = args.value(what);
+  if (v === 'forever' || v === 'infinity') return 0xffffffff;
+  const n = /^\d+(sec)?$/.test(v) ? parseInt(v, 10) : NaN;
+  if (!Number.isSafeInteger(n) || n > 0xffffffff) throw args.error(`invalid ${what} "${v}": expected seconds or forever`);
+  return n;
+}
+
+async function changeAddress(ctx: Context, args: Args, cmd: 'add' | 'replace'): Promise<void> {
+  let address: string | undefined;
+  let dev: string | undefined;
+  const spec: Partial<AddressSpec> = {};
+  const flags: AddressFlag[] = [];
+  while (!args.done) {
+    const w = args.shift() as string;
+    if (w === 'dev') dev = args.value('dev');
+    else if (w === 'local') address = args.value('local');
+    else if (w === 'peer' || w === 'remote') spec.peer = args.value(w);
+    else if (w === 'broadcast' || w === 'brd') {
+      const b = args.value(w);
+      spec.broadcast = b === '+' ? true : b;
+    } else if (w === 'label') spec.label = args.value('label');
+    else if (w === 'scope') {
+      const s = args.value('scope');
+      spec.scope = SCOPES[s] ?? (/^\d+$/.test(s) ? Number(s) : undefined);
+      if (spec.scope === undefined) throw args.error(`unknown scope "${s}"`);
+    } else if (w === 'metric' || w === 'priority') spec.metric = args.uint(w);
+    else if (w === 'valid_lft') spec.validLifetime = lifetime(args, w);
+    else if (w === 'preferred_lft') spec.preferredLifetime = lifetime(args, w);
+    else if (Object.hasOwn(FLAG_WORDS, w)) flags.push(FLAG_WORDS[w]);
+    else if (address === undefined) address = w;
+    else throw args.unknown(w);
+  }
+  if (address === undefined) throw args.error(`"address ${cmd}" needs ADDR/LEN`);
+  if (dev === undefined) throw args.error(`"address ${cmd}" needs "dev NAME"`);
+  if (flags.length > 0) spec.flags = flags;
+  const rtnl = await ctx.rtnl();
+  const full: AddressSpec = { ...spec, link: dev, address };
+  if (cmd === 'add') await rtnl.addresses.add(full);
+  else await rtnl.addresses.replace(full);
+}
+
+async function deleteAddress(ctx: Context, args: Args): Promise<void> {
+  let address: string | undefined;
+  let dev: string | undefined;
+  let peer: string | undefined;
+  while (!args.done) {
+    const w = args.shift() as string;
+    if (w === 'dev') dev = args.value('dev');
+    else if (w === 'local') address = args.value('local');
+    else if (w === 'peer' || w === 'remote') peer = args.value(w);
+    else if (address === undefined) address = w;
+    else throw args.unknown(w);
+  }
+  if (address === undefined) throw args.error('"address del" needs ADDR/LEN');
+  if (dev === undefined) throw args.error('"address del" needs "dev NAME"');
+  const rtnl = await ctx.rtnl();
+  await rtnl.addresses.delete({ link: dev, address, ...(peer !== undefined ? { peer } : {}) });
+}

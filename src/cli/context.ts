@@ -1,0 +1,96 @@
+// What every subcommand gets: the global options, the output streams, and the handle (opened on
+// first use, in the namespace `-n` names, and closed by `main` at the end).
+
+import type { Rtnl as RtnlType } from '../rtnl/rtnl.js';
+import type { Link } from '../rtnl/links.js';
+import { Rtnl } from '../rtnl/rtnl.js';
+import type { NetnsRef } from '../ns/ref.js';
+import { formatTable, type Cell } from './table.js';
+
+/** Something text can be written to, such as `process.stdout`. */
+export interface TextSink {
+  /** Writes a chunk of text. */
+  write(chunk: string): unknown;
+}
+
+/** Where the CLI writes, and what stops a long-running command (`monitor`). */
+export interface CliIO {
+  /** Normal output: tables, JSON, events. */
+  stdout: TextSink;
+  /** Errors: one line each. */
+  stderr: TextSink;
+  /** Aborting it ends `rtnl monitor` (the binary aborts it on SIGINT and SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/** The options given before the object (`rtnl -n blue -j link show`). */
+export interface GlobalOptions {
+  /** `-n NETNS`: work inside this named namespace (or namespace file path). */
+  netns?: string;
+  /** `-j`: JSON output, as `ip -j` prints it. */
+  json: boolean;
+  /** `-p`: indented JSON. */
+  pretty: boolean;
+  /** `-d`: details, as `ip -d`. */
+  details: boolean;
+  /** `-4` / `-6`: only IPv4 or IPv6 objects. */
+  family?: 'inet' | 'inet6';
+}
+
+/** The state of one CLI run. */
+export class Context {
+  #rtnl: RtnlType | undefined;
+
+  constructor(
+    /** The global options. */
+    readonly options: GlobalOptions,
+    /** The output streams. */
+    readonly io: CliIO,
+  ) {}
+
+  /** The namespace reference `-n` gave, as the library takes it. */
+  get netnsRef(): NetnsRef | undefined {
+    const ns = this.options.netns;
+    if (ns === undefined) return undefined;
+    return ns.includes('/') ? { path: ns } : ns;
+  }
+
+  /** The handle, opened on first use inside the `-n` namespace. */
+  async rtnl(): Promise<RtnlType> {
+    if (!this.#rtnl) {
+      const netns = this.netnsRef;
+      this.#rtnl = await Rtnl.open(netns === undefined ? {} : { netns });
+    }
+    return this.#rtnl;
+  }
+
+  /** The links of the namespace by index, to name devices as ip does. */
+  async linksByIndex(): Promise<Map<number, Link>> {
+    const rtnl = await this.rtnl();
+    return new Map((await rtnl.links.list()).map((l) => [l.index as number, l]));
+  }
+
+  /** Closes the handle, if it was opened. */
+  close(): void {
+    this.#rtnl?.close();
+    this.#rtnl = undefined;
+  }
+
+  /** Writes one line (a newline is added). */
+  line(text: string): void {
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  /** Writes a JSON value on one line (or indented with `-p`), as `ip -j` does. */
+  json(value: unknown): void {
+    this.line(this.options.pretty ? JSON.stringify(value, null, 4) : JSON.stringify(value));
+  }
+
+  /** Writes a table for people; columns that are empty in every row are left out. */
+  table(headers: readonly string[], rows: readonly (readonly Cell[])[]): void {
+    // An empty listing keeps every column, to show what it would list.
+    const keep = headers.map((_, i) => rows.length === 0 || i === 0 || rows.some((r) => r[i] !== undefined && r[i] !== null && r[i] !== ''));
+    const pick = <T>(xs: readonly T[]): T[] => xs.filter((_, i) => keep[i]);
+    this.line(formatTable(pick(headers), rows.map((r) => pick(r))));
+  }
+}

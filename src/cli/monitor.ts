@@ -1,0 +1,107 @@
+// rtnl monitor: one line per kernel event until interrupted.
+
+import type { MonitorGroup } from '../rtnl/events/families.js';
+import type { Link } from '../rtnl/links.js';
+import { monitor, type MonitorEvent } from '../rtnl/monitor.js';
+import type { Args } from './args.js';
+import type { Context } from './context.js';
+import { addressToIpJson, linkName, linkToIpJson, neighbourToIpJson, nexthopToIpJson, routeToIpJson, ruleToIpJson, type IpJsonObject } from './ipjson.js';
+import { addressText, linkText, neighText, nexthopText, routeText, ruleText } from './text.js';
+
+/** The objects `rtnl monitor` takes, with their abbreviations, and the groups each joins. */
+const OBJECTS: readonly [word: string, groups: readonly MonitorGroup[]][] = [
+  ['link', ['link']],
+  ['address', ['address']],
+  ['route', ['route']],
+  ['neigh', ['neigh']],
+  ['neighbour', ['neigh']],
+  ['neighbor', ['neigh']],
+  ['rule', ['rule']],
+  ['nexthop', ['nexthop']],
+  ['nh', ['nexthop']],
+  ['nsid', ['nsid']],
+  ['all', ['link', 'address', 'route', 'neigh', 'rule', 'nexthop', 'nsid']],
+];
+
+/** Runs `rtnl monitor ...` until `ctx.io.signal` aborts (or the event stream fails). */
+export async function runMonitor(ctx: Context, args: Args): Promise<void> {
+  const groups = new Set<MonitorGroup>();
+  let allNamespaces = false;
+  while (!args.done) {
+    const w = args.shift() as string;
+    if (w === 'all-nsid') {
+      allNamespaces = true;
+      continue;
+    }
+    // `r` is route (before rule), `n` neigh, as ip monitor takes them.
+    const hit = OBJECTS.find(([word]) => word.startsWith(w) && w.length > 0);
+    if (!hit) throw args.unknown(w);
+    for (const g of hit[1]) groups.add(g);
+  }
+  if (groups.size === 0) for (const g of OBJECTS[OBJECTS.length - 1][1]) groups.add(g);
+  if (ctx.io.signal?.aborted) return;
+  const rtnl = await ctx.rtnl();
+  // Subscribe first, then learn the link names: no event is missed meanwhile.
+  const stream = monitor(rtnl, [...groups], { ...(ctx.io.signal ? { signal: ctx.io.signal } : {}), allNamespaces });
+  try {
+    const byIndex: Map<number, Link> = await ctx.linksByIndex();
+    for await (const ev of stream) printEvent(ctx, ev, byIndex);
+  } finally {
+    stream.close();
+  }
+}
+
+function printEvent(ctx: Context, ev: MonitorEvent, byIndex: Map<number, Link>): void {
+  if (ev.type === 'overrun' || ev.type === 'synced' || ev.type === 'resynced') {
+    if (ctx.options.json) ctx.json({ event: ev.type });
+    else ctx.line(ev.type === 'overrun' ? 'overrun: the kernel dropped events (receive queue full)' : ev.type);
+    return;
+  }
+  let object: IpJsonObject;
+  let text: string;
+  switch (ev.family) {
+    case 'link': {
+      const l = ev.object;
+      if (ev.type === 'new' && ev.nsid === undefined && typeof l.index === 'number' && l.name !== undefined) byIndex.set(l.index, l);
+      object = linkToIpJson(l, byIndex, ctx.options.details);
+      text = linkText(object);
+      if (ev.type === 'del' && ev.nsid === undefined && typeof l.index === 'number') byIndex.delete(l.index);
+      break;
+    }
+    case 'address': {
+      const a = ev.object;
+      const info = addressToIpJson(a);
+      object = { ifindex: a.index as number, ifname: linkName(byIndex, a.index as number), addr_info: [info] };
+      text = `${String(a.index)}: ${String(object.ifname)} ${addressText(info)}`;
+      break;
+    }
+    case 'route':
+      object = routeToIpJson(ev.object, byIndex, { details: ctx.options.details });
+      text = routeText(object);
+      break;
+    case 'neigh':
+      object = neighbourToIpJson(ev.object, byIndex, { details: ctx.options.details });
+      text = neighText(object);
+      break;
+    case 'rule':
+      object = ruleToIpJson(ev.object, ctx.options.details);
+      text = ruleText(object);
+      break;
+    case 'nexthop':
+      object = nexthopToIpJson(ev.object, byIndex, ctx.options.details);
+      text = nexthopText(object);
+      break;
+    case 'nsid':
+      object = { nsid: ev.object.nsid ?? -1 };
+      text = `nsid ${String(ev.object.nsid)}`;
+      break;
+    default:
+      return;
+  }
+  if (ctx.options.json) {
+    ctx.json({ event: ev.type, family: ev.family, ...(ev.nsid !== undefined ? { nsid: ev.nsid } : {}), ...(ev.resync ? { resync: true } : {}), object });
+  } else {
+    const where = ev.nsid !== undefined ? `[nsid ${ev.nsid}] ` : '';
+    ctx.line(`${where}${ev.type === 'del' ? 'del' : 'new'} ${ev.family} ${text}`);
+  }
+}

@@ -1,0 +1,98 @@
+// rtnl neigh show | add | replace | change | del
+
+import type { NeighbourFlag, NeighbourSpec, NeighbourState } from '../rtnl/neighbours.js';
+import { Args, matchKeyword } from './args.js';
+import type { Context } from './context.js';
+import { ipNeighShows, neighbourToIpJson } from './ipjson.js';
+import { protocolArg } from './route.js';
+
+const COMMANDS = ['show', 'list', 'lst', 'add', 'replace', 'change', 'delete', 'help'] as const;
+const STATES: readonly NeighbourState[] = ['permanent', 'noarp', 'reachable', 'stale', 'delay', 'probe', 'failed', 'incomplete'];
+
+/** Runs `rtnl neigh ...`. */
+export async function runNeigh(ctx: Context, args: Args): Promise<void> {
+  const word = args.shift() ?? 'show';
+  const cmd = matchKeyword(word, COMMANDS);
+  switch (cmd) {
+    case 'show':
+    case 'list':
+    case 'lst':
+      return showNeighbours(ctx, args);
+    case 'add':
+    case 'replace':
+    case 'change':
+    case 'delete':
+      return changeNeighbour(ctx, args, cmd);
+    default:
+      throw args.error(`unknown command "${word}"`);
+  }
+}
+
+function stateArg(args: Args, text: string): NeighbourState {
+  const s = text.toLowerCase() as NeighbourState;
+  if (!STATES.includes(s)) throw args.error(`unknown neighbour state "${text}"; expected one of ${STATES.join(', ')}`);
+  return s;
+}
+
+async function showNeighbours(ctx: Context, args: Args): Promise<void> {
+  let dev: string | undefined;
+  let proxy = false;
+  let nud: NeighbourState | 'all' | undefined;
+  while (!args.done) {
+    const w = args.shift() as string;
+    if (w === 'dev') dev = args.value('dev');
+    else if (w === 'proxy') proxy = true;
+    else if (w === 'nud') {
+      const v = args.value('nud');
+      nud = v === 'all' ? 'all' : stateArg(args, v);
+    } else if (dev === undefined) dev = w;
+    else throw args.unknown(w);
+  }
+  const rtnl = await ctx.rtnl();
+  const family = ctx.options.family;
+  const list = await rtnl.neighbours.list({ ...(family !== undefined ? { family } : {}), ...(dev !== undefined ? { link: dev } : {}), ...(proxy ? { proxy } : {}) });
+  const shown = list.filter((n) => (nud === 'all' ? true : nud !== undefined ? (n.state ?? []).includes(nud) : proxy || ipNeighShows(n)));
+  const byIndex = await ctx.linksByIndex();
+  const objs = shown.map((n) => neighbourToIpJson(n, byIndex, { details: ctx.options.details, devFiltered: dev !== undefined }));
+  if (ctx.options.json) {
+    ctx.json(objs);
+    return;
+  }
+  const flagWords = ['router', 'proxy', 'extern_learn', 'offload', 'managed'];
+  ctx.table(
+    ['DST', 'DEV', 'LLADDR', 'STATE', 'FLAGS', 'PROTO'],
+    shown.map((n, i) => {
+      const o = objs[i];
+      return [o.dst as string, dev ?? (o.dev as string | undefined), o.lladdr as string | undefined, Array.isArray(o.state) ? o.state.join(',') : undefined, flagWords.filter((f) => f in o).join(','), o.protocol as string | undefined];
+    }),
+  );
+}
+
+async function changeNeighbour(ctx: Context, args: Args, cmd: 'add' | 'replace' | 'change' | 'delete'): Promise<void> {
+  let address: string | undefined;
+  let dev: string | undefined;
+  const spec: Partial<NeighbourSpec> = {};
+  const flags: NeighbourFlag[] = [];
+  while (!args.done) {
+    const w = args.shift() as string;
+    if (w === 'to') address = args.value('to');
+    else if (w === 'dev') dev = args.value('dev');
+    else if (w === 'lladdr') spec.lladdr = args.value('lladdr');
+    else if (w === 'nud') spec.state = stateArg(args, args.value('nud'));
+    else if (w === 'router') flags.push('router');
+    else if (w === 'extern_learn') flags.push('extern_learn');
+    else if (w === 'use') flags.push('use');
+    else if (w === 'proxy') spec.proxy = true;
+    else if (w === 'proto' || w === 'protocol') spec.protocol = protocolArg(args, args.value(w));
+    else if (address === undefined) address = w;
+    else throw args.unknown(w);
+  }
+  if (address === undefined) throw args.error(`"neigh ${cmd}" needs an address`);
+  if (dev === undefined) throw args.error(`"neigh ${cmd}" needs "dev NAME"`);
+  if (flags.length > 0) spec.flags = flags;
+  const rtnl = await ctx.rtnl();
+  const full: NeighbourSpec = { ...spec, link: dev, address };
+  if (cmd === 'add') await rtnl.neighbours.add(full);
+  else if (cmd === 'delete') await rtnl.neighbours.delete({ link: dev, address, ...(spec.proxy ? { proxy: true } : {}) });
+  else await rtnl.neighbours.replace(full);
+}

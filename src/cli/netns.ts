@@ -1,0 +1,100 @@
+// rtnl netns list | add | del | list-id | set
+
+import fs from 'node:fs';
+import { addNetns, deleteNetns } from '../ns/netns.js';
+import { NetlinkError } from '../netlink/errors.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError } from '../ns/ref.js';
+import { Args, matchKeyword } from './args.js';
+import type { Context } from './context.js';
+import type { IpJsonObject } from './ipjson.js';
+import { nsidToIpJson } from './ipjson.js';
+
+const COMMANDS = ['list', 'show', 'lst', 'add', 'delete', 'list-id', 'set', 'help'] as const;
+
+/** Runs `rtnl netns ...`. */
+export async function runNetns(ctx: Context, args: Args): Promise<void> {
+  const word = args.shift() ?? 'list';
+  // `list-id` before `list`: `list-id` is not an abbreviation of `list`.
+  const cmd = word === 'list-id' ? 'list-id' : matchKeyword(word, COMMANDS);
+  switch (cmd) {
+    case 'list':
+    case 'show':
+    case 'lst':
+      return listNamespaces(ctx, args);
+    case 'add':
+      addNetns(oneName(args, 'add'));
+      return;
+    case 'delete':
+      deleteNetns(oneName(args, 'del'));
+      return;
+    case 'list-id':
+      return listIds(ctx, args);
+    case 'set':
+      return setId(ctx, args);
+    default:
+      throw args.error(`unknown command "${word}"`);
+  }
+}
+
+function oneName(args: Args, cmd: string): string {
+  const name = args.shift();
+  if (name === undefined) throw args.error(`"netns ${cmd}" needs a NAME`);
+  if (!args.done) throw args.unknown(args.shift() as string);
+  return name;
+}
+
+// In the directory's order, as ip prints them (listNetns and readdirSync sort; opendir does not).
+function namesInDirectoryOrder(): string[] {
+  let dir: fs.Dir;
+  try {
+    dir = fs.opendirSync(NETNS_RUN_DIR);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const names: string[] = [];
+  try {
+    for (let e = dir.readSync(); e !== null; e = dir.readSync()) names.push(e.name);
+  } finally {
+    dir.closeSync();
+  }
+  return names;
+}
+
+async function listNamespaces(ctx: Context, args: Args): Promise<void> {
+  if (!args.done) throw args.unknown(args.shift() as string);
+  const rtnl = await ctx.rtnl();
+  const out: IpJsonObject[] = [];
+  for (const name of namesInDirectoryOrder()) {
+    const o: IpJsonObject = { name };
+    try {
+      const id = await rtnl.nsids.get(name);
+      if (id !== undefined) o.id = id;
+    } catch (err) {
+      // Not a namespace (a stale file) or gone meanwhile: listed without an id, as ip does.
+      if (!(err instanceof NetlinkError) && !(err instanceof NamespaceNotFoundError)) throw err;
+    }
+    out.push(o);
+  }
+  if (ctx.options.json) ctx.json(out);
+  else ctx.table(['NAME', 'ID'], out.map((o) => [o.name as string, o.id as number | undefined]));
+}
+
+async function listIds(ctx: Context, args: Args): Promise<void> {
+  if (!args.done) throw args.unknown(args.shift() as string);
+  const rtnl = await ctx.rtnl();
+  const ids = (await rtnl.nsids.list()).map(nsidToIpJson);
+  if (ctx.options.json) ctx.json(ids);
+  else ctx.table(['NSID', 'NAME'], ids.map((o) => [o.nsid as number, o.name as string | undefined]));
+}
+
+async function setId(ctx: Context, args: Args): Promise<void> {
+  const name = args.shift();
+  const id = args.shift();
+  if (name === undefined || id === undefined) throw args.error('"netns set" needs NAME and ID (or auto)');
+  if (!args.done) throw args.unknown(args.shift() as string);
+  const nsid = id === 'auto' ? undefined : /^\d+$/.test(id) ? Number(id) : NaN;
+  if (nsid !== undefined && (!Number.isSafeInteger(nsid) || nsid > 0x7fffffff)) throw args.error(`invalid id "${id}": expected a number or auto`);
+  const rtnl = await ctx.rtnl();
+  await rtnl.nsids.set(name.includes('/') ? { path: name } : name, nsid);
+}
