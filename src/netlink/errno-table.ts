@@ -229,7 +229,7 @@ export const ERRNO_TEXT: Readonly<Record<number, string>> = {
   92: "Protocol not available",
   93: "Protocol not supported",
   94: "Socket type not supported",
-  95: "Operation not supported on transport endpoint",
+  95: "Operation not supported",
   96: "Protocol family not supported",
   97: "Address family not supported by protocol",
   98: "Address already in use",
