@@ -259,6 +259,11 @@ async function diagram(ends: Endpoint[]): Promise<string> {
 async function main(): Promise<void> {
   const started = performance.now();
   await scenario2();
+  // For the test that interrupts the demo halfway: wait here, everything built so far still up.
+  if (process.env.RTNL_DEMO_HOLD) {
+    console.log('holding: interrupt me');
+    await new Promise(() => undefined);
+  }
   await scenario3();
   await scenario4();
   await report();

@@ -1,0 +1,49 @@
+// The demo: it passes its checks, and leaves nothing behind, also when interrupted halfway.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const demoNamespaces = (): string[] =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n.startsWith('rtnl-demo-'));
+
+function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/demo.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+
+describe('demo', () => {
+  it('passes every check, in under 10 seconds, and removes everything', async () => {
+    const t0 = Date.now();
+    const { child, output } = runDemo([]);
+    expect(await exited(child)).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(output()).toMatch(/demo: all \d+ checks passed/);
+    expect(output()).toContain('scenario 3: c1 -> c2 through br0');
+    expect(output()).toContain('<==veth==>');
+    expect(demoNamespaces().filter((n) => n.includes(`-${child.pid}-`))).toEqual([]);
+  });
+
+  it('prints a Mermaid diagram with --mermaid', async () => {
+    const { child, output } = runDemo(['--mermaid']);
+    expect(await exited(child)).toBe(0);
+    expect(output()).toMatch(/graph LR[\s\S]*---\|veth\|/);
+  });
+
+  it('leaves nothing behind when interrupted with Ctrl-C halfway', async () => {
+    const { child, output } = runDemo([], { RTNL_DEMO_HOLD: '1' });
+    for (let i = 0; i < 200 && !output().includes('holding'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(output()).toContain('holding');
+    expect(demoNamespaces().filter((n) => n.includes(`-${child.pid}-`)).length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect(await exited(child)).toBe(130);
+    expect(demoNamespaces().filter((n) => n.includes(`-${child.pid}-`))).toEqual([]);
+  });
+});
