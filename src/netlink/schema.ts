@@ -35,6 +35,12 @@ export interface Codec<T> {
   readonly kind: string;
   /** The payload size in bytes when it is fixed (integers, structs). */
   readonly size?: number;
+  /**
+   * For fixed-size codecs whose decoding is an expression: JS source reading the value from a
+   * DataView named `view` at offset expression `off`, for the compiled decoders to inline. `dep`
+   * registers a value the expression uses and returns the name to use it by.
+   */
+  readonly inline?: (view: string, off: string, dep: (value: unknown) => string) => string;
   /** Decodes `len` bytes at `off`; `parent` is the object the attribute is decoded into. */
   decode(r: Reader, off: number, len: number, ctx: DecodeContext, parent?: Record<string, unknown>): T;
   /** Appends the payload for `value` (without attribute header or padding). */
@@ -150,9 +156,11 @@ function intCodec(kind: IntKind, size: number, bigEndian: boolean): Codec<number
     : kind === 's16' ? (v: DataView, o: number, x: number) => v.setInt16(o, x, le)
     : kind === 'u32' ? (v: DataView, o: number, x: number) => v.setUint32(o, x, le)
     : (v: DataView, o: number, x: number) => v.setInt32(o, x, le);
+  const method = `get${kind.startsWith('s') ? 'Int' : 'Uint'}${size * 8}`;
   return {
     kind: name,
     size,
+    inline: (view, off) => (size === 1 ? `${view}.${method}(${off})` : `${view}.${method}(${off}, ${le})`),
     decode(r, off, len, ctx) {
       if (len < size) throw truncated(name, off, ctx, len, size);
       if (len !== size) ctx.nonCanonical = true;
@@ -376,12 +384,15 @@ export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries
   // Small values (most enums) are looked up in an array: faster than a Map on the decode path.
   const small: (string | undefined)[] = new Array(256).fill(undefined);
   for (const [v, k] of names) if (v >= 0 && v < 256) small[v] = k;
+  const lookup = (v: number): string | number => (v >= 0 && v < 256 ? small[v] : names.get(v)) ?? v;
+  const baseInline = base.inline;
   return {
     kind: `enum(${base.kind})`,
     size: base.size,
+    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(lookup)}(${baseInline(view, off, dep)})` } : {}),
     decode(r, off, len, ctx) {
       const v = base.decode(r, off, len, ctx);
-      return ((v >= 0 && v < 256 ? small[v] : names.get(v)) as keyof E & string | undefined) ?? v;
+      return lookup(v) as keyof E & string | number;
     },
     encode(w, value, ctx) {
       if (typeof value === 'number') return base.encode(w, value, ctx);
@@ -402,18 +413,23 @@ export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: 
     const bit = 31 - Math.clz32(v);
     if (v === 2 ** bit && byBit[bit] === undefined) byBit[bit] = k;
   }
+  const names = (raw: number): Array<(keyof E & string) | number> => {
+    let v = raw | 0;
+    const out: Array<(keyof E & string) | number> = [];
+    while (v !== 0) {
+      const low = v & -v;
+      out.push((byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0);
+      v &= v - 1;
+    }
+    return out;
+  };
+  const baseInline = base.inline;
   return {
     kind: `flags(${base.kind})`,
     size: base.size,
+    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(names)}(${baseInline(view, off, dep)})` } : {}),
     decode(r, off, len, ctx) {
-      let v = base.decode(r, off, len, ctx) | 0;
-      const out: Array<(keyof E & string) | number> = [];
-      while (v !== 0) {
-        const low = v & -v;
-        out.push((byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0);
-        v &= v - 1;
-      }
-      return out;
+      return names(base.decode(r, off, len, ctx));
     },
     encode(w, value, ctx) {
       if (!Array.isArray(value)) throw badValue(ctx, 'expected an array of flag names');
@@ -504,11 +520,18 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
 
   // Literal property names keep V8's stores monomorphic (see AttrSet.compile).
   private compile(): (obj: Record<string, unknown>, r: Reader, off: number, ctx: DecodeContext) => void {
-    const lines = this.fields.map(
-      (f, i) => `obj[${JSON.stringify(f.name)}] = c[${i}].decode(r, off + ${f.offset}, ${f.codec.size as number}, ctx);`,
+    const deps: unknown[] = [];
+    const dep = (value: unknown): string => `d[${deps.push(value) - 1}]`;
+    const lines = this.fields.map((f, i) =>
+      f.codec.inline
+        ? `obj[${JSON.stringify(f.name)}] = ${f.codec.inline('view', `off + ${f.offset}`, dep)};`
+        : `obj[${JSON.stringify(f.name)}] = c[${i}].decode(r, off + ${f.offset}, ${f.codec.size as number}, ctx);`,
     );
-    const body = `return function structDecode(obj, r, off, ctx) {\n${lines.join('\n')}\n};`;
-    return new Function('c', body)(this.fields.map((f) => f.codec)) as (obj: Record<string, unknown>, r: Reader, off: number, ctx: DecodeContext) => void;
+    const body = `return function structDecode(obj, r, off, ctx) {\nconst view = r.view;\n${lines.join('\n')}\n};`;
+    return new Function('c', 'd', body)(
+      this.fields.map((f) => f.codec),
+      deps,
+    ) as (obj: Record<string, unknown>, r: Reader, off: number, ctx: DecodeContext) => void;
   }
 
   encode(w: Writer, value: StructValue<M>, ctx: EncodeContext): void {
@@ -716,6 +739,8 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
   private compile(): FastSetDecoder {
     const codecs: Codec<unknown>[] = [];
     const lazies: LazyAccess[] = [];
+    const deps: unknown[] = [];
+    const dep = (value: unknown): string => `d[${deps.push(value) - 1}]`;
     let cases = '';
     for (const e of this.byKey.values()) {
       const i = codecs.push(e.codec) - 1;
@@ -728,6 +753,11 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
       const store = e.multi
         ? `if (obj[${key}] === undefined) obj[${key}] = [v]; else if (prevType === ${e.type}) obj[${key}].push(v); else break loop;`
         : `if (obj[${key}] !== undefined) break loop; obj[${key}] = v;`;
+      if (e.codec.inline && e.codec.size !== undefined) {
+        // A payload of another size than the codec's is unusual: the generic decoder keeps it raw.
+        cases += `case ${e.type | e.flags}: if (alen !== ${e.codec.size + 4}) break loop; v = ${e.codec.inline('view', 'off + 4', dep)}; ${store} break;\n`;
+        continue;
+      }
       cases += `case ${e.type | e.flags}: v = c[${i}].decode(r, off + 4, alen - 4, ctx, obj); if (ctx.nonCanonical) break loop; ${store} break;\n`;
     }
     // Every way out of the loop but its end leaves `off` at the attribute the generic decoder
@@ -755,7 +785,7 @@ ${cases}        default: break loop;
 };`;
     const slow = (obj: Record<string, unknown>, r: Reader, off: number, end: number, ctx: DecodeContext, prevType: number): void =>
       this.decodeGeneric(obj, r, off, end, ctx, prevType);
-    return new Function('c', 'slow', 'lazy', 'l', body)(codecs, slow, defineLazy, lazies) as FastSetDecoder;
+    return new Function('c', 'slow', 'lazy', 'l', 'd', body)(codecs, slow, defineLazy, lazies, deps) as FastSetDecoder;
   }
 
   /**
