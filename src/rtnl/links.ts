@@ -5,6 +5,7 @@ import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import { InvalidArgumentError } from '../netlink/errors.js';
 import type { SchemaValue } from '../netlink/message.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
+import { checkInteger } from './checks.js';
 import { changeObject, dumpObjects, getObject } from './family.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage, type NestedLinkMessage } from './generated/link.js';
 import type { LinkKind, LinkKindData } from './schemas/kinds.js';
@@ -135,14 +136,10 @@ function checkKindData(kind: string, data: unknown): void {
   const ranges = KIND_DATA_RANGES[kind as LinkKind];
   if (!ranges || data === null || typeof data !== 'object') return;
   for (const [key, [min, max]] of Object.entries(ranges)) {
-    checkInt(`data.${key}`, (data as Record<string, number | undefined>)[key], min, max);
+    checkInteger(`data.${key}`, (data as Record<string, number | undefined>)[key], min, max);
   }
 }
 
-function checkInt(field: string, v: number | undefined, min: number, max: number): void {
-  if (v === undefined) return;
-  if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(field, `${v} is not an integer from ${min} to ${max}`);
-}
 
 /** The links of one network namespace. */
 export class Links {
@@ -171,7 +168,7 @@ export class Links {
           peer.name = p.name;
         }
         if (p.address !== undefined) peer.address = p.address;
-        checkInt('peer.mtu', p.mtu, 0, 0xffffffff);
+        checkInteger('peer.mtu', p.mtu, 0, 0xffffffff);
         if (p.mtu !== undefined) peer.mtu = p.mtu;
         if (p.netns !== undefined) {
           const ns = openNetns(p.netns);
@@ -269,11 +266,11 @@ export class Links {
       msg.change.push('promisc');
       if (s.promisc) msg.flags.push('promisc');
     }
-    checkInt('mtu', s.mtu, 0, 0xffffffff);
-    checkInt('txqlen', s.txqlen, 0, 0xffffffff);
-    checkInt('group', s.group, 0, 0xffffffff);
-    checkInt('numTxQueues', s.numTxQueues, 1, 4096);
-    checkInt('numRxQueues', s.numRxQueues, 1, 4096);
+    checkInteger('mtu', s.mtu, 0, 0xffffffff);
+    checkInteger('txqlen', s.txqlen, 0, 0xffffffff);
+    checkInteger('group', s.group, 0, 0xffffffff);
+    checkInteger('numTxQueues', s.numTxQueues, 1, 4096);
+    checkInteger('numRxQueues', s.numRxQueues, 1, 4096);
     if (!creating && (s.numTxQueues !== undefined || s.numRxQueues !== undefined)) {
       throw new InvalidArgumentError('numTxQueues', 'queue counts can only be set when the link is created');
     }

@@ -10,7 +10,8 @@ import { changeObject, dumpObjects } from './family.js';
 import { RtProtocol } from './generated/common.js';
 import { NudState, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from './generated/neigh.js';
 import type { LinkRef, Links } from './links.js';
-import { checkInteger, enumNumber, parseAddress, type IpFamily, type RouteProtocol } from './routes.js';
+import { checkInteger, enumNumber, parseAddress } from './checks.js';
+import { type IpFamily, type RouteProtocol } from './routes.js';
 
 /**
  * A neighbour or FDB entry as the kernel describes it: the ndmsg header (`family`, `ifindex`,

@@ -8,7 +8,8 @@ import { changeObject, dumpObjects, getObject } from './family.js';
 import { RtProtocol } from './generated/common.js';
 import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './schemas/nexthop.js';
 import type { LinkRef, Links } from './links.js';
-import { checkInteger, enumNumber, parseAddress, type IpFamily, type RouteProtocol } from './routes.js';
+import { checkInteger, enumNumber, parseAddress } from './checks.js';
+import { type IpFamily, type RouteProtocol } from './routes.js';
 
 /**
  * A nexthop object as the kernel describes it: the nhmsg header (`family`, `scope`, `protocol`,

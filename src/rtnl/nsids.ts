@@ -9,7 +9,7 @@ import type { SchemaValue } from '../netlink/message.js';
 import { NETNS_RUN_DIR, NamespaceNotFoundError, openNetns, type NetnsRef } from '../ns/ref.js';
 import { changeObject, dumpObjects, getObject } from './family.js';
 import { NETNSA_NSID_NOT_ASSIGNED, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './schemas/nsid.js';
-import { checkInteger } from './routes.js';
+import { checkInteger } from './checks.js';
 
 /** An nsid message as the kernel sends it: `nsid`, and `currentNsid` in answers about another namespace's view. */
 export type NsidMessage = SchemaValue<typeof nsidMessage>;

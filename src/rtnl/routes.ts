@@ -9,6 +9,7 @@ import { changeObject, dumpObjects, getObject, type DumpResult } from './family.
 import { RtProtocol, RtScope } from './generated/common.js';
 import { RoutePref, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RtmType, metrics as metricsSet, routeMessage } from './generated/route.js';
 import type { LinkRef, Links } from './links.js';
+import { checkInteger, enumNumber, parseAddress } from './checks.js';
 import { parsePrefix, type Prefix } from './prefix.js';
 
 /**
@@ -156,23 +157,7 @@ export interface RouteLookup {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checks shared with the other families
 
-/** Checks an integer field; names it on failure. */
-export function checkInteger(field: string, v: number | undefined, min: number, max: number): void {
-  if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(field, `${String(v)} is not an integer from ${min} to ${max}`);
-}
-
-/** The number of a name of `entries` (or a number within `max`); names `field` on failure. */
-export function enumNumber(field: string, v: string | number, entries: Readonly<Record<string, number>>, max = 255): number {
-  if (typeof v === 'number') {
-    checkInteger(field, v, 0, max);
-    return v;
-  }
-  if (typeof v === 'string' && Object.hasOwn(entries, v)) return entries[v];
-  throw new InvalidArgumentError(field, `unknown value ${JSON.stringify(v)}; expected one of ${Object.keys(entries).join(', ')} or a number`);
-}
 
 /** The id of a routing table given by number or name; names `field` on failure. */
 export function routeTableId(field: string, table: RouteTable | 'all'): number {
@@ -190,12 +175,6 @@ export function ipProtoNumber(field: string, p: IpProto): number {
   return enumNumber(field, p, IP_PROTOS);
 }
 
-/** Parses a bare IP address (a `/32` or `/128` suffix is allowed); names `field` on failure. */
-export function parseAddress(text: string, field: string): Prefix {
-  const p = parsePrefix(text, field);
-  if (p.length !== (p.family === 'inet' ? 32 : 128)) throw new InvalidArgumentError(field, `${JSON.stringify(text)} is a prefix; expected an address`);
-  return p;
-}
 
 /** The family of an address given as text, or undefined if it is not one. */
 function familyOfText(text: string | undefined): IpFamily | undefined {

@@ -9,7 +9,8 @@ import { RtProtocol } from './generated/common.js';
 import { FrAct, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from './generated/rule.js';
 import { validateLinkName } from './links.js';
 import { parsePrefix, type Prefix } from './prefix.js';
-import { checkInteger, enumNumber, ipProtoNumber, RT_TABLE, routeTableId, type IpFamily, type IpProto, type RouteProtocol, type RouteTable } from './routes.js';
+import { checkInteger, enumNumber } from './checks.js';
+import { ipProtoNumber, RT_TABLE, routeTableId, type IpFamily, type IpProto, type RouteProtocol, type RouteTable } from './routes.js';
 
 /**
  * A rule as the kernel describes it: the fib_rule_hdr (`family`, `dstLen`, `srcLen`, `tos`,
