@@ -1,6 +1,7 @@
 // The library's objects in the shape `ip -j` prints them: the same field names and values wherever
 // iproute2 prints the same thing. Used by the `rtnl` command line and to cross-check with `ip`.
 
+import { RtmFlags } from '../rtnl/generated/route.js';
 import type { Address } from '../rtnl/addresses.js';
 import type { Link } from '../rtnl/links.js';
 import type { Neighbour } from '../rtnl/neighbours.js';
@@ -270,25 +271,8 @@ function flagBits(flags: readonly (string | number)[] | undefined, bits: Readonl
   return n;
 }
 
-const RTM_FLAG_BITS: Readonly<Record<string, number>> = {
-  dead: 0x1,
-  pervasive: 0x2,
-  onlink: 0x4,
-  offload: 0x8,
-  linkdown: 0x10,
-  unresolved: 0x20,
-  trap: 0x40,
-  notify: 0x100,
-  cloned: 0x200,
-  equalize: 0x400,
-  prefix: 0x800,
-  'lookup-table': 0x1000,
-  'fib-match': 0x2000,
-  'rt-offload': 0x4000,
-  'rt-trap': 0x8000,
-  'rt-offload-failed': 0x20000000,
-};
-const RTM_F_CLONED = 0x200;
+const RTM_FLAG_BITS: Readonly<Record<string, number>> = RtmFlags;
+const RTM_F_CLONED = RtmFlags.cloned;
 
 // print_rt_flags: the order and names ip prints route and nexthop flags in.
 const RT_FLAG_ORDER: readonly [number, string][] = [
