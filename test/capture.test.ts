@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { concat, hex, nlmsg } from './harness/bytes.js';
 import {
   CaptureFormatError,
   PcapWriter,
@@ -25,28 +26,6 @@ const kernelFixture = (name: string): { datagrams: { direction: 'sent' | 'receiv
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtnl-capture-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function hex(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex');
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
-}
-
-/** An nlmsghdr (+ body) in host (little-endian) order. */
-function nlmsg(type: number, flags: number, seq: number, pid: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const len = 16 + body.length;
-  const out = new Uint8Array((len + 3) & ~3);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, len, true);
-  v.setUint16(4, type, true);
-  v.setUint16(6, flags, true);
-  v.setUint32(8, seq, true);
-  v.setUint32(12, pid, true);
-  out.set(body, 16);
-  return out;
-}
 
 const REQUEST = nlmsg(18, 0x301, 7, 0, new Uint8Array(16)); // RTM_GETLINK dump
 const REPLY = concat([nlmsg(16, 0x2, 7, 4242, new Uint8Array(24).fill(0xab)), nlmsg(16, 0x2, 7, 4242, new Uint8Array(8).fill(0xcd))]);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concat, hex, nlmsg } from './harness/bytes.js';
 import { copyBytes, type Reader } from '../src/netlink/bytes.js';
 import { CaptureFormatError, readCapture, RecordingTransport, ReplayMismatchError, ReplayTransport } from '../src/netlink/capture/index.js';
 import type { CapturedDatagram } from '../src/netlink/capture/index.js';
@@ -30,27 +31,6 @@ const RTM_GETROUTE = 26;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtnl-replay-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function hex(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex');
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
-}
-
-function nlmsg(type: number, flags: number, seq: number, pid: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const len = 16 + body.length;
-  const out = new Uint8Array((len + 3) & ~3);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, len, true);
-  v.setUint16(4, type, true);
-  v.setUint16(6, flags, true);
-  v.setUint32(8, seq, true);
-  v.setUint32(12, pid, true);
-  out.set(body, 16);
-  return out;
-}
 
 /** An NLMSG_ERROR (ACK when error is 0) echoing the header of `request`. */
 function ack(request: Uint8Array, error: number, pid: number): Uint8Array {
