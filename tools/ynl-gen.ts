@@ -897,10 +897,28 @@ export function generate(specDir: string): { files: Map<string, string>; notes: 
   const common = new Map(commonDefinitions.map((d) => [d.name, d]));
   const files = new Map<string, string>();
   const notes: string[] = [];
-  files.set('common.ts', renderCommon(commonDefinitions));
-  for (const f of FAMILIES) {
-    const fam = buildFamily(specDir, f, commits);
+  const families = FAMILIES.map((f) => ({ f, fam: buildFamily(specDir, f, commits) }));
+  for (const { f, fam } of families) {
     for (const d of fam.defs.values()) if (common.has(d.name)) fail(`${f.spec}: definition ${d.name} shadows a common one`);
+  }
+  // An enum several specs define alike (rt-route and rt-neigh both have rtm-type) is emitted once,
+  // in common.ts, rather than once per family under the same name.
+  // Docs and C naming (name-prefix, enum-name) do not change the values; the first spec's are kept.
+  const values = (d: YnlDefinition): string => JSON.stringify({ ...d, doc: undefined, 'name-prefix': undefined, 'enum-name': undefined });
+  const same = (a: YnlDefinition, b: YnlDefinition): boolean => values(a) === values(b);
+  const shared: YnlDefinition[] = [];
+  for (const { fam } of families) {
+    for (const d of fam.defs.values()) {
+      if ((d.type !== 'enum' && d.type !== 'flags') || common.has(d.name)) continue;
+      const holders = families.filter((o) => o.fam.defs.has(d.name));
+      if (holders.length < 2 || !holders.every((o) => same(o.fam.defs.get(d.name) as YnlDefinition, d))) continue;
+      shared.push(d);
+      common.set(d.name, d);
+      for (const o of holders) o.fam.defs.delete(d.name);
+    }
+  }
+  files.set('common.ts', renderCommon([...commonDefinitions, ...shared]));
+  for (const { f, fam } of families) {
     const e = new Emitter(fam, common);
     files.set(`${f.file}.ts`, e.emit());
     notes.push(...e.notes);

@@ -149,3 +149,31 @@ export const LwtunnelEncapType = {
   /** LWTUNNEL_ENCAP_XFRM */
   xfrm: 10,
 } as const;
+
+/** Values of rtm-type (RTN_*), by name, for `enumOf`. */
+export const RtmType = {
+  /** RTN_UNSPEC */
+  unspec: 0,
+  /** RTN_UNICAST */
+  unicast: 1,
+  /** RTN_LOCAL */
+  local: 2,
+  /** RTN_BROADCAST */
+  broadcast: 3,
+  /** RTN_ANYCAST */
+  anycast: 4,
+  /** RTN_MULTICAST */
+  multicast: 5,
+  /** RTN_BLACKHOLE */
+  blackhole: 6,
+  /** RTN_UNREACHABLE */
+  unreachable: 7,
+  /** RTN_PROHIBIT */
+  prohibit: 8,
+  /** RTN_THROW */
+  throw: 9,
+  /** RTN_NAT */
+  nat: 10,
+  /** RTN_XRESOLVE */
+  xresolve: 11,
+} as const;

@@ -21,7 +21,7 @@ import {
   u64,
   u8,
 } from '../../netlink/schema.js';
-import { AddressFamily, RtProtocol } from './common.js';
+import { AddressFamily, RtmType, RtProtocol } from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // Enums and flags
@@ -74,34 +74,6 @@ export const NtfExtFlags = {
   locked: 0x2,
   /** ntf-ext-flags ext-validated */
   'ext-validated': 0x4,
-} as const;
-
-/** Values of rtm-type, by name, for `enumOf`. */
-export const RtmType = {
-  /** rtm-type unspec */
-  unspec: 0,
-  /** rtm-type unicast */
-  unicast: 1,
-  /** rtm-type local */
-  local: 2,
-  /** rtm-type broadcast */
-  broadcast: 3,
-  /** rtm-type anycast */
-  anycast: 4,
-  /** rtm-type multicast */
-  multicast: 5,
-  /** rtm-type blackhole */
-  blackhole: 6,
-  /** rtm-type unreachable */
-  unreachable: 7,
-  /** rtm-type prohibit */
-  prohibit: 8,
-  /** rtm-type throw */
-  throw: 9,
-  /** rtm-type nat */
-  nat: 10,
-  /** rtm-type xresolve */
-  xresolve: 11,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -23,38 +23,10 @@ import {
   u8,
 } from '../../netlink/schema.js';
 import { lazy, rtnexthops, rtvia } from '../schemas/codecs.js';
-import { AddressFamily, LwtunnelEncapType, RtnhFlags, RtProtocol, RtScope } from './common.js';
+import { AddressFamily, LwtunnelEncapType, RtmType, RtnhFlags, RtProtocol, RtScope } from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // Enums and flags
-
-/** Values of rtm-type (RTN_*), by name, for `enumOf`. */
-export const RtmType = {
-  /** RTN_UNSPEC */
-  unspec: 0,
-  /** RTN_UNICAST */
-  unicast: 1,
-  /** RTN_LOCAL */
-  local: 2,
-  /** RTN_BROADCAST */
-  broadcast: 3,
-  /** RTN_ANYCAST */
-  anycast: 4,
-  /** RTN_MULTICAST */
-  multicast: 5,
-  /** RTN_BLACKHOLE */
-  blackhole: 6,
-  /** RTN_UNREACHABLE */
-  unreachable: 7,
-  /** RTN_PROHIBIT */
-  prohibit: 8,
-  /** RTN_THROW */
-  throw: 9,
-  /** RTN_NAT */
-  nat: 10,
-  /** RTN_XRESOLVE */
-  xresolve: 11,
-} as const;
 
 /**
  * Flags of a route (RTNH_F_* and RTM_F_*).
