@@ -8,12 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
-import { NetlinkSocket } from '../src/netlink/socket.js';
-import { openNetns, type OpenNetns } from '../src/ns/ref.js';
 import { neighMessage, RTM_NEWNEIGH } from '../src/rtnl/generated/neigh.js';
 import type { FdbEntrySpec, FdbFilter, Neighbour, NeighbourFilter, NeighbourSpec } from '../src/rtnl/neighbours.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
+import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, openLooseRtnl, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';
 
 type IpJson = Record<string, unknown>;
@@ -234,15 +232,10 @@ describe('neighbours in a namespace', () => {
 
   describe('filters: the kernel applies them (strict dumps), the library where it did not; the answer is the same', () => {
     let loose: Rtnl;
-    let nsFd: OpenNetns;
-    beforeAll(async () => {
-      nsFd = openNetns(ns.name);
-      loose = await Rtnl.open({ transport: NetlinkSocket.open({ netnsFd: nsFd.fd, strictCheck: false }) });
+    beforeAll(() => {
+      loose = openLooseRtnl(ns.name);
     });
-    afterAll(() => {
-      loose?.close();
-      nsFd?.close();
-    });
+    afterAll(() => loose?.close());
 
     const steady = (ns: Neighbour[]): unknown[] => settled(ns).map(({ cacheinfo: _c, probes: _p, ...n }) => n);
     it.each([
@@ -293,8 +286,7 @@ describe('neighbours in a namespace', () => {
     });
 
     it('filters by port and by bridge as bridge fdb show dev / br do, with or without the kernel', async () => {
-      const nsFd = openNetns(ns.name);
-      const loose = await Rtnl.open({ transport: NetlinkSocket.open({ netnsFd: nsFd.fd, strictCheck: false }) });
+      const loose = openLooseRtnl(ns.name);
       try {
         for (const [filter, args, optional] of [
           [{ port: 'vb0' }, 'fdb show dev vb0', ['ifname']],
@@ -311,7 +303,6 @@ describe('neighbours in a namespace', () => {
         expect((await rtnl.neighbours.fdb.list({ bridge: 'br0' })).length).toBeLessThan((await rtnl.neighbours.fdb.list()).length);
       } finally {
         loose.close();
-        nsFd.close();
       }
     });
 

@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { NLM_F_ECHO } from '../src/netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
-import { NetlinkSocket } from '../src/netlink/socket.js';
-import { openNetns, type OpenNetns } from '../src/ns/ref.js';
 import type { Nexthop, NexthopFilter, NexthopSpec } from '../src/rtnl/nexthops.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { nexthopMessage, RTM_NEWNEXTHOP } from '../src/rtnl/schemas/nexthop.js';
-import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
+import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, openLooseRtnl, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';
 
 type IpJson = Record<string, unknown>;
@@ -235,15 +233,10 @@ describe('nexthops in a namespace', () => {
 
   describe('filters: the answer is the same whether the kernel or the library applies them', () => {
     let loose: Rtnl;
-    let nsFd: OpenNetns;
-    beforeAll(async () => {
-      nsFd = openNetns(ns.name);
-      loose = await Rtnl.open({ transport: NetlinkSocket.open({ netnsFd: nsFd.fd, strictCheck: false }) });
+    beforeAll(() => {
+      loose = openLooseRtnl(ns.name);
     });
-    afterAll(() => {
-      loose?.close();
-      nsFd?.close();
-    });
+    afterAll(() => loose?.close());
 
     it.each([
       [{ oif: 'veth1' }, 'dev veth1'],

@@ -8,13 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { NLM_F_ACK } from '../src/netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
-import { NetlinkSocket } from '../src/netlink/socket.js';
-import { openNetns, type OpenNetns } from '../src/ns/ref.js';
 import { dumpObjects } from '../src/rtnl/family.js';
 import { routeMessage, RTM_GETROUTE, RTM_NEWROUTE } from '../src/rtnl/generated/route.js';
 import type { Route, RouteFilter, RouteSpec } from '../src/rtnl/routes.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
+import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, openLooseRtnl, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';
 
 type IpJson = Record<string, unknown>;
@@ -344,17 +342,12 @@ describe('routes in a namespace', () => {
 
   describe('filters: the kernel applies them (strict dumps), the library where it did not; the answer is the same', () => {
     let loose: Rtnl;
-    let nsFd: OpenNetns;
 
-    beforeAll(async () => {
+    beforeAll(() => {
       // A socket without NETLINK_GET_STRICT_CHK: the kernel ignores the route dump filters.
-      nsFd = openNetns(ns.name);
-      loose = await Rtnl.open({ transport: NetlinkSocket.open({ netnsFd: nsFd.fd, strictCheck: false }) });
+      loose = openLooseRtnl(ns.name);
     });
-    afterAll(() => {
-      loose?.close();
-      nsFd?.close();
-    });
+    afterAll(() => loose?.close());
 
     // Each filter, and the ip commands whose outputs together are the same routes.
     const cases: [RouteFilter, string[], string[]][] = [

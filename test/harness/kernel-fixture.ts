@@ -8,6 +8,8 @@ import { ReplayMismatchError, ReplayTransport, type CapturedDatagram } from '../
 import { splitMessages, type MessageSchema, type MessageValue } from '../../src/netlink/message.js';
 import type { AttrSpecs, StructMembers } from '../../src/netlink/schema.js';
 import { linkMessage, RTM_NEWLINK } from '../../src/rtnl/generated/link.js';
+import { NetlinkSocket } from '../../src/netlink/socket.js';
+import { openNetns } from '../../src/ns/ref.js';
 import { Rtnl } from '../../src/rtnl/rtnl.js';
 
 /** A fixture file as tools/capture-fixtures.sh writes it. */
@@ -116,4 +118,17 @@ export function expectSameRequest<H extends StructMembers, A extends AttrSpecs>(
   const mine = schema.decode(new Reader(o), 16, o.readUInt32LE(0));
   expect({ ...mine }).toEqual({ ...t });
   return mine;
+}
+
+/**
+ * A handle in namespace `name` whose socket has NETLINK_GET_STRICT_CHK off: the kernel then
+ * ignores dump filters, so what comes back filtered was filtered by the library.
+ */
+export function openLooseRtnl(name: string): Rtnl {
+  const ns = openNetns(name);
+  try {
+    return Rtnl.openSync({ transport: NetlinkSocket.open({ netnsFd: ns.fd, strictCheck: false }) });
+  } finally {
+    ns.close(); // the socket stays in the namespace it was opened in
+  }
 }
