@@ -23,10 +23,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../src/netlink/constants.js';
-import type { Address } from '../src/rtnl/addresses.js';
-import { changeObject } from '../src/rtnl/family.js';
+import type { Address } from '../src/rtnl/address/addresses.js';
+import { changeObject } from '../src/rtnl/common/requests.js';
 import { RTM_DELADDR, RTM_NEWADDR, addrMessage } from '../src/rtnl/generated/addr.js';
-import { monitor, type MonitorEvent } from '../src/rtnl/monitor.js';
+import { monitor, type MonitorEvent } from '../src/rtnl/events/monitor.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 
 const N = 10_000;

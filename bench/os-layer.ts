@@ -9,7 +9,7 @@ import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import { load, DataType } from 'ffi-rs';
 import { NetlinkSocket } from '../src/netlink/socket.js';
-import * as libc from '../src/netlink/libc.js';
+import * as libc from '../src/sys/libc.js';
 
 const name = `rtnlbench-${process.pid}-${randomBytes(3).toString('hex')}`;
 const removeNs = (): void => {

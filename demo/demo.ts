@@ -11,7 +11,7 @@ import net from 'node:net';
 import { formatTable } from '../src/cli/table.js';
 import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
 import { connectInNetns, listenInNetns } from '../src/ns/sockets.js';
-import type { Link } from '../src/rtnl/links.js';
+import type { Link } from '../src/rtnl/link/links.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 
 const mermaid = process.argv.includes('--mermaid');

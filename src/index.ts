@@ -13,9 +13,9 @@ export {
   type LinkSpec,
   type LinkChanges,
   type VethPeer,
-} from './rtnl/links.js';
-export { Addresses, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressSpec } from './rtnl/addresses.js';
-export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/prefix.js';
+} from './rtnl/link/links.js';
+export { Addresses, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressSpec } from './rtnl/address/addresses.js';
+export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js';
 export {
   Routes,
   RT_TABLE,
@@ -31,7 +31,7 @@ export {
   type RouteSpec,
   type RouteFilter,
   type RouteLookup,
-} from './rtnl/routes.js';
+} from './rtnl/route/routes.js';
 export {
   Neighbours,
   Fdb,
@@ -44,10 +44,10 @@ export {
   type FdbState,
   type FdbEntrySpec,
   type FdbFilter,
-} from './rtnl/neighbours.js';
-export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rules.js';
-export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthops.js';
-export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsids.js';
+} from './rtnl/neigh/neighbours.js';
+export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
+export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthop/nexthops.js';
+export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsid/nsids.js';
 export {
   monitor,
   watch,
@@ -60,7 +60,7 @@ export {
   type MonitorEvent,
   type MonitorOptions,
   type WatchOptions,
-} from './rtnl/monitor.js';
+} from './rtnl/events/monitor.js';
 export {
   RTNL_GROUPS,
   GROUP_SHORTHANDS,
@@ -89,15 +89,15 @@ export {
   type LinkPortKind,
   type LinkInfoOf,
   type LinkPortInfoOf,
-} from './rtnl/schemas/kinds.js';
+} from './rtnl/link/kinds.js';
 export { schemaForType, RTM_TYPE_NAMES } from './rtnl/registry.js';
 export { linkMessage } from './rtnl/generated/link.js';
 export { addrMessage } from './rtnl/generated/addr.js';
 export { routeMessage } from './rtnl/generated/route.js';
 export { neighMessage } from './rtnl/generated/neigh.js';
 export { ruleMessage } from './rtnl/generated/rule.js';
-export { nexthopMessage } from './rtnl/schemas/nexthop.js';
-export { nsidMessage } from './rtnl/schemas/nsid.js';
+export { nexthopMessage } from './rtnl/nexthop/wire.js';
+export { nsidMessage } from './rtnl/nsid/wire.js';
 export { MessageSchema, type MessageValue, type SchemaValue, type NetlinkHeader, type MessageView, forEachMessage, splitMessages, readHeader, writeMessage } from './netlink/message.js';
 export { Reader, Writer } from './netlink/bytes.js';
 export {
@@ -121,7 +121,7 @@ export {
   type RawAttribute,
   type SetValue,
 } from './netlink/schema.js';
-export type { DumpResult } from './rtnl/family.js';
+export type { DumpResult } from './rtnl/common/requests.js';
 
 export {
   addNetns,

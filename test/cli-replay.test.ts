@@ -12,9 +12,9 @@ import { main } from '../src/cli/main.js';
 import { readCapture, RecordingTransport, ReplayMismatchError, ReplayTransport } from '../src/netlink/capture/index.js';
 import { NetlinkSocket } from '../src/netlink/socket.js';
 import { openNetns } from '../src/ns/ref.js';
-import type { Address } from '../src/rtnl/addresses.js';
-import type { Link } from '../src/rtnl/links.js';
-import type { Route } from '../src/rtnl/routes.js';
+import type { Address } from '../src/rtnl/address/addresses.js';
+import type { Link } from '../src/rtnl/link/links.js';
+import type { Route } from '../src/rtnl/route/routes.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { useTestNetns } from './harness/netns.js';
 

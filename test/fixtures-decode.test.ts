@@ -8,10 +8,10 @@ import { addressToIpJson, linkToIpJson, type IpJsonObject } from '../src/cli/ipj
 import { Reader } from '../src/netlink/bytes.js';
 import { NLMSG_ERROR } from '../src/netlink/constants.js';
 import { decodeErrorPayload, forEachMessage } from '../src/netlink/message.js';
-import type { Address } from '../src/rtnl/addresses.js';
+import type { Address } from '../src/rtnl/address/addresses.js';
 import { RTM_NEWADDR, addrMessage } from '../src/rtnl/generated/addr.js';
 import { RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
-import type { Link } from '../src/rtnl/links.js';
+import type { Link } from '../src/rtnl/link/links.js';
 
 interface Fixture {
   command: string;

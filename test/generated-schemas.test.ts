@@ -34,8 +34,8 @@ import {
 import { neighMessage } from '../src/rtnl/generated/neigh.js';
 import { routeAttrs, routeMessage, RTM_NEWROUTE, rtmsg } from '../src/rtnl/generated/route.js';
 import { ruleMessage } from '../src/rtnl/generated/rule.js';
-import { nexthopAttrs, nexthopMessage } from '../src/rtnl/schemas/nexthop.js';
-import { nsidMessage } from '../src/rtnl/schemas/nsid.js';
+import { nexthopAttrs, nexthopMessage } from '../src/rtnl/nexthop/wire.js';
+import { nsidMessage } from '../src/rtnl/nsid/wire.js';
 import { RTM_TYPE_NAMES } from '../src/rtnl/schemas/types.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -5,7 +5,7 @@
 // - Kinds it lacks: the hand-built byte fixtures of test/fixtures/kinds (tools/kind-fixtures.ts),
 //   decoded and encoded both ways.
 // - Creating a kind it lacks: the kernel's EOPNOTSUPP "Unknown device type", through our encoder.
-// - The type map of src/rtnl/schemas/kinds.ts against the generated sub-messages.
+// - The type map of src/rtnl/link/kinds.ts against the generated sub-messages.
 
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ import {
   RTM_GETLINK,
   RTM_NEWLINK,
 } from '../src/rtnl/generated/link.js';
-import type { Link } from '../src/rtnl/links.js';
+import type { Link } from '../src/rtnl/link/links.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import {
   isKind,
@@ -59,7 +59,7 @@ import {
   type LinkKindWithoutData,
   type LinkPortData,
   type LinkPortKind,
-} from '../src/rtnl/schemas/kinds.js';
+} from '../src/rtnl/link/kinds.js';
 import { useTestNetns } from './harness/netns.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

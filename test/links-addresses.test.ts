@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressToIpJson, linkToIpJson, type IpJsonObject } from '../src/cli/ipjson.js';
 import { NetlinkError } from '../src/netlink/errors.js';
-import type { Link } from '../src/rtnl/links.js';
+import type { Link } from '../src/rtnl/link/links.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { useTestNetns } from './harness/netns.js';
 

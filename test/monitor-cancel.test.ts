@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FdPoller } from '../src/netlink/poller.js';
+import { FdPoller } from '../src/sys/poller.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { monitor, watch, type MonitorEvent } from '../src/rtnl/monitor.js';
+import { monitor, watch, type MonitorEvent } from '../src/rtnl/events/monitor.js';
 import { useTestNetns } from './harness/netns.js';
 
 const ns = useTestNetns();

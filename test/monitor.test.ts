@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../src/netlink/errors.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { monitor, watch, type EventFamily, type MonitorEvent, type ObjectEvent } from '../src/rtnl/monitor.js';
+import { monitor, watch, type EventFamily, type MonitorEvent, type ObjectEvent } from '../src/rtnl/events/monitor.js';
 import { FAMILIES, RTNL_GROUPS, equalObjects, tracks, type IgnoreTree, type RtnlGroupName } from '../src/rtnl/events/families.js';
 import { TEST_NETNS_PREFIX, runIp, useTestNetns } from './harness/netns.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
 import { neighMessage, RTM_NEWNEIGH } from '../src/rtnl/generated/neigh.js';
-import type { FdbEntrySpec, FdbFilter, Neighbour, NeighbourFilter, NeighbourSpec } from '../src/rtnl/neighbours.js';
+import type { FdbEntrySpec, FdbFilter, Neighbour, NeighbourFilter, NeighbourSpec } from '../src/rtnl/neigh/neighbours.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, openLooseRtnl, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';

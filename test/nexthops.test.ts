@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { NLM_F_ECHO } from '../src/netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
-import type { Nexthop, NexthopFilter, NexthopSpec } from '../src/rtnl/nexthops.js';
+import type { Nexthop, NexthopFilter, NexthopSpec } from '../src/rtnl/nexthop/nexthops.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { nexthopMessage, RTM_NEWNEXTHOP } from '../src/rtnl/schemas/nexthop.js';
+import { nexthopMessage, RTM_NEWNEXTHOP } from '../src/rtnl/nexthop/wire.js';
 import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, openLooseRtnl, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';
 

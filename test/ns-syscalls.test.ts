@@ -15,7 +15,7 @@ import {
   setns,
   umount2,
   unshare,
-} from '../src/ns/syscalls.js';
+} from '../src/sys/syscalls.js';
 import { SocketError } from '../src/netlink/errors.js';
 import { useTestNetns } from './harness/netns.js';
 

@@ -11,7 +11,7 @@ import { NLM_F_ACK, NLM_F_ECHO } from '../src/netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
 import { NamespaceNotFoundError } from '../src/ns/ref.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { nsidMessage, RTM_NEWNSID } from '../src/rtnl/schemas/nsid.js';
+import { nsidMessage, RTM_NEWNSID } from '../src/rtnl/nsid/wire.js';
 import { capturedDatagrams, decodeAndReencode, expectSameRequest, loadKernelFixture, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { runIp, TEST_NETNS_PREFIX, useTestNetns } from './harness/netns.js';
 

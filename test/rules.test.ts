@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
 import { RTM_NEWRULE, ruleMessage } from '../src/rtnl/generated/rule.js';
-import type { Rule, RuleSpec } from '../src/rtnl/rules.js';
+import type { Rule, RuleSpec } from '../src/rtnl/rule/rules.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { capturedDatagrams, decodeAndReencode, expectSameRequest, loadKernelFixture, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';

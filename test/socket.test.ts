@@ -4,9 +4,9 @@ import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkSocket } from '../src/netlink/socket.js';
-import * as libc from '../src/netlink/libc.js';
+import * as libc from '../src/sys/libc.js';
 import { SocketError } from '../src/netlink/errors.js';
-import { inNetns } from '../src/ns/syscalls.js';
+import { inNetns } from '../src/sys/syscalls.js';
 import { useTestNetns } from './harness/netns.js';
 
 const RTM_NEWLINK = 16;

@@ -647,7 +647,7 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
     //   from YNL: bond, bond port, bridge, bridge port, gre, gretap, erspan, ip6gre, geneve, hsr, ipip, sit, ip6tnl,
     //             tun, vlan, vrf, vti, vti6, netkit, ovpn (with the hand corrections under `attributes` and `appendAttributes`);
     //   by hand:  veth, vxlan, macvlan, macvtap, ipvlan, ipvtap, ip6gretap, vrf port (the formats below);
-    //   no data:  dummy, ifb, nlmon, wireguard, team (no fill_info: only IFLA_INFO_KIND; see src/rtnl/schemas/kinds.ts).
+    //   no data:  dummy, ifb, nlmon, wireguard, team (no fill_info: only IFLA_INFO_KIND; see src/rtnl/link/kinds.ts).
     formats: [
       // VXLAN link data (not in this rt-link.yaml).
       { subMessage: 'linkinfo-data-msg', format: { value: 'vxlan', 'attribute-set': 'linkinfo-vxlan-attrs' } },

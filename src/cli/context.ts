@@ -2,7 +2,7 @@
 // first use, in the namespace `-n` names, and closed by `main` at the end).
 
 import type { Rtnl as RtnlType } from '../rtnl/rtnl.js';
-import type { Link } from '../rtnl/links.js';
+import type { Link } from '../rtnl/link/links.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import type { NetnsRef } from '../ns/ref.js';
 import { formatTable, type Cell } from './table.js';

@@ -2,12 +2,12 @@
 // iproute2 prints the same thing. Used by the `rtnl` command line and to cross-check with `ip`.
 
 import { RtmFlags } from '../rtnl/generated/route.js';
-import type { Address } from '../rtnl/addresses.js';
-import type { Link } from '../rtnl/links.js';
-import type { Neighbour } from '../rtnl/neighbours.js';
-import type { Nexthop } from '../rtnl/nexthops.js';
-import type { Route } from '../rtnl/routes.js';
-import type { Rule } from '../rtnl/rules.js';
+import type { Address } from '../rtnl/address/addresses.js';
+import type { Link } from '../rtnl/link/links.js';
+import type { Neighbour } from '../rtnl/neigh/neighbours.js';
+import type { Nexthop } from '../rtnl/nexthop/nexthops.js';
+import type { Route } from '../rtnl/route/routes.js';
+import type { Rule } from '../rtnl/rule/rules.js';
 import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, routeProtocols, routeScopes, routeTables } from './names.js';
 
 /** A JSON value as `ip -j` prints it. */

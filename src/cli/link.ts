@@ -1,6 +1,6 @@
 // rtnl link show | add | set | del
 
-import type { LinkChanges, LinkSpec, VethPeer } from '../rtnl/links.js';
+import type { LinkChanges, LinkSpec, VethPeer } from '../rtnl/link/links.js';
 import type { NetnsRef } from '../ns/ref.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';

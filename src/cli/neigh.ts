@@ -1,6 +1,6 @@
 // rtnl neigh show | add | replace | change | del
 
-import type { NeighbourFlag, NeighbourSpec, NeighbourState } from '../rtnl/neighbours.js';
+import type { NeighbourFlag, NeighbourSpec, NeighbourState } from '../rtnl/neigh/neighbours.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import { ipNeighShows, neighbourToIpJson } from './ipjson.js';

@@ -1,12 +1,12 @@
 // rtnl nexthop show | get | add | replace | del
 
-import type { NexthopFilter, NexthopGroupMember, NexthopSpec, ResilientGroupSettings } from '../rtnl/nexthops.js';
+import type { NexthopFilter, NexthopGroupMember, NexthopSpec, ResilientGroupSettings } from '../rtnl/nexthop/nexthops.js';
 import { Args, matchKeyword, parseSeconds, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { nexthopToIpJson } from './ipjson.js';
 import { protocolArg } from './route.js';
 import { flagsText, groupText } from './text.js';
-import type { Nexthop } from '../rtnl/nexthops.js';
+import type { Nexthop } from '../rtnl/nexthop/nexthops.js';
 
 const COMMANDS = ['show', 'list', 'lst', 'get', 'add', 'replace', 'delete', 'help'] as const;
 

@@ -1,4 +1,4 @@
-import { ERRNO_NAMES, ERRNO_TEXT } from './errno-table.js';
+import { ERRNO_NAMES, ERRNO_TEXT } from '../sys/errno-table.js';
 
 /** The name of a Linux errno value, such as `EEXIST` for 17; `E<n>` when unknown. */
 export function errnoName(errno: number): string {

@@ -24,12 +24,12 @@ import {
   SO_RCVBUF,
   SO_RCVBUFFORCE,
 } from './constants.js';
-import * as libc from './libc.js';
-import type { NativeMemory } from './libc.js';
-import { Errno } from './libc.js';
-import { FdPoller } from './poller.js';
-import type { FdWait } from './poller.js';
-import { inNetns } from '../ns/syscalls.js';
+import * as libc from '../sys/libc.js';
+import type { NativeMemory } from '../sys/libc.js';
+import { Errno } from '../sys/libc.js';
+import { FdPoller } from '../sys/poller.js';
+import type { FdWait } from '../sys/poller.js';
+import { inNetns } from '../sys/syscalls.js';
 
 /** Options of {@link NetlinkSocket.open}. */
 export interface NetlinkSocketOptions {

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncO
 import { closeSync, constants, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { RtnetlinkError, SocketError } from '../netlink/errors.js';
 import { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, validateNetnsName, type NetnsRef } from './ref.js';
-import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH, inNetns, mount, setns, umount2, unshare } from './syscalls.js';
+import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH, inNetns, mount, setns, umount2, unshare } from '../sys/syscalls.js';
 
 /** A named namespace that already exists. */
 export class NamespaceExistsError extends RtnetlinkError {

@@ -8,10 +8,10 @@
 
 import net from 'node:net';
 import { InvalidArgumentError, SocketError } from '../netlink/errors.js';
-import { libcFunction } from '../netlink/libc.js';
+import { libcFunction } from '../sys/libc.js';
 import { parseIPv4, parseIPv6 } from '../netlink/addr.js';
 import { openNetns, type NetnsRef } from './ref.js';
-import { inNetns } from './syscalls.js';
+import { inNetns } from '../sys/syscalls.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;

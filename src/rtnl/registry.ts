@@ -8,8 +8,8 @@ import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, linkMessage } from 
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from './generated/neigh.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from './generated/route.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from './generated/rule.js';
-import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './schemas/nexthop.js';
-import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './schemas/nsid.js';
+import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './nexthop/wire.js';
+import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './nsid/wire.js';
 
 export { RTM_TYPE_NAMES } from './schemas/types.js';
 

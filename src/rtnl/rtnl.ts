@@ -9,16 +9,16 @@ import { RtnetlinkError } from '../netlink/errors.js';
 import type { Transport } from '../netlink/transport.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
 import { RecordingTransport } from '../netlink/capture/recorder.js';
-import { Addresses } from './addresses.js';
+import { Addresses } from './address/addresses.js';
 import type { EventFamily, GroupFamilies, MonitorGroup } from './events/families.js';
-import { monitor, watch, type EventStream, type MonitorEvent, type MonitorOptions, type WatchOptions } from './monitor.js';
-import { Links } from './links.js';
-import { Neighbours } from './neighbours.js';
-import { Nexthops } from './nexthops.js';
-import { Nsids } from './nsids.js';
+import { monitor, watch, type EventStream, type MonitorEvent, type MonitorOptions, type WatchOptions } from './events/monitor.js';
+import { Links } from './link/links.js';
+import { Neighbours } from './neigh/neighbours.js';
+import { Nexthops } from './nexthop/nexthops.js';
+import { Nsids } from './nsid/nsids.js';
 import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
-import { Routes } from './routes.js';
-import { Rules } from './rules.js';
+import { Routes } from './route/routes.js';
+import { Rules } from './rule/rules.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {

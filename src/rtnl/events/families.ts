@@ -10,11 +10,11 @@ import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from '../generated/neigh.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
-import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from '../schemas/nexthop.js';
-import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from '../schemas/nsid.js';
-import type { Address } from '../addresses.js';
-import { dumpObjects, type DumpResult } from '../family.js';
-import type { Link } from '../links.js';
+import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from '../nexthop/wire.js';
+import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from '../nsid/wire.js';
+import type { Address } from '../address/addresses.js';
+import { dumpObjects, type DumpResult } from '../common/requests.js';
+import type { Link } from '../link/links.js';
 
 /**
  * The rtnetlink multicast groups a monitor can join, by name, with their numbers (RTNLGRP_* of

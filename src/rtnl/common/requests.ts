@@ -1,10 +1,10 @@
 // What every rtnetlink family does the same way: dump and decode, get one, send a change and wait
 // for its ACK. The typed families (links, addresses, ...) are thin layers over these.
 
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { NLM_F_ECHO } from '../netlink/constants.js';
-import type { MessageSchema, MessageValue } from '../netlink/message.js';
-import { decodeContext, type AttrSpecs, type StructMembers } from '../netlink/schema.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { NLM_F_ECHO } from '../../netlink/constants.js';
+import type { MessageSchema, MessageValue } from '../../netlink/message.js';
+import { decodeContext, type AttrSpecs, type StructMembers } from '../../netlink/schema.js';
 
 /** The result of a dump that was filtered, by the kernel or, where it could not, here. */
 export interface DumpResult<T> {

@@ -1,6 +1,6 @@
 // Argument checks shared by the families: each names the offending field, before anything is sent.
 
-import { InvalidArgumentError } from '../netlink/errors.js';
+import { InvalidArgumentError } from '../../netlink/errors.js';
 import { parsePrefix, type Prefix } from './prefix.js';
 
 /** Checks an integer field; names it on failure. */

@@ -1,16 +1,16 @@
 // Routing policy rules: RTM_NEWRULE / RTM_DELRULE / RTM_GETRULE.
 
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
-import { InvalidArgumentError } from '../netlink/errors.js';
-import type { SchemaValue } from '../netlink/message.js';
-import { changeObject, dumpObjects } from './family.js';
-import { RtProtocol } from './generated/common.js';
-import { FrAct, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from './generated/rule.js';
-import { validateLinkName } from './links.js';
-import { parsePrefix, type Prefix } from './prefix.js';
-import { checkInteger, enumNumber } from './checks.js';
-import { ipProtoNumber, RT_TABLE, routeTableId, type IpFamily, type IpProto, type RouteProtocol, type RouteTable } from './routes.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js';
+import { InvalidArgumentError } from '../../netlink/errors.js';
+import type { SchemaValue } from '../../netlink/message.js';
+import { changeObject, dumpObjects } from '../common/requests.js';
+import { RtProtocol } from '../generated/common.js';
+import { FrAct, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
+import { validateLinkName } from '../link/links.js';
+import { parsePrefix, type Prefix } from '../common/prefix.js';
+import { checkInteger, enumNumber } from '../common/checks.js';
+import { ipProtoNumber, RT_TABLE, routeTableId, type IpFamily, type IpProto, type RouteProtocol, type RouteTable } from '../route/routes.js';
 
 /**
  * A rule as the kernel describes it: the fib_rule_hdr (`family`, `dstLen`, `srcLen`, `tos`,

@@ -1,13 +1,13 @@
 // Addresses: RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR.
 
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/constants.js';
-import { InvalidArgumentError } from '../netlink/errors.js';
-import type { SchemaValue } from '../netlink/message.js';
-import { changeObject, dumpObjects } from './family.js';
-import { IfaFlags, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, addrMessage } from './generated/addr.js';
-import type { LinkRef, Links } from './links.js';
-import { ipv4Broadcast, parsePrefix } from './prefix.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
+import { InvalidArgumentError } from '../../netlink/errors.js';
+import type { SchemaValue } from '../../netlink/message.js';
+import { changeObject, dumpObjects } from '../common/requests.js';
+import { IfaFlags, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, addrMessage } from '../generated/addr.js';
+import type { LinkRef, Links } from '../link/links.js';
+import { ipv4Broadcast, parsePrefix } from '../common/prefix.js';
 
 /** An address flag by name (`nodad`, `noprefixroute`, `managetempaddr`, ...). */
 export type AddressFlag = keyof typeof IfaFlags;

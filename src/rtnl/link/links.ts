@@ -1,14 +1,14 @@
 // Links (network interfaces): RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK / RTM_SETLINK.
 
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
-import { InvalidArgumentError } from '../netlink/errors.js';
-import type { SchemaValue } from '../netlink/message.js';
-import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
-import { checkInteger } from './checks.js';
-import { changeObject, dumpObjects, getObject } from './family.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage, type NestedLinkMessage } from './generated/link.js';
-import type { LinkKind, LinkKindData } from './schemas/kinds.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js';
+import { InvalidArgumentError } from '../../netlink/errors.js';
+import type { SchemaValue } from '../../netlink/message.js';
+import { openNetns, type NetnsRef, type OpenNetns } from '../../ns/ref.js';
+import { checkInteger } from '../common/checks.js';
+import { changeObject, dumpObjects, getObject } from '../common/requests.js';
+import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage, type NestedLinkMessage } from '../generated/link.js';
+import type { LinkKind, LinkKindData } from './kinds.js';
 
 const RTM_NEWLINKPROP = 108;
 const RTM_DELLINKPROP = 109;
@@ -341,7 +341,7 @@ export class Links {
 
 async function getLinkIn(netns: NetnsRef, name: string): Promise<Link> {
   // A dynamic import keeps this module free of a cycle with rtnl.ts.
-  const { Rtnl } = await import('./rtnl.js');
+  const { Rtnl } = await import('../rtnl.js');
   const other = await Rtnl.open({ netns });
   try {
     return await other.links.get({ name });

@@ -1,17 +1,17 @@
 // Neighbours (ARP / NDP entries) and the bridge forwarding database: RTM_NEWNEIGH / RTM_DELNEIGH /
 // RTM_GETNEIGH, the latter with family AF_BRIDGE.
 
-import { parseMAC } from '../netlink/addr.js';
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/constants.js';
-import { InvalidArgumentError } from '../netlink/errors.js';
-import type { SchemaValue } from '../netlink/message.js';
-import { changeObject, dumpObjects } from './family.js';
-import { RtProtocol } from './generated/common.js';
-import { NudState, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from './generated/neigh.js';
-import type { LinkRef, Links } from './links.js';
-import { checkInteger, enumNumber, parseAddress } from './checks.js';
-import { type IpFamily, type RouteProtocol } from './routes.js';
+import { parseMAC } from '../../netlink/addr.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
+import { InvalidArgumentError } from '../../netlink/errors.js';
+import type { SchemaValue } from '../../netlink/message.js';
+import { changeObject, dumpObjects } from '../common/requests.js';
+import { RtProtocol } from '../generated/common.js';
+import { NudState, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from '../generated/neigh.js';
+import type { LinkRef, Links } from '../link/links.js';
+import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
+import { type IpFamily, type RouteProtocol } from '../route/routes.js';
 
 /**
  * A neighbour or FDB entry as the kernel describes it: the ndmsg header (`family`, `ifindex`,

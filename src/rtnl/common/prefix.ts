@@ -1,7 +1,7 @@
 // Parsing of 'address/length' text as ip accepts it, with errors that name the field.
 
-import { parseIPv4, parseIPv6 } from '../netlink/addr.js';
-import { InvalidArgumentError } from '../netlink/errors.js';
+import { parseIPv4, parseIPv6 } from '../../netlink/addr.js';
+import { InvalidArgumentError } from '../../netlink/errors.js';
 
 /** An IP prefix: the address text, its family and length. */
 export interface Prefix {

@@ -20,13 +20,13 @@
 // announced path by path). A watch of those families listens for the causes (link and nexthop
 // events, internally) and re-dumps the family concerned, emitting the differences.
 
-import { Reader } from '../netlink/bytes.js';
-import { InvalidArgumentError, RtnetlinkError, SocketError } from '../netlink/errors.js';
-import { NLM_F_REPLACE } from '../netlink/constants.js';
-import { forEachMessage } from '../netlink/message.js';
-import { decodeContext } from '../netlink/schema.js';
-import type { NetlinkSocket } from '../netlink/socket.js';
-import type { Rtnl } from './rtnl.js';
+import { Reader } from '../../netlink/bytes.js';
+import { InvalidArgumentError, RtnetlinkError, SocketError } from '../../netlink/errors.js';
+import { NLM_F_REPLACE } from '../../netlink/constants.js';
+import { forEachMessage } from '../../netlink/message.js';
+import { decodeContext } from '../../netlink/schema.js';
+import type { NetlinkSocket } from '../../netlink/socket.js';
+import type { Rtnl } from '../rtnl.js';
 import {
   FAMILIES,
   FAMILY_GROUPS,
@@ -42,7 +42,7 @@ import {
   type GroupFamilies,
   type MonitorGroup,
   type RtnlGroupName,
-} from './events/families.js';
+} from './families.js';
 
 export {
   GROUP_SHORTHANDS,
@@ -58,7 +58,7 @@ export {
   type RouteObject,
   type RtnlGroupName,
   type RuleObject,
-} from './events/families.js';
+} from './families.js';
 
 // ---------------------------------------------------------------------------------------------
 // Events

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import { SocketError } from '../netlink/errors.js';
-import { libcFunction } from '../netlink/libc.js';
+import { libcFunction } from './libc.js';
 
 /** unshare/setns flag: a network namespace. */
 export const CLONE_NEWNET = 0x40000000;

@@ -1,17 +1,17 @@
 // Routes: RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE.
 
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/constants.js';
-import { InvalidArgumentError, NetlinkError } from '../netlink/errors.js';
-import type { SchemaValue } from '../netlink/message.js';
-import type { SetValue } from '../netlink/schema.js';
-import { changeObject, dumpObjects, getObject, type DumpResult } from './family.js';
-import { RtProtocol, RtScope } from './generated/common.js';
-import { RtmType } from './generated/common.js';
-import { RoutePref, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, metrics as metricsSet, routeMessage } from './generated/route.js';
-import type { LinkRef, Links } from './links.js';
-import { checkInteger, enumNumber, parseAddress } from './checks.js';
-import { parsePrefix, type Prefix } from './prefix.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
+import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
+import type { SchemaValue } from '../../netlink/message.js';
+import type { SetValue } from '../../netlink/schema.js';
+import { changeObject, dumpObjects, getObject, type DumpResult } from '../common/requests.js';
+import { RtProtocol, RtScope } from '../generated/common.js';
+import { RtmType } from '../generated/common.js';
+import { RoutePref, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, metrics as metricsSet, routeMessage } from '../generated/route.js';
+import type { LinkRef, Links } from '../link/links.js';
+import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
+import { parsePrefix, type Prefix } from '../common/prefix.js';
 
 /**
  * A route as the kernel describes it: the rtmsg header (`family`, `dstLen`, `srcLen`, `tos`,

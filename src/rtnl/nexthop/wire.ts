@@ -5,7 +5,7 @@ import { NLA_F_NESTED } from '../../netlink/constants.js';
 import { message } from '../../netlink/message.js';
 import { attr, attrSet, binary, enumOf, flag, flagsOf, ip, multiAttr, struct, u16, u32, u64, u8, uint } from '../../netlink/schema.js';
 import { AddressFamily, LwtunnelEncapType, RtnhFlags, RtProtocol, RtScope } from '../generated/common.js';
-import { arrayOf } from './codecs.js';
+import { arrayOf } from '../schemas/codecs.js';
 
 /** NHA_GROUP_TYPE values (NEXTHOP_GRP_TYPE_*), by name, for `enumOf`. */
 export const NexthopGroupType = {

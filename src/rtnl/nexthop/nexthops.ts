@@ -1,15 +1,15 @@
 // Nexthop objects: RTM_NEWNEXTHOP / RTM_DELNEXTHOP / RTM_GETNEXTHOP.
 
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/constants.js';
-import { InvalidArgumentError, NetlinkError } from '../netlink/errors.js';
-import type { SchemaValue } from '../netlink/message.js';
-import { changeObject, dumpObjects, getObject } from './family.js';
-import { RtProtocol } from './generated/common.js';
-import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './schemas/nexthop.js';
-import type { LinkRef, Links } from './links.js';
-import { checkInteger, enumNumber, parseAddress } from './checks.js';
-import { type IpFamily, type RouteProtocol } from './routes.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
+import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
+import type { SchemaValue } from '../../netlink/message.js';
+import { changeObject, dumpObjects, getObject } from '../common/requests.js';
+import { RtProtocol } from '../generated/common.js';
+import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './wire.js';
+import type { LinkRef, Links } from '../link/links.js';
+import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
+import { type IpFamily, type RouteProtocol } from '../route/routes.js';
 
 /**
  * A nexthop object as the kernel describes it: the nhmsg header (`family`, `scope`, `protocol`,

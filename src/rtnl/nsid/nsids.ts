@@ -3,13 +3,13 @@
 // The kernel has no request to remove an nsid: it goes when either namespace goes.
 
 import { readdirSync } from 'node:fs';
-import type { Connection, RequestOptions } from '../netlink/connection.js';
-import { InvalidArgumentError, NetlinkError } from '../netlink/errors.js';
-import type { SchemaValue } from '../netlink/message.js';
-import { NETNS_RUN_DIR, NamespaceNotFoundError, openNetns, type NetnsRef } from '../ns/ref.js';
-import { changeObject, dumpObjects, getObject } from './family.js';
-import { NETNSA_NSID_NOT_ASSIGNED, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './schemas/nsid.js';
-import { checkInteger } from './checks.js';
+import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
+import type { SchemaValue } from '../../netlink/message.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError, openNetns, type NetnsRef } from '../../ns/ref.js';
+import { changeObject, dumpObjects, getObject } from '../common/requests.js';
+import { NETNSA_NSID_NOT_ASSIGNED, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './wire.js';
+import { checkInteger } from '../common/checks.js';
 
 /** An nsid message as the kernel sends it: `nsid`, and `currentNsid` in answers about another namespace's view. */
 export type NsidMessage = SchemaValue<typeof nsidMessage>;
