@@ -120,7 +120,7 @@ export {
   type AttrValues,
   type RawAttribute,
   type SetValue,
-} from './netlink/schema.js';
+} from './netlink/schema/index.js';
 export type { DumpResult } from './rtnl/common/requests.js';
 
 export {

@@ -24,7 +24,7 @@ import { Reader } from '../../netlink/bytes.js';
 import { InvalidArgumentError, RtnetlinkError, SocketError } from '../../netlink/errors.js';
 import { NLM_F_REPLACE } from '../../netlink/constants.js';
 import { forEachMessage } from '../../netlink/message.js';
-import { decodeContext } from '../../netlink/schema.js';
+import { decodeContext } from '../../netlink/schema/index.js';
 import type { NetlinkSocket } from '../../netlink/socket.js';
 import type { Rtnl } from '../rtnl.js';
 import {
