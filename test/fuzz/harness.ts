@@ -669,7 +669,7 @@ export interface TargetReport {
   roundTripFailures: number;
   /** The slowest input's CPU time (ms), as first measured. */
   worstMs: number;
-  /** The slowest input's CPU time (ms), as the fastest of three runs of each input that took over 1 ms (garbage collections and JIT compilation mostly removed). */
+  /** The slowest input's CPU time (ms), as the fastest of five runs of each input that took over 1 ms (garbage collections and JIT compilation mostly removed). */
   worstSteadyMs: number;
   /** Size (bytes) of the slowest input. */
   worstBytes: number;
@@ -693,8 +693,8 @@ export interface FuzzOptions {
   onReport?: (r: TargetReport) => void;
 }
 
-// Inputs slower than this are timed twice more, and the fastest of the three counts: on a shared
-// machine a first run may include a garbage collection or a descheduling.
+// Inputs slower than this are timed four times more, and the fastest run counts: a first run may
+// include compiling a code path no input took before, or a garbage collection.
 const RETIME_MS = 1;
 
 /** Runs every target (or `only`), and returns one report per target. */
@@ -727,7 +727,7 @@ export function fuzz(options: FuzzOptions = {}): TargetReport[] {
       let r = once();
       if (r.ms > rep.worstMs) rep.worstMs = r.ms;
       let steady = r.ms;
-      if (r.ms > RETIME_MS) for (let i = 0; i < 2; i++) steady = Math.min(steady, (r = once()).ms);
+      if (r.ms > RETIME_MS) for (let i = 0; i < 4; i++) steady = Math.min(steady, (r = once()).ms);
       if (steady > rep.worstSteadyMs) {
         rep.worstSteadyMs = steady;
         rep.worstBytes = input.length;
