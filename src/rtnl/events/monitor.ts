@@ -52,9 +52,6 @@ export {
   type GroupFamilies,
   type IgnoreTree,
   type MonitorGroup,
-  type NeighObject,
-  type NexthopObject,
-  type NsidObject,
   type RouteObject,
   type RtnlGroupName,
   type RuleObject,
@@ -641,7 +638,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       if (t.family === 'nexthop' && this.#silent.has('route') && this.#usesNexthops(targets)) this.#requestSync(['route'], false, false);
       if (!emitted && !watchLink) return;
       const info = FAMILIES[t.family];
-      const o = info.schema.decode(r, m.payloadOffset, m.end, ctx) as Obj;
+      const o = info.fromWire(info.schema.decode(r, m.payloadOffset, m.end, ctx));
       const replace = (m.flags & NLM_F_REPLACE) !== 0;
       if (watchLink) this.#linkState(o, t.del);
       if (!emitted) return;
