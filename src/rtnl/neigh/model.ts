@@ -141,8 +141,9 @@ export interface FdbEntrySpec {
   state?: FdbState;
   /**
    * `master` (the bridge's FDB), `self` (the device's own FDB), `extern_learn`, `sticky`, ...
-   * Without `master` and `self`: the bridge's FDB when the link is a bridge port (the kernel's
-   * default; `bridge fdb add` instead defaults to `self`).
+   * Without `master` and `self`: the bridge's FDB (sent as `master`; as `self` when
+   * {@link master} is the link itself, a bridge's own entry), as the kernel lists a bridge's
+   * entries. `bridge fdb add` instead defaults to `self`.
    */
   flags?: readonly (NeighbourFlag | number)[];
   /** The VLAN (NDA_VLAN), 1 to 4094. */

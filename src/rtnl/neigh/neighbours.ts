@@ -2,7 +2,7 @@
 // RTM_GETNEIGH, the latter with family AF_BRIDGE; taking and returning the models.
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { InvalidArgumentError } from '../../netlink/errors.js';
 import { checkKeys, checkObject } from '../common/model.js';
 import { changeObject, dumpObjects } from '../common/requests.js';
@@ -69,6 +69,15 @@ export class Fdb {
   }
 
   /**
+   * Adds a further remote to a vxlan device's entry of a MAC address, like `bridge fdb append`
+   * (the all-zeros MAC, the default destination, may have many remotes: add() refuses a second
+   * one with EEXIST). Creates the entry when there is none.
+   */
+  async append(spec: FdbEntrySpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, neighMessage, await this.message(spec), undefined, opts);
+  }
+
+  /**
    * Deletes an FDB entry, like `bridge fdb del`; a listed {@link FdbEntry} deletes exactly that
    * entry (for a vxlan device: that remote). The state defaults to `permanent`, as there: a
    * device's own FDB (`self`, without a driver handler) only deletes permanent entries.
@@ -107,9 +116,13 @@ export class Fdb {
     const msg = fdbToWire({ ...rest, link: 0, ...(via !== undefined ? { via: 0 } : {}) });
     msg.ifindex = await this.links.indexOf(spec.link);
     if (spec.via !== undefined) msg.ndaIfindex = await this.links.indexOf(spec.via);
-    // The kernel lists a bridge's entries of the bridge device itself without flags, but takes an
-    // entry without `master` or `self` only for a bridge port: the bridge's own goes with `self`.
-    if (spec.master !== undefined && msg.flags.length === 0 && (await this.links.indexOf(spec.master)) === msg.ifindex) msg.flags = ['self'];
+    // The kernel lists a bridge's entries without NTF_MASTER, and takes an entry without NTF_MASTER
+    // or NTF_SELF as the bridge's only when ndm_flags is 0 (not with `sticky` or `extern_learn`),
+    // and only for a port: say `master`, and `self` for an entry of the bridge device itself.
+    if (!msg.flags.includes('master') && !msg.flags.includes('self')) {
+      const own = spec.master !== undefined && (await this.links.indexOf(spec.master)) === msg.ifindex;
+      msg.flags = [...msg.flags, own ? 'self' : 'master'];
+    }
     return msg;
   }
 }
