@@ -161,6 +161,7 @@ describe('neighbours', () => {
     for (const n of [...models, ...extra]) {
       expect(neighbourFromWire(neighbourToWire(n))).toEqual(n);
       expect(neighbourFromWire(throughBytes(neighMessage, neighbourToWire(n)))).toEqual(n);
+      expect(neighbourFromWire(neighbourToWire(viaJson(n)))).toEqual(n);
     }
     expect(new Set(models.map(neighbourKey)).size).toBe(models.length);
   });
@@ -206,6 +207,7 @@ describe('FDB entries', () => {
     for (const e of [...models, ...extra]) {
       expect(fdbFromWire(fdbToWire(e))).toEqual(e);
       expect(fdbFromWire(throughBytes(neighMessage, fdbToWire(e)))).toEqual(e);
+      expect(fdbFromWire(fdbToWire(viaJson(e)))).toEqual(e);
     }
     expect(new Set(models.map(fdbKey)).size).toBe(models.length);
   });
@@ -247,6 +249,7 @@ describe('nexthops', () => {
     for (const n of [...models, ...extra]) {
       expect(nexthopFromWire(nexthopToWire(n))).toEqual(n);
       expect(nexthopFromWire(throughBytes(nexthopMessage, nexthopToWire(n)))).toEqual(n);
+      expect(nexthopFromWire(nexthopToWire(viaJson(n)))).toEqual(n);
     }
     expect(nexthopToWire(extra[0]).group).toEqual([
       { id: 1, weight: 299 & 0xff, weightHigh: 299 >> 8, resvd2: 0 },
