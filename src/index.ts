@@ -147,6 +147,7 @@ export {
   RtnetlinkError,
   NetlinkError,
   DecodeError,
+  SystemError,
   SocketError,
   TimeoutError,
   InvalidArgumentError,
