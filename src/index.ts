@@ -60,6 +60,7 @@ export {
   type MonitorEvent,
   type MonitorOptions,
   type WatchOptions,
+  type EventHost,
 } from './rtnl/events/monitor.js';
 export {
   RTNL_GROUPS,
@@ -147,6 +148,7 @@ export {
   RtnetlinkError,
   NetlinkError,
   DecodeError,
+  SystemError,
   SocketError,
   TimeoutError,
   InvalidArgumentError,

@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import { open, load, DataType, createExternalBuffer, isNullPointer } from 'ffi-rs';
 import type { JsExternal } from 'ffi-rs';
-import { SocketError } from '../netlink/errors.js';
-import { AF_NETLINK } from '../netlink/constants.js';
+import { SocketError } from './errors.js';
+import { AF_NETLINK } from './constants.js';
 
 /** The ffi-rs library key under which libc (the main program's symbols) is opened. */
 const LIBC = 'libc';
