@@ -19,6 +19,7 @@ import { Nsids } from './nsid/nsids.js';
 import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
 import { Routes } from './route/routes.js';
 import { Rules } from './rule/rules.js';
+import { Qdiscs } from './tc/qdisc/qdiscs.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
@@ -67,6 +68,8 @@ export class Rtnl {
   readonly nexthops: Nexthops;
   /** Ids of other network namespaces as this one knows them (RTM_*NSID). */
   readonly nsids: Nsids;
+  /** Traffic control: queueing disciplines (RTM_*QDISC, `tc qdisc`). */
+  readonly qdiscs: Qdiscs;
   /** The request engine, for requests the typed families do not cover. */
   readonly connection: Connection;
 
@@ -82,6 +85,7 @@ export class Rtnl {
     this.rules = new Rules(connection);
     this.nexthops = new Nexthops(connection, this.links);
     this.nsids = new Nsids(connection);
+    this.qdiscs = new Qdiscs(connection, this.links);
   }
 
   /**
