@@ -10,7 +10,7 @@ import { Reader, Writer } from '../src/netlink/bytes.js';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { InvalidArgumentError } from '../src/netlink/errors.js';
 import type { MessageSchema, MessageValue } from '../src/netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../src/netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../src/netlink/schema/index.js';
 import { addressFromWire, addressToWire } from '../src/rtnl/address/mapping.js';
 import { addressKey, type Address, type AddressSpec } from '../src/rtnl/address/model.js';
 import { addrMessage, RTM_NEWADDR } from '../src/rtnl/generated/addr.js';

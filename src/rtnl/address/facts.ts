@@ -1,7 +1,7 @@
 // What the registry and the events know about addresses, on the model's fields.
 
 import type { Connection } from '../../netlink/connection.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 import type { MessageSchema } from '../../netlink/message.js';
 import { dumpObjects } from '../common/requests.js';
 import type { KindFacts } from '../common/facts.js';

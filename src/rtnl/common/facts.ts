@@ -5,7 +5,7 @@
 
 import type { Connection } from '../../netlink/connection.js';
 import type { MessageSchema } from '../../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 
 /** Fields to leave out when comparing two objects: `true` skips the key, an object descends into it. */
 export interface IgnoreTree {

@@ -4,7 +4,7 @@
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import type { MessageSchema, SchemaValue } from '../../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated/link.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';

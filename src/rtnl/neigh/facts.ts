@@ -3,7 +3,7 @@
 
 import type { Connection } from '../../netlink/connection.js';
 import type { MessageSchema } from '../../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 import type { KindFacts } from '../common/facts.js';
 import { dumpObjects } from '../common/requests.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from '../generated/neigh.js';

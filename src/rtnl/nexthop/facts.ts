@@ -3,7 +3,7 @@
 
 import type { Connection } from '../../netlink/connection.js';
 import type { MessageSchema } from '../../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 import type { KindFacts } from '../common/facts.js';
 import { dumpObjects } from '../common/requests.js';
 import { nexthopFromWire, type NexthopMessage } from './mapping.js';

@@ -2,7 +2,7 @@
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import type { MessageSchema } from '../../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 import type { KindFacts } from '../common/facts.js';
 import { dumpObjects } from '../common/requests.js';
 import { nsidFromWire, type NsidMessage } from './mapping.js';
