@@ -61,6 +61,7 @@ export {
   type MonitorEvent,
   type MonitorOptions,
   type WatchOptions,
+  type EventHost,
 } from './rtnl/events/monitor.js';
 export {
   RTNL_GROUPS,
@@ -121,7 +122,7 @@ export {
   type AttrValues,
   type RawAttribute,
   type SetValue,
-} from './netlink/schema.js';
+} from './netlink/schema/index.js';
 export type { DumpResult } from './rtnl/common/requests.js';
 
 export {
@@ -148,6 +149,7 @@ export {
   RtnetlinkError,
   NetlinkError,
   DecodeError,
+  SystemError,
   SocketError,
   TimeoutError,
   InvalidArgumentError,

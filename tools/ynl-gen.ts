@@ -427,7 +427,7 @@ class Emitter {
   }
 
   private schema(name: string): string {
-    return this.use('../../netlink/schema.js', name);
+    return this.use('../../netlink/schema/index.js', name);
   }
 
   private where(): string {
@@ -514,7 +514,7 @@ class Emitter {
     const s = this.fam.sets.get(to) ?? fail(`${this.where()}: no attribute set ${to}`);
     if (!this.back.has(`${from} -> set:${to}`)) return s.ident;
     this.named.add(to);
-    this.use('../../netlink/schema.js', 'type Codec');
+    this.use('../../netlink/schema/index.js', 'type Codec');
     return `${this.use('../schemas/codecs.js', 'lazy')}(${quote(to)}, (): Codec<${valueName(s.ident)}> => ${s.ident})`;
   }
 
@@ -540,7 +540,7 @@ class Emitter {
     const msg = this.fam.messages.find((m) => m.header === header && m.set === set);
     const name = msg ? `Nested${valueName(msg.ident).replace(/Value$/, '')}` : `${valueName(h).replace(/Value$/, '')}${valueName(s.ident)}`;
     this.namedPairs.set(name, { header, set, name });
-    this.use('../../netlink/schema.js', 'type Codec');
+    this.use('../../netlink/schema/index.js', 'type Codec');
     return `${this.use('../schemas/codecs.js', 'lazy')}(${quote(`${header}+${set}`)}, (): Codec<${name}> => ${fn}(${h}, ${s.ident}))`;
   }
 

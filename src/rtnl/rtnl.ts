@@ -3,7 +3,7 @@
 
 import { Connection, type ConnectionOptions } from '../netlink/connection.js';
 import type { MessageSchema } from '../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../netlink/schema/index.js';
 import { NetlinkSocket, type NetlinkSocketOptions } from '../netlink/socket.js';
 import { RtnetlinkError } from '../netlink/errors.js';
 import type { Transport } from '../netlink/transport.js';

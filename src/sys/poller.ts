@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { Worker, MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { FFI_RS_PATH, eventfd } from './libc.js';
-import { EFD_CLOEXEC, EFD_NONBLOCK } from '../netlink/constants.js';
+import { EFD_CLOEXEC, EFD_NONBLOCK } from './constants.js';
 
 /** One pending wait on a file descriptor. */
 export interface FdWait {

@@ -31,7 +31,7 @@ import {
   u32,
   u64,
   u8,
-} from '../../netlink/schema.js';
+} from '../../netlink/schema/index.js';
 import { arrayOf, headerAndAttrs, lazy } from '../schemas/codecs.js';
 import { bitfield32, structAndArray } from '../schemas/tc-codecs.js';
 

@@ -3,7 +3,7 @@
 // (struct tc_u32_sel and its keys[], struct tc_u32_pcnt and its kcnts[], struct tc_pedit_sel).
 
 import { DecodeError, InvalidArgumentError } from '../../netlink/errors.js';
-import { struct, u32, type Codec, type Struct, type StructMembers, type StructValue } from '../../netlink/schema.js';
+import { struct, u32, type Codec, type Struct, type StructMembers, type StructValue } from '../../netlink/schema/index.js';
 
 /** struct nla_bitfield32 (NLA_BITFIELD32): the bits `value`, of which only those in `selector` count. */
 export const bitfield32 = struct('nla_bitfield32', {

@@ -2,7 +2,7 @@
 // ride along with the model object, hidden, and are sent again byte for byte.
 
 import { Writer } from '../../../netlink/bytes.js';
-import { encodeWith, unknownAttributes, type AttrSet, type AttrSpecs, type Codec } from '../../../netlink/schema.js';
+import { encodeWith, unknownAttributes, type AttrSet, type AttrSpecs, type Codec } from '../../../netlink/schema/index.js';
 
 const EXTRA: unique symbol = Symbol('rtnetlink.tc.extra');
 

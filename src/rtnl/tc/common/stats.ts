@@ -1,9 +1,9 @@
 // Statistics of qdiscs, classes and actions (TCA_STATS2 with its basic, queue and rate-estimator
 // parts, TCA_STATS, TCA_XSTATS) as one read-only model object.
 
-import type { SetValue } from '../../../netlink/schema.js';
+import type { SetValue } from '../../../netlink/schema/index.js';
 import type { tcaStatsAttrs, tcStats } from '../../generated/tc.js';
-import type { ValueOf } from '../../../netlink/schema.js';
+import type { ValueOf } from '../../../netlink/schema/index.js';
 
 /**
  * Counters of a qdisc, class or action, as `tc -s` shows them. Read-only: accepted by `add()`

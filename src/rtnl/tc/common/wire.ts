@@ -3,7 +3,7 @@
 
 import type { Connection, RequestOptions } from '../../../netlink/connection.js';
 import type { SchemaValue } from '../../../netlink/message.js';
-import { decodeContext } from '../../../netlink/schema.js';
+import { decodeContext } from '../../../netlink/schema/index.js';
 import { tcMessage } from '../../generated/tc.js';
 
 /** A tc message as the codec decodes it (struct tcmsg and the TCA_* attributes). */
