@@ -10,7 +10,7 @@ import { Reader, Writer } from '../src/netlink/bytes.js';
 import { NLMSG_ERROR } from '../src/netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
 import { decodeErrorPayload, forEachMessage } from '../src/netlink/message.js';
-import { decodeWith, encodeWith, type Codec } from '../src/netlink/schema.js';
+import { decodeWith, encodeWith, type Codec } from '../src/netlink/schema/index.js';
 import { optionsMsg, RTM_NEWQDISC, tcMessage } from '../src/rtnl/generated/tc.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { formatHandle, parseHandle } from '../src/rtnl/tc/common/handle.js';

@@ -8,7 +8,7 @@ import { plainNumbers, statsFromWire } from '../common/stats.js';
 import { tcHeader, type TcWire } from '../common/wire.js';
 import type { Qdisc, QdiscSpec } from './model.js';
 import { EMPTY_OPTIONS_KINDS, QDISC_OPTIONS } from './options.js';
-import { encodeWith, type Codec } from '../../../netlink/schema.js';
+import { encodeWith, type Codec } from '../../../netlink/schema/index.js';
 import { optionsMsg } from '../../generated/tc.js';
 
 /** The keys a qdisc spec may have. */
