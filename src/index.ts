@@ -62,6 +62,9 @@ export {
   type MonitorOptions,
   type WatchOptions,
   type EventHost,
+  type EventSocket,
+  type MalformedEvent,
+  type DropCounts,
 } from './rtnl/events/monitor.js';
 export {
   RTNL_GROUPS,
@@ -172,5 +175,5 @@ export {
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid } from './netlink/socket.js';
+export { NetlinkSocket, RECEIVE_MANY_MAX, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

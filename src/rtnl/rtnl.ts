@@ -74,6 +74,7 @@ export class Rtnl {
   readonly connection: Connection;
 
   private readonly netns: OpenNetns | undefined;
+  readonly #closing = new AbortController();
 
   private constructor(connection: Connection, netns: OpenNetns | undefined) {
     this.connection = connection;
@@ -127,11 +128,19 @@ export class Rtnl {
   }
 
   /**
+   * Aborted when the handle closes: every `monitor()` and `watch()` stream of the handle listens to
+   * it and ends. Pass it to your own waits that should end with the handle.
+   */
+  get closeSignal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /**
    * Opens another NETLINK_ROUTE socket in this handle's namespace (for event monitors and other
    * long-lived subscriptions). The caller owns and closes it.
    */
   openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'> = {}): NetlinkSocket {
-    if (this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
+    if (this.#closing.signal.aborted || this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
     return NetlinkSocket.open({ ...options, ...(this.netns ? { netnsFd: this.netns.fd } : {}) });
   }
 
@@ -152,9 +161,19 @@ export class Rtnl {
     return watch(this, families, options);
   }
 
-  /** Closes the socket. Pending requests fail; the handle cannot be used again. */
+  /**
+   * Closes the socket and ends every `monitor()`/`watch()` stream of the handle (their `for await`
+   * loops return). Pending requests fail; the handle cannot be used again. Idempotent.
+   */
   close(): void {
-    this.connection.close();
-    this.netns?.close();
+    try {
+      this.#closing.abort();
+    } finally {
+      try {
+        this.connection.close();
+      } finally {
+        this.netns?.close();
+      }
+    }
   }
 }

@@ -24,7 +24,10 @@ export {
 } from './families.js';
 export { EventStream } from './stream.js';
 export type {
+  DropCounts,
   EventHost,
+  EventSocket,
+  MalformedEvent,
   MonitorEvent,
   MonitorOptions,
   ObjectEvent,

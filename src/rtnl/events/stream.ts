@@ -21,13 +21,13 @@
 // events, internally) and re-dumps the family concerned, emitting the differences.
 
 import { Reader } from '../../netlink/bytes.js';
-import { InvalidArgumentError, RtnetlinkError, SocketError } from '../../netlink/errors.js';
-import { NLM_F_REPLACE } from '../../netlink/constants.js';
-import { forEachMessage } from '../../netlink/message.js';
+import { DecodeError, InvalidArgumentError, RtnetlinkError, SocketError } from '../../netlink/errors.js';
+import { NLMSG_HDRLEN, NLM_F_REPLACE } from '../../netlink/constants.js';
+import { forEachMessage, type MessageView } from '../../netlink/message.js';
 import { decodeContext } from '../../netlink/schema/index.js';
-import type { NetlinkSocket } from '../../netlink/socket.js';
-import { FAMILIES, GROUP_FAMILY, MESSAGE_TYPES, RTNL_GROUPS, equalObjects, type EventFamily, type RtnlGroupName } from './families.js';
-import type { EventHost, ObjectEvent, OverrunEvent, ResyncedEvent, SyncedEvent } from './types.js';
+import { RECEIVE_MANY_MAX, type ReceivedDatagram } from '../../netlink/socket.js';
+import { FAMILIES, GROUP_FAMILY, MESSAGE_TYPES, RTNL_GROUPS, equalObjects, type EventFamily, type FamilyInfo, type RtnlGroupName } from './families.js';
+import type { DropCounts, EventHost, EventSocket, MalformedEvent, ObjectEvent, OverrunEvent, ResyncedEvent, SyncedEvent } from './types.js';
 import { View, type Obj } from './view.js';
 
 /** raw: pass events through; shadow: also keep views for resync; watch: initial state, reconciled events. */
@@ -68,15 +68,25 @@ interface SyncRequest {
 }
 
 /**
- * An async iterable (and iterator) of events from {@link monitor} or {@link watch}. One consumer:
- * iterate it once. Iteration ends after {@link EventStream.close}, an aborted signal, or a `break`
- * out of `for await` (each closes the socket, promptly waking a pending wait, and frees the fd).
- * An error (a failed dump, undecodable bytes) rejects the pending `next()` and ends the stream.
+ * An async iterable (and iterator) of events from `monitor()` or `watch()`. One consumer: iterate
+ * it once. Iteration ends after {@link EventStream.close}, an aborted signal, the handle's
+ * `close()`, or a `break` out of `for await` (each closes the socket, promptly waking a pending
+ * wait, and frees the fd). A failed dump or socket error rejects the pending `next()` and ends the
+ * stream.
+ *
+ * Only what the kernel sent is delivered: datagrams from any other sender (another process's
+ * socket can send to a multicast group) are dropped and counted in {@link EventStream.dropped}. A
+ * message that does not decode does not end the stream: it is yielded as a `malformed` event
+ * (with its bytes and the DecodeError), counted, and reading goes on.
  */
 export class EventStream<E> implements AsyncIterableIterator<E> {
   readonly #host: EventHost;
   readonly #config: StreamConfig;
-  readonly #socket: NetlinkSocket | undefined;
+  readonly #socket: EventSocket | undefined;
+  /** Datagrams read by the last receiveMany and not handled yet. */
+  #received: ReceivedDatagram[] = [];
+  #receivedHead = 0;
+  readonly #dropped: DropCounts = { notFromKernel: 0, malformed: 0 };
   readonly #queue: E[] = [];
   #head = 0;
   /** Families with a view (tracking modes). */
@@ -113,6 +123,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
     const tracking = config.mode !== 'raw';
     if (tracking) for (const f of this.#emitted) this.#tracked.add(f);
     this.#needBaseline = tracking;
+    if (host.closeSignal.aborted) throw new RtnetlinkError('the handle is closed');
     if (config.signal?.aborted) {
       this.#closed = true;
       this.#closedSignal();
@@ -139,6 +150,16 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       throw e;
     }
     config.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    host.closeSignal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /**
+   * What the stream received and did not deliver as object events: datagrams not sent by the
+   * kernel (forged multicast), and messages that did not decode. A live view (the counts keep
+   * growing); copy it to keep a snapshot.
+   */
+  get dropped(): Readonly<DropCounts> {
+    return this.#dropped;
   }
 
   /** The event socket's file descriptor (for diagnostics; closed once the stream ends). */
@@ -195,6 +216,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
     if (this.#closed) return;
     this.#closed = true;
     this.#config.signal?.removeEventListener('abort', this.#onAbort);
+    this.#host.closeSignal.removeEventListener('abort', this.#onAbort);
     this.#socket?.close();
     if (dropQueued) {
       this.#queue.length = 0;
@@ -239,7 +261,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
 
   /** Reads what is queued on the socket (or waits for it), or runs a pending (re)sync. */
   async #fill(): Promise<void> {
-    const sock = this.#socket as NetlinkSocket;
+    const sock = this.#socket as EventSocket;
     if (this.#needBaseline) {
       this.#needBaseline = false;
       await this.#runSync({ families: new Set(this.#tracked), discard: false, marker: false }, true);
@@ -277,19 +299,36 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
     return this.#sync !== undefined && performance.now() >= this.#syncNotBefore;
   }
 
+  /**
+   * The next datagram from the kernel: datagrams of other senders are dropped and counted here,
+   * before anything decodes them.
+   */
   #receive(): { data: Uint8Array; nsid: number | undefined } | null | typeof LOST {
-    const sock = this.#socket as NetlinkSocket;
-    try {
-      if (this.#config.allNamespaces) {
-        const d = sock.receiveWithNsid();
-        return d === null ? null : { data: d.datagram, nsid: d.nsid };
+    for (;;) {
+      if (this.#receivedHead < this.#received.length) {
+        const d = this.#received[this.#receivedHead++] as ReceivedDatagram;
+        if (this.#receivedHead === this.#received.length) {
+          this.#received = [];
+          this.#receivedHead = 0;
+        }
+        // Too large to read whole (EMSGSIZE): its events are lost.
+        if (d.truncated) return LOST;
+        if (d.senderPortId !== 0) {
+          this.#dropped.notFromKernel++;
+          continue;
+        }
+        return { data: d.datagram, nsid: d.nsid };
       }
-      const d = sock.receive();
-      return d === null ? null : { data: d, nsid: undefined };
-    } catch (e) {
-      // ENOBUFS: the queue overflowed; EMSGSIZE: a datagram too large was dropped. Both lose events.
-      if (e instanceof SocketError && (e.code === 'ENOBUFS' || e.code === 'EMSGSIZE')) return LOST;
-      throw e;
+      const sock = this.#socket as EventSocket;
+      try {
+        this.#received = sock.receiveMany(RECEIVE_MANY_MAX);
+      } catch (e) {
+        // ENOBUFS: the queue overflowed; EMSGSIZE: a datagram too large was dropped. Both lose events.
+        if (e instanceof SocketError && (e.code === 'ENOBUFS' || e.code === 'EMSGSIZE')) return LOST;
+        throw e;
+      }
+      this.#receivedHead = 0;
+      if (this.#received.length === 0) return null;
     }
   }
 
@@ -315,7 +354,32 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
     const r = new Reader(data);
     const ctx = decodeContext();
     const groups = this.#config.groups;
-    forEachMessage(r, (m) => {
+    // A DecodeError out of forEachMessage itself (not out of the callback) is broken framing.
+    let framing = true;
+    try {
+      forEachMessage(r, (m) => {
+        framing = false;
+        this.#message(r, m, ctx, data, nsid, targets, groups);
+        framing = true;
+      });
+    } catch (e) {
+      if (!framing || !(e instanceof DecodeError)) throw e;
+      // The rest of the datagram cannot be split into messages; any tracked family may have changed.
+      this.#malformed(data.slice(e.offset), undefined, e, nsid, this.#tracked);
+    }
+  }
+
+  /** One message of a datagram: decoded, applied to the views, emitted. */
+  #message(
+    r: Reader,
+    m: MessageView,
+    ctx: ReturnType<typeof decodeContext>,
+    data: Uint8Array,
+    nsid: number | undefined,
+    targets: Map<EventFamily, View> | undefined,
+    groups: ReadonlySet<RtnlGroupName>,
+  ): void {
+    {
       const t = MESSAGE_TYPES.get(m.type);
       if (t === undefined) return;
       const emitted = this.#emitted.has(t.family);
@@ -324,7 +388,14 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       if (t.family === 'nexthop' && this.#silent.has('route') && this.#usesNexthops(targets)) this.#requestSync(['route'], false, false);
       if (!emitted && !watchLink) return;
       const info = FAMILIES[t.family];
-      const o = info.schema.decode(r, m.payloadOffset, m.end, ctx) as Obj;
+      let o: Obj;
+      try {
+        o = info.schema.decode(r, m.payloadOffset, m.end, ctx) as Obj;
+      } catch (e) {
+        const bytes = data.slice(m.offset, m.end);
+        this.#malformed(bytes, m.type, messageError(info, bytes, e), nsid, [t.family]);
+        return;
+      }
       const replace = (m.flags & NLM_F_REPLACE) !== 0;
       if (watchLink) this.#linkState(o, t.del);
       if (!emitted) return;
@@ -346,7 +417,21 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       }
       if (this.#config.mode !== 'watch') this.#push(event(t.del, t.family, o, nsid, undefined));
       else for (const c of changes ?? []) this.#push(event(c.del, t.family, c.object, undefined, undefined));
-    });
+    }
+  }
+
+  /**
+   * A message that did not decode: yielded as a `malformed` event and counted. It may have
+   * announced a change, so the tracked families concerned are dumped again.
+   */
+  #malformed(bytes: Uint8Array, messageType: number | undefined, error: unknown, nsid: number | undefined, families: Iterable<EventFamily>): void {
+    this.#dropped.malformed++;
+    const e: { -readonly [K in keyof MalformedEvent]: MalformedEvent[K] } = { type: 'malformed', bytes, error: asDecodeError(error) };
+    if (messageType !== undefined) e.messageType = messageType;
+    if (nsid !== undefined) e.nsid = nsid;
+    this.#push(e);
+    const redump = [...families].filter((f) => this.#tracked.has(f));
+    if (redump.length > 0) this.#requestSync(redump, false, false);
   }
 
   /**
@@ -492,4 +577,23 @@ function event(del: boolean, family: EventFamily, object: Obj, nsid: number | un
   if (flag === 'initial') e.initial = true;
   else if (flag === 'resync') e.resync = true;
   return e as ObjectEvent;
+}
+
+/** Any failure to decode, as a DecodeError (a mapping may refuse a value with another error). */
+function asDecodeError(e: unknown): DecodeError {
+  if (e instanceof DecodeError) return e;
+  return new DecodeError(e instanceof Error ? `${e.name}: ${e.message}` : String(e), 0);
+}
+
+/**
+ * The error of decoding `bytes` (one whole message) on its own, so that its offset counts from the
+ * message's first byte; `original` if that decode does not fail the same way.
+ */
+function messageError(info: FamilyInfo, bytes: Uint8Array, original: unknown): DecodeError {
+  try {
+    info.schema.decode(new Reader(bytes), NLMSG_HDRLEN, bytes.length, decodeContext());
+  } catch (e) {
+    return asDecodeError(e);
+  }
+  return asDecodeError(original);
 }

@@ -1,7 +1,8 @@
 // The events a monitor or watch yields, their options, and what a stream needs from the handle.
 
 import type { Connection } from '../../netlink/connection.js';
-import type { NetlinkSocket, NetlinkSocketOptions } from '../../netlink/socket.js';
+import type { DecodeError } from '../../netlink/errors.js';
+import type { NetlinkSocketOptions, ReceivedDatagram } from '../../netlink/socket.js';
 import type { EventFamily, EventObjects } from './families.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -59,8 +60,43 @@ export interface ResyncedEvent {
   readonly type: 'resynced';
 }
 
-/** What a monitor or watch yields: object events of the families `F`, and markers. */
-export type MonitorEvent<F extends EventFamily = EventFamily> = ObjectEvent<F> | OverrunEvent | SyncedEvent | ResyncedEvent;
+/**
+ * A message from the kernel that did not decode. The stream goes on; in tracking mode the families
+ * concerned are re-dumped (the message may have announced a change), and the differences come as
+ * `resync` events. Counted in {@link EventStream.dropped}.
+ */
+export interface MalformedEvent {
+  /** Discriminant. */
+  readonly type: 'malformed';
+  /**
+   * The message's nlmsg_type, such as 16 for RTM_NEWLINK; absent when the datagram's framing
+   * itself is broken (then `bytes` is the rest of the datagram from the broken header on).
+   */
+  readonly messageType?: number;
+  /** The message's bytes, header included (a copy). */
+  readonly bytes: Uint8Array;
+  /** Why it did not decode (its offset is within `bytes`' message as given to the decoder). */
+  readonly error: DecodeError;
+  /** All-namespaces mode only: the nsid of the namespace the message came from. */
+  readonly nsid?: number;
+}
+
+/** What a monitor or watch yields: object events of the families `F`, markers, and malformed messages. */
+export type MonitorEvent<F extends EventFamily = EventFamily> = ObjectEvent<F> | OverrunEvent | SyncedEvent | ResyncedEvent | MalformedEvent;
+
+/**
+ * Messages a stream received and did not deliver as object events ({@link EventStream.dropped}).
+ */
+export interface DropCounts {
+  /**
+   * Datagrams whose sender was not the kernel (a source port id other than 0). Any process with
+   * CAP_NET_ADMIN in the namespace can send to a multicast group; like iproute2 and libnl, a stream
+   * accepts only what the kernel sent, and counts the rest here without reporting each one.
+   */
+  notFromKernel: number;
+  /** Messages from the kernel that did not decode; each was also yielded as a `malformed` event. */
+  malformed: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -99,13 +135,32 @@ export interface WatchOptions {
   receiveBufferSize?: number;
 }
 
+/** What a stream reads events from: a `NetlinkSocket` joined to the groups is one. */
+export interface EventSocket {
+  /** The file descriptor (for diagnostics). */
+  readonly fd: number;
+  /** Reads up to `max` queued datagrams, each with its sender; empty when none is queued. */
+  receiveMany(max: number): ReceivedDatagram[];
+  /** Resolves `true` when a datagram can be read, `false` after the timeout or on close. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** Turns NETLINK_LISTEN_ALL_NSID on or off. */
+  setListenAllNsid(on: boolean): void;
+  /** Closes the socket; a pending wait resolves `false` promptly. */
+  close(): void;
+}
+
 /**
  * What a stream needs from the handle it belongs to: an `Rtnl` handle is one. Streams open their own
- * socket through it (in the handle's namespace) and dump through its connection.
+ * socket through it (in the handle's namespace), dump through its connection, and end when it
+ * closes.
  */
 export interface EventHost {
   /** The request engine, for the dumps of tracking streams. */
   readonly connection: Connection;
-  /** Opens a socket in the handle's namespace; the stream owns and closes it. */
-  openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'>): NetlinkSocket;
+  /** Aborted when the handle closes: every stream of the handle then ends. */
+  readonly closeSignal: AbortSignal;
+  /** Opens a socket in the handle's namespace, joined to `options.groups`; the stream owns and closes it. */
+  openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'>): EventSocket;
 }
+
+export type { ReceivedDatagram } from '../../netlink/socket.js';
