@@ -18,6 +18,7 @@ import {
 } from '../src/netlink/capture/index.js';
 import type { CapturedDatagram } from '../src/netlink/capture/index.js';
 import { parseStraceDump, StraceParseError } from '../src/netlink/strace.js';
+import { DecodeError } from '../src/netlink/errors.js';
 import type { Transport } from '../src/netlink/transport.js';
 
 const stracePath = (name: string): string => new URL(`./fixtures/strace/${name}`, import.meta.url).pathname;
@@ -301,6 +302,34 @@ describe('reading pcapng', () => {
     for (const [bytes, message] of cases) {
       expect(() => readCapture(bytes)).toThrow(CaptureFormatError);
       expect(() => readCapture(bytes)).toThrow(message);
+    }
+  });
+});
+
+describe('format errors are DecodeErrors with the offset in the file', () => {
+  it('a truncated pcap record header, a short packet block, a truncated pseudo-header: each at its place', () => {
+    const pcap = concat([writePcapHeader(), encodePcapRecord({ direction: 'sent', bytes: REQUEST, timestamp: 1 })]);
+    const cutHeader = concat([pcap, new Uint8Array(10)]);
+    const cases: [Uint8Array, number, RegExp][] = [
+      [cutHeader, pcap.length, /^record header truncated: 10 of 16 bytes \(at offset \d+\)$/],
+      [pcap.subarray(0, 20), 0, /^pcap file header truncated: 20 of 24 bytes/],
+      // An interface description block of 16 bytes: its fixed part does not fit before the trailer.
+      [concat([shb(true), block(1, new Uint8Array(0), true)]), shb(true).length, /interface description block of 12 bytes, need 20/],
+    ];
+    // An EPB whose packet is cut inside the 16-byte pseudo-header.
+    const epbShort = concat([shb(true), idb(253, true), epb(0, 0n, pseudoHeader(0).subarray(0, 12), true)]);
+    cases.push([epbShort, shb(true).length + idb(253, true).length + 28, /shorter than the 16-byte LINKTYPE_NETLINK header/]);
+    for (const [bytes, offset, message] of cases) {
+      let err: unknown;
+      try {
+        readCapture(bytes);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CaptureFormatError);
+      expect(err).toBeInstanceOf(DecodeError);
+      expect((err as DecodeError).offset).toBe(offset);
+      expect((err as Error).message).toMatch(message);
     }
   });
 });
