@@ -1,6 +1,7 @@
 // Capture files: the LINKTYPE_NETLINK pcap writer, the pcap/pcapng reader (against files built here
 // from the formats' specifications), the strace adapter and the recording transport.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -331,6 +332,18 @@ describe('format errors are DecodeErrors with the offset in the file', () => {
       expect((err as DecodeError).offset).toBe(offset);
       expect((err as Error).message).toMatch(message);
     }
+  });
+});
+
+describe('where code generation is refused', () => {
+  it('reading a capture says that binary-parser needs it, rather than blaming the file', () => {
+    const pcap = concat([writePcapHeader(), encodePcapRecord({ direction: 'sent', bytes: REQUEST, timestamp: 1 })]);
+    const file = path.join(tmp, 'nocodegen.pcap');
+    fs.writeFileSync(file, pcap);
+    const script = `import { readCapture } from './src/netlink/capture/pcap.ts'; import fs from 'node:fs';
+try { readCapture(fs.readFileSync(${JSON.stringify(file)})); console.log('read'); } catch (e) { console.log(e.name + ': ' + e.message); }`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '..') });
+    expect(out).toMatch(/^RtnetlinkError: reading capture files needs code generation from strings \(binary-parser compiles its parsers with new Function\)/);
   });
 });
 

@@ -317,9 +317,21 @@ function reader<T>(what: string, parser: Parser): Reader<T> {
     try {
       return parser.parse(bytes.subarray(offset, end)) as T;
     } catch (cause) {
-      throw new CaptureFormatError(`${what} unreadable: ${cause instanceof Error ? cause.message : String(cause)}`, offset, { cause });
+      throw parserFailure(cause) ?? new CaptureFormatError(`${what} unreadable: ${cause instanceof Error ? cause.message : String(cause)}`, offset, { cause });
     }
   };
+}
+
+/**
+ * A failure that is not the file's fault: binary-parser compiles each parser with `new Function` on
+ * its first use, which `node --disallow-code-generation-from-strings` refuses.
+ */
+function parserFailure(cause: unknown): Error | undefined {
+  if (!(cause instanceof EvalError)) return undefined;
+  return new RtnetlinkError(
+    `reading capture files needs code generation from strings (binary-parser compiles its parsers with new Function), which this process refuses: ${cause.message}`,
+    { cause },
+  );
 }
 
 /** The container parsers of one byte order. */
@@ -474,7 +486,9 @@ function readPcap(bytes: Uint8Array, le: boolean, nano: boolean, out: Packets): 
   let records: PcapRecord[];
   try {
     records = (r.pcapRecords.parse(bytes.subarray(PCAP_HEADER_LEN)) as { records: PcapRecord[] }).records;
-  } catch {
+  } catch (cause) {
+    const failure = parserFailure(cause);
+    if (failure) throw failure;
     return readPcapRecords(bytes, r, units, out);
   }
   const n = bytes.length;
