@@ -60,6 +60,10 @@ export {
   type MonitorEvent,
   type MonitorOptions,
   type WatchOptions,
+  type EventHost,
+  type EventSocket,
+  type MalformedEvent,
+  type DropCounts,
 } from './rtnl/events/monitor.js';
 export {
   RTNL_GROUPS,
@@ -120,7 +124,7 @@ export {
   type AttrValues,
   type RawAttribute,
   type SetValue,
-} from './netlink/schema.js';
+} from './netlink/schema/index.js';
 export type { DumpResult } from './rtnl/common/requests.js';
 
 export {
@@ -147,6 +151,7 @@ export {
   RtnetlinkError,
   NetlinkError,
   DecodeError,
+  SystemError,
   SocketError,
   TimeoutError,
   InvalidArgumentError,
@@ -169,5 +174,5 @@ export {
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid } from './netlink/socket.js';
+export { NetlinkSocket, RECEIVE_MANY_MAX, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

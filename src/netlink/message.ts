@@ -29,7 +29,7 @@ import {
   type EncodeContext,
   type StructMembers,
   type StructValue,
-} from './schema.js';
+} from './schema/index.js';
 
 /** The fields of struct nlmsghdr. */
 export interface NetlinkHeader {

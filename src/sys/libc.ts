@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import type * as FfiRsModule from 'ffi-rs';
 import type { DataType, JsExternal } from 'ffi-rs';
-import { SocketError } from '../netlink/errors.js';
-import { AF_NETLINK } from '../netlink/constants.js';
+import { SocketError } from './errors.js';
+import { AF_NETLINK } from './constants.js';
 
 /** The ffi-rs library key under which libc (the main program's symbols) is opened. */
 const LIBC = 'libc';
@@ -151,6 +151,7 @@ const c = {
   sendto: libcFunction('sendto', 'i64', ['i32', 'buffer', 'u64', 'i32', 'buffer', 'u32']),
   recv: libcFunction('recv', 'i64', ['i32', 'buffer', 'u64', 'i32']),
   recvmsg: libcFunction('recvmsg', 'i64', ['i32', 'u64', 'i32']),
+  recvmmsg: libcFunction('recvmmsg', 'i32', ['i32', 'u64', 'u32', 'i32', 'u64']),
   malloc: libcFunction('malloc', 'pointer', ['u64']),
   free: libcFunction('free', 'void', ['pointer']),
   // memset(p, 0, n) returns p: the way to learn a native pointer's numeric address.
@@ -305,6 +306,15 @@ export function recvmsgRaw(fd: number, msghdrAddress: number, flags: number): Ra
   return c.recvmsg(fd, msghdrAddress, flags);
 }
 
+/**
+ * recvmmsg(2) into `vlen` struct mmsghdr the caller laid out in native memory, without a timeout.
+ * @param msgvecAddress - The numeric address of the first struct mmsghdr.
+ * @returns The number of datagrams received, or -1 with `errno` set; never throws.
+ */
+export function recvmmsgRaw(fd: number, msgvecAddress: number, vlen: number, flags: number): RawResult<number> {
+  return c.recvmmsg(fd, msgvecAddress, vlen, flags, 0);
+}
+
 /** A block of native (malloc'ed) memory and a Buffer view of it. */
 export interface NativeMemory {
   /** The numeric address of the first byte, to write into C structures. */
@@ -316,13 +326,16 @@ export interface NativeMemory {
 }
 
 /**
- * Allocates zeroed native memory that does not move, for C structures that hold pointers.
+ * Allocates native memory that does not move, for C structures that hold pointers and for buffers
+ * the kernel writes into.
+ * @param zero - Zero the memory (default). A large block left unzeroed costs no resident memory
+ * until its pages are first written (malloc maps it lazily).
  * @throws {@link SocketError} `malloc` (ENOMEM) when the allocation fails.
  */
-export function allocNative(size: number): NativeMemory {
+export function allocNative(size: number, zero = true): NativeMemory {
   const ptr = c.malloc(size).value;
   if (ffi().isNullPointer(ptr)) throw new SocketError('malloc', 12);
-  const address = c.memsetAddress(ptr, 0, size).value;
+  const address = c.memsetAddress(ptr, 0, zero ? size : 0).value;
   const buffer = ffi().createExternalBuffer(ptr, size);
   let freed = false;
   return {

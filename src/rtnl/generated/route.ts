@@ -21,7 +21,7 @@ import {
   u32,
   u64,
   u8,
-} from '../../netlink/schema.js';
+} from '../../netlink/schema/index.js';
 import { lazy, rtnexthops, rtvia } from '../schemas/codecs.js';
 import { AddressFamily, LwtunnelEncapType, RtmType, RtnhFlags, RtProtocol, RtScope } from './common.js';
 

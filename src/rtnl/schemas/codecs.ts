@@ -1,4 +1,4 @@
-// Codecs the schema DSL (src/netlink/schema.ts) does not have, used by the generated schemas
+// Codecs the schema DSL (src/netlink/schema/) does not have, used by the generated schemas
 // (src/rtnl/generated) and the hand-written ones: deferred references for recursive schemas, a
 // header struct followed by attributes (veth/netkit peer info), arrays of fixed-size elements,
 // fixed-size MAC struct members, RTA_MULTIPATH, RTA_VIA, and sub-messages with a default format.
@@ -20,7 +20,7 @@ import {
   type StructMembers,
   type StructValue,
   type ValueOf,
-} from '../../netlink/schema.js';
+} from '../../netlink/schema/index.js';
 
 function badValue(ctx: EncodeContext, reason: string): InvalidArgumentError {
   return new InvalidArgumentError(ctx.path.join('.') || '(value)', reason);
