@@ -288,7 +288,7 @@ describe('kinds this kernel lacks, byte for byte', () => {
     const codec = optionsMsg as unknown as Codec<unknown>;
     const payload = concat([new Uint8Array(24), nla(7, u32le(1))]);
     const r = new Reader(payload);
-    const v = codec.decode(r, 0, payload.length, { path: [], nonCanonical: false }, sel);
+    const v = codec.decode(r, 0, payload.length, { path: [], nonCanonical: false, depth: 0 }, sel);
     const w = new Writer(64);
     codec.encode(w, v, { path: [] }, sel);
     expect(hex(w.take())).toBe(hex(payload));
