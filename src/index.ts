@@ -64,6 +64,7 @@ export {
   type NexthopFilter,
 } from './rtnl/nexthop/nexthops.js';
 export { Nsids, nsidKey, type Nsid, type NsidSpec, type NsidListOptions } from './rtnl/nsid/nsids.js';
+export * from './rtnl/tc/index.js';
 export {
   monitor,
   watch,
