@@ -99,18 +99,26 @@ export class Rtnl {
     let transport = options.transport;
     // The namespace stays open for the handle's life: monitors and helpers open more sockets in it.
     const ns = !transport && options.netns !== undefined ? openNetns(options.netns) : undefined;
-    if (!transport) {
-      try {
-        transport = NetlinkSocket.open({
-          ...(ns ? { netnsFd: ns.fd } : {}),
-          ...(options.receiveBufferSize !== undefined ? { receiveBufferSize: options.receiveBufferSize } : {}),
-        });
-      } catch (err) {
-        ns?.close();
-        throw err;
+    // Whatever fails from here releases what was taken: the namespace fd and the socket.
+    try {
+      transport ??= NetlinkSocket.open({
+        ...(ns ? { netnsFd: ns.fd } : {}),
+        ...(options.receiveBufferSize !== undefined ? { receiveBufferSize: options.receiveBufferSize } : {}),
+      });
+      if (options.capture !== undefined) {
+        const inner = transport;
+        try {
+          transport = RecordingTransport.toFile(inner, options.capture);
+        } catch (err) {
+          // A transport the caller passed in stays theirs; a socket opened here is closed.
+          if (!options.transport) inner.close();
+          throw err;
+        }
       }
+    } catch (err) {
+      ns?.close();
+      throw err;
     }
-    if (options.capture !== undefined) transport = RecordingTransport.toFile(transport, options.capture);
     const connection = new Connection(transport, {
       ...options,
       typeName: (type) => RTM_TYPE_NAMES[type],
