@@ -17,6 +17,7 @@ import {
 import { DecodeError, NetlinkError, RtnetlinkError, TimeoutError, type ExtendedAck, type RequestInfo } from './errors.js';
 import { decodeDonePayload, decodeErrorPayload, forEachMessage, writeMessage, type MessageView } from './message.js';
 import type { Transport } from './transport.js';
+import { checkConnectionOptions, checkRequest, checkRequestOptions } from './options.js';
 
 /** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR: the data changed during it). */
 export type DumpInterruptedPolicy = 'retry' | 'flag' | 'throw';
@@ -134,6 +135,7 @@ export class Connection {
     readonly transport: Transport,
     private readonly options: ConnectionOptions = {},
   ) {
+    checkConnectionOptions(transport, options);
     // A random start keeps replies to an earlier process's requests on a reused port from matching.
     this.seq = (Math.random() * 0x7fffffff) >>> 0;
     this.timeoutMs = options.timeoutMs ?? 5000;
@@ -149,6 +151,11 @@ export class Connection {
    * @throws {@link DumpInterruptedError} for an interrupted dump under the `throw` policy.
    */
   request(req: Request, onMessage?: MessageHandler, opts: RequestOptions = {}): Promise<DumpStatus> {
+    try {
+      checkRequest(req, onMessage, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (!this.busy) return this.run(req, onMessage, opts);
     return new Promise<DumpStatus>((resolve, reject) => {
       this.queue.push(() => this.run(req, onMessage, opts).then(resolve, reject));
@@ -160,6 +167,7 @@ export class Connection {
    * policy an interrupted dump starts over with a new collector.
    */
   async dump<T>(req: Request, collector: () => DumpCollector<T>, opts: RequestOptions = {}): Promise<DumpResultOf<T>> {
+    checkRequestOptions(opts);
     const policy = opts.dumpInterrupted ?? this.policy;
     const dumpReq: Request = { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP };
     for (let attempt = 1; ; attempt++) {

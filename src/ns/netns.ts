@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { InvalidArgumentError, RtnetlinkError, SystemError } from '../netlink/errors.js';
+import { checkFunction, checkString, describeValue } from '../netlink/args.js';
 import { NETNS_RUN_DIR, NamespaceNotFoundError, checkNetnsRef, describeNetns, fileKind, isNamespaceFile, openNetns, validateNetnsName, type NetnsRef } from './ref.js';
 import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH, UMOUNT_NOFOLLOW, inNetns, mount, setns, umount2, unshare } from '../sys/syscalls.js';
 
@@ -121,8 +122,9 @@ export function addNetns(name: string): void {
  * @throws {@link NamespaceNotFoundError} when the process does not exist.
  */
 export function attachNetns(name: string, pid: number): void {
+  validateNetnsName(name);
+  checkPid(pid);
   const source = `/proc/${pid}/ns/net`;
-  if (!Number.isInteger(pid) || pid <= 0) throw new NamespaceNotFoundError({ pid }, `${pid} is not a process id`);
   try {
     statSync(source);
   } catch {
@@ -252,7 +254,7 @@ function namesOf(id: NetnsIdentity): string[] {
  * @throws {@link NamespaceNotFoundError} when there is no such process.
  */
 export function identifyNetns(pid: number): string[] {
-  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) throw new InvalidArgumentError('pid', `expected a process id (a positive integer), got ${String(pid)}`);
+  checkPid(pid);
   let id: NetnsIdentity;
   try {
     id = netnsIdentity({ pid });
@@ -299,6 +301,8 @@ export function netnsPids(ref: NetnsRef): number[] {
  * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
  */
 export function runInNetns<T>(ref: NetnsRef, fn: () => T): T {
+  checkNetnsRef(ref);
+  checkFunction('fn', fn, true);
   const ns = openNetns(ref);
   try {
     return inNetns(ns.fd, fn);
@@ -312,12 +316,31 @@ export function runInNetns<T>(ref: NetnsRef, fn: () => T): T {
  * (without remounting /sys or binding /etc/netns files). Returns Node's ChildProcess.
  */
 export function execInNetns(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
+  checkNetnsRef(ref);
+  checkCommand(command, args, options);
   return runInNetns(ref, () => spawn(command, args, options));
 }
 
 /** The synchronous variant of {@link execInNetns}: waits for the child and returns its output. */
 export function execInNetnsSync(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnSyncOptions = {}): SpawnSyncReturns<string | Buffer> {
+  checkNetnsRef(ref);
+  checkCommand(command, args, options);
   return runInNetns(ref, () => spawnSync(command, args, options));
+}
+
+/** A process id: a positive integer. */
+function checkPid(pid: unknown): void {
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) throw new InvalidArgumentError('pid', `expected a process id (a positive integer), got ${describeValue(pid)}`);
+}
+
+/** The command, arguments and options of a child, checked before any namespace is entered. */
+function checkCommand(command: unknown, args: unknown, options: unknown): void {
+  checkString('command', command, true);
+  if (!Array.isArray(args)) throw new InvalidArgumentError('args', `expected an array of strings, got ${describeValue(args)}`);
+  args.forEach((a, i) => {
+    if (typeof a !== 'string') throw new InvalidArgumentError(`args.${i}`, `expected a string, got ${describeValue(a)}`);
+  });
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('options', `expected spawn options (an object), got ${describeValue(options)}`);
 }
 
 export { describeNetns };

@@ -44,8 +44,12 @@ export class NamespaceNotFoundError extends RtnetlinkError {
   }
 }
 
-/** Describes a reference for messages: `"blue"`, `/proc/1/ns/net`, `pid 1`, `fd 7`. */
+/**
+ * Describes a reference for messages: `"blue"`, `/proc/1/ns/net`, `pid 1`, `fd 7`.
+ * @throws {@link InvalidArgumentError} for something that is not a reference.
+ */
 export function describeNetns(ref: NetnsRef): string {
+  checkNetnsRef(ref);
   if (typeof ref === 'string') return ref.includes('/') ? ref : JSON.stringify(ref);
   if ('name' in ref) return JSON.stringify(ref.name);
   if ('path' in ref) return ref.path;
