@@ -3,7 +3,7 @@
 
 import { Connection, type ConnectionOptions } from '../netlink/connection.js';
 import type { MessageSchema } from '../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../netlink/schema/index.js';
 import { MAX_RECEIVE_BUFFER_SIZE, NetlinkSocket, checkSocketOptions, type NetlinkSocketOptions } from '../netlink/socket.js';
 import { checkInt, checkOptions, checkString } from '../netlink/args.js';
 import { checkEngineOptions, checkTransport } from '../netlink/options.js';
@@ -21,6 +21,7 @@ import { Nsids } from './nsid/nsids.js';
 import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
 import { Routes } from './route/routes.js';
 import { Rules } from './rule/rules.js';
+import { Qdiscs } from './tc/qdisc/qdiscs.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
@@ -69,6 +70,8 @@ export class Rtnl {
   readonly nexthops: Nexthops;
   /** Ids of other network namespaces as this one knows them (RTM_*NSID). */
   readonly nsids: Nsids;
+  /** Traffic control: queueing disciplines (RTM_*QDISC, `tc qdisc`). */
+  readonly qdiscs: Qdiscs;
   /** The request engine, for requests the typed families do not cover. */
   readonly connection: Connection;
 
@@ -85,6 +88,7 @@ export class Rtnl {
     this.rules = new Rules(connection);
     this.nexthops = new Nexthops(connection, this.links);
     this.nsids = new Nsids(connection);
+    this.qdiscs = new Qdiscs(connection, this.links);
   }
 
   /**

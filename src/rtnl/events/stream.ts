@@ -24,7 +24,7 @@ import { Reader } from '../../netlink/bytes.js';
 import { DecodeError, InvalidArgumentError, RtnetlinkError, SocketError } from '../../netlink/errors.js';
 import { NLMSG_HDRLEN, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { forEachMessage, type MessageView } from '../../netlink/message.js';
-import { decodeContext } from '../../netlink/schema.js';
+import { decodeContext } from '../../netlink/schema/index.js';
 import { RECEIVE_MANY_MAX, type ReceivedDatagram } from '../../netlink/socket.js';
 import { FAMILIES, GROUP_FAMILY, MESSAGE_TYPES, RTNL_GROUPS, equalObjects, type EventFamily, type FamilyInfo, type RtnlGroupName } from './families.js';
 import type { DropCounts, EventHost, EventSocket, MalformedEvent, ObjectEvent, OverrunEvent, ResyncedEvent, SyncedEvent } from './types.js';
