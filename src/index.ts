@@ -188,5 +188,5 @@ export {
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, RECEIVE_MANY_MAX, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
+export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

@@ -207,10 +207,10 @@ describe('rtnl decode', () => {
     fs.writeFileSync(junk, Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]));
     const r = await rtnl(['decode', junk]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^rtnl: not a pcap or pcapng file: it starts with 0x00010203 \(at offset 0\)\n$/);
+    expect(r.stderr).toMatch(/^rtnl: \/.*\/junk\.bin is not a capture \(pcap, pcapng or strace output\): it starts with 00 01 02 03 04 05 06 07 \(at offset 0\)\n$/);
     const missing = await rtnl(['decode', path.join(tmp, 'nosuch.pcap')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^rtnl: ENOENT: no such file or directory.*\n$/);
+    expect(missing.stderr).toMatch(/^rtnl: open: ENOENT \(No such file or directory\): \/.*\/nosuch\.pcap\n$/);
   });
 
   it('JSON values: 64-bit numbers as strings, bytes as hex', () => {

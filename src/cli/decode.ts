@@ -1,10 +1,8 @@
 // rtnl decode FILE: a capture's datagrams, each message decoded with the library's schemas.
 
-import fs from 'node:fs';
 import { inspect } from 'node:util';
 import { Reader } from '../netlink/bytes.js';
-import { readCapture } from '../netlink/capture/pcap.js';
-import { parseStraceCapture } from '../netlink/capture/strace.js';
+import { readCaptureFile as readCapture } from '../netlink/capture/file.js';
 import type { CapturedDatagram } from '../netlink/capture/types.js';
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from '../netlink/constants.js';
 import { errnoName, errnoText, type ExtendedAck } from '../netlink/errors.js';
@@ -163,23 +161,9 @@ export function decodeDatagram(d: CapturedDatagram, index: number): IpJsonObject
   return o;
 }
 
-/** Whether the file looks like text (strace output) rather than a binary capture. */
-function looksLikeText(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 4096);
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = bytes[i];
-    if (c === 0 || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return false;
-  }
-  return true;
-}
-
-/** Reads a capture file: pcap, pcapng, or strace text. */
+/** Reads a capture file: pcap, pcapng, or strace text (bounded, its format told from its first bytes). */
 export function readCaptureFile(path: string, fd?: number): CapturedDatagram[] {
-  const bytes = fs.readFileSync(path);
-  if (looksLikeText(bytes)) return parseStraceCapture(bytes.toString('utf8'), fd === undefined ? {} : { fd });
-  // pcap and pcapng captures name no file descriptors: `fd` concerns strace captures only.
-  return readCapture(bytes);
+  return readCapture(path, fd === undefined ? {} : { fd });
 }
 
 function timeText(t: number): string {
