@@ -48,6 +48,7 @@ export {
 export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
 export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthop/nexthops.js';
 export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsid/nsids.js';
+export * from './rtnl/tc/index.js';
 export {
   monitor,
   watch,

@@ -20,11 +20,10 @@ function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnTy
 const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 
 describe('demo', () => {
-  it('passes every check, in under 10 seconds, and removes everything', async () => {
-    const t0 = Date.now();
+  // Its speed is the benchmark's business, not a test's: only what it does is checked here.
+  it('passes every check and removes everything', async () => {
     const { child, output } = runDemo([]);
     expect(await exited(child)).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(output()).toMatch(/demo: all \d+ checks passed/);
     expect(output()).toContain('scenario 2: c1 -> c2 through br0');
     expect(output()).toContain('<==veth==>');

@@ -53,7 +53,7 @@ export type XCodecArg = { set: string } | { struct: string } | { scalar: Omit<Yn
 
 /** Generator extension: the attribute's codec is a call to a helper of src/rtnl/schemas/codecs.ts. */
 export interface XCodec {
-  call: 'rtnexthops' | 'headerAndAttrs' | 'rtvia' | 'flagOrU8' | 'structAndArray';
+  call: 'rtnexthops' | 'headerAndAttrs' | 'rtvia' | 'flagOrU8' | 'structAndArray' | 'mplsLabels' | 'routeDestination';
   args: XCodecArg[];
 }
 
@@ -830,7 +830,10 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
     ],
     attributes: [
       // RTA_DST/SRC/GATEWAY/PREFSRC are IPv6 addresses in AF_INET6 routes, not only IPv4.
-      { set: 'route-attrs', attr: 'dst', patch: { 'display-hint': 'ipv4-or-v6' } },
+      // RTA_DST is an MPLS label in AF_MPLS routes, an IPv4 or IPv6 address in the others.
+      { set: 'route-attrs', attr: 'dst', patch: { 'x-codec': { call: 'routeDestination', args: [] } } },
+      // RTA_NEWDST is an MPLS label stack (struct mpls_label[], <linux/mpls.h>); YNL calls it binary.
+      { set: 'route-attrs', attr: 'newdst', patch: { 'x-codec': { call: 'mplsLabels', args: [] } } },
       // (see dst)
       { set: 'route-attrs', attr: 'src', patch: { 'display-hint': 'ipv4-or-v6' } },
       // (see dst)

@@ -392,12 +392,15 @@ export function routeToIpJson(
   const details = options.details ?? false;
   const type = routeTypeName(r.type);
   if (type !== 'unicast' || details) o.type = type;
-  const host = r.family === 'inet6' ? 128 : 32;
+  const host = r.family === 'inet6' ? 128 : r.family === 'mpls' ? 20 : 32;
   const prefix = (addr: string | undefined, len: number | undefined): string | undefined => {
     if (addr !== undefined) return len === host ? addr : `${addr}/${len ?? 0}`;
     return len ? `0/${len}` : undefined;
   };
-  o.dst = prefix(r.dst, r.dstLen) ?? 'default';
+  // MPLS labels print as iproute2's mpls_ntop does: the label values, '/' between them.
+  const labels = (l: string | readonly { label: number }[] | undefined): string | undefined => (Array.isArray(l) ? l.map((e) => e.label).join('/') : (l as string | undefined));
+  o.dst = prefix(labels(r.dst), r.dstLen) ?? 'default';
+  put(o, 'newdst', labels(r.newdst));
   put(o, 'from', prefix(r.src, r.srcLen));
   put(o, 'nhid', r.nhId);
   if (r.tos) o.tos = dsfields().name(r.tos);

@@ -2,11 +2,12 @@
 // optional key per attribute (in wire order) and encoded back. What plain keys cannot express is
 // kept in the hidden wire record (wire-record.ts); the common case runs compiled (compile.ts).
 
-import { Writer, copyBytes, type Reader } from '../bytes.js';
+import { copyBytes, type Reader, type Writer } from '../bytes.js';
 import { NLA_TYPE_MASK } from '../constants.js';
 import { DecodeError, InvalidArgumentError } from '../errors.js';
-import { badValue, type Codec, type DecodeContext, type EncodeContext } from './codec.js';
-import { compileSet, type SetDecoder, type SetEntry } from './compile.js';
+import { MAX_NESTING, badValue, tooDeep, type Codec, type DecodeContext, type EncodeContext } from './codec.js';
+import { compileSet, decoderMode, type SetDecoder, type SetEntry } from './compile.js';
+import { isSubMessage } from './composite.js';
 import { defineLazy, lazyAccess } from './lazy.js';
 import { flag } from './primitives.js';
 import { WIRE, setWire, type SetWireRecord, type WireEntry, type WithWire } from './wire-record.js';
@@ -101,13 +102,16 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
 
   decode(r: Reader, off: number, len: number, ctx: DecodeContext): AttrValues<S> {
     const obj: Record<string, unknown> = {};
+    if (++ctx.depth > MAX_NESTING) throw tooDeep(off, ctx);
     this.decodeInto(obj, r, off, off + len, ctx);
+    ctx.depth--;
     return obj as AttrValues<S>;
   }
 
   /** Decodes the attributes between `start` and `end` into `obj`. */
   decodeInto(obj: Record<string, unknown>, r: Reader, start: number, end: number, ctx: DecodeContext): void {
-    (this.fast ??= this.compile())(obj, r, start, end, ctx);
+    if (decoderMode.compiled) (this.fast ??= this.compile())(obj, r, start, end, ctx);
+    else this.decodeGeneric(obj, r, start, start, end, ctx, -1, false, undefined);
   }
 
   private fast?: SetDecoder;
@@ -115,18 +119,35 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
   // The compiled decoder handles the common case; anything else hands over, at that attribute,
   // to the generic decoder below.
   private compile(): SetDecoder {
-    return compileSet(this.byKey.values(), (obj, r, off, end, ctx, prevType) => this.decodeGeneric(obj, r, off, end, ctx, prevType));
+    return compileSet(this.byKey.values(), (obj, r, setStart, off, end, ctx, prevType, pending, value) =>
+      this.decodeGeneric(obj, r, setStart, off, end, ctx, prevType, pending, value),
+    );
   }
 
   /**
    * The generic decoder: handles everything (unknown attributes, flags, repeats, non-canonical
    * payloads) and keeps what plain keys cannot express in the hidden wire record. It may start in
-   * the middle of a set, after the fast decoder filled `obj` with what came before.
+   * the middle of a set (at `start`; the set begins at `setStart`), after the fast decoder filled
+   * `obj` with what came before; with `pending`, the attribute at `start` is already decoded to
+   * `pendingValue`.
    */
-  private decodeGeneric(obj: Record<string, unknown>, r: Reader, start: number, end: number, ctx: DecodeContext, prevType: number): void {
+  private decodeGeneric(
+    obj: Record<string, unknown>,
+    r: Reader,
+    setStart: number,
+    start: number,
+    end: number,
+    ctx: DecodeContext,
+    prevType: number,
+    pending: boolean,
+    pendingValue: unknown,
+  ): void {
     const view = r.view;
     const byType = this.byType;
     let order: WireEntry[] | undefined;
+    // Offsets of the latest attribute of each type, from the first repeat on: a repeated attribute
+    // keeps the raw payload of the one it overrides.
+    let latest: Map<number, number> | undefined;
     let off = start;
     while (off < end) {
       if (end - off < 4) throw new DecodeError(`${end - off} stray bytes where an attribute header (4 bytes) should be`, off, [...ctx.path]);
@@ -141,16 +162,23 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
         order ??= this.orderSoFar(obj);
         order.push({ key: null, typeField, raw: copyBytes(r.buf, off + 4, off + alen) });
       } else {
-        if (e.lazy && obj[e.key] === undefined && order === undefined && (typeField & ~NLA_TYPE_MASK) === e.flags) {
+        if (!pending && e.lazy && obj[e.key] === undefined && order === undefined && (typeField & ~NLA_TYPE_MASK) === e.flags) {
           defineLazy(obj, e.lazy, r, off + 4, alen - 4);
+          latest?.set(type, off);
           prevType = type;
           off += (alen + 3) & ~3;
           continue;
         }
-        ctx.nonCanonical = false;
-        ctx.path.push(e.key);
-        const v = e.codec.decode(r, off + 4, alen - 4, ctx, obj);
-        ctx.path.pop();
+        let v: unknown;
+        if (pending) {
+          v = pendingValue;
+          pending = false;
+        } else {
+          ctx.nonCanonical = false;
+          ctx.path.push(e.key);
+          v = e.codec.decode(r, off + 4, alen - 4, ctx, obj);
+          ctx.path.pop();
+        }
         const prev = obj[e.key];
         let unusual = ctx.nonCanonical || (typeField & ~NLA_TYPE_MASK) !== e.flags;
         let shadowed = false;
@@ -163,17 +191,27 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
         if (unusual && order === undefined) order = this.orderSoFar(obj);
         if (order !== undefined) {
           if (shadowed) {
-            // The earlier occurrence loses its value to this one: it is re-emitted raw.
+            // The earlier occurrence loses its value to this one: it is re-emitted raw, from its
+            // own bytes (re-encoding its value could fail: a sub-message whose selector changed).
+            latest ??= this.latestBefore(r, setStart, off);
             for (let i = order.length - 1; i >= 0; i--) {
               if (order[i].key === e.key && !order[i].shadowed) {
                 order[i].shadowed = true;
-                // It decoded canonically (or it would carry raw bytes already): re-encoding gives its bytes.
-                if (!order[i].raw) {
-                  const w = new Writer(64);
-                  e.codec.encode(w, prev, { path: [] }, obj);
-                  order[i].raw = w.take();
-                }
+                const at = latest.get(type) as number;
+                if (!order[i].raw) order[i].raw = copyBytes(r.buf, at + 4, at + view.getUint16(at, true));
                 break;
+              }
+            }
+            // A sub-message decoded in the format this attribute selected before it changed
+            // cannot be encoded in the new one: it keeps its bytes while its value is unchanged.
+            for (const dep of this.dependents(e.key)) {
+              const at = latest.get(dep.type);
+              if (at === undefined) continue;
+              for (const o of order) {
+                if (o.key === dep.key && !o.shadowed && !o.raw) {
+                  o.raw = copyBytes(r.buf, at + 4, at + view.getUint16(at, true));
+                  o.value = obj[dep.key];
+                }
               }
             }
           }
@@ -191,11 +229,38 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
           obj[e.key] = v;
         }
       }
+      latest?.set(type, off);
       prevType = type;
       off += (alen + 3) & ~3;
     }
     ctx.nonCanonical = false;
     if (order !== undefined) setWire(obj, { order } satisfies SetWireRecord);
+  }
+
+  private selects?: Map<string, SetEntry[]>;
+
+  // The attributes whose payload is a sub-message whose format attribute `key` selects.
+  private dependents(key: string): SetEntry[] {
+    if (!this.selects) {
+      this.selects = new Map();
+      for (const e of this.byKey.values()) {
+        let c: Codec<unknown> = e.codec;
+        for (let i = 0; i < 4 && typeof (c as { resolve?: unknown }).resolve === 'function'; i++) c = (c as unknown as { resolve(): Codec<unknown> }).resolve();
+        if (!isSubMessage(c)) continue;
+        const list = this.selects.get(c.selector) ?? [];
+        list.push(e);
+        this.selects.set(c.selector, list);
+      }
+    }
+    return this.selects.get(key) ?? [];
+  }
+
+  // The offset of the latest attribute of each type between `start` and `end` (well-formed: the
+  // decoders went over them already).
+  private latestBefore(r: Reader, start: number, end: number): Map<number, number> {
+    const latest = new Map<number, number>();
+    for (let off = start; off < end; off += (r.view.getUint16(off, true) + 3) & ~3) latest.set(r.view.getUint16(off + 2, true) & NLA_TYPE_MASK, off);
+    return latest;
   }
 
   // The wire order of the attributes decoded so far, rebuilt from key order (valid while nothing

@@ -13,6 +13,20 @@ export interface DecodeContext {
   path: AttrPath;
   /** Set by a codec when the bytes it decoded are not what its encoder would write for the same value. */
   nonCanonical: boolean;
+  /** How many nested payloads (nests, indexed arrays, sub-messages) enclose the decoder. */
+  depth: number;
+}
+
+/**
+ * The deepest nesting decoded: the kernel's own limit (MAX_POLICY_RECURSION_DEPTH in
+ * lib/nlattr.c) for the nests it parses; rtnetlink messages nest at most 6 deep (tc actions).
+ * Deeper input is refused with a DecodeError rather than overflowing the stack.
+ */
+export const MAX_NESTING = 10;
+
+/** The DecodeError for a payload nested deeper than {@link MAX_NESTING}. */
+export function tooDeep(off: number, ctx: DecodeContext): DecodeError {
+  return new DecodeError(`nested more than ${MAX_NESTING} levels deep (the kernel's limit)`, off, [...ctx.path]);
 }
 
 /** State carried through one encode call. */
@@ -55,7 +69,7 @@ export function badValue(ctx: EncodeContext, reason: string): InvalidArgumentErr
 
 /** Creates a fresh decode context. */
 export function decodeContext(): DecodeContext {
-  return { path: [], nonCanonical: false };
+  return { path: [], nonCanonical: false, depth: 0 };
 }
 
 /** Creates a fresh encode context. */

@@ -2,7 +2,7 @@
 // format a sibling attribute selects) and mapped values.
 
 import { DecodeError } from '../errors.js';
-import { badValue, type Codec, type EncodeContext, type ValueOf } from './codec.js';
+import { MAX_NESTING, badValue, tooDeep, type Codec, type EncodeContext, type ValueOf } from './codec.js';
 import type { AttrSet, AttrSpecs, AttrValues } from './attr-set.js';
 import { binary } from './primitives.js';
 import { WIRE, setWire, type ArrayWireRecord, type WithWire } from './wire-record.js';
@@ -20,6 +20,7 @@ export function indexedArray<T>(element: Codec<T>, firstIndex = 0): Codec<T[]> {
   return {
     kind: `array(${element.kind})`,
     decode(r, off, len, ctx) {
+      if (++ctx.depth > MAX_NESTING) throw tooDeep(off, ctx);
       const out: T[] = [];
       let types: number[] | undefined;
       const end = off + len;
@@ -38,6 +39,7 @@ export function indexedArray<T>(element: Codec<T>, firstIndex = 0): Codec<T[]> {
         off += (alen + 3) & ~3;
       }
       if (types) setWire(out, { types } satisfies ArrayWireRecord);
+      ctx.depth--;
       return out;
     },
     encode(w, value, ctx) {

@@ -13,6 +13,8 @@ export {
   type EncodeContext,
   type Codec,
   type ValueOf,
+  MAX_NESTING,
+  tooDeep,
   decodeContext,
   encodeContext,
   decodeWith,

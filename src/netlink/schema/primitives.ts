@@ -132,12 +132,28 @@ export const uint: Codec<number | bigint> = {
 // ---------------------------------------------------------------------------------------------
 // Strings, bytes, flags, addresses
 
+/**
+ * The offset of the first NUL byte in `buf[start, end)`, or `end`. A loop rather than
+ * `Buffer.indexOf`, which has no end bound: scanning past the attribute to the end of the buffer
+ * for each string would make decoding quadratic.
+ */
+function firstNul(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && buf[i] !== 0) i++;
+  return i;
+}
+
+function firstNonZero(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && buf[i] === 0) i++;
+  return i;
+}
+
 /** A NUL-terminated UTF-8 string (the kernel's NLA_NUL_STRING / NLA_STRING as nla_put_string writes it). */
 export const string: Codec<string> = {
   kind: 'string',
   decode(r, off, len, ctx) {
-    const nul = r.buf.indexOf(0, off);
-    const end = nul < 0 || nul >= off + len ? off + len : nul;
+    const end = firstNul(r.buf, off, off + len);
     const text = r.buf.toString('utf8', off, end);
     // Bytes after the NUL, a missing NUL, or invalid UTF-8 would not survive re-encoding: keep them raw.
     if (end !== off + len - 1 || Buffer.byteLength(text) !== end - off) ctx.nonCanonical = true;
@@ -244,8 +260,11 @@ export function fixedString(size: number): Codec<string> {
     size,
     decode(r, off, len, ctx) {
       if (len < size) throw truncated(`char[${size}]`, off, ctx, len, size);
-      const nul = r.buf.indexOf(0, off);
-      return r.buf.toString('utf8', off, nul < 0 || nul > off + size ? off + size : nul);
+      const end = firstNul(r.buf, off, off + size);
+      const text = r.buf.toString('utf8', off, end);
+      // Bytes after the NUL, or text that does not re-encode to its bytes, survive only raw.
+      if (Buffer.byteLength(text) !== end - off || (end < off + size && firstNonZero(r.buf, end, off + size) < off + size)) ctx.nonCanonical = true;
+      return text;
     },
     encode(w, value, ctx) {
       if (typeof value !== 'string' || Buffer.byteLength(value) >= size) throw badValue(ctx, `expected a string shorter than ${size} bytes`);

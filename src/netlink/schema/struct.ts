@@ -3,7 +3,7 @@
 
 import { copyBytes, type Reader, type Writer } from '../bytes.js';
 import { badValue, truncated, type Codec, type DecodeContext, type EncodeContext } from './codec.js';
-import { compileStruct, type StructDecoder, type StructField } from './compile.js';
+import { compileStruct, decoderMode, type StructDecoder, type StructField } from './compile.js';
 import { WIRE, setWire, type StructWireRecord, type WithWire } from './wire-record.js';
 
 /** One member of a struct: a fixed-size codec, or a number of padding bytes. */
@@ -63,7 +63,8 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
   decodeInto(obj: Record<string, unknown>, r: Reader, off: number, len: number, ctx: DecodeContext, keepTail: boolean): void {
     const fields = this.fields;
     if (len >= this.size) {
-      (this.fast ??= this.compile())(obj, r, off, ctx);
+      if (decoderMode.compiled) (this.fast ??= compileStruct(fields))(obj, r, off, ctx);
+      else for (const f of fields) obj[f.name] = f.codec.decode(r, off + f.offset, f.codec.size as number, ctx);
       if (keepTail && len > this.size) setWire(obj, { length: len, tail: copyBytes(r.buf, off + this.size, off + len) } satisfies StructWireRecord);
       return;
     }
@@ -72,14 +73,11 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
       if (f.offset + (f.codec.size as number) > len) break;
       obj[f.name] = f.codec.decode(r, off + f.offset, f.codec.size as number, ctx);
     }
-    setWire(obj, { length: len } satisfies StructWireRecord);
+    // The bytes of a member cut short have no value to hold them: they are kept as they came.
+    setWire(obj, { length: len, head: copyBytes(r.buf, off, off + len) } satisfies StructWireRecord);
   }
 
   private fast?: StructDecoder;
-
-  private compile(): StructDecoder {
-    return compileStruct(this.fields);
-  }
 
   encode(w: Writer, value: StructValue<M>, ctx: EncodeContext): void {
     this.encodeFrom(w, value as Record<string, unknown>, ctx);
@@ -92,19 +90,21 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
     const start = w.length;
     w.zeros(this.size);
     const end = w.length;
+    if (rec?.head) w.buf.set(rec.head, start);
+    // A short payload stays short unless a member past its end was set since.
+    let cut = rec !== undefined && typeof rec.length === 'number' && rec.length < this.size;
     for (const f of this.fields) {
       const v = obj[f.name];
       if (v === undefined) continue;
+      if (cut && f.offset + (f.codec.size as number) > (rec as StructWireRecord).length) cut = false;
       w.length = start + f.offset;
       ctx.path.push(f.name);
       f.codec.encode(w, v, ctx);
       ctx.path.pop();
     }
     w.length = end;
-    if (rec && typeof rec.length === 'number') {
-      if (rec.tail) w.bytes(rec.tail);
-      else if (rec.length < this.size) w.length = start + rec.length;
-    }
+    if (cut) w.length = start + (rec as StructWireRecord).length;
+    else if (rec?.tail) w.bytes(rec.tail);
   }
 }
 

@@ -35,8 +35,12 @@ export interface SetWireRecord {
 
 /** Hidden record of a struct whose payload was shorter or longer than the struct. */
 export interface StructWireRecord {
+  /** The payload's length. */
   length: number;
+  /** The bytes after the struct, when the payload was longer. */
   tail?: Uint8Array;
+  /** The whole payload, when it was shorter than the struct. */
+  head?: Uint8Array;
 }
 
 /** Hidden record of an indexed array whose index types were not 0, 1, 2, ... */
@@ -47,8 +51,10 @@ export interface ArrayWireRecord {
 /** Non-enumerable key of the hidden wire record. */
 export const WIRE: unique symbol = Symbol('rtnetlink.wire');
 
+/** An object that may carry a hidden wire record of type `R`. */
 export type WithWire<R> = { [WIRE]?: R };
 
+/** Attaches the hidden wire record `record` to `obj`. */
 export function setWire(obj: object, record: unknown): void {
   Object.defineProperty(obj, WIRE, { value: record, enumerable: false, configurable: true, writable: true });
 }

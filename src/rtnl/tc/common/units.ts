@@ -143,34 +143,78 @@ export function formatTime(seconds: number): string {
  */
 export const TICKS_PER_USEC = 1000 / 64;
 
-/** Ticks to send `size` bytes at `rate` bytes per second, rounded up (tc_calc_xmittime); capped at 2^32-1. */
+/**
+ * Ticks to send `size` bytes at `rate` bytes per second, as iproute2 6.1's tc_calc_xmittime
+ * computes the entries of a rate table: whole microseconds (rounded down), then whole ticks
+ * (rounded down). Capped at 2^32-1.
+ */
 export function xmitTicks(rateBytes: number, size: number): number {
-  if (rateBytes <= 0) return 0;
-  const v = Math.ceil(1e6 * (size / rateBytes) * TICKS_PER_USEC);
-  return v > 0xffffffff ? 0xffffffff : v;
+  if (rateBytes <= 0) return 0xffffffff;
+  const us = Math.min(Math.trunc(1e6 * (size / rateBytes)), 0xffffffff);
+  return Math.min(Math.trunc(us * TICKS_PER_USEC), 0xffffffff);
 }
 
-/** Bytes sent in `ticks` at `rate` bytes per second (tc_calc_xmitsize, without rounding). */
+/** Bytes sent in `ticks` at `rate` bytes per second (tc_calc_xmitsize, without its rounding). */
 export function xmitSize(rateBytes: number, ticks: number): number {
   return (rateBytes * (ticks / TICKS_PER_USEC)) / 1e6;
 }
 
 /**
- * A burst in bytes from the ticks the kernel keeps, at `rate` bytes per second. Whole numbers of
- * bytes within 1e-6 are returned whole, so that a burst given in bytes lists as given.
+ * The ticks the kernel keeps for a burst of `bytes` at `rate` bytes per second, as `tc` 6.1
+ * computes them (tc_calc_xmittime: whole microseconds, then whole ticks, both rounded down).
  */
-export function burstBytes(rateBytes: number, ticks: number): number {
-  const b = xmitSize(rateBytes, ticks);
-  const r = Math.round(b);
-  return Math.abs(b - r) < 1e-6 ? r : b;
+export function burstTicks(rateBytes: number, bytes: number): number {
+  return xmitTicks(rateBytes, bytes);
 }
 
-/** The ticks for a burst of `bytes` at `rate` bytes per second; the inverse of {@link burstBytes}. */
-export function burstTicks(rateBytes: number, bytes: number): number {
+/**
+ * A burst in bytes from the ticks the kernel keeps, at `rate` bytes per second: the smallest
+ * whole number of bytes that {@link burstTicks} turns into at least these ticks. The kernel keeps
+ * bursts as times, so several byte counts give the same ticks; this choice makes a listed burst
+ * turn back into the same ticks (and usually is the burst that was given).
+ */
+export function burstBytes(rateBytes: number, ticks: number): number {
   if (rateBytes <= 0) return 0;
-  const exact = 1e6 * (bytes / rateBytes) * TICKS_PER_USEC;
-  const v = Math.ceil(exact - 1e-6);
-  return v > 0xffffffff ? 0xffffffff : v;
+  return smallestBytes(ticks, (b) => xmitTicks(rateBytes, b));
+}
+
+/**
+ * The ticks the kernel itself computes for `bytes` at `rate` bytes per second when a request
+ * carries the burst in bytes (TCA_TBF_BURST, TCA_TBF_PBURST): psched_l2t_ns with the
+ * multiplier and shift of psched_ratecfg_precompute, then nanoseconds >> 6.
+ */
+export function kernelTicks(rateBytes: number, bytes: number, settings: { overhead?: number; mpu?: number; linklayer?: LinkLayer } = {}): number {
+  if (rateBytes <= 0) return 0;
+  const rate = BigInt(Math.floor(rateBytes));
+  let factor = 1_000_000_000n;
+  let mult = 1n;
+  let shift = 0n;
+  for (;;) {
+    mult = factor / rate;
+    if ((mult & (1n << 31n)) !== 0n || (factor & (1n << 63n)) !== 0n) break;
+    factor <<= 1n;
+    shift++;
+  }
+  let len = bytes + (settings.overhead ?? 0);
+  if (len < (settings.mpu ?? 0)) len = settings.mpu ?? 0;
+  if (settings.linklayer === 'atm') len = Math.ceil(len / 48) * 53;
+  const ns = (BigInt(len) * mult) >> shift;
+  const ticks = ns >> 6n;
+  return ticks > 0xffffffffn ? 0xffffffff : Number(ticks);
+}
+
+/** The smallest whole number of bytes whose `ticks(bytes)` reaches `target` (`ticks` rising with bytes). */
+export function smallestBytes(target: number, ticks: (bytes: number) => number): number {
+  if (target <= 0) return 0;
+  let lo = 0;
+  let hi = 0xffffffff;
+  if (ticks(hi) < target) return hi;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ticks(mid) >= target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Link layers a rate table can account for (TC_LINKLAYER_*). */

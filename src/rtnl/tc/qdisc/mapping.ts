@@ -8,12 +8,24 @@ import { plainNumbers, statsFromWire } from '../common/stats.js';
 import { tcHeader, type TcWire } from '../common/wire.js';
 import type { Qdisc, QdiscSpec } from './model.js';
 import { EMPTY_OPTIONS_KINDS, QDISC_OPTIONS } from './options.js';
+import { encodeWith, type Codec } from '../../../netlink/schema/index.js';
+import { optionsMsg } from '../../generated/tc.js';
 
 /** The keys a qdisc spec may have. */
 export const QDISC_KEYS: ReadonlySet<string> = new Set(['link', 'kind', 'handle', 'parent', 'options', 'ingressBlock', 'egressBlock', 'offloaded', 'refcount', 'stats', 'xstats']);
 
 /** A qdisc spec whose interface is an index. */
 export type ResolvedQdiscSpec = Omit<QdiscSpec, 'link'> & { link: number };
+
+/**
+ * The TCA_OPTIONS payload of a kind the model has no options for, as bytes (the codec decodes
+ * some such kinds; the model keeps them raw so that they are sent back byte for byte).
+ */
+export function rawOptions(kind: string, value: unknown): Uint8Array {
+  const codec = optionsMsg as unknown as Codec<unknown>;
+  const w = encodeWith({ kind: 'options', encode: (wr, v, ctx) => codec.encode(wr, v, ctx, { kind }), decode: () => undefined } as Codec<unknown>, value);
+  return w;
+}
 
 /** The Qdisc model of a decoded qdisc message. */
 export function qdiscFromWire(w: TcWire): Qdisc {
@@ -22,7 +34,7 @@ export function qdiscFromWire(w: TcWire): Qdisc {
   const o = w.options;
   if (o !== undefined && !(EMPTY_OPTIONS_KINDS.has(kind) && o instanceof Uint8Array && o.length === 0)) {
     const m = Object.hasOwn(QDISC_OPTIONS, kind) ? QDISC_OPTIONS[kind] : undefined;
-    q.options = m && !(o instanceof Uint8Array) ? m.fromWire(o) : (o as Uint8Array);
+    q.options = o instanceof Uint8Array ? o : m ? m.fromWire(o) : rawOptions(kind, o);
   }
   if (w.ingressBlock !== undefined) q.ingressBlock = w.ingressBlock;
   if (w.egressBlock !== undefined) q.egressBlock = w.egressBlock;
@@ -68,8 +80,6 @@ export function qdiscToWire(spec: ResolvedQdiscSpec): TcWire {
       const v = m.toWire(o, 'options');
       if (v !== undefined) w.options = v as TcWire['options'];
     }
-  } else if (spec.kind !== undefined && EMPTY_OPTIONS_KINDS.has(spec.kind)) {
-    w.options = new Uint8Array(0);
   } else if (spec.kind === 'tbf' || spec.kind === 'htb') {
     const v = QDISC_OPTIONS[spec.kind].toWire({}, 'options');
     if (v !== undefined) w.options = v as TcWire['options'];

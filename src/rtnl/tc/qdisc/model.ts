@@ -14,8 +14,6 @@ export interface HtbQdiscOptions {
   r2q: number;
   /** Packets queued in the direct queue (traffic sent unclassified), when set. */
   directQlen?: number;
-  /** Read-only: the htb version the kernel speaks (3). Ignored by add(). */
-  version?: number;
   /** Read-only: packets sent unclassified. Ignored by add(). */
   directPackets?: number;
   /** Debug levels (two bits per part), rarely used. */
@@ -39,8 +37,10 @@ export interface TbfOptions extends RateSettings {
   /** The rate, in bits per second (`rate 8mbit` is 8_000_000); parse tc's forms with `parseRate`. */
   rate: number;
   /**
-   * The bucket size in bytes (`burst`). The kernel keeps it as a time (64 ns ticks at `rate`), so
-   * a listed burst may carry a fraction of a byte.
+   * The bucket size in bytes (`burst`). The kernel keeps it as a time (64 ns ticks at `rate`, in
+   * whole microseconds as tc computes it), so a listed burst is the smallest byte count giving
+   * that time: a burst that is not a whole number of microseconds at the rate lists a little
+   * smaller than given (and means the same to the kernel).
    */
   burst: number;
   /** Bytes that may wait in the queue (`limit`). */
@@ -276,6 +276,9 @@ export type KnownQdiscKind = keyof QdiscOptionsByKind;
  */
 export type QdiscOptions = QdiscOptionsByKind[KnownQdiscKind] | Uint8Array;
 
+/** Options as add() takes them: those of {@link QdiscOptions} with defaulted fields optional. */
+export type QdiscOptionsSpec = { [K in KnownQdiscKind]: Partial<QdiscOptionsByKind[K]> }[KnownQdiscKind] | Uint8Array;
+
 /**
  * A queueing discipline, as `tc qdisc show` lists it. The same shape is accepted by
  * `rtnl.qdiscs.add()`, `replace()`, `change()` and `delete()`.
@@ -310,7 +313,12 @@ export interface Qdisc {
  * handle is optional (the kernel picks one), and handles may be written as numbers or aliases
  * (`'ingress'`, `'clsact'`).
  */
-export interface QdiscSpec extends Omit<Qdisc, 'link' | 'handle' | 'parent' | 'kind'> {
+export interface QdiscSpec extends Omit<Qdisc, 'link' | 'handle' | 'parent' | 'kind' | 'options'> {
+  /**
+   * Kind-specific options; fields the kernel or tc default may be left out (a tbf still needs
+   * `rate`, `burst` and `limit` or `latency`).
+   */
+  options?: QdiscOptionsSpec;
   /** The interface: index or name. */
   link: LinkRef;
   /** The kind. Optional for delete(). */

@@ -7,7 +7,7 @@ import { checkObject, checkKeys } from '../../common/model.js';
 import { cakeAttrs, fqAttrs, fqCodelAttrs, htbAttrs, netemAttrs, redAttrs, tbfAttrs, tcNetemQopt } from '../../generated/tc.js';
 import { headerAndAttrs } from '../../schemas/codecs.js';
 import { extraOf, leftoverAttributes, withExtra, withTail } from '../common/extra.js';
-import { burstBytes, burstTicks, parseRate, rateTable, TICKS_PER_USEC, type LinkLayer } from '../common/units.js';
+import { burstTicks, kernelTicks, parseRate, rateTable, smallestBytes, TICKS_PER_USEC, type LinkLayer } from '../common/units.js';
 import type {
   CakeOptions,
   FifoOptions,
@@ -80,13 +80,13 @@ export interface OptionsMapping<M> {
   toWire(model: Partial<M>, field: string): unknown;
 }
 
-const HTB_KEYS = new Set(['defaultClass', 'r2q', 'directQlen', 'version', 'directPackets', 'debug', 'offload']);
+const HTB_KEYS = new Set(['defaultClass', 'r2q', 'directQlen', 'directPackets', 'debug', 'offload']);
 const htb: OptionsMapping<HtbQdiscOptions> = {
   keys: HTB_KEYS,
   fromWire(w) {
     const o = w as Obj & { init?: { version: number; rate2quantum: number; defcls: number; debug: number; directPkts: number } };
     const init = o.init ?? { version: 0, rate2quantum: 0, defcls: 0, debug: 0, directPkts: 0 };
-    const m: HtbQdiscOptions = { defaultClass: init.defcls, r2q: init.rate2quantum, version: init.version, directPackets: init.directPkts };
+    const m: HtbQdiscOptions = { defaultClass: init.defcls, r2q: init.rate2quantum, directPackets: init.directPkts };
     if (init.debug !== 0) m.debug = init.debug;
     if (o.directQlen !== undefined) m.directQlen = o.directQlen as number;
     if (o.offload === true) m.offload = true;
@@ -94,6 +94,7 @@ const htb: OptionsMapping<HtbQdiscOptions> = {
   },
   toWire(m, f) {
     const init = {
+      // The kernel refuses any other version (it reports its own, 3.17, which the model leaves out).
       version: 3,
       rate2quantum: checkNumber(`${f}.r2q`, m.r2q ?? 10, 0, U32_MAX),
       defcls: checkNumber(`${f}.defaultClass`, m.defaultClass ?? 0, 0, U32_MAX),
@@ -114,15 +115,18 @@ const tbf: OptionsMapping<TbfOptions> = {
     const o = w as Obj & { parms?: { rate: { rate: number; overhead: number; mpu: number; linklayer: number }; peakrate: { rate: number }; limit: number; buffer: number; mtu: number }; rate64?: bigint; prate64?: bigint };
     const p = o.parms ?? { rate: { rate: 0, overhead: 0, mpu: 0, linklayer: 0 }, peakrate: { rate: 0 }, limit: 0, buffer: 0, mtu: 0 };
     const rate = wireRate(p.rate.rate, o.rate64);
-    const m: TbfOptions = { rate: rate * 8, burst: burstBytes(rate, p.buffer), limit: p.limit };
+    const ll = linklayerFromWire(p.rate.linklayer);
+    const settings = { overhead: p.rate.overhead, mpu: p.rate.mpu, linklayer: ll };
+    // tc sends the burst in bytes too (TCA_TBF_BURST), from which the kernel computes the ticks it
+    // keeps: the listed burst is the smallest byte count giving those ticks.
+    const m: TbfOptions = { rate: rate * 8, burst: smallestBytes(p.buffer, (b) => kernelTicks(rate, b, settings)), limit: p.limit };
     const peak = wireRate(p.peakrate.rate, o.prate64);
     if (peak !== 0) {
       m.peakrate = peak * 8;
-      m.mtu = burstBytes(peak, p.mtu);
+      m.mtu = smallestBytes(p.mtu, (b) => kernelTicks(peak, b, settings));
     }
     if (p.rate.overhead !== 0) m.overhead = p.rate.overhead;
     if (p.rate.mpu !== 0) m.mpu = p.rate.mpu;
-    const ll = linklayerFromWire(p.rate.linklayer);
     if (ll) m.linklayer = ll;
     return withExtra(m, leftoverAttributes(tbfAttrs, o, new Set(['parms', 'rate64', 'prate64', 'rtab', 'ptab', 'burst', 'pburst'])));
   },
@@ -131,10 +135,10 @@ const tbf: OptionsMapping<TbfOptions> = {
     if (m.burst === undefined) throw new InvalidArgumentError(`${f}.burst`, 'tbf needs a burst (bytes)');
     const rateBytes = bytesPerSecond(parseRate(m.rate, `${f}.rate`));
     if (rateBytes === 0) throw new InvalidArgumentError(`${f}.rate`, 'the rate must be at least 8 bits per second');
-    const burst = checkNumber(`${f}.burst`, m.burst, 1, U32_MAX, false);
+    const burst = checkNumber(`${f}.burst`, m.burst, 1, U32_MAX);
     const peakBytes = m.peakrate === undefined || m.peakrate === 0 ? 0 : bytesPerSecond(parseRate(m.peakrate, `${f}.peakrate`));
     if (peakBytes !== 0 && m.mtu === undefined) throw new InvalidArgumentError(`${f}.mtu`, 'a peakrate needs an mtu (the peak bucket, bytes)');
-    const mtu = m.mtu === undefined ? 0 : checkNumber(`${f}.mtu`, m.mtu, 0, U32_MAX, false);
+    const mtu = m.mtu === undefined ? 0 : checkNumber(`${f}.mtu`, m.mtu, 0, U32_MAX);
     let limit = m.limit;
     if (limit === undefined) {
       if (m.latency === undefined) throw new InvalidArgumentError(`${f}.limit`, 'tbf needs a limit (bytes) or a latency (seconds)');
@@ -147,23 +151,23 @@ const tbf: OptionsMapping<TbfOptions> = {
     checkNumber(`${f}.overhead`, m.overhead ?? 0, 0, 0xffff);
     checkNumber(`${f}.mpu`, m.mpu ?? 0, 0, 0xffff);
     if (m.linklayer !== undefined && m.linklayer !== 'ethernet' && m.linklayer !== 'atm') throw new InvalidArgumentError(`${f}.linklayer`, `expected ethernet or atm, got ${JSON.stringify(m.linklayer)}`);
-    const r = ratespec(rateBytes, Math.ceil(mtu), settings);
-    const pk = peakBytes !== 0 ? ratespec(peakBytes, Math.ceil(mtu), settings) : undefined;
+    const r = ratespec(rateBytes, mtu, settings);
+    const pk = peakBytes !== 0 ? ratespec(peakBytes, mtu, settings) : undefined;
     const w: Obj = {
       parms: {
         rate: r.spec,
         peakrate: pk?.spec ?? { cellLog: 0, linklayer: 0, overhead: 0, cellAlign: 0, mpu: 0, rate: 0 },
         limit,
-        buffer: burstTicks(rateBytes, burst),
-        mtu: pk ? burstTicks(peakBytes, mtu) : 0,
+        buffer: burstTicks(r.spec.rate, burst),
+        mtu: pk ? burstTicks(pk.spec.rate, mtu) : 0,
       },
     };
-    if (Number.isInteger(burst)) w.burst = burst;
+    w.burst = burst;
     if (r.rate64 !== undefined) w.rate64 = r.rate64;
     w.rtab = r.table;
     if (pk) {
       if (pk.rate64 !== undefined) w.prate64 = pk.rate64;
-      if (Number.isInteger(mtu)) w.pburst = mtu;
+      w.pburst = mtu;
       w.ptab = pk.table;
     }
     return withTail(tbfAttrs, w, extraOf(m));
@@ -474,6 +478,6 @@ export const QDISC_OPTIONS: Readonly<Record<string, OptionsMapping<any>>> = {
   red,
 };
 
-/** Kinds whose requests carry an empty TCA_OPTIONS (as tc sends them), and whose dumps show one. */
+/** Kinds whose dumps carry an empty TCA_OPTIONS (tc 6.1 sends none for them). */
 export const EMPTY_OPTIONS_KINDS: ReadonlySet<string> = new Set(['ingress', 'clsact']);
 

@@ -2,7 +2,9 @@
 
 import type { Connection, RequestOptions } from '../../../netlink/connection.js';
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../../../netlink/constants.js';
-import { InvalidArgumentError } from '../../../netlink/errors.js';
+import { InvalidArgumentError, NetlinkError } from '../../../netlink/errors.js';
+
+const ENOENT = 2;
 import { checkKeys, checkObject } from '../../common/model.js';
 import { RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC } from '../../generated/tc.js';
 import type { Links } from '../../link/links.js';
@@ -51,8 +53,17 @@ export class Qdiscs {
     checkObject(ref as unknown, 'qdisc', 'a qdisc reference');
     if (ref.handle === undefined && ref.parent === undefined) throw new InvalidArgumentError('handle', 'name the qdisc by handle or parent');
     const { handle, parent } = qdiscIds({ ...ref, parent: ref.parent ?? 0 });
-    const w = await requestTc(this.conn, RTM_GETQDISC, 0, tcHeader(await this.links.indexOf(ref.link), handle, parent), RTM_NEWQDISC, opts);
-    if (!w) throw new InvalidArgumentError('handle', 'the kernel sent no qdisc');
+    const link = await this.links.indexOf(ref.link);
+    if (ref.parent === undefined) {
+      // A get by handle alone is answered with parent 0 (the kernel echoes the request's parent):
+      // find it in the dump instead, parent included.
+      const found = await this.list({ link, handle }, opts);
+      if (found.length === 0) throw new NetlinkError(ENOENT, { type: RTM_GETQDISC, typeName: 'RTM_GETQDISC', flags: 0, seq: 0 }, { message: `no qdisc ${formatQdiscHandle(handle)} on link ${link}` });
+      return found[0];
+    }
+    // The kernel answers a qdisc get only to its multicast group unless asked to echo it.
+    const w = await requestTc(this.conn, RTM_GETQDISC, NLM_F_ECHO, tcHeader(link, handle, parent), RTM_NEWQDISC, opts);
+    if (!w) throw new InvalidArgumentError('parent', 'the kernel sent no qdisc');
     return qdiscFromWire(w);
   }
 
