@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeDatagram, toJsonValue } from '../src/cli/decode.js';
+import { decodeDatagramJson as decodeDatagram, toJsonValue } from '../src/cli/decode.js';
 import type { IpJsonObject } from '../src/cli/ipjson.js';
 import { main } from '../src/cli/main.js';
 import { readCapture, RecordingTransport, ReplayMismatchError, ReplayTransport } from '../src/netlink/capture/index.js';
