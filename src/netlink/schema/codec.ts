@@ -54,6 +54,19 @@ export interface Codec<T> {
   encode(w: Writer, value: T, ctx: EncodeContext, parent?: Record<string, unknown>): void;
 }
 
+/** A sub-message codec: which sibling selects the format, and the formats by selector value. */
+export interface SubMessageCodec<T> extends Codec<T> {
+  /** The key of the sibling attribute whose value selects the format. */
+  readonly selector: string;
+  /** The formats by selector value. */
+  readonly formats: Readonly<Record<string, Codec<unknown>>>;
+}
+
+/** Whether a codec is a sub-message codec (for tools walking a schema). */
+export function isSubMessage(codec: Codec<unknown>): codec is SubMessageCodec<unknown> {
+  return typeof (codec as Partial<SubMessageCodec<unknown>>).selector === 'string' && typeof (codec as Partial<SubMessageCodec<unknown>>).formats === 'object';
+}
+
 /** The value type a codec decodes to. */
 export type ValueOf<C> = C extends Codec<infer T> ? T : never;
 
