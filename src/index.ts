@@ -6,13 +6,36 @@ export {
   normalizeRef,
   validateLinkName,
   IFNAMSIZ_MAX,
+  linkKey,
+  isKind,
+  isPortKind,
+  LINK_READ_ONLY,
+  LINK_SETTABLE_FLAGS,
   type Link,
+  type LinkAfSpec,
+  type LinkData,
+  type LinkFlag,
+  type LinkLayerType,
+  type LinkMessageFamily,
+  type LinkModeName,
+  type LinkOperState,
+  type LinkPort,
+  type LinkPortDataValue,
+  type LinkProtinfo,
+  type LinkProtoDownReason,
+  type LinkReadOnlyFacts,
+  type LinkReadOnlyField,
+  type LinkStats,
+  type LinkXdp,
   type LinkRef,
   type LinkFilter,
   type LinkSettings,
   type LinkSpec,
+  type LinkSpecBase,
+  type LinkSpecOf,
   type LinkChanges,
   type VethPeer,
+  type OpenLinksIn,
 } from './rtnl/link/links.js';
 export { Addresses, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressSpec } from './rtnl/address/addresses.js';
 export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js';
@@ -76,8 +99,6 @@ export {
   type NsidObject,
 } from './rtnl/events/families.js';
 export {
-  isKind,
-  isPortKind,
   LINK_KINDS,
   LINK_KINDS_WITHOUT_DATA,
   LINK_PORT_KINDS,
@@ -87,8 +108,6 @@ export {
   type LinkKindWithoutData,
   type LinkPortData,
   type LinkPortKind,
-  type LinkInfoOf,
-  type LinkPortInfoOf,
 } from './rtnl/link/kinds.js';
 export { schemaForType, RTM_TYPE_NAMES } from './rtnl/registry.js';
 export { linkMessage } from './rtnl/generated/link.js';

@@ -6,7 +6,6 @@ import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import type { MessageSchema, SchemaValue } from '../../netlink/message.js';
 import type { AttrSpecs, StructMembers } from '../../netlink/schema.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, addrMessage } from '../generated/addr.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated/link.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from '../generated/neigh.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
@@ -14,7 +13,8 @@ import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from '
 import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from '../nsid/wire.js';
 import type { Address } from '../address/addresses.js';
 import { dumpObjects, type DumpResult } from '../common/requests.js';
-import type { Link } from '../link/links.js';
+import { dumpLinks, linkFacts } from '../link/facts.js';
+import type { Link } from '../link/model.js';
 
 /**
  * The rtnetlink multicast groups a monitor can join, by name, with their numbers (RTNLGRP_* of
@@ -135,6 +135,8 @@ export interface FamilyInfo {
   readonly newType: number;
   readonly delType: number;
   readonly schema: AnySchema;
+  /** The mapping of a decoded message into the kind's model, when the kind has one. */
+  readonly fromWire?: (wire: Obj) => Obj;
   /**
    * Dumps every object of the family (a request header of zeros: no filter). An interrupted dump
    * (NLM_F_DUMP_INTR) is returned as it is, flagged.
@@ -164,7 +166,7 @@ export function tracks(info: FamilyInfo, o: Obj, groups: ReadonlySet<RtnlGroupNa
 
 const FLAG: RequestOptions = { dumpInterrupted: 'flag' };
 
-function flagged(res: DumpResult<unknown>): { items: Obj[]; interrupted: boolean } {
+function flagged(res: Pick<DumpResult<unknown>, 'items' | 'interrupted'>): { items: Obj[]; interrupted: boolean } {
   return { items: res.items as Obj[], interrupted: res.interrupted };
 }
 
@@ -192,37 +194,15 @@ export function routeBaseKey(o: Obj): string {
 export const FAMILIES: Readonly<Record<EventFamily, FamilyInfo>> = {
   link: {
     family: 'link',
-    newType: RTM_NEWLINK,
-    delType: RTM_DELLINK,
-    schema: linkMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETLINK, RTM_NEWLINK, linkMessage, { family: 'unspec', type: 0, index: 0, flags: [], change: [] }, FLAG)),
-    key: (o) => s(o.index),
-    volatile: {
-      change: true,
-      event: true,
-      stats: true,
-      stats64: true,
-      xstats: true,
-      // Sysctl values and IPv6 autoconf state: they change without an event on this group.
-      afSpec: { inet: true, inet6: true },
-      // A bridge recomputes its offload limits from its ports without an event.
-      tsoMaxSize: true,
-      tsoMaxSegs: true,
-      gsoMaxSize: true,
-      gsoMaxSegs: true,
-      groMaxSize: true,
-      gsoIpv4MaxSize: true,
-      groIpv4MaxSize: true,
-      // Bridge and bridge-port timers.
-      linkinfo: {
-        xstats: true,
-        data: { helloTimer: true, tcnTimer: true, topologyChangeTimer: true, gcTimer: true },
-        slaveData: { messageAgeTimer: true, forwardDelayTimer: true, holdTimer: true },
-      },
-    },
-    // RTM_NEWLINK/DELLINK of family AF_BRIDGE (bridge port details) are not links of their own.
-    kind: (o) => o.family === 'unspec',
+    newType: linkFacts.newType,
+    delType: linkFacts.delType,
+    schema: linkFacts.schema as unknown as AnySchema,
+    fromWire: linkFacts.fromWire as unknown as (wire: Obj) => Obj,
+    dump: async (conn) => flagged(await dumpLinks(conn, {}, FLAG)),
+    key: (o) => linkFacts.key(o as unknown as Link),
+    volatile: linkFacts.volatile,
+    // The bridge-family view of a bridge port is not a link of its own.
+    kind: (o) => linkFacts.isLink(o as unknown as Link),
     announced: () => true,
   },
   address: {
