@@ -320,20 +320,19 @@ export class Links {
     const there = s.netns !== undefined ? this.elsewhere(s.netns) : undefined;
     try {
       const home = there?.links ?? this;
-      if (created === undefined || needsAfter(after)) {
-        created ??= await home.get({ name: s.name }, opts);
+      let link = created ?? (await home.get({ name: s.name }, opts));
+      const finishLink = needsAfter(after);
+      const finishPeer = peer !== undefined && needsAfter(peerAfter);
+      if (finishLink || finishPeer) {
         try {
-          if (needsAfter(after)) {
-            await home.finish(created, after, opts);
-            created = await home.get(created.index, opts);
-          }
-          if (peer !== undefined && needsAfter(peerAfter)) {
+          if (finishLink) await home.finish(link, after, opts);
+          if (peer !== undefined && finishPeer) {
             // The peer is in the handle's namespace unless it was given its own.
             const peerNs = peer.netns !== undefined ? this.elsewhere(peer.netns) : undefined;
             try {
               const peerHome = peerNs?.links ?? this;
               // A veth's `link` is its peer's index, in the peer's namespace.
-              const p = await peerHome.get(peer.name ?? (created.link as number), opts);
+              const p = await peerHome.get(peer.name ?? (link.link as number), opts);
               await peerHome.finish(p, peerAfter, opts);
             } finally {
               peerNs?.close();
@@ -341,11 +340,12 @@ export class Links {
           }
         } catch (err) {
           // Nothing half-made: the link (and a veth's peer with it) goes again.
-          await home.delete(created.index, opts).catch(() => undefined);
+          await home.delete(link.index, opts).catch(() => undefined);
           throw err;
         }
+        link = await home.get(link.index, opts);
       }
-      return created;
+      return link;
     } finally {
       there?.close();
     }
