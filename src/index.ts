@@ -33,6 +33,7 @@ export {
   type LinkSpec,
   type LinkSpecBase,
   type LinkSpecOf,
+  type ListedLinkSpec,
   type LinkChanges,
   type VethPeer,
   type OpenLinksIn,

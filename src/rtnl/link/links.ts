@@ -54,6 +54,7 @@ export {
   type LinkSpec,
   type LinkSpecBase,
   type LinkSpecOf,
+  type ListedLinkSpec,
   type LinkStats,
   type LinkXdp,
   type VethPeer,

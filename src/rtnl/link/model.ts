@@ -376,19 +376,24 @@ export type LinkSpecOf<K extends LinkKind> = LinkSpecBase & {
 };
 
 /**
+ * A listed {@link Link} (or a copy of one, changed) given to {@link Links.add}: it has the
+ * `index`, `flags` and `linkType` every listed link has; its `kind` is a plain string and its
+ * `data` is not typed by kind. The kind is still required at run time.
+ */
+export type ListedLinkSpec = LinkSpecBase &
+  Pick<Link, 'index' | 'flags' | 'linkType'> & {
+    /** The kind, as a listed link has it. */
+    kind?: string;
+    /** Kind-specific settings, as a listed link has them. */
+    data?: LinkData;
+  };
+
+/**
  * What {@link Links.add} creates: a name, a kind with its typed data (IFLA_INFO_DATA), and
  * settings. `data` is typed by `kind`: `{ kind: 'vxlan', data: { id: 42, port: 4789 } }`.
- * A listed {@link Link} is a LinkSpec too (its `kind` is a plain string there; the kind is still
- * required at run time).
+ * A listed {@link Link} is a LinkSpec too ({@link ListedLinkSpec}).
  */
-export type LinkSpec =
-  | { [K in LinkKind]: LinkSpecOf<K> }[LinkKind]
-  | (LinkSpecBase & {
-      /** The kind, as a listed link has it. */
-      kind?: string;
-      /** Kind-specific settings, as a listed link has them. */
-      data?: LinkData;
-    });
+export type LinkSpec = { [K in LinkKind]: LinkSpecOf<K> }[LinkKind] | ListedLinkSpec;
 
 /**
  * Changes {@link Links.set} applies to an existing link: the settings given, nothing else. A
