@@ -61,7 +61,7 @@ const VOLATILE_DATA = new Set(['helloTimer', 'tcnTimer', 'topologyChangeTimer', 
 function comparable(link: Link, names: ReadonlyMap<number, string>): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(link)) {
-    if (VOLATILE_TOP.has(k)) continue;
+    if (VOLATILE_TOP.has(k) || v === undefined) continue;
     if (k === 'link' || k === 'master') out[k] = names.get(v as number) ?? `if${String(v)}`;
     else if (k === 'data' || k === 'port') out[k] = JSON.parse(JSON.stringify(v, (key, x: unknown) => (VOLATILE_DATA.has(key) ? undefined : typeof x === 'bigint' ? `${x}n` : x)));
     else out[k] = v;

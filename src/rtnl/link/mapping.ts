@@ -73,6 +73,7 @@ const DATA_WITH_BIGINTS: ReadonlySet<string> = new Set(['bridge']);
 const PORT_DATA_WITH_BIGINTS: ReadonlySet<string> = new Set(['bridge']);
 
 function jsonReady<T>(kind: string | undefined, value: T, kinds: ReadonlySet<string>): T {
+  // Only the kinds with 64-bit values: the check costs nothing for the others.
   if (kind !== undefined && kinds.has(kind) && value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) withBigintJson(value);
   return value;
 }
@@ -80,74 +81,75 @@ function jsonReady<T>(kind: string | undefined, value: T, kinds: ReadonlySet<str
 // ---------------------------------------------------------------------------------------------
 // Wire -> model
 
-/** The model of a decoded link message. */
+const bool = (v: number | undefined): boolean | undefined => (v === undefined ? undefined : v !== 0);
+
+/**
+ * The model of a decoded link message. Every link gets every key of {@link Link}, in the same
+ * order (a fact the message lacks is `undefined`): one object shape for all links keeps dumps fast.
+ */
 export function linkFromWire(w: LinkWire): Link {
-  const l: Link = { index: w.index, name: w.name ?? '', flags: w.flags, linkType: w.type };
   const info = w.linkinfo;
-  if (info !== undefined) {
-    if (info.kind !== undefined) l.kind = info.kind;
-    if (info.data !== undefined) l.data = jsonReady(info.kind, info.data as LinkData, DATA_WITH_BIGINTS);
-    if (info.slaveKind !== undefined) {
-      const port: LinkPort = { kind: info.slaveKind };
-      if (info.slaveData !== undefined) port.data = jsonReady(info.slaveKind, info.slaveData, PORT_DATA_WITH_BIGINTS);
-      l.port = port;
-    }
-  }
-  if (w.mtu !== undefined) l.mtu = w.mtu;
-  if (w.address !== undefined) l.address = w.address;
-  if (w.broadcast !== undefined) l.broadcast = w.broadcast;
-  if (w.permAddress !== undefined) l.permAddress = w.permAddress;
-  if (w.txqlen !== undefined) l.txqlen = w.txqlen;
-  if (w.ifalias !== undefined) l.alias = w.ifalias;
-  if (w.group !== undefined) l.group = w.group;
-  if (w.master !== undefined) l.master = w.master;
-  if (w.link !== undefined) l.link = w.link;
-  if (w.linkNetnsid !== undefined) l.linkNetnsid = w.linkNetnsid;
-  if (w.operstate !== undefined) l.operstate = w.operstate;
-  if (w.linkmode !== undefined) l.linkmode = w.linkmode;
-  if (w.qdisc !== undefined) l.qdisc = w.qdisc;
-  if (w.carrier !== undefined) l.carrier = w.carrier !== 0;
-  if (w.carrierChanges !== undefined) l.carrierChanges = w.carrierChanges;
-  if (w.carrierUpCount !== undefined) l.carrierUpCount = w.carrierUpCount;
-  if (w.carrierDownCount !== undefined) l.carrierDownCount = w.carrierDownCount;
-  if (w.promiscuity !== undefined) l.promiscuity = w.promiscuity;
-  if (w.allmulti !== undefined) l.allmulti = w.allmulti;
-  if (w.minMtu !== undefined) l.minMtu = w.minMtu;
-  if (w.maxMtu !== undefined) l.maxMtu = w.maxMtu;
-  if (w.numTxQueues !== undefined) l.numTxQueues = w.numTxQueues;
-  if (w.numRxQueues !== undefined) l.numRxQueues = w.numRxQueues;
-  if (w.gsoMaxSize !== undefined) l.gsoMaxSize = w.gsoMaxSize;
-  if (w.gsoMaxSegs !== undefined) l.gsoMaxSegs = w.gsoMaxSegs;
-  if (w.groMaxSize !== undefined) l.groMaxSize = w.groMaxSize;
-  if (w.gsoIpv4MaxSize !== undefined) l.gsoIpv4MaxSize = w.gsoIpv4MaxSize;
-  if (w.groIpv4MaxSize !== undefined) l.groIpv4MaxSize = w.groIpv4MaxSize;
-  if (w.tsoMaxSize !== undefined) l.tsoMaxSize = w.tsoMaxSize;
-  if (w.tsoMaxSegs !== undefined) l.tsoMaxSegs = w.tsoMaxSegs;
-  const alt = w.propList?.altIfname;
-  if (alt !== undefined) l.altNames = alt;
-  if (w.protoDown !== undefined) l.protoDown = w.protoDown !== 0;
-  if (w.protoDownReason !== undefined) l.protoDownReason = w.protoDownReason;
-  if (w.netnsImmutable !== undefined) l.netnsImmutable = w.netnsImmutable !== 0;
-  if (w.headroom !== undefined) l.headroom = w.headroom;
-  if (w.tailroom !== undefined) l.tailroom = w.tailroom;
-  if (w.maxPacingOffloadHorizon !== undefined) l.maxPacingOffloadHorizon = w.maxPacingOffloadHorizon;
-  if (w.parentDevName !== undefined) l.parentDevName = w.parentDevName;
-  if (w.parentDevBusName !== undefined) l.parentDevBusName = w.parentDevBusName;
-  if (w.physPortId !== undefined) l.physPortId = w.physPortId;
-  if (w.physPortName !== undefined) l.physPortName = w.physPortName;
-  if (w.physSwitchId !== undefined) l.physSwitchId = w.physSwitchId;
-  if (w.numVf !== undefined) l.numVf = w.numVf;
-  if (w.xdp !== undefined) l.xdp = w.xdp;
-  if (w.protinfo !== undefined) l.protinfo = w.protinfo;
-  if (w.family !== 'unspec') l.family = w.family;
-  // `in` does not run the wire object's lazy accessors.
-  const stats = 'stats64' in w || 'stats' in w;
-  const afSpec = 'afSpec' in w;
-  if (stats || afSpec) {
-    Object.defineProperty(l, SOURCE, { value: w, enumerable: false, configurable: true, writable: true });
-    if (stats) Object.defineProperty(l, 'stats', STATS);
-    if (afSpec) Object.defineProperty(l, 'afSpec', AF_SPEC);
-  }
+  const kind = info?.kind;
+  const slaveKind = info?.slaveKind;
+  const l: Link = {
+    index: w.index,
+    name: w.name ?? '',
+    kind,
+    data: info?.data === undefined ? undefined : jsonReady(kind, info.data as LinkData, DATA_WITH_BIGINTS),
+    port: slaveKind === undefined ? undefined : { kind: slaveKind, data: jsonReady(slaveKind, info?.slaveData, PORT_DATA_WITH_BIGINTS) },
+    flags: w.flags,
+    mtu: w.mtu,
+    address: w.address,
+    broadcast: w.broadcast,
+    permAddress: w.permAddress,
+    txqlen: w.txqlen,
+    alias: w.ifalias,
+    group: w.group,
+    master: w.master,
+    link: w.link,
+    linkNetnsid: w.linkNetnsid,
+    linkType: w.type,
+    operstate: w.operstate,
+    linkmode: w.linkmode,
+    qdisc: w.qdisc,
+    carrier: bool(w.carrier),
+    carrierChanges: w.carrierChanges,
+    carrierUpCount: w.carrierUpCount,
+    carrierDownCount: w.carrierDownCount,
+    promiscuity: w.promiscuity,
+    allmulti: w.allmulti,
+    minMtu: w.minMtu,
+    maxMtu: w.maxMtu,
+    numTxQueues: w.numTxQueues,
+    numRxQueues: w.numRxQueues,
+    gsoMaxSize: w.gsoMaxSize,
+    gsoMaxSegs: w.gsoMaxSegs,
+    groMaxSize: w.groMaxSize,
+    gsoIpv4MaxSize: w.gsoIpv4MaxSize,
+    groIpv4MaxSize: w.groIpv4MaxSize,
+    tsoMaxSize: w.tsoMaxSize,
+    tsoMaxSegs: w.tsoMaxSegs,
+    altNames: w.propList?.altIfname,
+    protoDown: bool(w.protoDown),
+    protoDownReason: w.protoDownReason,
+    netnsImmutable: bool(w.netnsImmutable),
+    headroom: w.headroom,
+    tailroom: w.tailroom,
+    maxPacingOffloadHorizon: w.maxPacingOffloadHorizon,
+    parentDevName: w.parentDevName,
+    parentDevBusName: w.parentDevBusName,
+    physPortId: w.physPortId,
+    physPortName: w.physPortName,
+    physSwitchId: w.physSwitchId,
+    numVf: w.numVf,
+    xdp: w.xdp,
+    protinfo: w.protinfo,
+    family: w.family === 'unspec' ? undefined : w.family,
+  };
+  // Reading the wire object's lazy fields would decode them: the model's read them on first access.
+  Object.defineProperty(l, SOURCE, { value: w, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(l, 'stats', STATS);
+  Object.defineProperty(l, 'afSpec', AF_SPEC);
   return l;
 }
 
