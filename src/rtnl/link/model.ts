@@ -80,8 +80,11 @@ export interface LinkPort {
  * names. Fields marked read-only are facts the kernel keeps: `add()` and `set()` accept them (so
  * that a listed link can be given back) and ignore them.
  *
- * `JSON.stringify(link)` works: 64-bit counters print as decimal strings (see {@link LinkStats}).
- * `stats` and `afSpec` are decoded on first access; reading them looks the same.
+ * `JSON.stringify(link)` works: 64-bit values (counters, bridge timers) print as decimal strings
+ * (the objects holding them carry a non-enumerable `toJSON`; see {@link LinkStats}), and `add()`
+ * takes such strings back for 64-bit kind data. `stats` and `afSpec` are decoded on first
+ * access; reading them looks the same. A listed link has every key of this interface, a fact the
+ * kernel did not report being `undefined` (one object shape for all links keeps listing fast).
  */
 export interface Link {
   /** The interface index (ifi_index). Read-only: `add()` lets the kernel choose. */
