@@ -38,7 +38,8 @@ export {
   type VethPeer,
   type OpenLinksIn,
 } from './rtnl/link/links.js';
-export { Addresses, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressSpec } from './rtnl/address/addresses.js';
+export { Addresses, addressKey, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressProtocol, type AddressSpec } from './rtnl/address/addresses.js';
+export type { Scope, ScopeInput } from './rtnl/common/scope.js';
 export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js';
 export {
   Routes,
@@ -59,9 +60,12 @@ export {
 export {
   Neighbours,
   Fdb,
+  neighbourKey,
+  fdbKey,
   type Neighbour,
   type FdbEntry,
   type NeighbourState,
+  type NeighbourStateName,
   type NeighbourFlag,
   type NeighbourSpec,
   type NeighbourFilter,
@@ -70,8 +74,21 @@ export {
   type FdbFilter,
 } from './rtnl/neigh/neighbours.js';
 export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
-export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthop/nexthops.js';
-export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsid/nsids.js';
+export {
+  Nexthops,
+  nexthopKey,
+  type Nexthop,
+  type NexthopFlag,
+  type NexthopGroupMember,
+  type NexthopGroupMemberSpec,
+  type NexthopGroupType,
+  type ResilientGroup,
+  type ResilientGroupSpec,
+  type NexthopSpec,
+  type NexthopFilter,
+} from './rtnl/nexthop/nexthops.js';
+export { Nsids, nsidKey, type Nsid, type NsidSpec, type NsidListOptions } from './rtnl/nsid/nsids.js';
+export * from './rtnl/tc/index.js';
 export {
   monitor,
   watch,
@@ -84,6 +101,10 @@ export {
   type MonitorEvent,
   type MonitorOptions,
   type WatchOptions,
+  type EventHost,
+  type EventSocket,
+  type MalformedEvent,
+  type DropCounts,
 } from './rtnl/events/monitor.js';
 export {
   RTNL_GROUPS,
@@ -94,10 +115,7 @@ export {
   type GroupFamilies,
   type EventObjects,
   type RouteObject,
-  type NeighObject,
   type RuleObject,
-  type NexthopObject,
-  type NsidObject,
 } from './rtnl/events/families.js';
 export {
   LINK_KINDS,
@@ -140,7 +158,7 @@ export {
   type AttrValues,
   type RawAttribute,
   type SetValue,
-} from './netlink/schema.js';
+} from './netlink/schema/index.js';
 export type { DumpResult } from './rtnl/common/requests.js';
 
 export {
@@ -167,6 +185,7 @@ export {
   RtnetlinkError,
   NetlinkError,
   DecodeError,
+  SystemError,
   SocketError,
   TimeoutError,
   InvalidArgumentError,
@@ -189,5 +208,5 @@ export {
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid } from './netlink/socket.js';
+export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

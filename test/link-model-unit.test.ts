@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Reader, Writer } from '../src/netlink/bytes.js';
 import { InvalidArgumentError } from '../src/netlink/errors.js';
 import { forEachMessage } from '../src/netlink/message.js';
+import { decodeContext } from '../src/netlink/schema/index.js';
 import { RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
 import type { LinkInfoValue } from '../src/rtnl/link/kinds.js';
 import { isKind, linkKey, type Link, type LinkChanges, type LinkRef, type LinkSpec, type VethPeer } from '../src/rtnl/link/links.js';
@@ -120,7 +121,7 @@ describe('JSON', () => {
     for (let i = 0; i < 25; i++) payload.writeBigUInt64LE(huge + BigInt(i), i * 8);
     // A link message whose IFLA_STATS64 holds counters above 2^53.
     const w = new Writer(512);
-    linkMessage.encode(w, { family: 'unspec', type: 'ether', index: 3, flags: ['up'], change: [], name: 'big0', stats64: linkMessage.attrs.entry('stats64')?.codec.decode(new Reader(payload), 0, 200, { path: [], nonCanonical: false }) as LinkWire['stats64'] });
+    linkMessage.encode(w, { family: 'unspec', type: 'ether', index: 3, flags: ['up'], change: [], name: 'big0', stats64: linkMessage.attrs.entry('stats64')?.codec.decode(new Reader(payload), 0, 200, decodeContext()) as LinkWire['stats64'] });
     const bytes = w.take();
     const link = linkFromWire(linkMessage.decode(new Reader(bytes), 0, bytes.length));
     const parsed = JSON.parse(JSON.stringify(link)) as { stats: Record<string, string> };

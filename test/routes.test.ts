@@ -33,7 +33,7 @@ function ipFlags(flags: readonly (string | number)[] | undefined): string[] {
 
 /** A route as `ip -j -d route show` prints it (the fields this test compares). */
 function routeToIpJson(r: Route, names: ReadonlyMap<number, string>): IpJson {
-  const o: IpJson = { type: r.type, dst: ipDst(r.family, r.dst, r.dstLen as number) };
+  const o: IpJson = { type: r.type, dst: ipDst(r.family, r.dst as string | undefined, r.dstLen as number) };
   if (r.nhId !== undefined) o.nhid = r.nhId;
   if (r.gateway !== undefined) o.gateway = r.gateway;
   if (r.via !== undefined) o.via = { family: r.via.family, host: r.via.addr };

@@ -21,6 +21,8 @@ export interface CliIO {
   stderr: TextSink;
   /** Aborting it ends `rtnl monitor` (the binary aborts it on SIGINT and SIGTERM). */
   signal?: AbortSignal;
+  /** Input for `netns exec` commands and `-batch -` (the binary passes process.stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** The options given before the object (`rtnl -n blue -j link show`). */
@@ -40,6 +42,8 @@ export interface GlobalOptions {
 /** The state of one CLI run. */
 export class Context {
   #rtnl: RtnlType | undefined;
+  /** The exit status a command asks for (`netns exec` passes on its child's). */
+  exitCode: number | undefined;
 
   constructor(
     /** The global options. */

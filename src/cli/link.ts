@@ -164,6 +164,8 @@ async function addLink(ctx: Context, args: Args): Promise<void> {
   }
   if (name === undefined) throw args.error('"link add" needs a NAME');
   if (kind === undefined) throw args.error('"link add" needs "type KIND"');
+  // The kernel would take VNI 0; ip refuses a vxlan without one, and so does rtnl.
+  if (kind === 'vxlan' && data.id === undefined) throw args.error('vxlan: missing virtual network identifier ("id VNI")');
   const rtnl = await ctx.rtnl();
   if (vxlanDev !== undefined) data.link = await rtnl.links.indexOf(vxlanDev);
   const spec = { ...s, name, kind } as LinkSpec & { data?: unknown; peer?: VethPeer; link?: string };

@@ -1,13 +1,16 @@
 // What the library knows about links as a kind of object, for the operations, the registry and the
-// events: the wire schema and message types, the multicast group, the mapping into the model, the
-// identity key, the fields that change without an event, which messages are links of their own,
-// and the dump that decodes straight into the model.
+// events: the wire schema and message types, the mapping into the model, the identity key, the
+// fields that change without an event, which messages are links of their own, and the dump that
+// decodes straight into the model. Kernel quirk the events handle: a veth is announced before its
+// peer exists, with `link` 0, and is not announced again once the peer has an index.
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import type { Reader } from '../../netlink/bytes.js';
-import { decodeContext, type DecodeContext } from '../../netlink/schema.js';
+import type { MessageSchema } from '../../netlink/message.js';
+import { decodeContext, type AttrSpecs, type DecodeContext, type StructMembers } from '../../netlink/schema/index.js';
+import type { KindFacts } from '../common/facts.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated/link.js';
-import { linkFromWire, linkToWire, type ResolvedLink } from './mapping.js';
+import { linkFromWire, linkToWire, type LinkWire, type ResolvedLink } from './mapping.js';
 import { linkKey, type Link } from './model.js';
 
 /** The result of a link dump: the links, and how the dump went. */
@@ -48,26 +51,30 @@ export function decodeLink(r: Reader, off: number, end: number, ctx?: DecodeCont
   return linkFromWire(linkMessage.decode(r, off, end, ctx));
 }
 
-/** The link kind's facts. */
-export const linkFacts = {
-  /** The wire schema of link messages. */
-  schema: linkMessage,
-  /** RTM_NEWLINK: a link created or changed (and the reply to a get or dump). */
+/** Dumps every link of the namespace into the model; an interrupted dump is returned flagged. */
+export async function dumpAllLinks(conn: Connection): Promise<{ items: Link[]; interrupted: boolean }> {
+  const res = await dumpLinks(conn, {}, { dumpInterrupted: 'flag' });
+  return { items: res.items, interrupted: res.interrupted };
+}
+
+/**
+ * Whether a message describes a link of its own: not the bridge-family message about a bridge
+ * port (RTM_NEWLINK/DELLINK of family AF_BRIDGE), whose `family` is set.
+ */
+export function isLink(link: Link): boolean {
+  return link.family === undefined;
+}
+
+/** The facts of links. @internal */
+export const linkFacts: KindFacts<Link, LinkWire> = {
   newType: RTM_NEWLINK,
-  /** RTM_DELLINK: a link deleted. */
   delType: RTM_DELLINK,
-  /** RTM_GETLINK: get or dump. */
-  getType: RTM_GETLINK,
-  /** The multicast group of link events (RTNLGRP_LINK). */
-  groups: ['link'] as const,
-  /** The mapping of a decoded message into the model. */
+  schema: linkMessage as unknown as MessageSchema<StructMembers, AttrSpecs>,
   fromWire: linkFromWire,
-  /** The identity of a link: its index. */
+  dump: dumpAllLinks,
   key: linkKey,
-  /**
-   * Fields that change without an event, by model name: counters, per-family settings (sysctls,
-   * IPv6 autoconf state), the offload limits a bridge recomputes from its ports, bridge timers.
-   */
+  // Fields that change without an event: counters, per-family settings (sysctls, IPv6 autoconf
+  // state), the offload limits a bridge recomputes from its ports, bridge and bridge-port timers.
   volatile: {
     stats: true,
     afSpec: { inet: true, inet6: true },
@@ -81,14 +88,7 @@ export const linkFacts = {
     data: { helloTimer: true, tcnTimer: true, topologyChangeTimer: true, gcTimer: true },
     port: { data: { messageAgeTimer: true, forwardDelayTimer: true, holdTimer: true } },
   },
-  /**
-   * Whether a message describes a link of its own: not the bridge-family message about a bridge
-   * port (RTM_NEWLINK/DELLINK of family AF_BRIDGE), whose `family` is set.
-   */
-  isLink: (link: Link): boolean => link.family === undefined,
-  /**
-   * Kernel quirk: a veth is announced before its peer exists, with `link` 0, and is not announced
-   * again once the peer has an index.
-   */
-  awaitsPeer: (link: Link): boolean => link.link === 0 && link.kind === 'veth',
-} as const;
+  // The bridge-family view of a bridge port is not a link of its own.
+  kind: isLink,
+  announced: () => true,
+};

@@ -5,7 +5,7 @@
 // generated sub-message uses for that kind (test/link-kinds.test.ts checks the pairing). The type
 // guards that narrow a link's `data` by kind (isKind, isPortKind) are in model.ts.
 
-import type { SetValue } from '../../netlink/schema.js';
+import type { SetValue } from '../../netlink/schema/index.js';
 import type {
   bondSlaveAttrs,
   linkinfoAttrs,

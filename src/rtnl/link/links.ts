@@ -4,7 +4,7 @@
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_ECHO } from '../../netlink/constants.js';
 import { InvalidArgumentError, RtnetlinkError } from '../../netlink/errors.js';
-import { AttrSet, Struct, type Codec } from '../../netlink/schema.js';
+import { AttrSet, Struct, type Codec } from '../../netlink/schema/index.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../../ns/ref.js';
 import { checkInteger } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';

@@ -10,7 +10,7 @@
 
 import type { SchemaValue } from '../../netlink/message.js';
 import { linkinfoDataMsg, type linkMessage } from '../generated/link.js';
-import { AttrSet } from '../../netlink/schema.js';
+import { AttrSet } from '../../netlink/schema/index.js';
 import { withBigintJson } from '../common/json.js';
 import { LINK_READ_ONLY, type Link, type LinkData, type LinkPort, type LinkStats } from './model.js';
 
@@ -293,9 +293,10 @@ export function writableData(kind: string, data: LinkData): LinkData {
   // 64-bit values come back from JSON as decimal text (see withBigintJson): taken as such.
   const format = Object.hasOwn(linkinfoDataMsg.formats, kind) ? linkinfoDataMsg.formats[kind] : undefined;
   if (format instanceof AttrSet) {
+    const set = format as AttrSet<Record<string, never>>;
     for (const k in d) {
       const v = d[k];
-      if (typeof v === 'string' && /^-?\d+$/.test(v) && /64$/.test(format.entry(k)?.codec.kind ?? '')) d[k] = BigInt(v);
+      if (typeof v === 'string' && /^-?\d+$/.test(v) && /64$/.test(set.entry(k)?.codec.kind ?? '')) d[k] = BigInt(v);
     }
   }
   switch (kind) {

@@ -5,7 +5,7 @@
 // The mapping to and from the wire message is in mapping.ts.
 
 import type { NetnsRef } from '../../ns/ref.js';
-import type { SetValue, ValueOf } from '../../netlink/schema.js';
+import type { SetValue, ValueOf } from '../../netlink/schema/index.js';
 import type {
   IfinfoFlags,
   LinkMode,

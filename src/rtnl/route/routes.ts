@@ -4,7 +4,7 @@ import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
 import type { SchemaValue } from '../../netlink/message.js';
-import type { SetValue } from '../../netlink/schema.js';
+import type { SetValue } from '../../netlink/schema/index.js';
 import { changeObject, dumpObjects, getObject, type DumpResult } from '../common/requests.js';
 import { RtProtocol, RtScope } from '../generated/common.js';
 import { RtmType } from '../generated/common.js';
