@@ -146,8 +146,8 @@ async function scenario2(): Promise<void> {
   const hostLinks = new Map((await host.links.list()).map((l) => [l.index, l.name]));
   for (const c of containers) {
     const mac = (await (handles.get(c) as Rtnl).links.get('eth0')).address;
-    const entry = fdb.find((e) => e.lladdr === mac && !(e.state ?? []).includes('permanent'));
-    const port = entry ? hostLinks.get(entry.ifindex as number) : undefined;
+    const entry = fdb.find((e) => e.lladdr === mac && e.state !== 'permanent');
+    const port = entry ? hostLinks.get(entry.link) : undefined;
     check(`scenario 2: FDB has ${c}'s MAC ${mac} on port h-${c}`, port === `h-${c}`, `port ${port ?? 'none'}`);
   }
 }
@@ -205,7 +205,7 @@ async function report(): Promise<void> {
       ),
     );
     const addrs = (await rtnl.addresses.list()).filter((a) => a.scope !== 'host' && a.scope !== 'link');
-    if (addrs.length) console.log(`\n${formatTable(['link', 'address'], addrs.map((a) => [names.get(a.index), `${a.address}/${a.prefixlen}`]))}`);
+    if (addrs.length) console.log(`\n${formatTable(['link', 'address'], addrs.map((a) => [names.get(a.link), a.peer === undefined ? a.address : `${a.address} peer ${a.peer}`]))}`);
     const routes = await rtnl.routes.list();
     if (routes.length) {
       console.log(`\n${formatTable(['route', 'via', 'dev', 'proto', 'scope'], routes.map((r) => [r.dst ? `${r.dst}/${r.dstLen}` : 'default', r.gateway ?? '', r.oif !== undefined ? names.get(r.oif) : '', r.protocol, r.scope]))}`);

@@ -14,7 +14,8 @@ export {
   type LinkChanges,
   type VethPeer,
 } from './rtnl/link/links.js';
-export { Addresses, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressSpec } from './rtnl/address/addresses.js';
+export { Addresses, addressKey, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressProtocol, type AddressSpec } from './rtnl/address/addresses.js';
+export type { Scope, ScopeInput } from './rtnl/common/scope.js';
 export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js';
 export {
   Routes,
@@ -35,9 +36,12 @@ export {
 export {
   Neighbours,
   Fdb,
+  neighbourKey,
+  fdbKey,
   type Neighbour,
   type FdbEntry,
   type NeighbourState,
+  type NeighbourStateName,
   type NeighbourFlag,
   type NeighbourSpec,
   type NeighbourFilter,
@@ -46,8 +50,20 @@ export {
   type FdbFilter,
 } from './rtnl/neigh/neighbours.js';
 export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
-export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthop/nexthops.js';
-export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsid/nsids.js';
+export {
+  Nexthops,
+  nexthopKey,
+  type Nexthop,
+  type NexthopFlag,
+  type NexthopGroupMember,
+  type NexthopGroupMemberSpec,
+  type NexthopGroupType,
+  type ResilientGroup,
+  type ResilientGroupSpec,
+  type NexthopSpec,
+  type NexthopFilter,
+} from './rtnl/nexthop/nexthops.js';
+export { Nsids, nsidKey, type Nsid, type NsidSpec, type NsidListOptions } from './rtnl/nsid/nsids.js';
 export * from './rtnl/tc/index.js';
 export {
   monitor,
@@ -75,10 +91,7 @@ export {
   type GroupFamilies,
   type EventObjects,
   type RouteObject,
-  type NeighObject,
   type RuleObject,
-  type NexthopObject,
-  type NsidObject,
 } from './rtnl/events/families.js';
 export {
   isKind,
@@ -175,5 +188,5 @@ export {
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, RECEIVE_MANY_MAX, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
+export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

@@ -8,7 +8,7 @@ import { addressToIpJson, linkToIpJson, type IpJsonObject } from '../src/cli/ipj
 import { Reader } from '../src/netlink/bytes.js';
 import { NLMSG_ERROR } from '../src/netlink/constants.js';
 import { decodeErrorPayload, forEachMessage } from '../src/netlink/message.js';
-import type { Address } from '../src/rtnl/address/addresses.js';
+import { addressFromWire } from '../src/rtnl/address/mapping.js';
 import { RTM_NEWADDR, addrMessage } from '../src/rtnl/generated/addr.js';
 import { RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
 import type { Link } from '../src/rtnl/link/links.js';
@@ -77,9 +77,9 @@ describe('replies decode into what ip printed for the same state', () => {
 
   it('addr-dump: every address, field by field as ip -j addr show', () => {
     const fx = load('addr-dump');
-    const addrs = messages(fx, 'received', RTM_NEWADDR, (r, o, e) => addrMessage.decode(r, o, e) as Address);
+    const addrs = messages(fx, 'received', RTM_NEWADDR, (r, o, e) => addressFromWire(addrMessage.decode(r, o, e)));
     const theirs = (fx.ipJson as IpJsonObject[]).flatMap((l) => (l.addr_info as IpJsonObject[]).map((a) => ({ ifindex: l.ifindex, ...a })));
-    const ours = addrs.map((a) => ({ ifindex: a.index as number, ...addressToIpJson(a) }));
+    const ours = addrs.map((a) => ({ ifindex: a.link, ...addressToIpJson(a) }));
     const key = (a: IpJsonObject): string => `${String(a.ifindex)} ${String(a.local)}`;
     const strip = (xs: IpJsonObject[]): IpJsonObject[] =>
       [...xs].sort((x, y) => key(x).localeCompare(key(y))).map((a) => ({ ...a, valid_life_time: Math.round(Number(a.valid_life_time) / 60), preferred_life_time: Math.round(Number(a.preferred_life_time) / 60) }));

@@ -16,7 +16,7 @@ for await (const ev of rtnl.watch(['link', 'address'], { signal: stop.signal }))
       const vni = isKind(info, 'vxlan') ? ` vni ${info.data?.id}` : '';
       console.log(ev.type, 'link', ev.object.name, ev.object.operstate, vni);
     } else if (ev.family === 'address') {
-      console.log(ev.type, 'address', `${ev.object.address}/${ev.object.prefixlen}`, 'on', ev.object.index);
+      console.log(ev.type, 'address', ev.object.address, 'on', ev.object.link);
     }
   }
 }

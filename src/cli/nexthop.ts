@@ -1,6 +1,6 @@
 // rtnl nexthop show | get | add | replace | del
 
-import type { NexthopFilter, NexthopGroupMember, NexthopSpec, ResilientGroupSettings } from '../rtnl/nexthop/nexthops.js';
+import type { NexthopFilter, NexthopGroupMemberSpec, NexthopSpec, ResilientGroupSpec } from '../rtnl/nexthop/nexthops.js';
 import { Args, matchKeyword, parseSeconds, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { nexthopToIpJson, type IpJsonObject } from './ipjson.js';
@@ -106,12 +106,12 @@ async function deleteNexthop(ctx: Context, args: Args): Promise<void> {
 }
 
 /** `ID[,WEIGHT][/ID[,WEIGHT]]...`, as ip takes a group. */
-function groupArg(args: Args): NexthopGroupMember[] {
+function groupArg(args: Args): NexthopGroupMemberSpec[] {
   const text = args.value('group');
   return text.split('/').map((part) => {
     const [id, weight, extra] = part.split(',');
     if (id === undefined || id === '' || extra !== undefined) throw args.error(`invalid group member "${part}": expected ID or ID,WEIGHT`);
-    const m: NexthopGroupMember = { id: parseUint(id, 'group id', 0xffffffff, args.topic) };
+    const m: NexthopGroupMemberSpec = { id: parseUint(id, 'group id', 0xffffffff, args.topic) };
     if (weight !== undefined) m.weight = parseUint(weight, 'group weight', 0xffff, args.topic);
     return m;
   });
@@ -119,7 +119,7 @@ function groupArg(args: Args): NexthopGroupMember[] {
 
 async function changeNexthop(ctx: Context, args: Args, cmd: 'add' | 'replace'): Promise<void> {
   const spec: NexthopSpec = {};
-  const res: ResilientGroupSettings = {};
+  const res: ResilientGroupSpec = {};
   while (!args.done) {
     const w = args.shift() as string;
     if (w === 'id') spec.id = args.uint('id');

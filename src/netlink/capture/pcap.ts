@@ -23,6 +23,7 @@ import { Parser } from 'binary-parser';
 import { performance } from 'node:perf_hooks';
 import { copyBytes } from '../bytes.js';
 import { InvalidArgumentError, RtnetlinkError } from '../errors.js';
+import { CAPTURE_FILE_MODE, createCaptureFile } from './output.js';
 import { CaptureFormatError, type CaptureDirection, type CapturedDatagram, type CaptureSink } from './types.js';
 
 /** The pcap/pcapng link type of netlink captures (DLT_NETLINK / LINKTYPE_NETLINK). */
@@ -80,6 +81,11 @@ export interface PcapWriterOptions {
   protocol?: number;
   /** The snapshot length: longer packets are cut to it (and {@link CapturedDatagram.originalLength} says so on reading). Default {@link PCAP_SNAPLEN}. */
   snaplen?: number;
+  /**
+   * The mode of a newly created file (less the umask). Default 0o600: a capture holds everything
+   * the handle said and heard, so only its owner may read it. An existing file keeps its mode.
+   */
+  mode?: number;
 }
 
 /** The current time in seconds since the Unix epoch, with sub-millisecond precision. */
@@ -155,7 +161,9 @@ export function encodePcapRecord(datagram: PcapRecordInput, snaplen: number = PC
 /**
  * Appends netlink datagrams to a classic pcap file of link type LINKTYPE_NETLINK, with synchronous
  * writes: what was recorded is in the file even if the process dies right after. The file is
- * created (or truncated) and its header written by the constructor.
+ * created (or truncated) and its header written by the constructor: created with mode 0600 by
+ * default, never through a symbolic link at the path's last component, and only as a regular file
+ * (see {@link createCaptureFile}).
  */
 export class PcapWriter implements CaptureSink {
   /** The file's path. */
@@ -167,8 +175,8 @@ export class PcapWriter implements CaptureSink {
 
   /**
    * Creates (or truncates) `path` and writes the pcap file header.
-   * @throws Node's fs errors when the file cannot be created.
-   * @throws {@link InvalidArgumentError} for an invalid option.
+   * @throws SystemError `open` when the file cannot be created (ELOOP: a symbolic link).
+   * @throws {@link InvalidArgumentError} for an invalid option, or a path that is not a regular file.
    */
   constructor(path: string, options: PcapWriterOptions = {}) {
     this.#protocol = options.protocol ?? 0;
@@ -178,7 +186,7 @@ export class PcapWriter implements CaptureSink {
     this.#snaplen = options.snaplen ?? PCAP_SNAPLEN;
     const header = writePcapHeader(this.#snaplen);
     this.path = path;
-    this.#fd = fs.openSync(path, 'w');
+    this.#fd = createCaptureFile(path, options.mode ?? CAPTURE_FILE_MODE);
     try {
       writeAll(this.#fd, header);
     } catch (e) {

@@ -390,7 +390,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       const info = FAMILIES[t.family];
       let o: Obj;
       try {
-        o = info.schema.decode(r, m.payloadOffset, m.end, ctx) as Obj;
+        o = info.fromWire(info.schema.decode(r, m.payloadOffset, m.end, ctx));
       } catch (e) {
         const bytes = data.slice(m.offset, m.end);
         this.#malformed(bytes, m.type, messageError(info, bytes, e), nsid, [t.family]);
