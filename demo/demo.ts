@@ -196,7 +196,7 @@ async function report(): Promise<void> {
         ['link', 'kind', 'state', 'mac', 'master', 'peer'],
         links.map((l) => [
           l.name,
-          l.linkinfo?.kind ?? '',
+          l.kind ?? '',
           l.operstate,
           l.address,
           l.master !== undefined ? names.get(l.master) : '',
@@ -226,7 +226,7 @@ async function diagram(ends: Endpoint[]): Promise<string> {
   const pairs: [Endpoint, Endpoint][] = [];
   const seen = new Set<Endpoint>();
   for (const e of ends) {
-    if (e.link.linkinfo?.kind !== 'veth' || seen.has(e)) continue;
+    if (e.link.kind !== 'veth' || seen.has(e)) continue;
     const peerNs = e.link.linkNetnsid !== undefined ? await nsOfNsid(e.ns, e.link.linkNetnsid) : e.ns;
     const peer = ends.find((x) => x.ns === peerNs && x.link.index === e.link.link);
     if (!peer) continue;

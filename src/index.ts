@@ -6,13 +6,37 @@ export {
   normalizeRef,
   validateLinkName,
   IFNAMSIZ_MAX,
+  linkKey,
+  isKind,
+  isPortKind,
+  LINK_READ_ONLY,
+  LINK_SETTABLE_FLAGS,
   type Link,
+  type LinkAfSpec,
+  type LinkData,
+  type LinkFlag,
+  type LinkLayerType,
+  type LinkMessageFamily,
+  type LinkModeName,
+  type LinkOperState,
+  type LinkPort,
+  type LinkPortDataValue,
+  type LinkProtinfo,
+  type LinkProtoDownReason,
+  type LinkReadOnlyFacts,
+  type LinkReadOnlyField,
+  type LinkStats,
+  type LinkXdp,
   type LinkRef,
   type LinkFilter,
   type LinkSettings,
   type LinkSpec,
+  type LinkSpecBase,
+  type LinkSpecOf,
+  type ListedLinkSpec,
   type LinkChanges,
   type VethPeer,
+  type OpenLinksIn,
 } from './rtnl/link/links.js';
 export { Addresses, addressKey, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressProtocol, type AddressSpec } from './rtnl/address/addresses.js';
 export type { Scope, ScopeInput } from './rtnl/common/scope.js';
@@ -94,8 +118,6 @@ export {
   type RuleObject,
 } from './rtnl/events/families.js';
 export {
-  isKind,
-  isPortKind,
   LINK_KINDS,
   LINK_KINDS_WITHOUT_DATA,
   LINK_PORT_KINDS,
@@ -105,8 +127,6 @@ export {
   type LinkKindWithoutData,
   type LinkPortData,
   type LinkPortKind,
-  type LinkInfoOf,
-  type LinkPortInfoOf,
 } from './rtnl/link/kinds.js';
 export { schemaForType, RTM_TYPE_NAMES } from './rtnl/registry.js';
 export { linkMessage } from './rtnl/generated/link.js';

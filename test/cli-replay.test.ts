@@ -86,8 +86,8 @@ describe('record with RecordingTransport, replay with ReplayTransport', () => {
       expect(routes).toEqual(recorded.routes);
       // Typed objects, lazily decoded parts included.
       expect(links.map((l) => l.name)).toEqual(['lo', 'veth1', 'veth0']);
-      expect(typeof links[2].stats64?.rxBytes).toBe('bigint');
-      expect(links[2].stats64).toEqual(recorded.links[2].stats64);
+      expect(typeof links[2].stats?.rxBytes).toBe('bigint');
+      expect(links[2].stats).toEqual(recorded.links[2].stats);
       expect(addresses.find((a) => a.address === '192.0.2.1/24')).toMatchObject({ family: 'inet', label: 'veth0', scope: 'global' });
       expect(routes.find((r) => r.dst === '198.51.100.0')).toMatchObject({ gateway: '192.0.2.2', priority: 10 });
       expect(routes.find((r) => r.dst === '203.0.113.0')).toMatchObject({ type: 'blackhole', table: 100 });
@@ -127,7 +127,7 @@ describe('rtnl decode', () => {
     const veth0 = links[2].object as IpJsonObject;
     expect(veth0).toMatchObject({ address: '02:00:00:00:00:01', mtu: 1500, operstate: 'up', linkinfo: { kind: 'veth' } });
     // 64-bit counters as decimal strings.
-    expect((veth0.stats64 as IpJsonObject).rxBytes).toEqual(String(recorded.links[2].stats64?.rxBytes));
+    expect((veth0.stats64 as IpJsonObject).rxBytes).toEqual(String(recorded.links[2].stats?.rxBytes));
     // `rtnl decode` prints the wire messages: the address and its prefix length apart.
     const decodedAddresses = messages.filter((m) => m.type === 'RTM_NEWADDR').map((m) => m.object as IpJsonObject);
     expect(decodedAddresses.map((a) => `${String(a.address)}/${String(a.prefixlen)}`)).toEqual(recorded.addresses.map((a) => a.address));

@@ -197,7 +197,7 @@ describe('monitor()', () => {
     const link = await expectEvent('new link', (e) => e.type === 'new' && e.family === 'link' && e.object.name === 'v0');
     // The union narrows by family: object is a Link here.
     if (link.family !== 'link') throw new Error('narrowing');
-    expect(link.object.linkinfo?.kind).toBe('veth');
+    expect(link.object.kind).toBe('veth');
     expect(link.nsid).toBeUndefined();
     const v0 = link.object.index as number;
     ns.ip('link set v0 up');

@@ -1,13 +1,13 @@
 // The library's objects in the shape `ip -j` prints them: the same field names and values wherever
 // iproute2 prints the same thing. Used by the `rtnl` command line and to cross-check with `ip`.
 
-import { RtmFlags } from '../rtnl/generated/route.js';
-import type { Address } from '../rtnl/address/addresses.js';
-import type { Link } from '../rtnl/link/links.js';
-import type { FdbEntry, Neighbour } from '../rtnl/neigh/neighbours.js';
-import type { Nexthop } from '../rtnl/nexthop/nexthops.js';
-import type { Route } from '../rtnl/route/routes.js';
-import type { Rule } from '../rtnl/rule/rules.js';
+import { RtmFlags } from '../entries/wire.js';
+import type { Address } from '../index.js';
+import type { Link } from '../index.js';
+import type { FdbEntry, Neighbour } from '../index.js';
+import type { Nexthop } from '../index.js';
+import type { Route } from '../index.js';
+import type { Rule } from '../index.js';
 import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, routeProtocols, routeScopes, routeTables } from './names.js';
 
 /** A JSON value as `ip -j` prints it. */
@@ -154,7 +154,7 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
   put(o, 'linkmode', typeof link.linkmode === 'string' ? link.linkmode.toUpperCase() : link.linkmode);
   if (link.group !== undefined) put(o, 'group', linkGroups().name(link.group));
   put(o, 'txqlen', link.txqlen);
-  put(o, 'link_type', link.type as string | number);
+  put(o, 'link_type', link.linkType);
   put(o, 'address', link.address);
   put(o, 'permaddr', link.permAddress);
   if (link.broadcast !== undefined && (link.flags ?? []).includes('point-to-point')) put(o, 'link_pointtopoint', true);
@@ -166,13 +166,12 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     put(o, 'allmulti', link.allmulti);
     put(o, 'min_mtu', link.minMtu);
     put(o, 'max_mtu', link.maxMtu);
-    const info = link.linkinfo;
-    if (info) {
+    if (link.kind !== undefined || link.port !== undefined) {
       const li: IpJsonObject = {};
-      put(li, 'info_kind', info.kind);
-      put(li, 'info_data', infoData(info.kind, info.data, byIndex));
-      put(li, 'info_slave_kind', info.slaveKind);
-      put(li, 'info_slave_data', slaveData(info.slaveKind, info.slaveData));
+      put(li, 'info_kind', link.kind);
+      put(li, 'info_data', infoData(link.kind, link.data, byIndex));
+      put(li, 'info_slave_kind', link.port?.kind);
+      put(li, 'info_slave_data', slaveData(link.port?.kind, link.port?.data));
       o.linkinfo = li;
     }
     const af = link.afSpec as { inet6?: { addrGenMode?: string | number } } | undefined;
@@ -186,8 +185,8 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     put(o, 'tso_max_segs', link.tsoMaxSegs);
     put(o, 'gro_max_size', link.groMaxSize);
   }
-  put(o, 'ifalias', link.ifalias);
-  const alt = link.propList?.altIfname;
+  put(o, 'ifalias', link.alias);
+  const alt = link.altNames;
   if (alt !== undefined && alt.length > 0) put(o, 'altnames', [...alt]);
   return o;
 }

@@ -1,7 +1,7 @@
 // rtnl link show | add | set | del
 
-import type { LinkChanges, LinkSpec, VethPeer } from '../rtnl/link/links.js';
-import type { NetnsRef } from '../ns/ref.js';
+import type { LinkChanges, LinkSpec, VethPeer } from '../index.js';
+import type { NetnsRef } from '../index.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
@@ -58,7 +58,7 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
   const links = all.filter(
     (l) =>
       (only === undefined || l.index === only.index) &&
-      (kind === undefined || l.linkinfo?.kind === kind) &&
+      (kind === undefined || l.kind === kind) &&
       (masterIndex === undefined || l.master === masterIndex) &&
       (!upOnly || (l.flags ?? []).includes('up')),
   );
@@ -71,7 +71,7 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
     links.map((l) => {
       const o = linkToIpJson(l, byIndex, false);
       const name = o.link !== undefined ? `${String(o.ifname)}@${o.link === null ? 'NONE' : String(o.link)}` : o.ifname;
-      return [l.index, name as string, l.linkinfo?.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(',')];
+      return [l.index, name as string, l.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(',')];
     }),
   );
 }

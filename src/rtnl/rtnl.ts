@@ -81,7 +81,11 @@ export class Rtnl {
   private constructor(connection: Connection, netns: OpenNetns | undefined) {
     this.connection = connection;
     this.netns = netns;
-    this.links = new Links(connection);
+    // A link created in another namespace is read back (and finished) through a handle there.
+    this.links = new Links(connection, (netns) => {
+      const there = Rtnl.openSync({ netns });
+      return { links: there.links, close: () => there.close() };
+    });
     this.addresses = new Addresses(connection, this.links);
     this.routes = new Routes(connection, this.links);
     this.neighbours = new Neighbours(connection, this.links);

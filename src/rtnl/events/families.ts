@@ -5,14 +5,14 @@
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import type { MessageSchema, SchemaValue } from '../../netlink/message.js';
 import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated/link.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
 import { addressFacts } from '../address/facts.js';
 import type { Address } from '../address/model.js';
 import type { IgnoreTree, KindFacts } from '../common/facts.js';
 import { dumpObjects, type DumpResult } from '../common/requests.js';
-import type { Link } from '../link/links.js';
+import { linkFacts } from '../link/facts.js';
+import type { Link } from '../link/model.js';
 import { neighFacts } from '../neigh/facts.js';
 import type { FdbEntry, Neighbour } from '../neigh/model.js';
 import { nexthopFacts } from '../nexthop/facts.js';
@@ -162,43 +162,7 @@ export function routeBaseKey(o: Obj): string {
 
 /** The per-family descriptions. @internal */
 export const FAMILIES: Readonly<Record<EventFamily, FamilyInfo>> = {
-  link: {
-    family: 'link',
-    // Not mapped into a model of its own yet: the wire message as decoded.
-    fromWire: (o) => o as Obj,
-    newType: RTM_NEWLINK,
-    delType: RTM_DELLINK,
-    schema: linkMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETLINK, RTM_NEWLINK, linkMessage, { family: 'unspec', type: 0, index: 0, flags: [], change: [] }, FLAG)),
-    key: (o) => s(o.index),
-    volatile: {
-      change: true,
-      event: true,
-      stats: true,
-      stats64: true,
-      xstats: true,
-      // Sysctl values and IPv6 autoconf state: they change without an event on this group.
-      afSpec: { inet: true, inet6: true },
-      // A bridge recomputes its offload limits from its ports without an event.
-      tsoMaxSize: true,
-      tsoMaxSegs: true,
-      gsoMaxSize: true,
-      gsoMaxSegs: true,
-      groMaxSize: true,
-      gsoIpv4MaxSize: true,
-      groIpv4MaxSize: true,
-      // Bridge and bridge-port timers.
-      linkinfo: {
-        xstats: true,
-        data: { helloTimer: true, tcnTimer: true, topologyChangeTimer: true, gcTimer: true },
-        slaveData: { messageAgeTimer: true, forwardDelayTimer: true, holdTimer: true },
-      },
-    },
-    // RTM_NEWLINK/DELLINK of family AF_BRIDGE (bridge port details) are not links of their own.
-    kind: (o) => o.family === 'unspec',
-    announced: () => true,
-  },
+  link: family('link', linkFacts),
   address: family('address', addressFacts),
   route: {
     family: 'route',

@@ -100,10 +100,10 @@ export function monitor<G extends MonitorGroup>(
  *
  * A view built by applying the events by these keys equals a fresh dump, compared without the
  * fields that change without an event (counters, timers, settings announced elsewhere): for links
- * `stats`, `stats64`, `xstats`, `change`, `event`, `afSpec.inet`/`afSpec.inet6`, the TSO/GSO/GRO
- * limits a bridge recomputes from its ports, and bridge timers; `cacheinfo` of addresses, routes
+ * `stats`, `afSpec.inet`/`afSpec.inet6`, the TSO/GSO/GRO limits a bridge recomputes from its
+ * ports, and bridge and bridge-port timers (`linkFacts.volatile`); `cacheinfo` of addresses, routes
  * and neighbours; neighbour `probes`; nexthop `groupStats`. Not part of the view, because the
- * kernel does not announce them: links of family `bridge` (bridge port details), cloned IPv6
+ * kernel does not announce them: bridge-family views of bridge ports (`family: 'bridge'`), cloned IPv6
  * routes, proxy neighbours, FDB entries not managed by a bridge (`self` mirrors of device address
  * lists), IPv4/IPv6 neighbours without a state or `incomplete` or `noarp`, and IPv6 addresses
  * while `tentative` (they appear when duplicate address detection ends).
