@@ -19,13 +19,21 @@ export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js
 export {
   Routes,
   RT_TABLE,
+  routeKey,
   type Route,
+  type RouteNexthop,
   type RouteMetrics,
+  type RouteMetricName,
   type IpFamily,
   type RouteType,
+  type RouteTypeName,
   type RouteScope,
   type RouteProtocol,
   type RouteTable,
+  type RouteFlag,
+  type RouteNexthopFlag,
+  type RoutePref,
+  type Realms,
   type IpProto,
   type RouteNexthopSpec,
   type RouteSpec,
@@ -45,7 +53,7 @@ export {
   type FdbEntrySpec,
   type FdbFilter,
 } from './rtnl/neigh/neighbours.js';
-export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
+export { Rules, ruleKey, type Rule, type RuleAction, type RuleFlag, type PortRange, type UidRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
 export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthop/nexthops.js';
 export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsid/nsids.js';
 export {

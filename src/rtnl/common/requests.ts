@@ -90,3 +90,36 @@ export async function changeObject<H extends StructMembers, A extends AttrSpecs>
   );
   return echoed;
 }
+
+/**
+ * Like {@link dumpObjects}, but maps each reply into the kind's model as it is decoded (one pass,
+ * no array of wire messages): `map` returns the model object, or `undefined` to leave the message
+ * out (a family the kind does not hold).
+ */
+export async function dumpMapped<H extends StructMembers, A extends AttrSpecs, T>(
+  conn: Connection,
+  requestType: number,
+  replyType: number,
+  schema: MessageSchema<H, A>,
+  query: Partial<MessageValue<H, A>>,
+  map: (wire: MessageValue<H, A>) => T | undefined,
+  opts?: RequestOptions,
+): Promise<DumpResult<T>> {
+  const res = await conn.dump(
+    { type: requestType, body: (w) => schema.encode(w, query) },
+    () => {
+      const items: T[] = [];
+      const ctx = decodeContext();
+      return {
+        onMessage: (r, m) => {
+          if (m.type !== replyType) return;
+          const o = map(schema.decode(r, m.payloadOffset, m.end, ctx));
+          if (o !== undefined) items.push(o);
+        },
+        result: () => items,
+      };
+    },
+    opts,
+  );
+  return { items: res.result, kernelFiltered: res.filtered, interrupted: res.interrupted };
+}

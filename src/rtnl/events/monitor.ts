@@ -346,7 +346,7 @@ class View {
     const key = this.info.key(o);
     if (this.#base && !fromDump && !this.map.has(key)) {
       const siblings = this.siblings(o);
-      if (siblings.length > 0 && (o.multipath !== undefined || siblings.some((k) => this.map.get(k)?.multipath !== undefined))) this.ambiguous = true;
+      if (siblings.length > 0 && (o.nexthops !== undefined || siblings.some((k) => this.map.get(k)?.nexthops !== undefined))) this.ambiguous = true;
     }
     // An object that leaves the view (an IPv6 address tentative again) is deleted from it.
     if (!del && !this.info.announced(o)) {
@@ -641,7 +641,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       if (t.family === 'nexthop' && this.#silent.has('route') && this.#usesNexthops(targets)) this.#requestSync(['route'], false, false);
       if (!emitted && !watchLink) return;
       const info = FAMILIES[t.family];
-      const o = info.schema.decode(r, m.payloadOffset, m.end, ctx) as Obj;
+      const o = info.decode ? info.decode(r, m.payloadOffset, m.end, ctx) : (info.schema.decode(r, m.payloadOffset, m.end, ctx) as Obj);
       const replace = (m.flags & NLM_F_REPLACE) !== 0;
       if (watchLink) this.#linkState(o, t.del);
       if (!emitted) return;
@@ -680,7 +680,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
   #usesNexthops(targets: Map<EventFamily, View> | undefined): boolean {
     const view = targets?.get('route') ?? this.#views.get('route');
     if (view === undefined) return true;
-    for (const o of view.map.values()) if (o.nhId !== undefined) return true;
+    for (const o of view.map.values()) if (o.nexthopId !== undefined) return true;
     return false;
   }
 
