@@ -116,8 +116,9 @@ describe('kernel fixture route-dump', () => {
       family: 'inet', dst: '198.51.100.0/24', table: 1000, type: 'unicast', protocol: 'boot', scope: 'global', flags: [], gateway: '192.0.2.2', oif: 3,
     });
     expect(routes.filter((r) => r.dst === 'default').length).toBeGreaterThan(0);
-    // What JSON.stringify gives back is the same object (no bigint, no bytes).
+    // What JSON.stringify gives back is the same object (no bigint, no bytes); the objects are plain.
     expect(JSON.parse(JSON.stringify(routes))).toEqual(routes);
+    for (const r of routes) expect(Object.getPrototypeOf(r)).toBe(Object.prototype);
     // A route lists no field twice: no wire names left.
     for (const r of routes) for (const k of ['dstLen', 'srcLen', 'rtmTable', 'multipath', 'nhId', 'cacheinfo']) expect(r).not.toHaveProperty(k);
   });

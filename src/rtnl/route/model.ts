@@ -135,7 +135,7 @@ export interface RouteNexthop {
    * the interface) is the only one a request sets; `dead`, `linkdown`, `offload`, ... are states
    * the kernel reports, ignored by add() and delete().
    */
-  flags: RouteNexthopFlag[];
+  flags: readonly RouteNexthopFlag[];
   /** Realms of this path (RTA_FLOW inside the path; IPv4 only). */
   realms?: Realms;
 }
@@ -168,7 +168,7 @@ export interface Route {
    * `offload`, `trap`, `cloned` (a cached route from get()), ... are states the kernel reports,
    * ignored by add() and delete(). Bits without a name are numbers.
    */
-  flags: RouteFlag[];
+  flags: readonly RouteFlag[];
   /** The type of service (DS field) the route applies to (rtm_tos; IPv4). Absent when 0. */
   tos?: number;
   /**

@@ -11,7 +11,7 @@ import { changeObject, dumpMapped, getObject, type DumpResult } from '../common/
 import { RtmType, RtnhFlags, RtProtocol } from '../generated/common.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RtmFlags, routeMessage } from '../generated/route.js';
 import type { LinkRef, Links } from '../link/links.js';
-import { familyOfAddress, routeFromWire, routeToWire, type RouteWire } from './mapping.js';
+import { familyOfAddress, NO_FLAGS, routeFromWire, routeToWireParsed, type RouteWire } from './mapping.js';
 import {
   REALMS_KEYS,
   ROUTE_KEYS,
@@ -129,8 +129,8 @@ function scopeNumber(field: string, scope: RouteScope | 'universe'): number {
 }
 
 /** Checks a list of flags (names of `bits`, or bit values) and keeps those a request may set. */
-function settableFlags<F extends string | number>(field: string, flags: readonly F[] | undefined, bits: Readonly<Record<string, number>>, settable: readonly F[]): F[] {
-  if (flags === undefined) return [];
+function settableFlags<F extends string | number>(field: string, flags: readonly F[] | undefined, bits: Readonly<Record<string, number>>, settable: readonly F[]): readonly F[] {
+  if (flags === undefined || (Array.isArray(flags) && flags.length === 0)) return NO_FLAGS;
   if (!Array.isArray(flags)) throw new InvalidArgumentError(field, `expected an array of flag names such as ['onlink']`);
   const out: F[] = [];
   for (const [i, f] of flags.entries()) {
@@ -314,7 +314,7 @@ export class Routes {
    * what a request does not carry: read-only fields, flags the kernel sets, and the kernel's copy
    * of a nexthop object's paths.
    */
-  private async resolve(spec: RouteSpec, del: boolean): Promise<Route> {
+  private async resolve(spec: RouteSpec, del: boolean): Promise<{ route: Route; dst: Prefix | undefined; src: Prefix | undefined }> {
     checkObject(spec as unknown, 'route', 'a route { dst, ... }');
     checkKeys(spec, ROUTE_KEYS);
     if (spec.family !== undefined && spec.family !== 'inet' && spec.family !== 'inet6') {
@@ -351,14 +351,14 @@ export class Routes {
     const table = spec.table === undefined ? RT_TABLE.main : routeTableId('table', spec.table);
     const route: Route = {
       family,
-      dst: dst === undefined ? 'default' : `${dst.address}/${dst.length}`,
+      dst: dst === undefined ? 'default' : spec.dst,
       table,
       type,
       protocol,
       scope,
       flags: settableFlags<RouteFlag>('flags', spec.flags, RtmFlags, ['onlink']),
     };
-    if (src !== undefined) route.src = `${src.address}/${src.length}`;
+    if (src !== undefined) route.src = spec.src;
     checkInteger('tos', spec.tos, 0, 255);
     if (spec.tos) route.tos = spec.tos;
     checkInteger('priority', spec.priority, 0, 0xffffffff);
@@ -399,7 +399,8 @@ export class Routes {
       route.expires = spec.expires;
     }
     if (spec.realms !== undefined) route.realms = checkRealms('realms', spec.realms);
-    return route;
+    // The parsed prefixes come along, so that the request is made without parsing them again.
+    return { route, dst, src };
   }
 
   /** The paths of a multipath route, checked, with their interfaces as indexes (not resolved when `readOnly`). */
@@ -429,7 +430,8 @@ export class Routes {
 
   // The request message for add/replace/append/change (del = false) or delete (del = true).
   private async request(spec: RouteSpec, del: boolean): Promise<Partial<RouteWire>> {
-    return routeToWire(await this.resolve(spec, del));
+    const { route, dst, src } = await this.resolve(spec, del);
+    return routeToWireParsed(route, dst, src);
   }
 }
 
