@@ -362,17 +362,3 @@ export function equalObjects(a: unknown, b: unknown, ignore?: IgnoreTree): boole
   }
   return na === nb;
 }
-
-/** A stable text form of a decoded object (sorted keys; bigints and bytes spelled out). @internal */
-export function canonical(v: unknown): string {
-  if (v === undefined || v === null) return 'null';
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v !== 'object') return JSON.stringify(v);
-  if (v instanceof Uint8Array) return `<${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}>`;
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  const o = v as Obj;
-  const keys = Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-}
