@@ -238,6 +238,14 @@ function benchEvents(): void {
   process.stdout.write(child.stdout);
 }
 
+/** Reading a 100 MB capture, binary-parser against the DataView reader it replaced (no kernel needed). */
+function benchCaptureRead(): void {
+  const self = fileURLToPath(new URL('./capture-read.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--import', 'tsx', self], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`capture-read benchmark failed (${child.status})`);
+  process.stdout.write(child.stdout);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--route-child') return routeChild(argv[1]);
@@ -247,6 +255,7 @@ async function main(): Promise<void> {
   if (want('routes')) benchRoutes();
   if (want('route-add')) await benchRouteAdd();
   if (want('events')) benchEvents();
+  if (want('capture-read')) benchCaptureRead();
   cleanup();
 }
 

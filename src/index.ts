@@ -56,6 +56,7 @@ export {
 export { Rules, ruleKey, type Rule, type RuleAction, type RuleFlag, type PortRange, type UidRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
 export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthop/nexthops.js';
 export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsid/nsids.js';
+export * from './rtnl/tc/index.js';
 export {
   monitor,
   watch,
@@ -68,6 +69,10 @@ export {
   type MonitorEvent,
   type MonitorOptions,
   type WatchOptions,
+  type EventHost,
+  type EventSocket,
+  type MalformedEvent,
+  type DropCounts,
 } from './rtnl/events/monitor.js';
 export {
   RTNL_GROUPS,
@@ -128,7 +133,7 @@ export {
   type AttrValues,
   type RawAttribute,
   type SetValue,
-} from './netlink/schema.js';
+} from './netlink/schema/index.js';
 export type { DumpResult } from './rtnl/common/requests.js';
 
 export {
@@ -155,6 +160,7 @@ export {
   RtnetlinkError,
   NetlinkError,
   DecodeError,
+  SystemError,
   SocketError,
   TimeoutError,
   InvalidArgumentError,
@@ -177,5 +183,5 @@ export {
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid } from './netlink/socket.js';
+export { NetlinkSocket, RECEIVE_MANY_MAX, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

@@ -28,7 +28,7 @@ import {
   u64,
   u8,
   unknownAttributes,
-} from '../src/netlink/schema.js';
+} from '../src/netlink/schema/index.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reader, Writer } from '../src/netlink/bytes.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL } from '../src/netlink/constants.js';
 import { NetlinkError } from '../src/netlink/errors.js';
-import { decodeWith, encodeWith, unknownAttributes, type SetValue } from '../src/netlink/schema.js';
+import { decodeWith, encodeWith, unknownAttributes, type SetValue } from '../src/netlink/schema/index.js';
 import {
   bondSlaveAttrs,
   linkAttrs,

@@ -8,6 +8,8 @@ setTimeout(() => stop.abort(), 10_000);
 for await (const ev of rtnl.watch(['link', 'address'], { signal: stop.signal })) {
   if (ev.type === 'overrun') console.warn('the kernel dropped events; a resync follows');
   else if (ev.type === 'synced') console.log('-- initial state complete --');
+  // A message that did not decode: the stream goes on (and re-dumps the family concerned).
+  else if (ev.type === 'malformed') console.warn('skipped a malformed message:', ev.error.message);
   else if (ev.type === 'new' || ev.type === 'del') {
     if (ev.family === 'link') {
       const info = ev.object.linkinfo;
@@ -18,4 +20,5 @@ for await (const ev of rtnl.watch(['link', 'address'], { signal: stop.signal }))
     }
   }
 }
+// Also ends any other stream of this handle.
 rtnl.close();

@@ -9,7 +9,7 @@ import type { CapturedDatagram } from '../netlink/capture/types.js';
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from '../netlink/constants.js';
 import { errnoName, errnoText, type ExtendedAck } from '../netlink/errors.js';
 import { decodeDonePayload, decodeErrorPayload, forEachMessage, type MessageView } from '../netlink/message.js';
-import { unknownAttributes } from '../netlink/schema.js';
+import { unknownAttributes } from '../netlink/schema/index.js';
 import { RTM_TYPE_NAMES, schemaForType } from '../rtnl/registry.js';
 import type { Args } from './args.js';
 import type { Context } from './context.js';

@@ -57,6 +57,12 @@ function printEvent(ctx: Context, ev: MonitorEvent, byIndex: Map<number, Link>):
     else ctx.line(ev.type === 'overrun' ? 'overrun: the kernel dropped events (receive queue full)' : ev.type);
     return;
   }
+  if (ev.type === 'malformed') {
+    const hex = Buffer.from(ev.bytes).toString('hex');
+    if (ctx.options.json) ctx.json({ event: 'malformed', ...(ev.messageType !== undefined ? { type: ev.messageType } : {}), error: ev.error.message, bytes: hex });
+    else ctx.line(`malformed message${ev.messageType !== undefined ? ` of type ${ev.messageType}` : ''} skipped: ${ev.error.message}`);
+    return;
+  }
   let object: IpJsonObject;
   let text: string;
   switch (ev.family) {

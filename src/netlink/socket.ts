@@ -68,19 +68,37 @@ export interface DatagramWithNsid {
    * has an nsid there.
    */
   nsid: number | undefined;
+  /**
+   * The sender's port id (nl_pid of the source address): 0 for the kernel. Multicast that another
+   * socket sent to a group (which needs CAP_NET_ADMIN) has that socket's port id.
+   */
+  senderPortId: number;
+}
+
+/** One datagram of {@link NetlinkSocket.receiveMany}. */
+export interface ReceivedDatagram extends DatagramWithNsid {
+  /**
+   * The datagram did not fit the read buffer: `datagram` holds only its beginning and must not be
+   * decoded (the rest is lost, as a receive would report with EMSGSIZE).
+   */
+  truncated: boolean;
 }
 
 const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024;
 const DEFAULT_READ_BUFFER = 1024 * 1024;
 
-// Layout of the native block used by recvmsg (x86-64 / arm64 LP64):
-// struct msghdr (56) | struct iovec (16) | struct sockaddr_nl (12, 16 reserved) | control | data
-const MSGHDR = 0;
-const IOVEC = 56;
-const NAME = 72;
-const CONTROL = 88;
-const CONTROL_SIZE = 128;
-const DATA = CONTROL + CONTROL_SIZE;
+/** How many datagrams one {@link NetlinkSocket.receiveMany} call can read. */
+export const RECEIVE_MANY_MAX = 32;
+// Layout of the native blocks used by recvmmsg (x86-64 / arm64 LP64): the array of struct mmsghdr
+// (56-byte msghdr + msg_len: 64 each), then per slot a struct iovec (16), a struct sockaddr_nl (12,
+// 16 reserved) and a control buffer (64). The slots' data buffers are a second, unzeroed block, so
+// that only the pages the kernel writes into become resident.
+const MMSGHDR_SIZE = 64;
+const IOVECS = RECEIVE_MANY_MAX * MMSGHDR_SIZE;
+const NAMES = IOVECS + RECEIVE_MANY_MAX * 16;
+const CONTROLS = NAMES + RECEIVE_MANY_MAX * 16;
+const CONTROL_SIZE = 64;
+const HEADERS_SIZE = CONTROLS + RECEIVE_MANY_MAX * CONTROL_SIZE;
 const CMSGHDR_SIZE = 16;
 
 /** Converts an error thrown by Node's fs calls into a SocketError; rethrows anything else. */
@@ -144,7 +162,7 @@ export class NetlinkSocket implements Transport {
   readonly #waits = new Set<FdWait>();
   #closed = false;
   #released = false;
-  #native: NativeMemory | undefined;
+  #native: { headers: NativeMemory; data: NativeMemory } | undefined;
 
   private constructor(fd: number, portId: number, readBufferSize: number) {
     this.#fd = fd;
@@ -204,53 +222,99 @@ export class NetlinkSocket implements Transport {
   }
 
   /**
-   * Like {@link NetlinkSocket.receive}, through recvmsg(2), and also returns the nsid control
+   * Like {@link NetlinkSocket.receive}, and also returns the sender's port id and the nsid control
    * message that a socket in NETLINK_LISTEN_ALL_NSID mode gets with multicast from other
-   * namespaces. Slower than receive (an FFI call and a copy); meant for event sockets.
+   * namespaces. Slower than receive (an FFI call and a copy); see {@link NetlinkSocket.receiveMany}.
    * @throws {@link SocketError} as {@link NetlinkSocket.receive}.
    */
   receiveWithNsid(): DatagramWithNsid | null {
-    if (this.#closed) throw new SocketError('recvmsg', Errno.EBADF, 'socket is closed');
+    const [d] = this.receiveMany(1);
+    if (d === undefined) return null;
+    if (d.truncated) throw this.#tooLarge('recvmsg', d.datagram.length);
+    return { datagram: d.datagram, nsid: d.nsid, senderPortId: d.senderPortId };
+  }
+
+  /**
+   * Reads up to `max` queued datagrams in one recvmmsg(2) call, each with its sender's port id (0
+   * for the kernel) and, in NETLINK_LISTEN_ALL_NSID mode, the nsid of its namespace. Never blocks;
+   * an empty array when nothing is queued. Meant for event sockets, where multicast from other
+   * sockets must be told apart from the kernel's (one FFI call for many datagrams).
+   * @param max - At most {@link RECEIVE_MANY_MAX}.
+   * @throws {@link SocketError} `recvmmsg`: ENOBUFS after the receive queue overflowed (reported
+   * after the datagrams queued before the loss were returned), EBADF after close. A datagram
+   * larger than the read buffer is returned with `truncated` set.
+   */
+  receiveMany(max: number = RECEIVE_MANY_MAX): ReceivedDatagram[] {
+    if (this.#closed) throw new SocketError('recvmmsg', Errno.EBADF, 'socket is closed');
+    if (!Number.isInteger(max) || max < 1 || max > RECEIVE_MANY_MAX) {
+      throw new InvalidArgumentError('max', `must be an integer from 1 to ${RECEIVE_MANY_MAX}, got ${max}`);
+    }
     const dataSize = this.#readBuffer.length;
-    if (this.#native === undefined) {
-      const mem = libc.allocNative(DATA + dataSize);
-      const b = mem.buffer;
-      b.writeBigUInt64LE(BigInt(mem.address + NAME), MSGHDR + 0); // msg_name
-      b.writeBigUInt64LE(BigInt(mem.address + IOVEC), MSGHDR + 16); // msg_iov
-      b.writeBigUInt64LE(1n, MSGHDR + 24); // msg_iovlen
-      b.writeBigUInt64LE(BigInt(mem.address + CONTROL), MSGHDR + 32); // msg_control
-      b.writeBigUInt64LE(BigInt(mem.address + DATA), IOVEC + 0); // iov_base
-      b.writeBigUInt64LE(BigInt(dataSize), IOVEC + 8); // iov_len
-      this.#native = mem;
+    const { headers, data } = (this.#native ??= this.#allocNative(dataSize));
+    const h = headers.buffer;
+    for (let i = 0; i < max; i++) {
+      const o = i * MMSGHDR_SIZE;
+      h.writeUInt32LE(12, o + 8); // msg_namelen
+      h.writeBigUInt64LE(BigInt(CONTROL_SIZE), o + 40); // msg_controllen
+      h.writeInt32LE(0, o + 48); // msg_flags
     }
-    const mem = this.#native;
-    const b = mem.buffer;
-    b.writeUInt32LE(12, MSGHDR + 8); // msg_namelen
-    b.writeBigUInt64LE(BigInt(CONTROL_SIZE), MSGHDR + 40); // msg_controllen
-    b.writeInt32LE(0, MSGHDR + 48); // msg_flags
-    const r = libc.recvmsgRaw(this.#fd, mem.address, MSG_DONTWAIT | MSG_TRUNC);
+    const r = libc.recvmmsgRaw(this.#fd, headers.address, max, MSG_DONTWAIT | MSG_TRUNC);
     if (r.value < 0) {
-      if (r.errno === Errno.EAGAIN) return null;
-      throw new SocketError('recvmsg', r.errno);
+      if (r.errno === Errno.EAGAIN) return [];
+      throw new SocketError('recvmmsg', r.errno);
     }
-    const n = r.value;
-    const flags = b.readInt32LE(MSGHDR + 48);
-    if (n > dataSize || (flags & MSG_TRUNC) !== 0) {
-      throw new SocketError('recvmsg', Errno.EMSGSIZE, `datagram of ${n} bytes does not fit the ${dataSize}-byte read buffer; it was dropped`);
-    }
-    let nsid: number | undefined;
-    const controlLen = Math.min(Number(b.readBigUInt64LE(MSGHDR + 40)), CONTROL_SIZE);
-    for (let o = 0; o + CMSGHDR_SIZE <= controlLen; ) {
-      const len = Number(b.readBigUInt64LE(CONTROL + o));
-      if (len < CMSGHDR_SIZE || o + len > controlLen) break;
-      const level = b.readInt32LE(CONTROL + o + 8);
-      const type = b.readInt32LE(CONTROL + o + 12);
-      if (level === SOL_NETLINK && type === NETLINK_LISTEN_ALL_NSID && len >= CMSGHDR_SIZE + 4) {
-        nsid = b.readInt32LE(CONTROL + o + CMSGHDR_SIZE);
+    const out: ReceivedDatagram[] = new Array(r.value);
+    for (let i = 0; i < r.value; i++) {
+      const o = i * MMSGHDR_SIZE;
+      const n = h.readUInt32LE(o + 56); // msg_len: the full length, with MSG_TRUNC
+      const truncated = n > dataSize || (h.readInt32LE(o + 48) & MSG_TRUNC) !== 0;
+      const start = i * dataSize;
+      const datagram = Buffer.from(data.buffer.subarray(start, start + Math.min(n, dataSize)));
+      const senderPortId = h.readUInt32LE(NAMES + i * 16 + 4);
+      let nsid: number | undefined;
+      const controlLen = Math.min(Number(h.readBigUInt64LE(o + 40)), CONTROL_SIZE);
+      const control = CONTROLS + i * CONTROL_SIZE;
+      for (let c = 0; c + CMSGHDR_SIZE <= controlLen; ) {
+        const len = Number(h.readBigUInt64LE(control + c));
+        if (len < CMSGHDR_SIZE || c + len > controlLen) break;
+        const level = h.readInt32LE(control + c + 8);
+        const type = h.readInt32LE(control + c + 12);
+        if (level === SOL_NETLINK && type === NETLINK_LISTEN_ALL_NSID && len >= CMSGHDR_SIZE + 4) {
+          nsid = h.readInt32LE(control + c + CMSGHDR_SIZE);
+        }
+        c += (len + 7) & ~7;
       }
-      o += (len + 7) & ~7;
+      out[i] = { datagram, nsid, senderPortId, truncated };
     }
-    return { datagram: Buffer.from(b.subarray(DATA, DATA + n)), nsid };
+    return out;
+  }
+
+  #allocNative(dataSize: number): { headers: NativeMemory; data: NativeMemory } {
+    const headers = libc.allocNative(HEADERS_SIZE);
+    let data: NativeMemory;
+    try {
+      data = libc.allocNative(RECEIVE_MANY_MAX * dataSize, false);
+    } catch (e) {
+      headers.free();
+      throw e;
+    }
+    const h = headers.buffer;
+    const at = (offset: number): bigint => BigInt(headers.address + offset);
+    for (let i = 0; i < RECEIVE_MANY_MAX; i++) {
+      const o = i * MMSGHDR_SIZE;
+      const iov = IOVECS + i * 16;
+      h.writeBigUInt64LE(at(NAMES + i * 16), o + 0); // msg_name
+      h.writeBigUInt64LE(at(iov), o + 16); // msg_iov
+      h.writeBigUInt64LE(1n, o + 24); // msg_iovlen
+      h.writeBigUInt64LE(at(CONTROLS + i * CONTROL_SIZE), o + 32); // msg_control
+      h.writeBigUInt64LE(BigInt(data.address + i * dataSize), iov); // iov_base
+      h.writeBigUInt64LE(BigInt(dataSize), iov + 8); // iov_len
+    }
+    return { headers, data };
+  }
+
+  #tooLarge(syscall: string, n: number): SocketError {
+    return new SocketError(syscall, Errno.EMSGSIZE, `datagram of ${n} bytes does not fit the ${this.#readBuffer.length}-byte read buffer; it was dropped`);
   }
 
   /**
@@ -337,7 +401,8 @@ export class NetlinkSocket implements Transport {
     try {
       fs.closeSync(this.#fd);
     } finally {
-      this.#native?.free();
+      this.#native?.headers.free();
+      this.#native?.data.free();
       this.#native = undefined;
     }
   }

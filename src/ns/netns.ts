@@ -4,7 +4,7 @@
 
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { RtnetlinkError, SocketError } from '../netlink/errors.js';
+import { RtnetlinkError, SystemError } from '../netlink/errors.js';
 import { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, validateNetnsName, type NetnsRef } from './ref.js';
 import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH, inNetns, mount, setns, umount2, unshare } from '../sys/syscalls.js';
 
@@ -45,7 +45,7 @@ function prepareRunDir(): void {
   try {
     mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC);
   } catch (err) {
-    if (!(err instanceof SocketError) || err.errno !== EINVAL) throw err;
+    if (!(err instanceof SystemError) || err.errno !== EINVAL) throw err;
     // Not a mount point yet: bind it onto itself, then make it shared.
     mount(NETNS_RUN_DIR, NETNS_RUN_DIR, 'none', MS_BIND | MS_REC);
     mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC);

@@ -3,7 +3,7 @@
 
 import { Connection, type ConnectionOptions } from '../netlink/connection.js';
 import type { MessageSchema } from '../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../netlink/schema/index.js';
 import { NetlinkSocket, type NetlinkSocketOptions } from '../netlink/socket.js';
 import { RtnetlinkError } from '../netlink/errors.js';
 import type { Transport } from '../netlink/transport.js';
@@ -19,6 +19,7 @@ import { Nsids } from './nsid/nsids.js';
 import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
 import { Routes } from './route/routes.js';
 import { Rules } from './rule/rules.js';
+import { Qdiscs } from './tc/qdisc/qdiscs.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
@@ -67,10 +68,13 @@ export class Rtnl {
   readonly nexthops: Nexthops;
   /** Ids of other network namespaces as this one knows them (RTM_*NSID). */
   readonly nsids: Nsids;
+  /** Traffic control: queueing disciplines (RTM_*QDISC, `tc qdisc`). */
+  readonly qdiscs: Qdiscs;
   /** The request engine, for requests the typed families do not cover. */
   readonly connection: Connection;
 
   private readonly netns: OpenNetns | undefined;
+  readonly #closing = new AbortController();
 
   private constructor(connection: Connection, netns: OpenNetns | undefined) {
     this.connection = connection;
@@ -82,6 +86,7 @@ export class Rtnl {
     this.rules = new Rules(connection);
     this.nexthops = new Nexthops(connection, this.links);
     this.nsids = new Nsids(connection);
+    this.qdiscs = new Qdiscs(connection, this.links);
   }
 
   /**
@@ -123,11 +128,19 @@ export class Rtnl {
   }
 
   /**
+   * Aborted when the handle closes: every `monitor()` and `watch()` stream of the handle listens to
+   * it and ends. Pass it to your own waits that should end with the handle.
+   */
+  get closeSignal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /**
    * Opens another NETLINK_ROUTE socket in this handle's namespace (for event monitors and other
    * long-lived subscriptions). The caller owns and closes it.
    */
   openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'> = {}): NetlinkSocket {
-    if (this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
+    if (this.#closing.signal.aborted || this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
     return NetlinkSocket.open({ ...options, ...(this.netns ? { netnsFd: this.netns.fd } : {}) });
   }
 
@@ -148,9 +161,19 @@ export class Rtnl {
     return watch(this, families, options);
   }
 
-  /** Closes the socket. Pending requests fail; the handle cannot be used again. */
+  /**
+   * Closes the socket and ends every `monitor()`/`watch()` stream of the handle (their `for await`
+   * loops return). Pending requests fail; the handle cannot be used again. Idempotent.
+   */
   close(): void {
-    this.connection.close();
-    this.netns?.close();
+    try {
+      this.#closing.abort();
+    } finally {
+      try {
+        this.connection.close();
+      } finally {
+        this.netns?.close();
+      }
+    }
   }
 }

@@ -4,7 +4,7 @@
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_ECHO } from '../../netlink/constants.js';
 import type { MessageSchema, MessageValue } from '../../netlink/message.js';
-import { decodeContext, type AttrSpecs, type StructMembers } from '../../netlink/schema.js';
+import { decodeContext, type AttrSpecs, type StructMembers } from '../../netlink/schema/index.js';
 
 /** The result of a dump that was filtered, by the kernel or, where it could not, here. */
 export interface DumpResult<T> {

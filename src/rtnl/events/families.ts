@@ -5,7 +5,7 @@
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import type { MessageSchema, SchemaValue } from '../../netlink/message.js';
 import type { Reader } from '../../netlink/bytes.js';
-import type { AttrSpecs, DecodeContext, StructMembers } from '../../netlink/schema.js';
+import type { AttrSpecs, DecodeContext, StructMembers } from '../../netlink/schema/index.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, addrMessage } from '../generated/addr.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated/link.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from '../generated/neigh.js';

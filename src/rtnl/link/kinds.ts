@@ -5,7 +5,7 @@
 // a decoded `linkinfo` to one kind. Hand-written; each entry is the decoded value of the set the
 // generated sub-message uses for that kind (test/link-kinds.test.ts checks the pairing).
 
-import type { SetValue } from '../../netlink/schema.js';
+import type { SetValue } from '../../netlink/schema/index.js';
 import type {
   bondSlaveAttrs,
   linkinfoAttrs,

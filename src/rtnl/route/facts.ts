@@ -4,7 +4,7 @@
 
 import type { Reader } from '../../netlink/bytes.js';
 import type { Connection } from '../../netlink/connection.js';
-import type { DecodeContext } from '../../netlink/schema.js';
+import type { DecodeContext } from '../../netlink/schema/index.js';
 import { dumpMapped } from '../common/requests.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
 import { routeFromWire, type RouteWire } from './mapping.js';

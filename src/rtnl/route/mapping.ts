@@ -8,6 +8,7 @@
 import type { SchemaValue } from '../../netlink/message.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
 import type { routeMessage } from '../generated/route.js';
+import type { MplsLabel } from '../schemas/codecs.js';
 import type { IpFamily, Realms, Route, RouteMetricName, RouteMetrics, RouteNexthop, RoutePref } from './model.js';
 
 /** A route message as the codec decodes it (struct rtmsg and the RTA_* attributes). */
@@ -58,6 +59,15 @@ const LENGTHS: readonly string[] = Array.from({ length: 129 }, (_, i) => `/${i}`
 
 function prefixText(addr: string | undefined, len: number, family: unknown): string {
   return (addr ?? (family === 'inet6' ? '::' : '0.0.0.0')) + (LENGTHS[len] ?? `/${len}`);
+}
+
+/**
+ * An MPLS route's incoming label as `ip -f mpls route` prints it. MPLS routes (AF_MPLS) are not
+ * part of this model (list() asks for IPv4 and IPv6 routes only); mapping one gives its labels as
+ * `dst` rather than failing.
+ */
+function labelsText(labels: readonly MplsLabel[]): string {
+  return labels.map((l) => l.label).join('/');
 }
 
 /** The flags of most routes: none. Shared, so that a dump holds no empty array per route. */
@@ -184,7 +194,7 @@ export function routeFromWire(w: RouteWire): Route {
   const type = w.type === 'unspec' ? 0 : w.type;
   const route = new RouteObject(
     family,
-    w.dstLen === 0 && w.dst === undefined ? 'default' : prefixText(w.dst, w.dstLen, family),
+    w.dstLen === 0 && w.dst === undefined ? 'default' : typeof w.dst === 'object' ? labelsText(w.dst) : prefixText(w.dst, w.dstLen, family),
     w.table ?? w.rtmTable,
     type,
     w.protocol,

@@ -149,7 +149,7 @@ export interface RouteNexthop {
  * and ignore them.
  */
 export interface Route {
-  /** `inet` (IPv4) or `inet6` (IPv6). */
+  /** `inet` (IPv4) or `inet6` (IPv6). (MPLS routes are not part of this model: their wire messages decode with `routeMessage`.) */
   family: IpFamily;
   /** The destination prefix with its length, such as `198.51.100.0/24`, `192.0.2.7/32` or `2001:db8::/64`; `default` for a prefix of length 0. */
   dst: string;

@@ -4,7 +4,7 @@
 
 import type { Reader } from '../../netlink/bytes.js';
 import type { Connection } from '../../netlink/connection.js';
-import type { DecodeContext } from '../../netlink/schema.js';
+import type { DecodeContext } from '../../netlink/schema/index.js';
 import { dumpMapped } from '../common/requests.js';
 import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
 import { ruleFromWire, type RuleWire } from './mapping.js';
