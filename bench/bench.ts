@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { dumpObjects } from '../src/rtnl/common/requests.js';
+import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
 import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../src/rtnl/generated/route.js';
 
 const LINK_PAIRS = 1000;
@@ -58,6 +59,22 @@ async function timeRuns(fn: () => Promise<number>): Promise<{ median: number; mi
   return { median: median(times), min: Math.min(...times), count };
 }
 
+// Runs each function RUNS times after WARMUP runs, in turns (a, b, a, b, ...), so that both see the
+// same machine load; one result per function.
+async function timeInterleaved(fns: (() => Promise<number>)[]): Promise<{ median: number; min: number; count: number }[]> {
+  const counts = fns.map(() => 0);
+  for (let i = 0; i < WARMUP; i++) for (const [j, fn] of fns.entries()) counts[j] = await fn();
+  const times: number[][] = fns.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [j, fn] of fns.entries()) {
+      const t0 = performance.now();
+      counts[j] = await fn();
+      times[j].push(performance.now() - t0);
+    }
+  }
+  return times.map((t, j) => ({ median: median(t), min: Math.min(...t), count: counts[j] }));
+}
+
 function timeIp(args: string[]): number {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -86,13 +103,19 @@ async function benchLinks(): Promise<void> {
     const lines: string[] = [];
     for (let i = 0; i < LINK_PAIRS; i++) lines.push(`link add bv${i}a type veth peer name bv${i}b`);
     ipBatch(ns, lines);
-    const r = await timeRuns(async () => (await rtnl.links.list()).length);
+    // The model (links.list()) and, interleaved in the same runs, the wire messages alone (what
+    // links.list() returned before the model: the same dump decoded by the wire schema, no mapping).
+    const wireDump = async (): Promise<number> =>
+      (await dumpObjects(rtnl.connection, RTM_GETLINK, RTM_NEWLINK, linkMessage, { family: 'unspec', type: 0, index: 0, flags: [], change: [] })).items.length;
+    const [r, wire] = await timeInterleaved([async () => (await rtnl.links.list()).length, wireDump]);
     const ipMs = timeIp(['-n', ns, '-j', 'link', 'show']);
     emit({
       bench: 'dump-links',
       objects: r.count,
       ms_median: round(r.median),
       ms_min: round(r.min),
+      wire_only_ms_median: round(wire.median),
+      wire_only_ms_min: round(wire.min),
       ip_j_ms: round(ipMs),
       target_ms: 'within 1.5x of C (10-14 ms) and below Go vishvananda (25 ms)',
     });
@@ -195,7 +218,7 @@ async function benchRouteAdd(): Promise<void> {
   try {
     await rtnl.links.set('lo', { up: true });
     // The link's index, resolved once: a name would cost a lookup (RTM_GETLINK) per route.
-    const oif = (await rtnl.links.add({ name: 'bench0', kind: 'veth', peer: { name: 'bench1' }, up: true })).index as number;
+    const oif = (await rtnl.links.add({ name: 'bench0', kind: 'veth', peer: { name: 'bench1' }, up: true })).index;
     const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
     // Three rounds of 10k adds then 10k deletes; the first round of a process includes compiling
     // the encoders, so every round is reported and the median is the figure.

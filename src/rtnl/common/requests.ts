@@ -18,25 +18,34 @@ export interface DumpResult<T> {
 
 /**
  * Dumps all objects of `replyType` matching `query` (a header plus filter attributes the kernel
- * understands in strict mode) and decodes them with `schema`.
+ * understands in strict mode) and decodes them with `schema`. With `map`, each message is mapped
+ * as soon as it is decoded (a kind's `fromWire`: the dump yields model objects in one pass);
+ * `map` returning `undefined` leaves the message out.
  */
-export async function dumpObjects<H extends StructMembers, A extends AttrSpecs>(
+export async function dumpObjects<H extends StructMembers, A extends AttrSpecs, T = MessageValue<H, A>>(
   conn: Connection,
   requestType: number,
   replyType: number,
   schema: MessageSchema<H, A>,
   query: Partial<MessageValue<H, A>>,
   opts?: RequestOptions,
-): Promise<DumpResult<MessageValue<H, A>>> {
+  map?: (wire: MessageValue<H, A>) => T | undefined,
+): Promise<DumpResult<T>> {
   const res = await conn.dump(
     { type: requestType, body: (w) => schema.encode(w, query) },
     () => {
-      const items: MessageValue<H, A>[] = [];
+      const items: T[] = [];
       const ctx = decodeContext();
       return {
-        onMessage: (r, m) => {
-          if (m.type === replyType) items.push(schema.decode(r, m.payloadOffset, m.end, ctx));
-        },
+        onMessage: map
+          ? (r, m) => {
+              if (m.type !== replyType) return;
+              const o = map(schema.decode(r, m.payloadOffset, m.end, ctx));
+              if (o !== undefined) items.push(o);
+            }
+          : (r, m) => {
+              if (m.type === replyType) items.push(schema.decode(r, m.payloadOffset, m.end, ctx) as T);
+            },
         result: () => items,
       };
     },
@@ -89,37 +98,4 @@ export async function changeObject<H extends StructMembers, A extends AttrSpecs>
     opts,
   );
   return echoed;
-}
-
-/**
- * Like {@link dumpObjects}, but maps each reply into the kind's model as it is decoded (one pass,
- * no array of wire messages): `map` returns the model object, or `undefined` to leave the message
- * out (a family the kind does not hold).
- */
-export async function dumpMapped<H extends StructMembers, A extends AttrSpecs, T>(
-  conn: Connection,
-  requestType: number,
-  replyType: number,
-  schema: MessageSchema<H, A>,
-  query: Partial<MessageValue<H, A>>,
-  map: (wire: MessageValue<H, A>) => T | undefined,
-  opts?: RequestOptions,
-): Promise<DumpResult<T>> {
-  const res = await conn.dump(
-    { type: requestType, body: (w) => schema.encode(w, query) },
-    () => {
-      const items: T[] = [];
-      const ctx = decodeContext();
-      return {
-        onMessage: (r, m) => {
-          if (m.type !== replyType) return;
-          const o = map(schema.decode(r, m.payloadOffset, m.end, ctx));
-          if (o !== undefined) items.push(o);
-        },
-        result: () => items,
-      };
-    },
-    opts,
-  );
-  return { items: res.result, kernelFiltered: res.filtered, interrupted: res.interrupted };
 }

@@ -7,7 +7,7 @@ import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
 import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
-import { changeObject, dumpMapped, getObject, type DumpResult } from '../common/requests.js';
+import { changeObject, dumpObjects, getObject, type DumpResult } from '../common/requests.js';
 import { RtmType, RtnhFlags, RtProtocol } from '../generated/common.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RtmFlags, routeMessage } from '../generated/route.js';
 import type { LinkRef, Links } from '../link/links.js';
@@ -252,8 +252,8 @@ export class Routes {
     const family = filter.family;
     let res: DumpResult<Route>;
     try {
-      res = await dumpMapped(this.conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, (w) =>
-        (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? routeFromWire(w) : undefined, opts);
+      res = await dumpObjects(this.conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, opts, (w) =>
+        (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? routeFromWire(w) : undefined);
     } catch (err) {
       // A table the kernel has never created: asked for one family, the kernel says ENOENT.
       if (table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT') return [];

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../../netlink/errors.js';
 import { checkInteger, enumNumber } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
-import { changeObject, dumpMapped } from '../common/requests.js';
+import { changeObject, dumpObjects } from '../common/requests.js';
 import { RtProtocol } from '../generated/common.js';
 import { FibRuleFlags, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
 import { validateLinkName } from '../link/links.js';
@@ -69,8 +69,8 @@ export class Rules {
     }
     // The kernel takes no filter in a rule dump but the family (a strict dump refuses anything else).
     const query = { family: family ?? 'unspec', dstLen: 0, srcLen: 0, tos: 0, frhTable: 0, action: 0, flags: [] } as Partial<RuleWire>;
-    const res = await dumpMapped(this.conn, RTM_GETRULE, RTM_NEWRULE, ruleMessage, query, (w) =>
-      (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? ruleFromWire(w) : undefined, opts);
+    const res = await dumpObjects(this.conn, RTM_GETRULE, RTM_NEWRULE, ruleMessage, query, opts, (w) =>
+      (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? ruleFromWire(w) : undefined);
     return res.items;
   }
 
