@@ -2,7 +2,8 @@
 // names and values wherever tc prints the same thing (rates in bytes per second, bursts in bytes
 // as tc recomputes them from the kernel's ticks, latencies in microseconds).
 
-import { burstTicks, kernelTicks, TICKS_PER_USEC, type HtbClassOptions, type Qdisc, type TcStatistics, type TrafficClass } from '../index.js';
+import { burstTicks, kernelTicks, TICKS_PER_USEC } from '../entries/wire.js';
+import type { HtbClassOptions, Qdisc, TcStatistics, TrafficClass } from '../index.js';
 import type { IpJsonObject } from './ipjson.js';
 
 /** Bytes per second of a model rate in bits per second. */

@@ -26,3 +26,5 @@ export { qdiscFromWire, qdiscToWire } from '../rtnl/tc/qdisc/mapping.js';
 export { LINK_KINDS, LINK_KINDS_WITHOUT_DATA, LINK_PORT_KINDS } from '../rtnl/link/kinds.js';
 export { linkFromWire, linkToWire, type LinkWire } from '../rtnl/link/mapping.js';
 export { burstTicks, burstBytes, kernelTicks, TICKS_PER_USEC } from '../rtnl/tc/common/units.js';
+export { classFromWire, classToWire } from '../rtnl/tc/class/mapping.js';
+export { isQdiscKind, tbfLimitForLatency, parseHandle, formatHandle, parseSize, parseTime, formatRate, formatSize, formatTime } from '../rtnl/tc/index.js';
