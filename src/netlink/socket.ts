@@ -144,6 +144,7 @@ export class NetlinkSocket implements Transport {
   readonly #waits = new Set<FdWait>();
   #closed = false;
   #released = false;
+  #replyRoom: number | undefined;
   #native: NativeMemory | undefined;
 
   private constructor(fd: number, portId: number, readBufferSize: number) {
@@ -160,6 +161,15 @@ export class NetlinkSocket implements Transport {
   /** True once {@link NetlinkSocket.close} has run. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * The kernel handles every message of a datagram and answers each: the request engine may pack
+   * many requests into one send, as many as the receive queue ({@link receiveBufferSize}) has room
+   * for their replies.
+   */
+  get replyRoom(): number {
+    return (this.#replyRoom ??= this.receiveBufferSize);
   }
 
   /**
@@ -312,6 +322,7 @@ export class NetlinkSocket implements Transport {
   setReceiveBufferSize(bytes: number): void {
     checkPositiveInt('bytes', bytes);
     setReceiveBuffer(this.#fd, bytes);
+    this.#replyRoom = undefined;
   }
 
   /** The kernel's receive queue size (SO_RCVBUF as reported by the kernel: twice the size set). */
