@@ -1,6 +1,6 @@
 // rtnetlink: Linux route netlink and network namespaces in pure TypeScript.
 
-export { Rtnl, type RtnlOptions } from './rtnl/rtnl.js';
+export { Rtnl, type RtnlOptions, type BatchResult, type BatchOptions } from './rtnl/rtnl.js';
 export {
   Links,
   normalizeRef,
@@ -166,6 +166,7 @@ export {
   type DumpInterruptedPolicy,
   type DumpCollector,
   type DumpResultOf,
+  type DumpStream,
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
