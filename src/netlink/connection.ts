@@ -366,7 +366,20 @@ export class Connection {
     try {
       let turns = 0;
       while (this.head < this.queue.length) {
-        const w = this.send();
+        let w: Write | undefined;
+        try {
+          w = this.send();
+        } catch (err) {
+          // Nothing in send() throws by design; should it, the request it was on fails with the
+          // error rather than the engine looping on it.
+          const j = this.queue[this.head];
+          this.queue[this.head++] = undefined;
+          if (j !== undefined && !j.done) {
+            j.done = true;
+            j.reject(err instanceof Error ? err : new Error(String(err)));
+          }
+          continue;
+        }
         if (w === undefined) continue;
         const stream = w.jobs[0].stream;
         if (stream !== undefined) {
@@ -416,7 +429,7 @@ export class Connection {
     const w = this.writer;
     w.length = 0;
     const jobs: Job[] = [];
-    const room = t.replyRoom;
+    const room = t.closed ? undefined : t.replyRoom;
     let budget = room === undefined ? 0 : room / 2;
     while (this.head < this.queue.length) {
       const j = this.queue[this.head] as Job;

@@ -169,7 +169,8 @@ export class NetlinkSocket implements Transport {
    * for their replies.
    */
   get replyRoom(): number {
-    return (this.#replyRoom ??= this.receiveBufferSize);
+    // Asked once (a system call), after the queue size was set.
+    return (this.#replyRoom ??= this.#closed ? 0 : this.receiveBufferSize);
   }
 
   /**
