@@ -4,8 +4,10 @@
 // socket.ts).
 
 import { createRequire } from 'node:module';
-import { open, load, DataType, createExternalBuffer, isNullPointer } from 'ffi-rs';
-import type { JsExternal } from 'ffi-rs';
+import type { DataType as FfiDataType, JsExternal } from 'ffi-rs';
+import { ffi } from './ffi.js';
+
+const { open, load, DataType, createExternalBuffer, isNullPointer } = ffi;
 import { SocketError } from '../netlink/errors.js';
 import { AF_NETLINK } from '../netlink/constants.js';
 
@@ -45,7 +47,7 @@ export type CValue<T extends CType> = T extends 'buffer'
 
 type CValues<T extends readonly CType[]> = { [K in keyof T]: T[K] extends CType ? CValue<T[K]> : never };
 
-const DATA_TYPES: Record<CType, DataType> = {
+const DATA_TYPES: Record<CType, FfiDataType> = {
   i32: DataType.I32,
   u32: DataType.U32,
   i64: DataType.I64,
