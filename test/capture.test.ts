@@ -1,6 +1,7 @@
 // Capture files: the LINKTYPE_NETLINK pcap writer, the pcap/pcapng reader (against files built here
 // from the formats' specifications), the strace adapter and the recording transport.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
 } from '../src/netlink/capture/index.js';
 import type { CapturedDatagram } from '../src/netlink/capture/index.js';
 import { parseStraceDump, StraceParseError } from '../src/netlink/strace.js';
+import { DecodeError } from '../src/netlink/errors.js';
 import type { Transport } from '../src/netlink/transport.js';
 
 const stracePath = (name: string): string => new URL(`./fixtures/strace/${name}`, import.meta.url).pathname;
@@ -302,6 +304,66 @@ describe('reading pcapng', () => {
       expect(() => readCapture(bytes)).toThrow(CaptureFormatError);
       expect(() => readCapture(bytes)).toThrow(message);
     }
+  });
+});
+
+describe('format errors are DecodeErrors with the offset in the file', () => {
+  it('a truncated pcap record header, a short packet block, a truncated pseudo-header: each at its place', () => {
+    const pcap = concat([writePcapHeader(), encodePcapRecord({ direction: 'sent', bytes: REQUEST, timestamp: 1 })]);
+    const cutHeader = concat([pcap, new Uint8Array(10)]);
+    const cases: [Uint8Array, number, RegExp][] = [
+      [cutHeader, pcap.length, /^record header truncated: 10 of 16 bytes \(at offset \d+\)$/],
+      [pcap.subarray(0, 20), 0, /^pcap file header truncated: 20 of 24 bytes/],
+      // An interface description block of 16 bytes: its fixed part does not fit before the trailer.
+      [concat([shb(true), block(1, new Uint8Array(0), true)]), shb(true).length, /interface description block of 12 bytes, need 20/],
+    ];
+    // An EPB whose packet is cut inside the 16-byte pseudo-header.
+    const epbShort = concat([shb(true), idb(253, true), epb(0, 0n, pseudoHeader(0).subarray(0, 12), true)]);
+    cases.push([epbShort, shb(true).length + idb(253, true).length + 28, /shorter than the 16-byte LINKTYPE_NETLINK header/]);
+    for (const [bytes, offset, message] of cases) {
+      let err: unknown;
+      try {
+        readCapture(bytes);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CaptureFormatError);
+      expect(err).toBeInstanceOf(DecodeError);
+      expect((err as DecodeError).offset).toBe(offset);
+      expect((err as Error).message).toMatch(message);
+    }
+  });
+});
+
+describe('where code generation is refused', () => {
+  it('binary-parser\'s declarations are interpreted instead, with the same results and the same errors', () => {
+    const pcap = concat([writePcapHeader(), encodePcapRecord({ direction: 'sent', bytes: REQUEST, timestamp: 1.5 }), encodePcapRecord({ direction: 'received', bytes: REPLY, timestamp: 2 })]);
+    const files = { pcap, pcapng: handPcapng(), cut: pcap.subarray(0, pcap.length - 3), bad: concat([shb(true), idb(253, true), epb(0, 0n, pseudoHeader(0).subarray(0, 12), true)]) };
+    const read = (b: Uint8Array): string => {
+      try {
+        return JSON.stringify(readCapture(b).map((d) => ({ ...d, bytes: hex(d.bytes) })));
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    };
+    const here: Record<string, string> = {};
+    for (const [name, bytes] of Object.entries(files)) {
+      fs.writeFileSync(path.join(tmp, `${name}.cap`), bytes);
+      here[name] = read(bytes);
+    }
+    expect(here.cut).toMatch(/^CaptureFormatError: record of \d+ bytes runs past the end/);
+    expect(here.bad).toMatch(/^CaptureFormatError: packet of 12 bytes is shorter/);
+    const script = `import { readCapture } from './src/netlink/capture/pcap.ts'; import fs from 'node:fs';
+const hex = (b) => Buffer.from(b).toString('hex');
+const out = {};
+for (const name of ${JSON.stringify(Object.keys(files))}) {
+  const bytes = fs.readFileSync(${JSON.stringify(tmp)} + '/' + name + '.cap');
+  try { out[name] = JSON.stringify(readCapture(bytes).map((d) => ({ ...d, bytes: hex(d.bytes) }))); } catch (e) { out[name] = e.name + ': ' + e.message; }
+}
+try { new Function('return 1'); out.codegen = 'allowed'; } catch { out.codegen = 'refused'; }
+console.log(JSON.stringify(out));`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '..') });
+    expect(JSON.parse(out)).toEqual({ ...here, codegen: 'refused' });
   });
 });
 

@@ -20,14 +20,19 @@ function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnTy
 const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 
 describe('demo', () => {
-  it('passes every check, in under 10 seconds, and removes everything', async () => {
-    const t0 = Date.now();
+  // Its speed is the benchmark's business, not a test's: only what it does is checked here.
+  it('passes every check and removes everything', async () => {
     const { child, output } = runDemo([]);
     expect(await exited(child)).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(output()).toMatch(/demo: all \d+ checks passed/);
-    expect(output()).toContain('scenario 3: c1 -> c2 through br0');
+    expect(output()).toContain('scenario 2: c1 -> c2 through br0');
     expect(output()).toContain('<==veth==>');
+    // Its scenarios are numbered 1, 2, 3, and every IPv4 address it uses is in a documentation
+    // range (RFC 5737), or the namespace's own loopback.
+    expect([...new Set([...output().matchAll(/scenario (\d+):/g)].map((m) => Number(m[1])))]).toEqual([1, 2, 3]);
+    const v4 = output().match(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g) ?? [];
+    expect(v4.length).toBeGreaterThan(10);
+    expect(v4.filter((a) => !/^(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+$|^127\.0\.0\.1$/.test(a))).toEqual([]);
     expect(demoNamespaces().filter((n) => n.includes(`-${child.pid}-`))).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ import {
   type SetValue,
   type StructMembers,
   type ValueOf,
-} from '../src/netlink/schema.js';
+} from '../src/netlink/schema/index.js';
 import { addrMessage, RTM_GETMULTICAST, RTM_NEWADDR } from '../src/rtnl/generated/addr.js';
 import { AddressFamily, RtScope } from '../src/rtnl/generated/common.js';
 import {

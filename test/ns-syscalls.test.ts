@@ -16,7 +16,7 @@ import {
   umount2,
   unshare,
 } from '../src/sys/syscalls.js';
-import { SocketError } from '../src/netlink/errors.js';
+import { SocketError, SystemError } from '../src/netlink/errors.js';
 import { useTestNetns } from './harness/netns.js';
 
 const ns = useTestNetns();
@@ -68,10 +68,10 @@ describe('inNetns', () => {
     expect(currentIno()).toBe(originalIno);
   });
 
-  it('fails with SocketError(setns, EINVAL) for an fd that is not a namespace, leaving the thread alone', () => {
+  it('fails with SystemError(setns, EINVAL) for an fd that is not a namespace, leaving the thread alone', () => {
     const fd = fs.openSync('/proc/self/status', 'r');
     try {
-      expect(() => inNetns(fd, () => 1)).toThrow(expect.objectContaining({ name: 'SocketError', syscall: 'setns', code: 'EINVAL' }));
+      expect(() => inNetns(fd, () => 1)).toThrow(expect.objectContaining({ name: 'SystemError', syscall: 'setns', code: 'EINVAL' }));
     } finally {
       fs.closeSync(fd);
     }
@@ -90,9 +90,25 @@ describe('other syscalls', () => {
     expect(gettid()).toBe(process.pid);
   });
 
-  it('setns reports errors as SocketError', () => {
-    expect(() => setns(-1, CLONE_NEWNET)).toThrow(SocketError);
-    expect(() => umount2('/nonexistent-rtnl-path')).toThrow(expect.objectContaining({ syscall: 'umount2', code: 'ENOENT' }));
+  it('reports mount, umount2, setns and unshare failures as SystemError (not SocketError), with the path', () => {
+    const caught = (fn: () => void): unknown => {
+      try {
+        fn();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const e1 = caught(() => setns(-1, CLONE_NEWNET));
+    expect(e1).toBeInstanceOf(SystemError);
+    expect(e1).not.toBeInstanceOf(SocketError);
+    expect(e1).toMatchObject({ name: 'SystemError', syscall: 'setns', code: 'EBADF' });
+    const e2 = caught(() => umount2('/nonexistent-rtnl-path'));
+    expect(e2).not.toBeInstanceOf(SocketError);
+    expect(e2).toMatchObject({ name: 'SystemError', syscall: 'umount2', code: 'ENOENT', path: '/nonexistent-rtnl-path' });
+    const e3 = caught(() => mount('/nonexistent-rtnl-path', '/nonexistent-rtnl-path', 'none', MS_BIND));
+    expect(e3).toMatchObject({ name: 'SystemError', syscall: 'mount', code: 'ENOENT' });
+    expect(caught(() => unshare(-1))).toMatchObject({ name: 'SystemError', syscall: 'unshare', code: 'EINVAL' });
   });
 
   it('unshare + bind mount + setns back creates a named namespace the way `ip netns add` does', () => {

@@ -37,6 +37,8 @@ export interface KernelFixture {
   exitStatus: number;
   /** What the traced command printed on stderr, when anything. */
   stderr?: string;
+  /** What the traced command printed on stdout, when the capture keeps it (tc 6.1 prints classes as text only). */
+  stdout?: string;
   /** Anything unusual about how the fixture was captured. */
   note?: string;
   /** The NETLINK_ROUTE datagrams, in the order strace saw them. */
@@ -134,6 +136,7 @@ function main(): void {
     };
     const stderr = readFileSync(join(work, `${name}.stderr`), 'utf8').trim();
     if (stderr) fixture.stderr = stderr;
+    if (meta.has('keepStdout')) fixture.stdout = readFileSync(join(work, `${name}.stdout`), 'utf8');
     if (meta.has('note')) fixture.note = one(meta, 'note', metaPath);
     if (meta.has('ipJsonCommand')) {
       fixture.ipJsonCommand = one(meta, 'ipJsonCommand', metaPath);
@@ -147,13 +150,15 @@ function main(): void {
       iproute2: fixture.iproute2,
       exitStatus: fixture.exitStatus,
       ...(fixture.stderr !== undefined ? { stderr: fixture.stderr } : {}),
+      ...(fixture.stdout !== undefined ? { stdout: fixture.stdout } : {}),
       ...(fixture.note !== undefined ? { note: fixture.note } : {}),
       datagrams: fixture.datagrams,
       ...(fixture.ipJsonCommand !== undefined ? { ipJsonCommand: fixture.ipJsonCommand, ipJson: fixture.ipJson } : {}),
     });
   }
 
-  for (const f of readdirSync(out)) if (f.endsWith('.json')) rmSync(join(out, f));
+  // ONLY=a,b (see capture-fixtures.sh) refreshes those fixtures and leaves the others as they are.
+  if (!process.env.ONLY) for (const f of readdirSync(out)) if (f.endsWith('.json')) rmSync(join(out, f));
   for (const [name, fixture] of fixtures) {
     writeFileSync(join(out, `${name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
     console.error(`wrote ${name}.json (${fixture.datagrams.length} datagrams)`);

@@ -1,5 +1,5 @@
 // Generates the rtnetlink schemas in src/rtnl/generated from the kernel's YNL specs (netlink-raw
-// protocol: rt-link, rt-addr, rt-route, rt-neigh, rt-rule), with the hand corrections of
+// protocol: rt-link, rt-addr, rt-route, rt-neigh, rt-rule, tc), with the hand corrections of
 // tools/ynl-overrides.ts. The output is deterministic: the same specs and overrides give the same
 // bytes.
 //
@@ -34,7 +34,13 @@ const FAMILIES = [
   { spec: 'rt-route', file: 'route', short: 'route' },
   { spec: 'rt-neigh', file: 'neigh', short: 'neigh' },
   { spec: 'rt-rule', file: 'rule', short: 'rule' },
+  { spec: 'tc', file: 'tc', short: 'tc' },
 ] as const;
+
+/** The module of each `x-codec` helper (src/rtnl/schemas/codecs.ts unless listed here). */
+const XCODEC_MODULES: Partial<Record<XCodec['call'], string>> = {
+  structAndArray: '../schemas/tc-codecs.js',
+};
 
 const DO_NOT_EDIT = 'Do not edit; change tools/ynl-overrides.ts and regenerate.';
 
@@ -125,6 +131,7 @@ function applyOverrides(spec: YnlSpec, ov: FamilyOverrides | undefined, keys: Ma
     if (m.patch) Object.assign(members[i], clone(m.patch));
     if (m.key) memberKeys.set(`${m.struct}/${m.member}`, m.key);
     if (m.insertAfter) members.splice(i + 1, 0, clone(m.insertAfter));
+    if (m.remove) members.splice(i, 1);
   }
   for (const s of ov.attributeSets ?? []) {
     if (spec['attribute-sets'].some((x) => x.name === s.name)) fail(`${spec.name}: override adds set ${s.name}, which exists`);
@@ -420,7 +427,7 @@ class Emitter {
   }
 
   private schema(name: string): string {
-    return this.use('../../netlink/schema.js', name);
+    return this.use('../../netlink/schema/index.js', name);
   }
 
   private where(): string {
@@ -507,7 +514,7 @@ class Emitter {
     const s = this.fam.sets.get(to) ?? fail(`${this.where()}: no attribute set ${to}`);
     if (!this.back.has(`${from} -> set:${to}`)) return s.ident;
     this.named.add(to);
-    this.use('../../netlink/schema.js', 'type Codec');
+    this.use('../../netlink/schema/index.js', 'type Codec');
     return `${this.use('../schemas/codecs.js', 'lazy')}(${quote(to)}, (): Codec<${valueName(s.ident)}> => ${s.ident})`;
   }
 
@@ -533,7 +540,7 @@ class Emitter {
     const msg = this.fam.messages.find((m) => m.header === header && m.set === set);
     const name = msg ? `Nested${valueName(msg.ident).replace(/Value$/, '')}` : `${valueName(h).replace(/Value$/, '')}${valueName(s.ident)}`;
     this.namedPairs.set(name, { header, set, name });
-    this.use('../../netlink/schema.js', 'type Codec');
+    this.use('../../netlink/schema/index.js', 'type Codec');
     return `${this.use('../schemas/codecs.js', 'lazy')}(${quote(`${header}+${set}`)}, (): Codec<${name}> => ${fn}(${h}, ${s.ident}))`;
   }
 
@@ -544,11 +551,12 @@ class Emitter {
       return this.headerAndAttrs(from, h.struct, st.set);
     }
     const args = x.args.map((a) => {
+      if ('literal' in a) return quote(a.literal);
       if ('set' in a) return this.setRef(from, a.set);
       if ('struct' in a) return this.structIdent(a.struct);
       return this.scalar(a.scalar, what);
     });
-    return `${this.use('../schemas/codecs.js', x.call)}(${args.join(', ')})`;
+    return `${this.use(XCODEC_MODULES[x.call] ?? '../schemas/codecs.js', x.call)}(${args.join(', ')})`;
   }
 
   private attrCodec(from: string, set: SetModel, a: YnlAttr): string {
@@ -559,6 +567,8 @@ class Emitter {
         return this.schema('binary');
       case 'flag':
         return this.schema('flag');
+      case 'bitfield32':
+        return this.use('../schemas/tc-codecs.js', 'bitfield32');
       case 'string':
         return this.schema('string');
       case 'binary': {
@@ -576,7 +586,8 @@ class Emitter {
         if (a['sub-type'] === 'nest') el = this.setRef(from, a['nested-attributes'] ?? fail(`${what}: no nested-attributes`));
         else if (a['sub-type'] === 'binary') el = this.addressCodec(a['display-hint']);
         else el = this.scalar({ type: a['sub-type'] as YnlMember['type'], 'byte-order': a['byte-order'], 'display-hint': a['display-hint'], enum: a.enum }, what);
-        return `${this.schema('indexedArray')}(${el})`;
+        const first = a['x-first-index'];
+        return `${this.schema('indexedArray')}(${el}${first ? `, ${first}` : ''})`;
       }
       case 'sub-message':
         return this.subIdent(from, a['sub-message'] ?? fail(`${what}: sub-message without a name`));

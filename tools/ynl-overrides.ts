@@ -5,6 +5,10 @@
 //   - sub-message `x-default`: the format used when the selector has no format of its own;
 //   - attribute `x-nested-flag`: the kernel sets NLA_F_NESTED on this nest (nla_nest_start, not _noflag).
 //   - attribute `x-lazy`: decode on first access (large nests few readers need; keeps listing fast).
+//   - attribute `x-first-index`: the type of an indexed array's first element, when not 0 (tc's
+//     action lists start at 1).
+
+import { tcOverrides } from './ynl-overrides-tc.js';
 
 // ---------------------------------------------------------------------------------------------
 // The YNL spec shapes the generator reads (a subset of netlink-raw.yaml).
@@ -45,11 +49,11 @@ export interface YnlDefinition {
 }
 
 /** Arguments of an `x-codec` call: a set, a struct, or a scalar described like a struct member. */
-export type XCodecArg = { set: string } | { struct: string } | { scalar: Omit<YnlMember, 'name'> };
+export type XCodecArg = { set: string } | { struct: string } | { scalar: Omit<YnlMember, 'name'> } | { literal: string };
 
 /** Generator extension: the attribute's codec is a call to a helper of src/rtnl/schemas/codecs.ts. */
 export interface XCodec {
-  call: 'rtnexthops' | 'headerAndAttrs' | 'rtvia' | 'flagOrU8';
+  call: 'rtnexthops' | 'headerAndAttrs' | 'rtvia' | 'flagOrU8' | 'structAndArray' | 'mplsLabels' | 'routeDestination';
   args: XCodecArg[];
 }
 
@@ -79,6 +83,8 @@ export interface YnlAttr {
   'x-nested-flag'?: boolean;
   /** Generator extension: decode the attribute on first access (see the top of this file). */
   'x-lazy'?: boolean;
+  /** Generator extension: the type of an indexed array's first element (see the top of this file). */
+  'x-first-index'?: number;
 }
 
 /** An attribute set. */
@@ -156,6 +162,8 @@ export interface MemberOverride {
   key?: string;
   /** A member to insert right after this one. */
   insertAfter?: YnlMember;
+  /** Remove the member (after inserting `insertAfter`, if any): a flexible array an x-codec carries instead. */
+  remove?: boolean;
 }
 
 /** A change to an attribute: patch it and/or rename its key. */
@@ -292,6 +300,7 @@ export const commonDefinitions: YnlDefinition[] = [
 
 /** Overrides by spec name. */
 export const familyOverrides: Record<string, FamilyOverrides> = {
+  tc: tcOverrides,
   'rt-link': {
     definitions: [
       // ifi_type (ARPHRD_*, <linux/if_arp.h>) named as iproute2's ll_types.c prints them in `ip -j link` "link_type".
@@ -821,7 +830,10 @@ export const familyOverrides: Record<string, FamilyOverrides> = {
     ],
     attributes: [
       // RTA_DST/SRC/GATEWAY/PREFSRC are IPv6 addresses in AF_INET6 routes, not only IPv4.
-      { set: 'route-attrs', attr: 'dst', patch: { 'display-hint': 'ipv4-or-v6' } },
+      // RTA_DST is an MPLS label in AF_MPLS routes, an IPv4 or IPv6 address in the others.
+      { set: 'route-attrs', attr: 'dst', patch: { 'x-codec': { call: 'routeDestination', args: [] } } },
+      // RTA_NEWDST is an MPLS label stack (struct mpls_label[], <linux/mpls.h>); YNL calls it binary.
+      { set: 'route-attrs', attr: 'newdst', patch: { 'x-codec': { call: 'mplsLabels', args: [] } } },
       // (see dst)
       { set: 'route-attrs', attr: 'src', patch: { 'display-hint': 'ipv4-or-v6' } },
       // (see dst)

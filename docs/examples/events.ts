@@ -8,14 +8,17 @@ setTimeout(() => stop.abort(), 10_000);
 for await (const ev of rtnl.watch(['link', 'address'], { signal: stop.signal })) {
   if (ev.type === 'overrun') console.warn('the kernel dropped events; a resync follows');
   else if (ev.type === 'synced') console.log('-- initial state complete --');
+  // A message that did not decode: the stream goes on (and re-dumps the family concerned).
+  else if (ev.type === 'malformed') console.warn('skipped a malformed message:', ev.error.message);
   else if (ev.type === 'new' || ev.type === 'del') {
     if (ev.family === 'link') {
-      const info = ev.object.linkinfo;
-      const vni = isKind(info, 'vxlan') ? ` vni ${info.data?.id}` : '';
+      const link = ev.object;
+      const vni = isKind(link, 'vxlan') ? ` vni ${link.data?.id}` : '';
       console.log(ev.type, 'link', ev.object.name, ev.object.operstate, vni);
     } else if (ev.family === 'address') {
-      console.log(ev.type, 'address', `${ev.object.address}/${ev.object.prefixlen}`, 'on', ev.object.index);
+      console.log(ev.type, 'address', ev.object.address, 'on', ev.object.link);
     }
   }
 }
+// Also ends any other stream of this handle.
 rtnl.close();

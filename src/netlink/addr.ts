@@ -55,14 +55,34 @@ export function formatIP(buf: Uint8Array, off: number, len: number): string {
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+const HEX_DIGITS = '0123456789abcdef';
+
 /** Formats link-layer address bytes as lowercase colon-separated hex ('aa:bb:cc:dd:ee:ff'). */
 export function formatMAC(buf: Uint8Array, off: number, len: number): string {
+  if (len > 32) return formatLongHex(buf, off, len);
   let out = '';
   for (let i = 0; i < len; i++) out += i === 0 ? HEX[buf[off]] : `:${HEX[buf[off + i]]}`;
   return out;
 }
 
-/** Parses dotted-quad IPv4 text into 4 bytes; `undefined` when the text is not one. */
+// Longer than any link-layer address (MAX_ADDR_LEN is 32), as malformed input may be: one pass
+// into a byte buffer, since building the string piece by piece takes milliseconds per 64 KiB.
+function formatLongHex(buf: Uint8Array, off: number, len: number): string {
+  const out = Buffer.allocUnsafe(3 * len - 1);
+  for (let i = 0; i < len; i++) {
+    const b = buf[off + i];
+    out[3 * i] = HEX_DIGITS.charCodeAt(b >> 4);
+    out[3 * i + 1] = HEX_DIGITS.charCodeAt(b & 15);
+    if (i + 1 < len) out[3 * i + 2] = 0x3a;
+  }
+  return out.toString('latin1');
+}
+
+/**
+ * Parses dotted-quad IPv4 text into 4 bytes; `undefined` when the text is not one. A part with a
+ * leading zero (`192.0.2.010`) is refused: inet_aton, and so `ip`, reads it as octal (8), other
+ * tools as decimal (10); neither guess is safe.
+ */
 export function parseIPv4(text: string): Uint8Array | undefined {
   // By hand rather than split and regexes: routes are added by the thousand.
   const out = new Uint8Array(4);
@@ -72,6 +92,7 @@ export function parseIPv4(text: string): Uint8Array | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return undefined; // a leading zero
       value = value * 10 + (c - 48);
       if (++digits > 3 || value > 255) return undefined;
     } else if (c === 46 && digits > 0 && part < 3) {
@@ -133,11 +154,24 @@ export function parseIP(text: string): Uint8Array | undefined {
 /** Parses 'aa:bb:cc:dd:ee:ff' (any number of bytes, ':' or '-' separated) into bytes; `undefined` when malformed. */
 export function parseMAC(text: string): Uint8Array | undefined {
   if (text === '') return new Uint8Array(0);
-  const parts = text.split(/[:-]/);
-  const out = new Uint8Array(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    if (!/^[0-9a-fA-F]{1,2}$/.test(parts[i])) return undefined;
-    out[i] = parseInt(parts[i], 16);
+  // One pass over the characters: groups of one or two hex digits, each followed by ':' or '-'
+  // except the last.
+  const out = new Uint8Array((text.length + 1) >> 1);
+  let n = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : -1;
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d >= 0) {
+      if (++digits > 2) return undefined;
+      value = value * 16 + d;
+      continue;
+    }
+    if (digits === 0 || (c !== -1 && c !== 0x3a && c !== 0x2d)) return undefined;
+    out[n++] = value;
+    value = 0;
+    digits = 0;
   }
-  return out;
+  return out.slice(0, n);
 }

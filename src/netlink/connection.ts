@@ -18,6 +18,7 @@ import {
 import { DecodeError, NetlinkError, RtnetlinkError, TimeoutError, type ExtendedAck, type RequestInfo } from './errors.js';
 import { decodeDonePayload, decodeErrorPayload, forEachMessage, writeMessage, type MessageView } from './message.js';
 import type { Transport } from './transport.js';
+import { checkConnectionOptions, checkRequest, checkRequestOptions } from './options.js';
 
 /** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR: the data changed during it). */
 export type DumpInterruptedPolicy = 'retry' | 'flag' | 'throw';
@@ -121,6 +122,8 @@ interface Write {
   datagrams: number;
   // Requests before this index are all settled.
   settledBelow: number;
+  // The earliest deadline of its requests.
+  deadline: number;
 }
 
 // What a DumpStream needs of its engine.
@@ -189,6 +192,8 @@ export class Connection {
   private readonly timeoutMs: number;
   private readonly policy: DumpInterruptedPolicy;
   private readonly retries: number;
+  // The sequence number of a dump that timed out: the kernel still runs it (see drain()).
+  private unfinishedDump: number | undefined;
   private readonly tick = (): void => {
     this.scheduled = false;
     if (!this.active) void this.drive();
@@ -199,6 +204,7 @@ export class Connection {
     readonly transport: Transport,
     private readonly options: ConnectionOptions = {},
   ) {
+    checkConnectionOptions(transport, options);
     // A random start keeps replies to an earlier process's requests on a reused port from matching.
     this.seq = (Math.random() * 0x7fffffff) >>> 0;
     this.timeoutMs = options.timeoutMs ?? 5000;
@@ -214,6 +220,11 @@ export class Connection {
    * @throws {@link DumpInterruptedError} for an interrupted dump under the `throw` policy.
    */
   request(req: Request, onMessage?: MessageHandler, opts: RequestOptions = {}): Promise<DumpStatus> {
+    try {
+      checkRequest(req, onMessage, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise<DumpStatus>((resolve, reject) => {
       this.enqueue(this.job(req, onMessage, opts, undefined, resolve, reject));
     });
@@ -224,6 +235,7 @@ export class Connection {
    * policy an interrupted dump starts over with a new collector.
    */
   async dump<T>(req: Request, collector: () => DumpCollector<T>, opts: RequestOptions = {}): Promise<DumpResultOf<T>> {
+    checkRequestOptions(opts);
     const policy = opts.dumpInterrupted ?? this.policy;
     const dumpReq: Request = { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP };
     for (let attempt = 1; ; attempt++) {
@@ -252,6 +264,7 @@ export class Connection {
    * {@link DumpStream.status} says `interrupted`.
    */
   stream<T>(req: Request, decode: (r: Reader, m: MessageView) => T | undefined, opts: RequestOptions = {}): DumpStream<T> {
+    checkRequest(req, decode, opts);
     return new DumpStream<T>(this.port, { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP }, decode, opts);
   }
 
@@ -332,7 +345,31 @@ export class Connection {
     for (const j of w.jobs) {
       if (j.done) continue;
       if (t.closed) this.settle(w, j, new RtnetlinkError('the connection was closed while a request was pending'));
-      else if (all || j.deadline <= now) this.settle(w, j, new TimeoutError(this.info(j.req.type, j.flags, j.seq, this.bytesOf(j)), j.timeoutMs));
+      else if (all || j.deadline <= now) this.settle(w, j, this.timeout(j));
+    }
+  }
+
+  private timeout(j: Job): TimeoutError {
+    if (j.isDump) this.unfinishedDump = j.seq;
+    return new TimeoutError(this.info(j.req.type, j.flags, j.seq, this.bytesOf(j)), j.timeoutMs);
+  }
+
+  // A dump that timed out is still running in the kernel, which refuses another dump on this socket
+  // (EBUSY) until it ends; it goes on as its datagrams are read (each read queues the next part),
+  // so reading until its NLMSG_DONE, or until nothing more comes, ends it.
+  private drain(seq: number): void {
+    this.unfinishedDump = undefined;
+    const t = this.transport;
+    for (let d = t.receive(); d !== null; d = t.receive()) {
+      let ended = false;
+      try {
+        forEachMessage(new Reader(d), (m) => {
+          if (m.seq === seq && (m.type === NLMSG_DONE || m.type === NLMSG_ERROR)) ended = true;
+        });
+      } catch {
+        // Not for anyone any more: skipped.
+      }
+      if (ended) return;
     }
   }
 
@@ -426,6 +463,7 @@ export class Connection {
   // Returns undefined when none of them could be sent (each already settled with its error).
   private send(): Write | undefined {
     const t = this.transport;
+    if (this.unfinishedDump !== undefined && !t.closed) this.drain(this.unfinishedDump);
     const w = this.writer;
     w.length = 0;
     const jobs: Job[] = [];
@@ -477,9 +515,12 @@ export class Connection {
       j.acked = false;
       w.view.setUint16(j.start + 6, j.flags & ~NLM_F_ACK, true);
     }
-    const write: Write = { jobs, firstSeq: jobs[0].seq, outstanding: jobs.length, datagrams: 0, settledBelow: 0 };
+    const write: Write = { jobs, firstSeq: jobs[0].seq, outstanding: jobs.length, datagrams: 0, settledBelow: 0, deadline: Infinity };
     const now = Date.now();
-    for (const j of jobs) j.deadline = now + j.timeoutMs;
+    for (const j of jobs) {
+      j.deadline = now + j.timeoutMs;
+      if (j.deadline < write.deadline) write.deadline = j.deadline;
+    }
     try {
       t.send(w.buf.subarray(0, w.length));
     } catch (err) {
@@ -515,6 +556,12 @@ export class Connection {
         for (const j of w.jobs) if (!j.done) this.settle(w, j, err);
       }
       if (w.outstanding === 0) return 'done';
+      // The timeout bounds the whole request: one whose answer keeps coming is checked between datagrams.
+      if (!once && Date.now() >= w.deadline) {
+        const now = Date.now();
+        for (const j of w.jobs) if (!j.done && now >= j.deadline) this.settle(w, j, this.timeout(j));
+        if (w.outstanding === 0) return 'done';
+      }
       if (++w.datagrams % YIELD_EVERY === 0) return 'yield';
       if (once) return 'more';
     }

@@ -1,20 +1,7 @@
-import { ERRNO_NAMES, ERRNO_TEXT } from '../sys/errno-table.js';
+import { RtnetlinkError, errnoName, errnoText } from '../sys/errors.js';
 
-/** The name of a Linux errno value, such as `EEXIST` for 17; `E<n>` when unknown. */
-export function errnoName(errno: number): string {
-  return ERRNO_NAMES[errno] ?? `E${errno}`;
-}
-
-/** The description of a Linux errno value, such as `File exists` for 17. */
-export function errnoText(errno: number): string {
-  return ERRNO_TEXT[errno] ?? `Unknown error ${errno}`;
-}
-
-/** Base class of every error this library throws on purpose. */
-export class RtnetlinkError extends Error {
-  /** The error's class name, `RtnetlinkError`. */
-  override name = 'RtnetlinkError';
-}
+// The base class and the OS layer's errors are defined in src/sys (which imports nothing above it).
+export { RtnetlinkError, SystemError, SocketError, errnoName, errnoText } from '../sys/errors.js';
 
 /** What the kernel said in the extended ACK (NLMSGERR_ATTR_*) of an error or ACK message. */
 export interface ExtendedAck {
@@ -99,26 +86,6 @@ export class DecodeError extends RtnetlinkError {
     this.reason = reason;
     this.offset = offset;
     this.path = path;
-  }
-}
-
-/** A system call on a socket or namespace failed. */
-export class SocketError extends RtnetlinkError {
-  /** The error's class name, `SocketError`. */
-  override name = 'SocketError';
-  /** The system call, such as `bind` or `setns`. */
-  readonly syscall: string;
-  /** Positive errno value. */
-  readonly errno: number;
-  /** Errno name, such as `EPERM`. */
-  readonly code: string;
-
-  constructor(syscall: string, errno: number, detail?: string) {
-    const code = errnoName(errno);
-    super(`${syscall}: ${code} (${errnoText(errno)})${detail ? `: ${detail}` : ''}`);
-    this.syscall = syscall;
-    this.errno = errno;
-    this.code = code;
   }
 }
 

@@ -29,7 +29,8 @@ import {
   type EncodeContext,
   type StructMembers,
   type StructValue,
-} from './schema.js';
+} from './schema/index.js';
+import { objectMaker } from './schema/compile.js';
 
 /** The fields of struct nlmsghdr. */
 export interface NetlinkHeader {
@@ -167,8 +168,8 @@ export function decodeExtack(r: Reader, off: number, end: number): ExtendedAck {
     const plen = len - 4;
     switch (type) {
       case NLMSGERR_ATTR_MSG: {
-        const nul = r.buf.indexOf(0, p);
-        ack.message = r.buf.toString('utf8', p, nul >= 0 && nul < p + plen ? nul : p + plen);
+        const nul = r.buf.subarray(p, p + plen).indexOf(0);
+        ack.message = r.buf.toString('utf8', p, nul >= 0 ? p + nul : p + plen);
         break;
       }
       case NLMSGERR_ATTR_OFFS:
@@ -215,13 +216,7 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
     readonly attrs: AttrSet<A>,
   ) {
     this.headerKeys = new Set(header.keys);
-    // Messages are built by a constructor that assigns the header's keys: every message gets the
-    // same shape, and V8's slack tracking leaves in-object room for the attributes that follow
-    // (an object literal would put them in a separate, growing property array). Its prototype is
-    // Object.prototype, so the objects are plain objects in every observable way.
-    const ctor = new Function(header.keys.map((k) => `this[${JSON.stringify(k)}] = undefined;`).join('\n')) as { prototype: object };
-    ctor.prototype = Object.prototype;
-    this.make = new Function('C', 'return function make() { return new C(); };')(ctor) as () => Record<string, unknown>;
+    this.make = objectMaker(header.keys);
     for (const k of header.keys) {
       if (attrs.entry(k)) throw new Error(`message ${name}: header member ${k} collides with an attribute`);
     }
@@ -229,6 +224,10 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
 
   /** Decodes a message payload (header struct + attributes) from `off` to `end`. */
   decode(r: Reader, off: number, end: number, ctx: DecodeContext = decodeContext()): MessageValue<H, A> {
+    // A context reused across messages starts each one afresh, even after a DecodeError. (Setting
+    // an array's length costs more than reading it: the common case only reads.)
+    if (ctx.path.length !== 0) ctx.path.length = 0;
+    ctx.depth = 0;
     const obj = this.make();
     const hlen = this.header.size;
     if (end - off < hlen) throw new DecodeError(`${this.name} message payload of ${end - off} bytes, need ${hlen} for its header`, off);
@@ -286,8 +285,8 @@ function pathAt(r: Reader, set: AttrSet<AttrSpecs> | undefined, off: number, end
       continue;
     }
     if (key !== undefined && current?.entry(key)?.codec === string) {
-      const nul = r.buf.indexOf(0, off + 4);
-      siblings[key] = r.buf.toString('utf8', off + 4, nul >= off + 4 && nul < off + len ? nul : off + len);
+      const nul = r.buf.subarray(off + 4, off + len).indexOf(0);
+      siblings[key] = r.buf.toString('utf8', off + 4, nul >= 0 ? off + 4 + nul : off + len);
     }
     off += align4(len);
   }

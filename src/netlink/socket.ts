@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Transport } from './transport.js';
+import { checkBool, checkInt, checkOptions, describeValue } from './args.js';
 import { InvalidArgumentError, RtnetlinkError, SocketError } from './errors.js';
 import {
   AF_NETLINK,
@@ -68,19 +69,37 @@ export interface DatagramWithNsid {
    * has an nsid there.
    */
   nsid: number | undefined;
+  /**
+   * The sender's port id (nl_pid of the source address): 0 for the kernel. Multicast that another
+   * socket sent to a group (which needs CAP_NET_ADMIN) has that socket's port id.
+   */
+  senderPortId: number;
+}
+
+/** One datagram of {@link NetlinkSocket.receiveMany}. */
+export interface ReceivedDatagram extends DatagramWithNsid {
+  /**
+   * The datagram did not fit the read buffer: `datagram` holds only its beginning and must not be
+   * decoded (the rest is lost, as a receive would report with EMSGSIZE).
+   */
+  truncated: boolean;
 }
 
 const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024;
 const DEFAULT_READ_BUFFER = 1024 * 1024;
 
-// Layout of the native block used by recvmsg (x86-64 / arm64 LP64):
-// struct msghdr (56) | struct iovec (16) | struct sockaddr_nl (12, 16 reserved) | control | data
-const MSGHDR = 0;
-const IOVEC = 56;
-const NAME = 72;
-const CONTROL = 88;
-const CONTROL_SIZE = 128;
-const DATA = CONTROL + CONTROL_SIZE;
+/** How many datagrams one {@link NetlinkSocket.receiveMany} call can read. */
+export const RECEIVE_MANY_MAX = 32;
+// Layout of the native blocks used by recvmmsg (x86-64 / arm64 LP64): the array of struct mmsghdr
+// (56-byte msghdr + msg_len: 64 each), then per slot a struct iovec (16), a struct sockaddr_nl (12,
+// 16 reserved) and a control buffer (64). The slots' data buffers are a second, unzeroed block, so
+// that only the pages the kernel writes into become resident.
+const MMSGHDR_SIZE = 64;
+const IOVECS = RECEIVE_MANY_MAX * MMSGHDR_SIZE;
+const NAMES = IOVECS + RECEIVE_MANY_MAX * 16;
+const CONTROLS = NAMES + RECEIVE_MANY_MAX * 16;
+const CONTROL_SIZE = 64;
+const HEADERS_SIZE = CONTROLS + RECEIVE_MANY_MAX * CONTROL_SIZE;
 const CMSGHDR_SIZE = 16;
 
 /** Converts an error thrown by Node's fs calls into a SocketError; rethrows anything else. */
@@ -90,8 +109,38 @@ function fsError(syscall: string, e: unknown): SocketError {
   throw e;
 }
 
-function checkPositiveInt(field: string, v: number): void {
-  if (!Number.isSafeInteger(v) || v <= 0) throw new InvalidArgumentError(field, `must be a positive integer, got ${v}`);
+/**
+ * The largest receive queue size accepted: the kernel caps SO_RCVBUF(FORCE) at INT_MAX / 2 (and
+ * doubles it), silently; a larger request is refused rather than quietly cut.
+ */
+export const MAX_RECEIVE_BUFFER_SIZE = 0x3fffffff;
+/** The largest read buffer accepted (a netlink datagram is far smaller). */
+const MAX_READ_BUFFER_SIZE = 0x3fffffff;
+
+function checkPositiveInt(field: string, v: number, max = Number.MAX_SAFE_INTEGER): void {
+  checkInt(field, v, 1, max);
+}
+
+const SOCKET_OPTIONS = ['protocol', 'groups', 'receiveBufferSize', 'readBufferSize', 'extendedAck', 'strictCheck', 'netnsFd'] as const;
+
+/**
+ * Checks the options of {@link NetlinkSocket.open} (and of whatever passes them on) without opening
+ * anything.
+ * @throws {@link InvalidArgumentError} naming the option.
+ */
+export function checkSocketOptions(options: NetlinkSocketOptions | undefined, allowed: readonly string[] = SOCKET_OPTIONS): NetlinkSocketOptions {
+  const o = checkOptions(options, 'options', allowed);
+  checkInt('protocol', o.protocol, 0, 31);
+  if (o.groups !== undefined) {
+    if (!Array.isArray(o.groups)) throw new InvalidArgumentError('groups', `expected an array of group numbers, got ${describeValue(o.groups)}`);
+    o.groups.forEach((g, i) => checkInt(`groups.${i}`, g, 1, 0x7fffffff));
+  }
+  checkInt('receiveBufferSize', o.receiveBufferSize, 1, MAX_RECEIVE_BUFFER_SIZE);
+  checkInt('readBufferSize', o.readBufferSize, 1, MAX_READ_BUFFER_SIZE);
+  checkBool('extendedAck', o.extendedAck);
+  checkBool('strictCheck', o.strictCheck);
+  checkInt('netnsFd', o.netnsFd, 0, 0x7fffffff);
+  return o;
 }
 
 /**
@@ -107,15 +156,10 @@ export class NetlinkSocket implements Transport {
    */
   static open(options: NetlinkSocketOptions = {}): NetlinkSocket {
     if (os.endianness() !== 'LE') throw new RtnetlinkError('rtnetlink supports little-endian hosts only');
+    checkSocketOptions(options);
     const protocol = options.protocol ?? NETLINK_ROUTE;
     const receiveBufferSize = options.receiveBufferSize ?? DEFAULT_RECEIVE_BUFFER;
     const readBufferSize = options.readBufferSize ?? DEFAULT_READ_BUFFER;
-    checkPositiveInt('receiveBufferSize', receiveBufferSize);
-    checkPositiveInt('readBufferSize', readBufferSize);
-    for (const g of options.groups ?? []) checkPositiveInt('groups', g);
-    if (options.netnsFd !== undefined && (!Number.isInteger(options.netnsFd) || options.netnsFd < 0)) {
-      throw new InvalidArgumentError('netnsFd', `must be a file descriptor, got ${options.netnsFd}`);
-    }
 
     const type = SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK;
     const fd =
@@ -145,7 +189,7 @@ export class NetlinkSocket implements Transport {
   #closed = false;
   #released = false;
   #replyRoom: number | undefined;
-  #native: NativeMemory | undefined;
+  #native: { headers: NativeMemory; data: NativeMemory } | undefined;
 
   private constructor(fd: number, portId: number, readBufferSize: number) {
     this.#fd = fd;
@@ -215,53 +259,99 @@ export class NetlinkSocket implements Transport {
   }
 
   /**
-   * Like {@link NetlinkSocket.receive}, through recvmsg(2), and also returns the nsid control
+   * Like {@link NetlinkSocket.receive}, and also returns the sender's port id and the nsid control
    * message that a socket in NETLINK_LISTEN_ALL_NSID mode gets with multicast from other
-   * namespaces. Slower than receive (an FFI call and a copy); meant for event sockets.
+   * namespaces. Slower than receive (an FFI call and a copy); see {@link NetlinkSocket.receiveMany}.
    * @throws {@link SocketError} as {@link NetlinkSocket.receive}.
    */
   receiveWithNsid(): DatagramWithNsid | null {
-    if (this.#closed) throw new SocketError('recvmsg', Errno.EBADF, 'socket is closed');
+    const [d] = this.receiveMany(1);
+    if (d === undefined) return null;
+    if (d.truncated) throw this.#tooLarge('recvmsg', d.datagram.length);
+    return { datagram: d.datagram, nsid: d.nsid, senderPortId: d.senderPortId };
+  }
+
+  /**
+   * Reads up to `max` queued datagrams in one recvmmsg(2) call, each with its sender's port id (0
+   * for the kernel) and, in NETLINK_LISTEN_ALL_NSID mode, the nsid of its namespace. Never blocks;
+   * an empty array when nothing is queued. Meant for event sockets, where multicast from other
+   * sockets must be told apart from the kernel's (one FFI call for many datagrams).
+   * @param max - At most {@link RECEIVE_MANY_MAX}.
+   * @throws {@link SocketError} `recvmmsg`: ENOBUFS after the receive queue overflowed (reported
+   * after the datagrams queued before the loss were returned), EBADF after close. A datagram
+   * larger than the read buffer is returned with `truncated` set.
+   */
+  receiveMany(max: number = RECEIVE_MANY_MAX): ReceivedDatagram[] {
+    if (this.#closed) throw new SocketError('recvmmsg', Errno.EBADF, 'socket is closed');
+    if (!Number.isInteger(max) || max < 1 || max > RECEIVE_MANY_MAX) {
+      throw new InvalidArgumentError('max', `must be an integer from 1 to ${RECEIVE_MANY_MAX}, got ${max}`);
+    }
     const dataSize = this.#readBuffer.length;
-    if (this.#native === undefined) {
-      const mem = libc.allocNative(DATA + dataSize);
-      const b = mem.buffer;
-      b.writeBigUInt64LE(BigInt(mem.address + NAME), MSGHDR + 0); // msg_name
-      b.writeBigUInt64LE(BigInt(mem.address + IOVEC), MSGHDR + 16); // msg_iov
-      b.writeBigUInt64LE(1n, MSGHDR + 24); // msg_iovlen
-      b.writeBigUInt64LE(BigInt(mem.address + CONTROL), MSGHDR + 32); // msg_control
-      b.writeBigUInt64LE(BigInt(mem.address + DATA), IOVEC + 0); // iov_base
-      b.writeBigUInt64LE(BigInt(dataSize), IOVEC + 8); // iov_len
-      this.#native = mem;
+    const { headers, data } = (this.#native ??= this.#allocNative(dataSize));
+    const h = headers.buffer;
+    for (let i = 0; i < max; i++) {
+      const o = i * MMSGHDR_SIZE;
+      h.writeUInt32LE(12, o + 8); // msg_namelen
+      h.writeBigUInt64LE(BigInt(CONTROL_SIZE), o + 40); // msg_controllen
+      h.writeInt32LE(0, o + 48); // msg_flags
     }
-    const mem = this.#native;
-    const b = mem.buffer;
-    b.writeUInt32LE(12, MSGHDR + 8); // msg_namelen
-    b.writeBigUInt64LE(BigInt(CONTROL_SIZE), MSGHDR + 40); // msg_controllen
-    b.writeInt32LE(0, MSGHDR + 48); // msg_flags
-    const r = libc.recvmsgRaw(this.#fd, mem.address, MSG_DONTWAIT | MSG_TRUNC);
+    const r = libc.recvmmsgRaw(this.#fd, headers.address, max, MSG_DONTWAIT | MSG_TRUNC);
     if (r.value < 0) {
-      if (r.errno === Errno.EAGAIN) return null;
-      throw new SocketError('recvmsg', r.errno);
+      if (r.errno === Errno.EAGAIN) return [];
+      throw new SocketError('recvmmsg', r.errno);
     }
-    const n = r.value;
-    const flags = b.readInt32LE(MSGHDR + 48);
-    if (n > dataSize || (flags & MSG_TRUNC) !== 0) {
-      throw new SocketError('recvmsg', Errno.EMSGSIZE, `datagram of ${n} bytes does not fit the ${dataSize}-byte read buffer; it was dropped`);
-    }
-    let nsid: number | undefined;
-    const controlLen = Math.min(Number(b.readBigUInt64LE(MSGHDR + 40)), CONTROL_SIZE);
-    for (let o = 0; o + CMSGHDR_SIZE <= controlLen; ) {
-      const len = Number(b.readBigUInt64LE(CONTROL + o));
-      if (len < CMSGHDR_SIZE || o + len > controlLen) break;
-      const level = b.readInt32LE(CONTROL + o + 8);
-      const type = b.readInt32LE(CONTROL + o + 12);
-      if (level === SOL_NETLINK && type === NETLINK_LISTEN_ALL_NSID && len >= CMSGHDR_SIZE + 4) {
-        nsid = b.readInt32LE(CONTROL + o + CMSGHDR_SIZE);
+    const out: ReceivedDatagram[] = new Array(r.value);
+    for (let i = 0; i < r.value; i++) {
+      const o = i * MMSGHDR_SIZE;
+      const n = h.readUInt32LE(o + 56); // msg_len: the full length, with MSG_TRUNC
+      const truncated = n > dataSize || (h.readInt32LE(o + 48) & MSG_TRUNC) !== 0;
+      const start = i * dataSize;
+      const datagram = Buffer.from(data.buffer.subarray(start, start + Math.min(n, dataSize)));
+      const senderPortId = h.readUInt32LE(NAMES + i * 16 + 4);
+      let nsid: number | undefined;
+      const controlLen = Math.min(Number(h.readBigUInt64LE(o + 40)), CONTROL_SIZE);
+      const control = CONTROLS + i * CONTROL_SIZE;
+      for (let c = 0; c + CMSGHDR_SIZE <= controlLen; ) {
+        const len = Number(h.readBigUInt64LE(control + c));
+        if (len < CMSGHDR_SIZE || c + len > controlLen) break;
+        const level = h.readInt32LE(control + c + 8);
+        const type = h.readInt32LE(control + c + 12);
+        if (level === SOL_NETLINK && type === NETLINK_LISTEN_ALL_NSID && len >= CMSGHDR_SIZE + 4) {
+          nsid = h.readInt32LE(control + c + CMSGHDR_SIZE);
+        }
+        c += (len + 7) & ~7;
       }
-      o += (len + 7) & ~7;
+      out[i] = { datagram, nsid, senderPortId, truncated };
     }
-    return { datagram: Buffer.from(b.subarray(DATA, DATA + n)), nsid };
+    return out;
+  }
+
+  #allocNative(dataSize: number): { headers: NativeMemory; data: NativeMemory } {
+    const headers = libc.allocNative(HEADERS_SIZE);
+    let data: NativeMemory;
+    try {
+      data = libc.allocNative(RECEIVE_MANY_MAX * dataSize, false);
+    } catch (e) {
+      headers.free();
+      throw e;
+    }
+    const h = headers.buffer;
+    const at = (offset: number): bigint => BigInt(headers.address + offset);
+    for (let i = 0; i < RECEIVE_MANY_MAX; i++) {
+      const o = i * MMSGHDR_SIZE;
+      const iov = IOVECS + i * 16;
+      h.writeBigUInt64LE(at(NAMES + i * 16), o + 0); // msg_name
+      h.writeBigUInt64LE(at(iov), o + 16); // msg_iov
+      h.writeBigUInt64LE(1n, o + 24); // msg_iovlen
+      h.writeBigUInt64LE(at(CONTROLS + i * CONTROL_SIZE), o + 32); // msg_control
+      h.writeBigUInt64LE(BigInt(data.address + i * dataSize), iov); // iov_base
+      h.writeBigUInt64LE(BigInt(dataSize), iov + 8); // iov_len
+    }
+    return { headers, data };
+  }
+
+  #tooLarge(syscall: string, n: number): SocketError {
+    return new SocketError(syscall, Errno.EMSGSIZE, `datagram of ${n} bytes does not fit the ${this.#readBuffer.length}-byte read buffer; it was dropped`);
   }
 
   /**
@@ -293,7 +383,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   addMembership(group: number): void {
-    checkPositiveInt('group', group);
+    checkPositiveInt('group', group, 0x7fffffff);
     libc.setsockoptInt(this.#fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
   }
 
@@ -302,7 +392,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   dropMembership(group: number): void {
-    checkPositiveInt('group', group);
+    checkPositiveInt('group', group, 0x7fffffff);
     libc.setsockoptInt(this.#fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group);
   }
 
@@ -313,6 +403,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   setListenAllNsid(on: boolean): void {
+    checkBool('on', on);
     libc.setsockoptInt(this.#fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, on ? 1 : 0);
   }
 
@@ -321,7 +412,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   setReceiveBufferSize(bytes: number): void {
-    checkPositiveInt('bytes', bytes);
+    checkPositiveInt('bytes', bytes, MAX_RECEIVE_BUFFER_SIZE);
     setReceiveBuffer(this.#fd, bytes);
     this.#replyRoom = undefined;
   }
@@ -349,7 +440,8 @@ export class NetlinkSocket implements Transport {
     try {
       fs.closeSync(this.#fd);
     } finally {
-      this.#native?.free();
+      this.#native?.headers.free();
+      this.#native?.data.free();
       this.#native = undefined;
     }
   }

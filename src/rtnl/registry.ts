@@ -2,7 +2,7 @@
 // and capture decoding.
 
 import type { MessageSchema } from '../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../netlink/schema/index.js';
 import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, addrMessage } from './generated/addr.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, linkMessage } from './generated/link.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from './generated/neigh.js';

@@ -9,11 +9,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as FfiRs from 'ffi-rs';
 
-type Ffi = Pick<typeof FfiRs, 'open' | 'load' | 'DataType' | 'createExternalBuffer' | 'isNullPointer'>;
+/** The ffi-rs functions the OS layer uses. */
+export type Ffi = Pick<typeof FfiRs, 'open' | 'load' | 'DataType' | 'createExternalBuffer' | 'isNullPointer'>;
 
 const require = createRequire(import.meta.url);
 
-// What the native binding exports besides what ffi.ts passes on.
+// What the native binding exports besides what is passed on.
 interface NativeBinding extends Ffi {
   FFITypeTag: { Array: number };
 }
@@ -32,7 +33,7 @@ function loadDirect(): Ffi | undefined {
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64') || !isGlibc()) return undefined;
   const pkg = `@yuuang/ffi-rs-linux-${process.arch}-gnu`;
   try {
-    // Only the very version ffi-rs asks for: its wrapper below is that version's.
+    // Only the very version ffi-rs asks for: the wrapper below is that version's.
     const ffiVersion = (require('ffi-rs/package.json') as { version: string }).version;
     const fromFfi = createRequire(require.resolve('ffi-rs'));
     const pkgVersion = (fromFfi(`${pkg}/package.json`) as { version: string }).version;
@@ -55,10 +56,19 @@ function loadDirect(): Ffi | undefined {
   }
 }
 
-const direct = loadDirect();
+let directly = false;
 
-/** The ffi-rs functions the OS layer uses. */
-export const ffi: Ffi = direct ?? (require('ffi-rs') as Ffi);
+/**
+ * Loads ffi-rs: its platform binary directly where that is known to work, else through ffi-rs.
+ * @throws what `require('ffi-rs')` throws when its native part is missing.
+ */
+export function loadFfiRs(): Ffi {
+  const direct = loadDirect();
+  directly = direct !== undefined;
+  return direct ?? (require('ffi-rs') as Ffi);
+}
 
-/** Whether ffi-rs's platform binary was loaded directly (without ffi-rs's slow libc detection). */
-export const FFI_LOADED_DIRECTLY: boolean = direct !== undefined;
+/** Whether the last {@link loadFfiRs} loaded the platform binary directly. */
+export function ffiLoadedDirectly(): boolean {
+  return directly;
+}

@@ -4,20 +4,48 @@
 // socket.ts).
 
 import { createRequire } from 'node:module';
-import type { DataType as FfiDataType, JsExternal } from 'ffi-rs';
-import { ffi } from './ffi.js';
-
-const { open, load, DataType, createExternalBuffer, isNullPointer } = ffi;
-import { SocketError } from '../netlink/errors.js';
-import { AF_NETLINK } from '../netlink/constants.js';
+import type * as FfiRsModule from 'ffi-rs';
+import type { DataType, JsExternal } from 'ffi-rs';
+import { SocketError } from './errors.js';
+import { loadFfiRs } from './ffi.js';
+import { AF_NETLINK } from './constants.js';
 
 /** The ffi-rs library key under which libc (the main program's symbols) is opened. */
 const LIBC = 'libc';
 
-open({ library: LIBC, path: '' });
+const requireHere = createRequire(import.meta.url);
 
 /** Absolute path of the ffi-rs entry point, for code that loads it again in a worker thread. */
-export const FFI_RS_PATH: string = createRequire(import.meta.url).resolve('ffi-rs');
+export const FFI_RS_PATH: string = requireHere.resolve('ffi-rs');
+
+type FfiRs = typeof FfiRsModule;
+let ffiRs: FfiRs | undefined;
+
+/**
+ * ffi-rs, loaded on the first system call rather than when the library is imported: its native
+ * part is a prebuilt binary in a per-platform optional dependency (`@yuuang/ffi-rs-linux-x64-gnu`
+ * and the like), which `npm install --omit=optional` (or an unsupported platform) leaves out. What
+ * needs no system call (codecs, reading captures, replaying them) keeps working without it, and
+ * everything else fails with one error that says what is missing and how to get it.
+ */
+function ffi(): FfiRs {
+  if (ffiRs !== undefined) return ffiRs;
+  let loaded: FfiRs;
+  try {
+    loaded = loadFfiRs() as FfiRs;
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw new Error(
+      `rtnetlink needs the native part of ffi-rs for ${process.platform}-${process.arch}, which is not installed (${why}). ` +
+        'It is a prebuilt binary that npm installs as an optional dependency of ffi-rs: reinstall without --omit=optional ' +
+        '(and without --no-optional or optional=false in .npmrc).',
+      { cause },
+    );
+  }
+  loaded.open({ library: LIBC, path: '' });
+  ffiRs = loaded;
+  return loaded;
+}
 
 /** Linux errno values the OS layer tests for (generic numbering, x86-64 and arm64). */
 export const Errno = {
@@ -47,16 +75,20 @@ export type CValue<T extends CType> = T extends 'buffer'
 
 type CValues<T extends readonly CType[]> = { [K in keyof T]: T[K] extends CType ? CValue<T[K]> : never };
 
-const DATA_TYPES: Record<CType, FfiDataType> = {
-  i32: DataType.I32,
-  u32: DataType.U32,
-  i64: DataType.I64,
-  u64: DataType.U64,
-  buffer: DataType.U8Array,
-  string: DataType.String,
-  pointer: DataType.External,
-  void: DataType.Void,
-};
+function dataType(t: CType): DataType {
+  const { DataType: T } = ffi();
+  const types: Record<CType, DataType> = {
+    i32: T.I32,
+    u32: T.U32,
+    i64: T.I64,
+    u64: T.U64,
+    buffer: T.U8Array,
+    string: T.String,
+    pointer: T.External,
+    void: T.Void,
+  };
+  return types[t];
+}
 
 /** What a raw libc call returned: the value and the errno right after the call. */
 export interface RawResult<T> {
@@ -78,8 +110,8 @@ export function libcFunction<R extends CType, const P extends readonly CType[]>(
   ret: R,
   params: P,
 ): (...args: CValues<P>) => RawResult<CValue<R>> {
-  const retType = DATA_TYPES[ret];
-  const paramsType = params.map((p) => DATA_TYPES[p]);
+  // Resolved on the first call (see ffi()): binding a function must not load the native part.
+  let types: { retType: DataType; paramsType: DataType[] } | undefined;
   const bufferArgs = params.flatMap((p, i) => (p === 'buffer' ? [i] : []));
   return (...args: CValues<P>): RawResult<CValue<R>> => {
     const values = args as unknown[];
@@ -88,11 +120,12 @@ export function libcFunction<R extends CType, const P extends readonly CType[]>(
       const v = values[i] as Uint8Array;
       if (!Buffer.isBuffer(v)) values[i] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
     }
-    const r = load({
+    types ??= { retType: dataType(ret), paramsType: params.map(dataType) };
+    const r = ffi().load({
       library: LIBC,
       funcName: name,
-      retType,
-      paramsType,
+      retType: types.retType,
+      paramsType: types.paramsType,
       paramsValue: values,
       errno: true,
     }) as unknown as { value: CValue<R>; errnoCode: number };
@@ -119,6 +152,7 @@ const c = {
   sendto: libcFunction('sendto', 'i64', ['i32', 'buffer', 'u64', 'i32', 'buffer', 'u32']),
   recv: libcFunction('recv', 'i64', ['i32', 'buffer', 'u64', 'i32']),
   recvmsg: libcFunction('recvmsg', 'i64', ['i32', 'u64', 'i32']),
+  recvmmsg: libcFunction('recvmmsg', 'i32', ['i32', 'u64', 'u32', 'i32', 'u64']),
   malloc: libcFunction('malloc', 'pointer', ['u64']),
   free: libcFunction('free', 'void', ['pointer']),
   // memset(p, 0, n) returns p: the way to learn a native pointer's numeric address.
@@ -273,6 +307,15 @@ export function recvmsgRaw(fd: number, msghdrAddress: number, flags: number): Ra
   return c.recvmsg(fd, msghdrAddress, flags);
 }
 
+/**
+ * recvmmsg(2) into `vlen` struct mmsghdr the caller laid out in native memory, without a timeout.
+ * @param msgvecAddress - The numeric address of the first struct mmsghdr.
+ * @returns The number of datagrams received, or -1 with `errno` set; never throws.
+ */
+export function recvmmsgRaw(fd: number, msgvecAddress: number, vlen: number, flags: number): RawResult<number> {
+  return c.recvmmsg(fd, msgvecAddress, vlen, flags, 0);
+}
+
 /** A block of native (malloc'ed) memory and a Buffer view of it. */
 export interface NativeMemory {
   /** The numeric address of the first byte, to write into C structures. */
@@ -284,14 +327,17 @@ export interface NativeMemory {
 }
 
 /**
- * Allocates zeroed native memory that does not move, for C structures that hold pointers.
+ * Allocates native memory that does not move, for C structures that hold pointers and for buffers
+ * the kernel writes into.
+ * @param zero - Zero the memory (default). A large block left unzeroed costs no resident memory
+ * until its pages are first written (malloc maps it lazily).
  * @throws {@link SocketError} `malloc` (ENOMEM) when the allocation fails.
  */
-export function allocNative(size: number): NativeMemory {
+export function allocNative(size: number, zero = true): NativeMemory {
   const ptr = c.malloc(size).value;
-  if (isNullPointer(ptr)) throw new SocketError('malloc', 12);
-  const address = c.memsetAddress(ptr, 0, size).value;
-  const buffer = createExternalBuffer(ptr, size);
+  if (ffi().isNullPointer(ptr)) throw new SocketError('malloc', 12);
+  const address = c.memsetAddress(ptr, 0, zero ? size : 0).value;
+  const buffer = ffi().createExternalBuffer(ptr, size);
   let freed = false;
   return {
     address,

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { Worker, MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { FFI_RS_PATH, eventfd } from './libc.js';
-import { EFD_CLOEXEC, EFD_NONBLOCK } from '../netlink/constants.js';
+import { EFD_CLOEXEC, EFD_NONBLOCK } from './constants.js';
 
 /** One pending wait on a file descriptor. */
 export interface FdWait {
@@ -44,12 +44,15 @@ interface Pending {
   cancelled: boolean;
 }
 
-// The worker's code, plain CommonJS (it runs with `eval: true`, so it works both from the
-// TypeScript sources under a test runner and from the compiled package).
-const WORKER_SOURCE = String.raw`'use strict';
-const { workerData, parentPort, receiveMessageOnPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const ffi = require(workerData.ffiPath);
+// The worker's code: an ES module loaded from a data: URL, so that it works from the TypeScript
+// sources under a test runner and from the compiled package alike, and whatever the main program's
+// flags: a data: URL is always a module (where an eval'd string follows --input-type), and the
+// worker gets no execArgv of its own (none of the main program's loaders, --import or --require).
+const WORKER_SOURCE = String.raw`
+import { workerData, parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+const ffi = createRequire(workerData.ffiPath)(workerData.ffiPath);
 const LIB = 'rtnetlink-poller-libc';
 ffi.open({ library: LIB, path: '' });
 const port = workerData.port;
@@ -114,6 +117,8 @@ while (running) {
 }
 `;
 
+const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
+
 const WAKE = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 
 /**
@@ -141,8 +146,8 @@ export class FdPoller {
     this.#wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#worker = new Worker(WORKER_SOURCE, {
-      eval: true,
+    this.#worker = new Worker(WORKER_URL, {
+      execArgv: [],
       workerData: { ffiPath: FFI_RS_PATH, port: port2, wakeFd: this.#wakeFd },
       transferList: [port2],
       stdout: false,

@@ -2,7 +2,7 @@
 // synchronous function inside another network namespace on the calling thread.
 
 import fs from 'node:fs';
-import { SocketError } from '../netlink/errors.js';
+import { SystemError } from './errors.js';
 import { libcFunction } from './libc.js';
 
 /** unshare/setns flag: a network namespace. */
@@ -21,6 +21,8 @@ export const MS_SLAVE = 1 << 19;
 export const MS_SHARED = 1 << 20;
 /** umount2 flag: lazy unmount (detach now, clean up when no longer busy). */
 export const MNT_DETACH = 2;
+/** umount2 flag: do not follow a symbolic link at the target (never unmount what a link points to). */
+export const UMOUNT_NOFOLLOW = 8;
 
 const c = {
   setns: libcFunction('setns', 'i32', ['i32', 'i32']),
@@ -33,41 +35,41 @@ const c = {
 /**
  * setns(2): moves the calling thread into the namespace `fd` refers to.
  * @param nstype - CLONE_NEWNET (or 0: any type).
- * @throws {@link SocketError} `setns`.
+ * @throws {@link SystemError} `setns`.
  */
 export function setns(fd: number, nstype: number): void {
   const r = c.setns(fd, nstype);
-  if (r.value < 0) throw new SocketError('setns', r.errno);
+  if (r.value < 0) throw new SystemError('setns', r.errno);
 }
 
 /**
  * unshare(2): gives the calling thread new namespaces of the given kinds. For CLONE_NEWNET this
  * changes only the calling thread; restore it with {@link setns}.
- * @throws {@link SocketError} `unshare`.
+ * @throws {@link SystemError} `unshare`.
  */
 export function unshare(flags: number): void {
   const r = c.unshare(flags);
-  if (r.value < 0) throw new SocketError('unshare', r.errno);
+  if (r.value < 0) throw new SystemError('unshare', r.errno);
 }
 
 /**
  * mount(2). `null` is passed as an empty string (ignored by the kernel for bind mounts and
  * propagation changes).
- * @throws {@link SocketError} `mount`.
+ * @throws {@link SystemError} `mount`.
  */
 export function mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null = null): void {
   const r = c.mount(source ?? '', target, fstype ?? '', flags, data ?? '');
-  if (r.value < 0) throw new SocketError('mount', r.errno, target);
+  if (r.value < 0) throw new SystemError('mount', r.errno, target, target);
 }
 
 /**
  * umount2(2).
  * @param flags - MNT_DETACH and the like.
- * @throws {@link SocketError} `umount2`.
+ * @throws {@link SystemError} `umount2`.
  */
 export function umount2(target: string, flags = 0): void {
   const r = c.umount2(target, flags);
-  if (r.value < 0) throw new SocketError('umount2', r.errno, target);
+  if (r.value < 0) throw new SystemError('umount2', r.errno, target, target);
 }
 
 /** gettid(2): the calling thread's id. */
@@ -95,7 +97,7 @@ function isThenable(v: unknown): boolean {
  * namespace the thread is in later. What `fn` creates inside (sockets, spawned children) keeps
  * the namespace it was created in.
  * @param netnsFd - An fd of a network namespace file (such as `/run/netns/NAME`, opened read-only).
- * @throws {@link SocketError} `setns` when a namespace switch fails; if switching back fails the
+ * @throws {@link SystemError} `setns` when a namespace switch fails; if switching back fails the
  * error says so (the thread is then left in the wrong namespace, which should never happen for a
  * namespace that was just left).
  * @throws TypeError when `fn` returns a thenable.
@@ -111,9 +113,9 @@ export function inNetns<T>(netnsFd: number, fn: () => T): T {
       try {
         setns(original, CLONE_NEWNET);
       } catch (e) {
-        const errno = e instanceof SocketError ? e.errno : 22;
+        const errno = e instanceof SystemError ? e.errno : 22;
         // eslint-disable-next-line no-unsafe-finally
-        throw new SocketError('setns', errno, 'could not return to the original network namespace');
+        throw new SystemError('setns', errno, 'could not return to the original network namespace');
       }
     }
   } finally {

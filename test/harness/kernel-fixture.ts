@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { Reader, Writer } from '../../src/netlink/bytes.js';
 import { ReplayMismatchError, ReplayTransport, type CapturedDatagram } from '../../src/netlink/capture/index.js';
 import { splitMessages, type MessageSchema, type MessageValue } from '../../src/netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../src/netlink/schema.js';
+import type { AttrSpecs, StructMembers } from '../../src/netlink/schema/index.js';
 import { linkMessage, RTM_NEWLINK } from '../../src/rtnl/generated/link.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { openNetns } from '../../src/ns/ref.js';

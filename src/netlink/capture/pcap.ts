@@ -19,9 +19,11 @@
  * @module
  */
 import fs from 'node:fs';
+import { Parser } from 'binary-parser';
 import { performance } from 'node:perf_hooks';
 import { copyBytes } from '../bytes.js';
 import { InvalidArgumentError, RtnetlinkError } from '../errors.js';
+import { CAPTURE_FILE_MODE, createCaptureFile } from './output.js';
 import { CaptureFormatError, type CaptureDirection, type CapturedDatagram, type CaptureSink } from './types.js';
 
 /** The pcap/pcapng link type of netlink captures (DLT_NETLINK / LINKTYPE_NETLINK). */
@@ -79,6 +81,11 @@ export interface PcapWriterOptions {
   protocol?: number;
   /** The snapshot length: longer packets are cut to it (and {@link CapturedDatagram.originalLength} says so on reading). Default {@link PCAP_SNAPLEN}. */
   snaplen?: number;
+  /**
+   * The mode of a newly created file (less the umask). Default 0o600: a capture holds everything
+   * the handle said and heard, so only its owner may read it. An existing file keeps its mode.
+   */
+  mode?: number;
 }
 
 /** The current time in seconds since the Unix epoch, with sub-millisecond precision. */
@@ -154,7 +161,9 @@ export function encodePcapRecord(datagram: PcapRecordInput, snaplen: number = PC
 /**
  * Appends netlink datagrams to a classic pcap file of link type LINKTYPE_NETLINK, with synchronous
  * writes: what was recorded is in the file even if the process dies right after. The file is
- * created (or truncated) and its header written by the constructor.
+ * created (or truncated) and its header written by the constructor: created with mode 0600 by
+ * default, never through a symbolic link at the path's last component, and only as a regular file
+ * (see {@link createCaptureFile}).
  */
 export class PcapWriter implements CaptureSink {
   /** The file's path. */
@@ -166,8 +175,8 @@ export class PcapWriter implements CaptureSink {
 
   /**
    * Creates (or truncates) `path` and writes the pcap file header.
-   * @throws Node's fs errors when the file cannot be created.
-   * @throws {@link InvalidArgumentError} for an invalid option.
+   * @throws SystemError `open` when the file cannot be created (ELOOP: a symbolic link).
+   * @throws {@link InvalidArgumentError} for an invalid option, or a path that is not a regular file.
    */
   constructor(path: string, options: PcapWriterOptions = {}) {
     this.#protocol = options.protocol ?? 0;
@@ -177,7 +186,7 @@ export class PcapWriter implements CaptureSink {
     this.#snaplen = options.snaplen ?? PCAP_SNAPLEN;
     const header = writePcapHeader(this.#snaplen);
     this.path = path;
-    this.#fd = fs.openSync(path, 'w');
+    this.#fd = createCaptureFile(path, options.mode ?? CAPTURE_FILE_MODE);
     try {
       writeAll(this.#fd, header);
     } catch (e) {
@@ -230,16 +239,247 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 
 // ---------------------------------------------------------------------------------------------
 // Reading
+//
+// The container formats (the pcap file and record headers, the pcapng blocks and their options)
+// are declared with binary-parser, one set of parsers per byte order: a pcap file has one byte
+// order, and each pcapng section announces its own. The loops below walk the records and blocks,
+// check what the formats promise (lengths, versions, link types) and turn every failure, the
+// parsers' included, into a CaptureFormatError (a DecodeError) with the offset in the file.
 
-/** A packet found in a file, before its direction is settled (which may depend on the whole file). */
-interface RawPacket {
-  packetType: number;
+/** The 24-byte header of a classic pcap file. */
+interface PcapFileHeader {
+  /** 0xa1b2c3d4 (microsecond timestamps) or 0xa1b23c4d (nanosecond). */
+  magic: number;
+  /** Version, 2.4. */
+  major: number;
+  minor: number;
+  /** The snapshot length. */
+  snaplen: number;
+  /** The link type (low 16 bits) and FCS information (upper bits). */
+  linktype: number;
+}
+
+/** The 16-byte header of a pcap record. */
+interface PcapRecordHeader {
+  /** Seconds since the epoch. */
+  sec: number;
+  /** Microseconds or nanoseconds, as the magic says. */
+  frac: number;
+  /** Bytes in the file. */
+  captured: number;
+  /** Bytes on the wire. */
+  original: number;
+}
+
+/** The type and total length that start every pcapng block. */
+interface PcapngBlockHeader {
+  type: number;
+  length: number;
+}
+
+/** The fixed part of a pcapng section header block, after type and length. */
+interface PcapngSectionHeader {
+  byteOrderMagic: number;
+  major: number;
+  minor: number;
+}
+
+/** The fixed part of a pcapng interface description block. */
+interface PcapngInterfaceHeader {
+  linktype: number;
+  snaplen: number;
+}
+
+/** The fixed part of a pcapng enhanced (or, with a 16-bit interface id, obsolete) packet block. */
+interface PcapngPacketHeader {
+  interfaceId: number;
+  tsHigh: number;
+  tsLow: number;
+  captured: number;
+  original: number;
+}
+
+/** The fixed part of a pcapng simple packet block. */
+interface PcapngSimplePacketHeader {
+  original: number;
+}
+
+/** The header of a pcapng option. */
+interface PcapngOptionHeader {
+  code: number;
+  length: number;
+}
+
+/** One binary-parser parser with the shape of what it returns. */
+type Reader<T> = (bytes: Uint8Array, offset: number) => T;
+
+/**
+ * Whether this process refuses code generation from strings (`node
+ * --disallow-code-generation-from-strings`), learned from the first parser binary-parser could
+ * not compile: the parsers then run through {@link interpret}.
+ */
+let codegenRefused = false;
+
+/**
+ * Runs a parser: compiled by binary-parser (its `new Function`), or, where that is refused,
+ * interpreted from the same declaration. Both read the same fields the same way (a test compares
+ * them on the same files).
+ */
+function runParser(parser: Parser, bytes: Uint8Array): unknown {
+  if (!codegenRefused) {
+    try {
+      return parser.parse(bytes);
+    } catch (err) {
+      if (!(err instanceof EvalError)) throw err;
+      codegenRefused = true;
+    }
+  }
+  return interpret(parser, bytes);
+}
+
+/**
+ * binary-parser's declaration of a parser, executed step by step without compiling it: the
+ * subset the capture formats use (integers of either byte order, `seek` by a number or a field,
+ * `saveOffset`, arrays read to the end). Like the compiled code, reading past the end throws a
+ * RangeError.
+ */
+function interpret(parser: Parser, bytes: Uint8Array): Record<string, unknown> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  const run = (root: Parser): Record<string, unknown> => {
+    const vars: Record<string, unknown> = {};
+    for (let p = root.next; p !== undefined; p = p.next) {
+      const le = p.type.endsWith('le');
+      switch (p.type) {
+        case 'uint8':
+          vars[p.varName] = view.getUint8(offset);
+          offset += 1;
+          break;
+        case 'uint16le':
+        case 'uint16be':
+          vars[p.varName] = view.getUint16(offset, le);
+          offset += 2;
+          break;
+        case 'uint32le':
+        case 'uint32be':
+          vars[p.varName] = view.getUint32(offset, le);
+          offset += 4;
+          break;
+        case 'int32le':
+        case 'int32be':
+          vars[p.varName] = view.getInt32(offset, le);
+          offset += 4;
+          break;
+        case 'int64le':
+        case 'int64be':
+          vars[p.varName] = view.getBigInt64(offset, le);
+          offset += 8;
+          break;
+        case 'seek': {
+          const by = p.options.length;
+          offset += typeof by === 'number' ? by : typeof by === 'string' ? (vars[by] as number) : 0;
+          break;
+        }
+        case 'saveOffset':
+          vars[p.varName] = offset;
+          break;
+        case 'array': {
+          const item = p.options.type;
+          if (p.options.readUntil !== 'eof' || !(item instanceof Parser)) throw new Error(`binary-parser array ${p.varName}: only readUntil 'eof' with a parser type is interpreted`);
+          const items: Record<string, unknown>[] = [];
+          while (offset < bytes.length) items.push(run(item));
+          vars[p.varName] = items;
+          break;
+        }
+        default:
+          throw new Error(`binary-parser type ${p.type} is not interpreted`);
+      }
+    }
+    return vars;
+  };
+  return run(parser);
+}
+
+/**
+ * A typed reader over a binary-parser parser: parses at `offset`, and reports a parser failure
+ * (too few bytes, mostly) as a CaptureFormatError at that offset, naming `what`.
+ */
+function reader<T>(what: string, parser: Parser): Reader<T> {
+  const size = parser.sizeOf();
+  return (bytes, offset) => {
+    const end = offset + size;
+    if (end > bytes.length) throw new CaptureFormatError(`${what} truncated: ${Math.max(0, bytes.length - offset)} of ${size} bytes`, offset);
+    try {
+      return runParser(parser, bytes.subarray(offset, end)) as T;
+    } catch (cause) {
+      throw new CaptureFormatError(`${what} unreadable: ${cause instanceof Error ? cause.message : String(cause)}`, offset, { cause });
+    }
+  };
+}
+
+/** The container parsers of one byte order. */
+interface ContainerReaders {
+  pcapFileHeader: Reader<PcapFileHeader>;
+  pcapRecordHeader: Reader<PcapRecordHeader>;
+  /** Every record of a classic pcap file after its header, in one pass. */
+  pcapRecords: Parser;
+  blockHeader: Reader<PcapngBlockHeader & { magicBe: number }>;
+  blockTrailer: Reader<{ length: number }>;
+  sectionHeader: Reader<PcapngSectionHeader>;
+  interfaceHeader: Reader<PcapngInterfaceHeader>;
+  enhancedPacketHeader: Reader<PcapngPacketHeader>;
+  obsoletePacketHeader: Reader<PcapngPacketHeader>;
+  simplePacketHeader: Reader<PcapngSimplePacketHeader>;
+  optionHeader: Reader<PcapngOptionHeader>;
+  /** An option header and a 32-bit value after it (epb_flags). */
+  option32: Reader<PcapngOptionHeader & { value: number }>;
+  u8: Reader<{ value: number }>;
+  u32: Reader<{ value: number }>;
+  i64: Reader<{ value: bigint }>;
+}
+
+function containerReaders(endian: 'little' | 'big'): ContainerReaders {
+  const p = (): Parser => new Parser().endianness(endian);
+  return {
+    pcapFileHeader: reader('pcap file header', p().uint32('magic').uint16('major').uint16('minor').int32('thiszone').uint32('sigfigs').uint32('snaplen').uint32('linktype')),
+    pcapRecordHeader: reader('record header', p().uint32('sec').uint32('frac').uint32('captured').uint32('original')),
+    pcapRecords: p().array('records', {
+      readUntil: 'eof',
+      type: p().saveOffset('at').uint32('sec').uint32('frac').uint32('captured').uint32('original').seek('captured'),
+    }),
+    // The first word big-endian as well: a section header block's type reads the same either way.
+    blockHeader: reader('block header', p().uint32be('magicBe').seek(-4).uint32('type').uint32('length')),
+    blockTrailer: reader('block trailer', p().uint32('length')),
+    sectionHeader: reader('section header block', p().seek(8).uint32('byteOrderMagic').uint16('major').uint16('minor').seek(8)),
+    interfaceHeader: reader('interface description block', p().seek(8).uint16('linktype').seek(2).uint32('snaplen')),
+    enhancedPacketHeader: reader('enhanced packet block', p().seek(8).uint32('interfaceId').uint32('tsHigh').uint32('tsLow').uint32('captured').uint32('original')),
+    obsoletePacketHeader: reader('packet block', p().seek(8).uint16('interfaceId').seek(2).uint32('tsHigh').uint32('tsLow').uint32('captured').uint32('original')),
+    simplePacketHeader: reader('simple packet block', p().seek(8).uint32('original')),
+    optionHeader: reader('option header', p().uint16('code').uint16('length')),
+    option32: reader('option', p().uint16('code').uint16('length').uint32('value')),
+    u8: reader('option value', p().uint8('value')),
+    u32: reader('option value', p().uint32('value')),
+    i64: reader('option value', p().int64('value')),
+  };
+}
+
+const LITTLE = containerReaders('little');
+const BIG = containerReaders('big');
+const readersOf = (le: boolean): ContainerReaders => (le ? LITTLE : BIG);
+
+const readMagic = reader<{ be: number; le: number }>('file magic', new Parser().uint32be('be').seek(-4).uint32le('le'));
+
+/**
+ * The datagrams found in a file, and for each the facts its direction is settled from once the
+ * whole file is read (it may depend on every packet): kept beside the datagrams rather than in
+ * per-packet objects, so that reading allocates one object per datagram.
+ */
+class Packets {
+  readonly datagrams: CapturedDatagram[] = [];
+  /** The pseudo-header's packet type of each datagram. */
+  readonly packetTypes: number[] = [];
   /** From pcapng's epb_flags: 1 inbound, 2 outbound, 0 unknown. */
-  flagsDirection: number;
-  protocol: number;
-  timestamp: number;
-  bytes: Uint8Array;
-  originalLength?: number;
+  readonly flagsDirections: number[] = [];
 }
 
 /**
@@ -256,94 +496,106 @@ interface RawPacket {
  * `sent` when its first message has NLM_F_REQUEST, else `received`.
  *
  * @returns The datagrams in file order, their bytes copied out of `bytes`.
- * @throws {@link CaptureFormatError} for anything else: an unknown magic, a truncated or
- * inconsistent header, record or block, a link type other than LINKTYPE_NETLINK, a packet without
- * the 16-byte pseudo-header or whose ARPHRD type is not ARPHRD_NETLINK.
+ * @throws {@link CaptureFormatError} (a {@link DecodeError} with the offset in the file) for
+ * anything else: an unknown magic, a truncated or inconsistent header, record or block, a link type
+ * other than LINKTYPE_NETLINK, a packet without the 16-byte pseudo-header or whose ARPHRD type is
+ * not ARPHRD_NETLINK.
  */
 export function readCapture(bytes: Uint8Array): CapturedDatagram[] {
   if (!(bytes instanceof Uint8Array)) throw new CaptureFormatError('a capture must be given as a Uint8Array');
   if (bytes.length < 4) throw new CaptureFormatError(`${bytes.length} bytes are too few for a capture file`, 0);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const be = view.getUint32(0, false);
-  const le = view.getUint32(0, true);
-  let packets: RawPacket[];
-  if (be === PCAPNG_SHB) packets = readPcapng(bytes, view);
-  else if (le === PCAP_MAGIC_MICRO || le === PCAP_MAGIC_NANO) packets = readPcap(bytes, view, true, le === PCAP_MAGIC_NANO);
-  else if (be === PCAP_MAGIC_MICRO || be === PCAP_MAGIC_NANO) packets = readPcap(bytes, view, false, be === PCAP_MAGIC_NANO);
+  const { be, le } = readMagic(bytes, 0);
+  const packets = new Packets();
+  if (be === PCAPNG_SHB) readPcapng(bytes, packets);
+  else if (le === PCAP_MAGIC_MICRO || le === PCAP_MAGIC_NANO) readPcap(bytes, true, le === PCAP_MAGIC_NANO, packets);
+  else if (be === PCAP_MAGIC_MICRO || be === PCAP_MAGIC_NANO) readPcap(bytes, false, be === PCAP_MAGIC_NANO, packets);
   else throw new CaptureFormatError(`not a pcap or pcapng file: it starts with 0x${be.toString(16).padStart(8, '0')}`, 0);
 
-  const hostTypes = packets.some((p) => p.packetType <= 3);
-  return packets.map((p) => {
-    const d: CapturedDatagram = { direction: directionOf(p, hostTypes), protocol: p.protocol, timestamp: p.timestamp, bytes: p.bytes };
-    if (p.originalLength !== undefined) d.originalLength = p.originalLength;
-    return d;
-  });
+  const { datagrams, packetTypes, flagsDirections } = packets;
+  const hostTypes = packetTypes.some((t) => t <= 3);
+  for (let i = 0; i < datagrams.length; i++) datagrams[i].direction = directionOf(packetTypes[i], flagsDirections[i], datagrams[i].bytes, hostTypes);
+  return datagrams;
 }
 
-function directionOf(p: RawPacket, hostTypes: boolean): CaptureDirection {
-  if (p.flagsDirection === 1) return 'received';
-  if (p.flagsDirection === 2) return 'sent';
-  if (p.packetType <= 3 || p.packetType === PACKET_USER) return 'received';
-  if (p.packetType === PACKET_KERNEL) return 'sent';
-  if (p.packetType === LINUX_SLL_OUTGOING && hostTypes) return 'sent';
+function directionOf(packetType: number, flagsDirection: number, b: Uint8Array, hostTypes: boolean): CaptureDirection {
+  if (flagsDirection === 1) return 'received';
+  if (flagsDirection === 2) return 'sent';
+  if (packetType <= 3 || packetType === PACKET_USER) return 'received';
+  if (packetType === PACKET_KERNEL) return 'sent';
+  if (packetType === LINUX_SLL_OUTGOING && hostTypes) return 'sent';
   // nlmon through AF_PACKET: every packet is "outgoing". Requests carry NLM_F_REQUEST, the
   // kernel's messages never do.
-  const b = p.bytes;
   return b.length >= 16 && ((b[6] | (b[7] << 8)) & NLM_F_REQUEST) !== 0 ? 'sent' : 'received';
 }
 
-/** Splits one LINKTYPE_NETLINK packet into its pseudo-header's fields and a copy of the datagram. */
-function decodePacket(
-  bytes: Uint8Array,
-  view: DataView,
-  start: number,
-  captured: number,
-  original: number,
-  timestamp: number,
-  flagsDirection: number,
-): RawPacket {
+/**
+ * Splits one LINKTYPE_NETLINK packet (at `start` in the file) into its pseudo-header's fields and a
+ * copy of the datagram. The pseudo-header is the packet's link-layer header, not the container's:
+ * three big-endian fields read where they are.
+ */
+function decodePacket(out: Packets, bytes: Uint8Array, start: number, captured: number, original: number, timestamp: number, flagsDirection: number): void {
   if (captured < NETLINK_PSEUDO_HEADER_LEN) {
     throw new CaptureFormatError(`packet of ${captured} bytes is shorter than the ${NETLINK_PSEUDO_HEADER_LEN}-byte LINKTYPE_NETLINK header`, start);
   }
-  const hatype = view.getUint16(start + 2, false);
+  const hatype = (bytes[start + 2] << 8) | bytes[start + 3];
   if (hatype !== ARPHRD_NETLINK) {
     throw new CaptureFormatError(`packet's ARPHRD type is ${hatype}, not ARPHRD_NETLINK (${ARPHRD_NETLINK})`, start + 2);
   }
-  const p: RawPacket = {
-    packetType: view.getUint16(start, false),
-    flagsDirection,
-    protocol: view.getUint16(start + 14, false),
-    timestamp,
-    bytes: copyBytes(bytes, start + NETLINK_PSEUDO_HEADER_LEN, start + captured),
-  };
-  if (original > captured) p.originalLength = original - NETLINK_PSEUDO_HEADER_LEN;
-  return p;
+  // The direction is settled by readCapture once every packet is known.
+  const d: CapturedDatagram = { direction: 'received', protocol: (bytes[start + 14] << 8) | bytes[start + 15], timestamp, bytes: copyBytes(bytes, start + NETLINK_PSEUDO_HEADER_LEN, start + captured) };
+  if (original > captured) d.originalLength = original - NETLINK_PSEUDO_HEADER_LEN;
+  out.datagrams.push(d);
+  out.packetTypes.push((bytes[start] << 8) | bytes[start + 1]);
+  out.flagsDirections.push(flagsDirection);
 }
 
-function readPcap(bytes: Uint8Array, view: DataView, le: boolean, nano: boolean): RawPacket[] {
-  const n = bytes.length;
-  if (n < PCAP_HEADER_LEN) throw new CaptureFormatError(`pcap file header truncated: ${n} of ${PCAP_HEADER_LEN} bytes`, 0);
-  const major = view.getUint16(4, le);
-  if (major !== 2) throw new CaptureFormatError(`unsupported pcap version ${major}.${view.getUint16(6, le)}`, 4);
-  const linktype = view.getUint32(20, le) & 0xffff; // the upper bits may carry FCS information
+/** One record header as the one-pass parser returns it. */
+interface PcapRecord extends PcapRecordHeader {
+  /** Offset of the record header, from the end of the file header. */
+  at: number;
+}
+
+function readPcap(bytes: Uint8Array, le: boolean, nano: boolean, out: Packets): void {
+  const r = readersOf(le);
+  const header = r.pcapFileHeader(bytes, 0);
+  if (header.major !== 2) throw new CaptureFormatError(`unsupported pcap version ${header.major}.${header.minor}`, 4);
+  const linktype = header.linktype & 0xffff; // the upper bits may carry FCS information
   if (linktype !== LINKTYPE_NETLINK) {
     throw new CaptureFormatError(`link type ${linktype} is not LINKTYPE_NETLINK (${LINKTYPE_NETLINK})`, 20);
   }
   const units = nano ? 1e9 : 1e6;
-  const out: RawPacket[] = [];
+  // The common case in one pass of one parser; anything unusual (a cut or short record, another
+  // ARPHRD type) is read again record by record, which finds the first problem and its offset.
+  let records: PcapRecord[];
+  try {
+    records = (runParser(r.pcapRecords, bytes.subarray(PCAP_HEADER_LEN)) as { records: PcapRecord[] }).records;
+  } catch {
+    return readPcapRecords(bytes, r, units, out);
+  }
+  const n = bytes.length;
+  for (const rec of records) {
+    const start = PCAP_HEADER_LEN + rec.at + PCAP_RECORD_HEADER_LEN;
+    // A record cut by the end of the file: the record-by-record path names it.
+    if (rec.captured > n - start) break;
+    decodePacket(out, bytes, start, rec.captured, rec.original, rec.sec + rec.frac / units, 0);
+  }
+  if (out.datagrams.length !== records.length) {
+    out.datagrams.length = out.packetTypes.length = out.flagsDirections.length = 0;
+    readPcapRecords(bytes, r, units, out);
+  }
+}
+
+/** The records of a classic pcap file one at a time: the path that locates a problem. */
+function readPcapRecords(bytes: Uint8Array, r: ContainerReaders, units: number, out: Packets): void {
+  const n = bytes.length;
   let off = PCAP_HEADER_LEN;
   while (off < n) {
-    if (n - off < PCAP_RECORD_HEADER_LEN) throw new CaptureFormatError(`record header truncated: ${n - off} of ${PCAP_RECORD_HEADER_LEN} bytes`, off);
-    const sec = view.getUint32(off, le);
-    const frac = view.getUint32(off + 4, le);
-    const captured = view.getUint32(off + 8, le);
-    const original = view.getUint32(off + 12, le);
+    const rec = r.pcapRecordHeader(bytes, off);
     const start = off + PCAP_RECORD_HEADER_LEN;
-    if (captured > n - start) throw new CaptureFormatError(`record of ${captured} bytes runs past the end of the file (${n - start} bytes left)`, off + 8);
-    out.push(decodePacket(bytes, view, start, captured, original, sec + frac / units, 0));
-    off = start + captured;
+    if (rec.captured > n - start) throw new CaptureFormatError(`record of ${rec.captured} bytes runs past the end of the file (${n - start} bytes left)`, off + 8);
+    decodePacket(out, bytes, start, rec.captured, rec.original, rec.sec + rec.frac / units, 0);
+    off = start + rec.captured;
   }
-  return out;
 }
 
 interface PcapngInterface {
@@ -355,50 +607,53 @@ interface PcapngInterface {
   offset: number;
 }
 
-function readPcapng(bytes: Uint8Array, view: DataView): RawPacket[] {
+function readPcapng(bytes: Uint8Array, out: Packets): void {
   const n = bytes.length;
-  const out: RawPacket[] = [];
   const otherLinktypes = new Set<number>();
-  let le = true;
+  let r = LITTLE;
   let interfaces: PcapngInterface[] = [];
   let off = 0;
   while (off < n) {
     if (n - off < 12) throw new CaptureFormatError(`block header truncated: ${n - off} bytes left`, off);
-    let type: number;
-    if (view.getUint32(off, false) === PCAPNG_SHB) {
-      // The section's byte order is only known from its byte-order magic.
+    const head = r.blockHeader(bytes, off);
+    let type = head.type;
+    let len = head.length;
+    if (head.magicBe === PCAPNG_SHB) {
+      // A section's byte order is only known from its byte-order magic; it holds for the section.
       type = PCAPNG_SHB;
-      const bom = view.getUint32(off + 8, true);
-      if (bom === PCAPNG_BYTE_ORDER_MAGIC) le = true;
-      else if (view.getUint32(off + 8, false) === PCAPNG_BYTE_ORDER_MAGIC) le = false;
+      const bom = LITTLE.u32(bytes, off + 8).value;
+      if (bom === PCAPNG_BYTE_ORDER_MAGIC) r = LITTLE;
+      else if (BIG.u32(bytes, off + 8).value === PCAPNG_BYTE_ORDER_MAGIC) r = BIG;
       else throw new CaptureFormatError(`section header's byte-order magic is 0x${bom.toString(16)}, not 0x1a2b3c4d`, off + 8);
-    } else {
-      type = view.getUint32(off, le);
+      len = r.blockHeader(bytes, off).length;
     }
-    const len = view.getUint32(off + 4, le);
     if (len < 12 || len % 4 !== 0) throw new CaptureFormatError(`block length ${len} is not a multiple of 4 of at least 12`, off + 4);
     if (len > n - off) throw new CaptureFormatError(`block of ${len} bytes runs past the end of the file (${n - off} bytes left)`, off + 4);
     const end = off + len;
-    if (view.getUint32(end - 4, le) !== len) throw new CaptureFormatError(`block's trailing length ${view.getUint32(end - 4, le)} differs from its length ${len}`, end - 4);
+    const trailing = r.blockTrailer(bytes, end - 4).length;
+    if (trailing !== len) throw new CaptureFormatError(`block's trailing length ${trailing} differs from its length ${len}`, end - 4);
     const bodyEnd = end - 4;
+    // The block's own bytes: a fixed part longer than the block is a truncated block.
+    const block = bytes.subarray(0, bodyEnd);
 
     switch (type) {
       case PCAPNG_SHB: {
         if (len < 28) throw new CaptureFormatError(`section header block of ${len} bytes, need 28`, off);
-        const major = view.getUint16(off + 12, le);
-        if (major !== 1) throw new CaptureFormatError(`unsupported pcapng version ${major}.${view.getUint16(off + 14, le)}`, off + 12);
+        const shb = r.sectionHeader(block, off);
+        if (shb.major !== 1) throw new CaptureFormatError(`unsupported pcapng version ${shb.major}.${shb.minor}`, off + 12);
         interfaces = [];
         break;
       }
       case PCAPNG_IDB: {
         if (len < 20) throw new CaptureFormatError(`interface description block of ${len} bytes, need 20`, off);
-        const iface: PcapngInterface = { linktype: view.getUint16(off + 8, le), snaplen: view.getUint32(off + 12, le), units: 1e6, offset: 0 };
-        forEachOption(view, off + 16, bodyEnd, le, (code, at, olen) => {
+        const idb = r.interfaceHeader(block, off);
+        const iface: PcapngInterface = { linktype: idb.linktype, snaplen: idb.snaplen, units: 1e6, offset: 0 };
+        forEachOption(r, bytes, off + 16, bodyEnd, (code, at, olen) => {
           if (code === OPT_IF_TSRESOL && olen >= 1) {
-            const r = view.getUint8(at);
-            iface.units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+            const res = r.u8(bytes, at).value;
+            iface.units = res & 0x80 ? 2 ** (res & 0x7f) : 10 ** res;
           } else if (code === OPT_IF_TSOFFSET && olen >= 8) {
-            iface.offset = Number(view.getBigInt64(at, le));
+            iface.offset = Number(r.i64(bytes, at).value);
           }
         });
         interfaces.push(iface);
@@ -407,39 +662,46 @@ function readPcapng(bytes: Uint8Array, view: DataView): RawPacket[] {
       case PCAPNG_EPB:
       case PCAPNG_OPB: {
         if (len < 32) throw new CaptureFormatError(`packet block of ${len} bytes, need 32`, off);
-        const id = type === PCAPNG_EPB ? view.getUint32(off + 8, le) : view.getUint16(off + 8, le);
-        const iface = interfaces[id];
-        if (!iface) throw new CaptureFormatError(`packet of interface ${id}, but the section describes ${interfaces.length}`, off + 8);
-        const ticks = view.getUint32(off + 12, le) * 4294967296 + view.getUint32(off + 16, le);
-        const captured = view.getUint32(off + 20, le);
-        const original = view.getUint32(off + 24, le);
+        const pb = type === PCAPNG_EPB ? r.enhancedPacketHeader(block, off) : r.obsoletePacketHeader(block, off);
+        const iface = interfaces[pb.interfaceId];
+        if (!iface) throw new CaptureFormatError(`packet of interface ${pb.interfaceId}, but the section describes ${interfaces.length}`, off + 8);
+        const ticks = pb.tsHigh * 4294967296 + pb.tsLow;
         const start = off + 28;
-        if (captured > bodyEnd - start) throw new CaptureFormatError(`packet of ${captured} bytes does not fit in its block`, off + 20);
+        if (pb.captured > bodyEnd - start) throw new CaptureFormatError(`packet of ${pb.captured} bytes does not fit in its block`, off + 20);
         let flagsDirection = 0;
         if (type === PCAPNG_EPB) {
-          forEachOption(view, start + align4(captured), bodyEnd, le, (code, at, olen) => {
-            if (code === OPT_EPB_FLAGS && olen >= 4) flagsDirection = view.getUint32(at, le) & 3;
+          let at = start + align4(pb.captured);
+          // epb_flags first, as writers put it, in one read; then the general walk.
+          if (bodyEnd - at >= 8) {
+            const o = r.option32(bytes, at);
+            if (o.code === OPT_EPB_FLAGS && o.length === 4) {
+              flagsDirection = o.value & 3;
+              at += 8;
+            }
+          }
+          forEachOption(r, bytes, at, bodyEnd, (code, at, olen) => {
+            if (code === OPT_EPB_FLAGS && olen >= 4) flagsDirection = r.u32(bytes, at).value & 3;
           });
         }
         if (iface.linktype !== LINKTYPE_NETLINK) {
           otherLinktypes.add(iface.linktype);
           break;
         }
-        out.push(decodePacket(bytes, view, start, captured, original, ticks / iface.units + iface.offset, flagsDirection));
+        decodePacket(out, bytes, start, pb.captured, pb.original, ticks / iface.units + iface.offset, flagsDirection);
         break;
       }
       case PCAPNG_SPB: {
         if (len < 16) throw new CaptureFormatError(`simple packet block of ${len} bytes, need 16`, off);
         const iface = interfaces[0];
         if (!iface) throw new CaptureFormatError('simple packet block in a section that describes no interface', off);
-        const original = view.getUint32(off + 8, le);
+        const original = r.simplePacketHeader(block, off).original;
         let captured = Math.min(original, bodyEnd - (off + 12));
         if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
         if (iface.linktype !== LINKTYPE_NETLINK) {
           otherLinktypes.add(iface.linktype);
           break;
         }
-        out.push(decodePacket(bytes, view, off + 12, captured, original, 0, 0));
+        decodePacket(out, bytes, off + 12, captured, original, 0, 0);
         break;
       }
       default:
@@ -447,10 +709,9 @@ function readPcapng(bytes: Uint8Array, view: DataView): RawPacket[] {
     }
     off = end;
   }
-  if (out.length === 0 && otherLinktypes.size > 0) {
+  if (out.datagrams.length === 0 && otherLinktypes.size > 0) {
     throw new CaptureFormatError(`no LINKTYPE_NETLINK (${LINKTYPE_NETLINK}) packets: the file's packets are of link type ${[...otherLinktypes].join(', ')}`);
   }
-  return out;
 }
 
 function align4(n: number): number {
@@ -458,13 +719,12 @@ function align4(n: number): number {
 }
 
 /** Walks the options between `off` and `end`, calling `fn` with each option's code, value offset and length. */
-function forEachOption(view: DataView, off: number, end: number, le: boolean, fn: (code: number, at: number, len: number) => void): void {
+function forEachOption(r: ContainerReaders, bytes: Uint8Array, off: number, end: number, fn: (code: number, at: number, len: number) => void): void {
   while (end - off >= 4) {
-    const code = view.getUint16(off, le);
-    const olen = view.getUint16(off + 2, le);
+    const { code, length } = r.optionHeader(bytes, off);
     if (code === OPT_ENDOFOPT) return;
-    if (olen > end - off - 4) throw new CaptureFormatError(`option ${code} of ${olen} bytes runs past the end of its block`, off);
-    fn(code, off + 4, olen);
-    off += 4 + align4(olen);
+    if (length > end - off - 4) throw new CaptureFormatError(`option ${code} of ${length} bytes runs past the end of its block`, off);
+    fn(code, off + 4, length);
+    off += 4 + align4(length);
   }
 }

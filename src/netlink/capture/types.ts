@@ -1,6 +1,6 @@
 // Shapes shared by the capture writer, the readers, the recorder and the replayer.
 
-import { RtnetlinkError } from '../errors.js';
+import { DecodeError } from '../errors.js';
 
 /** Which way a datagram went, seen from the process that owns the netlink socket. */
 export type CaptureDirection = 'sent' | 'received';
@@ -41,16 +41,20 @@ export interface CaptureSink {
 /**
  * The bytes are not a capture this library can read: not pcap or pcapng, truncated, inconsistent
  * block or record lengths, a link type other than LINKTYPE_NETLINK, or (for a replay) datagrams
- * that are not netlink messages.
+ * that are not netlink messages. A {@link DecodeError} whose offset is in the file (the capture's
+ * bytes) rather than in one message.
  */
-export class CaptureFormatError extends RtnetlinkError {
+export class CaptureFormatError extends DecodeError {
   /** The error's class name, `CaptureFormatError`. */
   override name = 'CaptureFormatError';
-  /** Byte offset in the file where the problem was found; -1 when it concerns no one place of a file. */
-  readonly offset: number;
 
+  /**
+   * @param offset - Byte offset in the file where the problem was found; -1 when it concerns no
+   * one place of a file.
+   */
   constructor(message: string, offset = -1, options?: ErrorOptions) {
-    super(offset >= 0 ? `${message} (at offset ${offset})` : message, options);
-    this.offset = offset;
+    super(message, offset);
+    this.message = offset >= 0 ? `${message} (at offset ${offset})` : message;
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }

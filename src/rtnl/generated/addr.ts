@@ -3,7 +3,7 @@
 // Address configuration over rtnetlink.
 
 import { message } from '../../netlink/message.js';
-import { attr, attrSet, enumOf, flagsOf, ip, ipv4, s32, string, struct, u32, u8 } from '../../netlink/schema.js';
+import { attr, attrSet, enumOf, flagsOf, ip, ipv4, s32, string, struct, u32, u8 } from '../../netlink/schema/index.js';
 import { AddressFamily, RtScope } from './common.js';
 
 // ---------------------------------------------------------------------------------------------

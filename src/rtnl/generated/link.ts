@@ -31,7 +31,7 @@ import {
   u8,
   uint,
   type ValueOf,
-} from '../../netlink/schema.js';
+} from '../../netlink/schema/index.js';
 import { arrayOf, flagOrU8, headerAndAttrs, lazy, macOf, subMessageOr } from '../schemas/codecs.js';
 import { AddressFamily } from './common.js';
 

@@ -20,7 +20,7 @@ import {
   u32,
   u64,
   u8,
-} from '../../netlink/schema.js';
+} from '../../netlink/schema/index.js';
 import { AddressFamily, RtmType, RtProtocol } from './common.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ import {
   u32,
   u64,
   u8,
-} from '../../netlink/schema.js';
-import { lazy, rtnexthops, rtvia } from '../schemas/codecs.js';
+} from '../../netlink/schema/index.js';
+import { lazy, mplsLabels, routeDestination, rtnexthops, rtvia } from '../schemas/codecs.js';
 import { AddressFamily, LwtunnelEncapType, RtmType, RtnhFlags, RtProtocol, RtScope } from './common.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ export const metrics = attrSet('metrics', {
 /** Attributes of route-attrs (RTA_*). */
 export const routeAttrs = attrSet('route-attrs', {
   /** RTA_DST */
-  dst: attr(1, ip),
+  dst: attr(1, routeDestination()),
   /** RTA_SRC */
   src: attr(2, ip),
   /** RTA_IIF */
@@ -219,7 +219,7 @@ export const routeAttrs = attrSet('route-attrs', {
   /** RTA_VIA */
   via: attr(18, rtvia(enumOf(u16, AddressFamily))),
   /** RTA_NEWDST */
-  newdst: attr(19, binary),
+  newdst: attr(19, mplsLabels()),
   /** RTA_PREF */
   pref: attr(20, enumOf(u8, RoutePref)),
   /** RTA_ENCAP_TYPE */

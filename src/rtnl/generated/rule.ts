@@ -18,7 +18,7 @@ import {
   u16,
   u32,
   u8,
-} from '../../netlink/schema.js';
+} from '../../netlink/schema/index.js';
 import { AddressFamily, RtProtocol } from './common.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 import { NLA_F_NESTED } from '../../netlink/constants.js';
 import { message } from '../../netlink/message.js';
-import { attr, attrSet, binary, enumOf, flag, flagsOf, ip, multiAttr, struct, u16, u32, u64, u8, uint } from '../../netlink/schema.js';
+import { attr, attrSet, binary, enumOf, flag, flagsOf, ip, multiAttr, struct, u16, u32, u64, u8, uint } from '../../netlink/schema/index.js';
 import { AddressFamily, LwtunnelEncapType, RtnhFlags, RtProtocol, RtScope } from '../generated/common.js';
 import { arrayOf } from '../schemas/codecs.js';
 

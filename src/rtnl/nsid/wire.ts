@@ -2,7 +2,7 @@
 // <linux/net_namespace.h> and <linux/rtnetlink.h>, as the kernel has no YNL spec for them.
 
 import { message } from '../../netlink/message.js';
-import { attr, attrSet, enumOf, s32, struct, u32, u8 } from '../../netlink/schema.js';
+import { attr, attrSet, enumOf, s32, struct, u32, u8 } from '../../netlink/schema/index.js';
 import { AddressFamily } from '../generated/common.js';
 
 /** NETNSA_NSID value of a namespace that has no id (NETNSA_NSID_NOT_ASSIGNED). */

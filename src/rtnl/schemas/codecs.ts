@@ -1,26 +1,31 @@
-// Codecs the schema DSL (src/netlink/schema.ts) does not have, used by the generated schemas
+// Codecs the schema DSL (src/netlink/schema/) does not have, used by the generated schemas
 // (src/rtnl/generated) and the hand-written ones: deferred references for recursive schemas, a
 // header struct followed by attributes (veth/netkit peer info), arrays of fixed-size elements,
-// fixed-size MAC struct members, RTA_MULTIPATH, RTA_VIA, and sub-messages with a default format.
+// fixed-size MAC struct members, RTA_MULTIPATH, RTA_VIA, MPLS label stacks (RTA_NEWDST, RTA_DST of
+// MPLS routes), and sub-messages with a default format.
 // Everything here is a plain Codec built on the DSL's primitives.
 
-import { align4 } from '../../netlink/bytes.js';
+import { align4, type Reader } from '../../netlink/bytes.js';
 import { formatIPv4, formatIPv6, formatMAC, parseIPv4, parseIPv6, parseMAC } from '../../netlink/addr.js';
 import { DecodeError, InvalidArgumentError } from '../../netlink/errors.js';
 import {
   AttrSet,
   binary,
+  ip,
   s32,
   u8,
   type AttrSpecs,
   type Codec,
+  type DecodeContext,
   type EncodeContext,
   type EnumEntries,
   type Struct,
   type StructMembers,
   type StructValue,
   type ValueOf,
-} from '../../netlink/schema.js';
+  MAX_NESTING,
+  tooDeep,
+} from '../../netlink/schema/index.js';
 
 function badValue(ctx: EncodeContext, reason: string): InvalidArgumentError {
   return new InvalidArgumentError(ctx.path.join('.') || '(value)', reason);
@@ -101,10 +106,12 @@ export function headerAndAttrs<const M extends StructMembers, V>(header: Struct<
     decode(r, off, len, ctx) {
       const s = theSet();
       if (len < header.size) throw new DecodeError(`${header.name}: payload of ${len} bytes, need ${header.size}`, off, [...ctx.path]);
+      if (++ctx.depth > MAX_NESTING) throw tooDeep(off, ctx);
       const obj: Record<string, unknown> = {};
       header.decodeInto(obj, r, off, header.size, ctx, false);
       const end = off + len;
       s.decodeInto(obj, r, Math.min(off + align4(header.size), end), end, ctx);
+      ctx.depth--;
       return obj as Partial<StructValue<M>> & V;
     },
     encode(w, value, ctx) {
@@ -217,6 +224,8 @@ export function rtvia<F>(family: Codec<F>): Codec<RtVia<F>> {
         fam === AF_INET && alen === 4 ? formatIPv4(r.buf, off + 2)
         : fam === AF_INET6 && alen === 16 ? formatIPv6(r.buf, off + 2)
         : formatMAC(r.buf, off + 2, alen);
+      // An inet or inet6 address of another length has no text of its family: its bytes are kept.
+      if ((fam === AF_INET && alen !== 4) || (fam === AF_INET6 && alen !== 16)) ctx.nonCanonical = true;
       return { family: family.decode(r, off, 2, ctx), addr };
     },
     encode(w, value, ctx) {
@@ -256,28 +265,41 @@ export interface RtNexthop<F, V> {
  * followed by route attributes, `len` covering both.
  */
 export function rtnexthops<F, V>(flags: Codec<F>, attrs: Codec<V>): Codec<RtNexthop<F, V>[]> {
+  // How many of these payloads enclose the one being decoded: the kernel reads only gateway,
+  // via, flow and encap inside a path (fib_get_nhs, ip6_route_multipath_add) and never nests a
+  // multipath in a path, so neither does the decoder.
+  let active = 0;
+  const decodePaths = (r: Reader, off: number, len: number, ctx: DecodeContext): RtNexthop<F, V>[] => {
+    const out: RtNexthop<F, V>[] = [];
+    const end = off + len;
+    let p = off;
+    while (p < end) {
+      if (end - p < 8) throw new DecodeError(`${end - p} stray bytes where a struct rtnexthop (8 bytes) should be`, p, [...ctx.path]);
+      const nlen = r.view.getUint16(p, true);
+      if (nlen < 8 || p + nlen > end) throw new DecodeError(`rtnexthop length ${nlen} does not fit in the ${end - p} bytes left`, p, [...ctx.path]);
+      ctx.path.push(out.length);
+      const nh: RtNexthop<F, V> = {
+        flags: flags.decode(r, p + 2, 1, ctx),
+        hops: r.view.getUint8(p + 3),
+        ifindex: r.view.getInt32(p + 4, true),
+      };
+      if (nlen > 8) nh.attrs = attrs.decode(r, p + 8, nlen - 8, ctx);
+      ctx.path.pop();
+      out.push(nh);
+      p += align4(nlen);
+    }
+    return out;
+  };
   return {
     kind: `rtnexthops(${attrs.kind})`,
     decode(r, off, len, ctx) {
-      const out: RtNexthop<F, V>[] = [];
-      const end = off + len;
-      let p = off;
-      while (p < end) {
-        if (end - p < 8) throw new DecodeError(`${end - p} stray bytes where a struct rtnexthop (8 bytes) should be`, p, [...ctx.path]);
-        const nlen = r.view.getUint16(p, true);
-        if (nlen < 8 || p + nlen > end) throw new DecodeError(`rtnexthop length ${nlen} does not fit in the ${end - p} bytes left`, p, [...ctx.path]);
-        ctx.path.push(out.length);
-        const nh: RtNexthop<F, V> = {
-          flags: flags.decode(r, p + 2, 1, ctx),
-          hops: r.view.getUint8(p + 3),
-          ifindex: r.view.getInt32(p + 4, true),
-        };
-        if (nlen > 8) nh.attrs = attrs.decode(r, p + 8, nlen - 8, ctx);
-        ctx.path.pop();
-        out.push(nh);
-        p += align4(nlen);
+      if (active > 0) throw new DecodeError('a multipath inside a path of a multipath route (the kernel never nests them)', off, [...ctx.path]);
+      active++;
+      try {
+        return decodePaths(r, off, len, ctx);
+      } finally {
+        active--;
       }
-      return out;
     },
     encode(w, value, ctx) {
       if (!Array.isArray(value)) throw badValue(ctx, 'expected an array of { flags, hops, ifindex, attrs }');
@@ -330,6 +352,88 @@ export function subMessageOr<const F extends Readonly<Record<string, Codec<any>>
     encode(w, value, ctx, parent) {
       if (value instanceof Uint8Array) return binary.encode(w, value, ctx);
       pick(parent).encode(w, value, ctx, parent);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// MPLS label stacks
+
+/**
+ * One MPLS label stack entry (struct mpls_label of <linux/mpls.h>: a big-endian u32 of label:20,
+ * traffic class:3, bottom of stack:1, ttl:8). Decoded entries have every field.
+ */
+export interface MplsLabel {
+  /** The label, 0 to 1048575 (labels 0-15 are reserved: 0 IPv4 explicit null, 3 implicit null, ...). */
+  label: number;
+  /** Traffic class (the former EXP bits), 0 to 7. Default 0. */
+  tc?: number;
+  /** Bottom of stack: set on the last entry only. Default: true on the last entry, false before. */
+  bos?: boolean;
+  /** Time to live, 0 to 255. Default 0 (the kernel's routes carry 0: the TTL comes from the packet). */
+  ttl?: number;
+}
+
+const MPLS_LABEL_MAX = 0xfffff;
+
+/** The most labels a stack holds: MAX_NEW_LABELS of net/mpls/internal.h (the kernel refuses more). */
+export const MPLS_MAX_LABELS = 30;
+
+/**
+ * A stack of MPLS labels, outermost first: RTA_NEWDST (the labels an MPLS route pushes or swaps
+ * in), RTA_DST of an AF_MPLS route (the incoming label), MPLS_IPTUNNEL_DST.
+ */
+export function mplsLabels(): Codec<MplsLabel[]> {
+  return {
+    kind: 'mpls-labels',
+    decode(r, off, len, ctx) {
+      if (len % 4 !== 0) throw new DecodeError(`mpls label stack: payload of ${len} bytes is not a multiple of 4`, off, [...ctx.path]);
+      if (len > 4 * MPLS_MAX_LABELS) throw new DecodeError(`mpls label stack of ${len / 4} labels: the kernel's limit is ${MPLS_MAX_LABELS}`, off, [...ctx.path]);
+      const out: MplsLabel[] = [];
+      for (let p = off; p < off + len; p += 4) {
+        const v = r.view.getUint32(p, false);
+        out.push({ label: v >>> 12, tc: (v >>> 9) & 7, bos: (v & 0x100) !== 0, ttl: v & 0xff });
+      }
+      return out;
+    },
+    encode(w, value, ctx) {
+      if (!Array.isArray(value)) throw badValue(ctx, 'expected an array of { label, tc?, bos?, ttl? } (an MPLS label stack)');
+      if (value.length > MPLS_MAX_LABELS) throw badValue(ctx, `at most ${MPLS_MAX_LABELS} labels (the kernel's limit), got ${value.length}`);
+      value.forEach((e: MplsLabel, i) => {
+        ctx.path.push(i);
+        if (e === null || typeof e !== 'object') throw badValue(ctx, 'expected { label, tc?, bos?, ttl? }');
+        const { label, tc = 0, bos = i === value.length - 1, ttl = 0 } = e;
+        if (!Number.isInteger(label) || label < 0 || label > MPLS_LABEL_MAX) throw badValue(ctx, `label must be an integer from 0 to ${MPLS_LABEL_MAX}, got ${String(label)}`);
+        if (!Number.isInteger(tc) || tc < 0 || tc > 7) throw badValue(ctx, `tc must be an integer from 0 to 7, got ${String(tc)}`);
+        if (typeof bos !== 'boolean') throw badValue(ctx, `bos must be a boolean, got ${String(bos)}`);
+        if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) throw badValue(ctx, `ttl must be an integer from 0 to 255, got ${String(ttl)}`);
+        const at = w.reserve(4);
+        w.view.setUint32(at, ((label << 12) | (tc << 9) | (bos ? 0x100 : 0) | ttl) >>> 0, false);
+        ctx.path.pop();
+      });
+    },
+  };
+}
+
+const AF_MPLS = 28;
+
+/**
+ * RTA_DST: in an AF_MPLS route (the message's `family` is `mpls`) the incoming MPLS label as a
+ * one-entry label stack, in every other route an IPv4 or IPv6 address. A label stack value
+ * encodes as labels, a string as an address.
+ */
+export function routeDestination(): Codec<string | MplsLabel[]> {
+  const labels = mplsLabels();
+  return {
+    kind: 'route-destination',
+    decode(r, off, len, ctx, parent) {
+      const family = parent?.family;
+      if (family === 'mpls' || family === AF_MPLS) return labels.decode(r, off, len, ctx);
+      return ip.decode(r, off, len, ctx);
+    },
+    encode(w, value, ctx) {
+      if (Array.isArray(value)) labels.encode(w, value, ctx);
+      else ip.encode(w, value, ctx);
     },
   };
 }

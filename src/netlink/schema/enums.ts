@@ -1,0 +1,77 @@
+// Enums and flag sets over integer codecs: numbers on the wire, names in the decoded value.
+
+import { badValue, type Codec } from './codec.js';
+
+
+/** A table of named values: name to number. */
+export type EnumEntries = Readonly<Record<string, number>>;
+
+/**
+ * An integer whose known values have names: decodes to the name, or to the number when the
+ * value has none. Encodes either.
+ */
+export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries: E): Codec<(keyof E & string) | number> {
+  const names = new Map<number, string>();
+  for (const [k, v] of Object.entries(entries)) if (!names.has(v)) names.set(v, k);
+  // Small values (most enums) are looked up in an array: faster than a Map on the decode path.
+  const small: (string | undefined)[] = new Array(256).fill(undefined);
+  for (const [v, k] of names) if (v >= 0 && v < 256) small[v] = k;
+  const lookup = (v: number): string | number => (v >= 0 && v < 256 ? small[v] : names.get(v)) ?? v;
+  const baseInline = base.inline;
+  return {
+    kind: `enum(${base.kind})`,
+    size: base.size,
+    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(lookup)}(${baseInline(view, off, dep)})` } : {}),
+    decode(r, off, len, ctx) {
+      const v = base.decode(r, off, len, ctx);
+      return lookup(v) as keyof E & string | number;
+    },
+    encode(w, value, ctx) {
+      if (typeof value === 'number') return base.encode(w, value, ctx);
+      const v = entries[value];
+      if (v === undefined) throw badValue(ctx, `unknown value ${JSON.stringify(value)}; expected one of ${Object.keys(entries).join(', ')} or a number`);
+      base.encode(w, v, ctx);
+    },
+  };
+}
+
+/**
+ * An integer of bit flags: decodes to the names of the set bits, in bit order; a set bit without a
+ * name stays as its numeric value. Encodes an array of names and numbers.
+ */
+export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: E): Codec<Array<(keyof E & string) | number>> {
+  const byBit: (string | undefined)[] = new Array(32);
+  for (const [k, v] of Object.entries(bits)) {
+    const bit = 31 - Math.clz32(v);
+    if (v === 2 ** bit && byBit[bit] === undefined) byBit[bit] = k;
+  }
+  const names = (raw: number): Array<(keyof E & string) | number> => {
+    let v = raw | 0;
+    const out: Array<(keyof E & string) | number> = [];
+    while (v !== 0) {
+      const low = v & -v;
+      out.push((byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0);
+      v &= v - 1;
+    }
+    return out;
+  };
+  const baseInline = base.inline;
+  return {
+    kind: `flags(${base.kind})`,
+    size: base.size,
+    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(names)}(${baseInline(view, off, dep)})` } : {}),
+    decode(r, off, len, ctx) {
+      return names(base.decode(r, off, len, ctx));
+    },
+    encode(w, value, ctx) {
+      if (!Array.isArray(value)) throw badValue(ctx, 'expected an array of flag names');
+      let v = 0;
+      for (const f of value) {
+        const m = typeof f === 'number' ? f : bits[f];
+        if (m === undefined) throw badValue(ctx, `unknown flag ${JSON.stringify(f)}; expected some of ${Object.keys(bits).join(', ')}`);
+        v = (v | m) >>> 0;
+      }
+      base.encode(w, v, ctx);
+    },
+  };
+}

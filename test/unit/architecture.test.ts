@@ -1,0 +1,146 @@
+// The dependency rule of src/, checked on the code's own imports:
+// - layers only import downwards: sys <- netlink <- ns <- rtnl <- entry points <- cli;
+// - src/cli reaches the library only through the public entry points, as a user would;
+// - no import cycles anywhere in src/, type-only imports included;
+// - no dynamic import() in src/ (everything a module needs is visible in its imports).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve(import.meta.dirname, '../../src');
+
+/** The public entry points, by file (the package's `exports`). */
+const ENTRIES = ['index.ts', 'entries/netlink.ts', 'entries/wire.ts', 'entries/capture.ts'];
+
+/** Which top-level folders each layer may import from (itself included). */
+const LAYERS: Record<string, readonly string[]> = {
+  sys: ['sys'],
+  netlink: ['netlink', 'sys'],
+  ns: ['ns', 'netlink', 'sys'],
+  rtnl: ['rtnl', 'ns', 'netlink', 'sys'],
+  entries: ['entries', 'rtnl', 'ns', 'netlink', 'sys'],
+  'index.ts': ['rtnl', 'ns', 'netlink', 'sys'],
+};
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...sourceFiles(p));
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Strips comments and the contents of template literals, so only real code is read. */
+function code(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:])\/\/.*$/gm, '$1')
+    .replace(/`(?:\\[\s\S]|[^`\\])*`/g, '``');
+}
+
+interface Import {
+  from: string;
+  to: string;
+}
+
+function importsOf(file: string): { imports: Import[]; dynamic: boolean } {
+  const text = code(fs.readFileSync(file, 'utf8'));
+  const imports: Import[] = [];
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const spec = m[1] ?? m[2];
+    imports.push({ from: file, to: path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts') });
+  }
+  return { imports, dynamic: /\bimport\s*\(/.test(text) };
+}
+
+function layerOf(file: string): string {
+  const rel = path.relative(SRC, file);
+  const top = rel.split(path.sep)[0];
+  return top.endsWith('.ts') ? top : top;
+}
+
+const files = sourceFiles(SRC);
+const graph = new Map(files.map((f) => [f, importsOf(f)]));
+const rel = (f: string): string => path.relative(SRC, f);
+
+describe('the dependency rule of src/', () => {
+  it('has no dynamic import()', () => {
+    expect(files.filter((f) => graph.get(f)!.dynamic).map(rel)).toEqual([]);
+  });
+
+  it('imports only files that exist', () => {
+    const missing = [...graph.values()].flatMap((g) => g.imports).filter((i) => !fs.existsSync(i.to));
+    expect(missing.map((i) => `${rel(i.from)} -> ${rel(i.to)}`)).toEqual([]);
+  });
+
+  it('imports only downwards: sys <- netlink <- ns <- rtnl <- entry points', () => {
+    const wrong: string[] = [];
+    for (const [file, g] of graph) {
+      const layer = layerOf(file);
+      if (layer === 'cli') continue;
+      const allowed = LAYERS[layer];
+      if (!allowed) {
+        wrong.push(`${rel(file)}: not in a known layer`);
+        continue;
+      }
+      for (const i of g.imports) {
+        const target = layerOf(i.to);
+        if (!allowed.includes(target)) wrong.push(`${rel(file)} -> ${rel(i.to)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets the command line use the library only through its public entry points', () => {
+    const wrong: string[] = [];
+    for (const [file, g] of graph) {
+      if (layerOf(file) !== 'cli') continue;
+      for (const i of g.imports) {
+        const r = rel(i.to);
+        if (layerOf(i.to) !== 'cli' && !ENTRIES.includes(r)) wrong.push(`${rel(file)} -> ${r}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('has no import cycles', () => {
+    // Tarjan's strongly connected components; any component of more than one file is a cycle.
+    let counter = 0;
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const onStack = new Set<string>();
+    const cycles: string[][] = [];
+    const visit = (v: string): void => {
+      index.set(v, counter);
+      low.set(v, counter);
+      counter++;
+      stack.push(v);
+      onStack.add(v);
+      for (const { to } of graph.get(v)?.imports ?? []) {
+        if (!graph.has(to)) continue;
+        if (!index.has(to)) {
+          visit(to);
+          low.set(v, Math.min(low.get(v)!, low.get(to)!));
+        } else if (onStack.has(to)) {
+          low.set(v, Math.min(low.get(v)!, index.get(to)!));
+        }
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(rel(w));
+        } while (w !== v);
+        if (component.length > 1) cycles.push(component.sort());
+      }
+    };
+    for (const f of files) if (!index.has(f)) visit(f);
+    expect(cycles).toEqual([]);
+  });
+});
