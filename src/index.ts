@@ -1,9 +1,6 @@
 // rtnetlink: Linux route netlink and network namespaces in pure TypeScript.
 
-export {
-  Rtnl,
-  type RtnlOptions,
-} from './rtnl/rtnl.js';
+export { Rtnl, type RtnlOptions, type BatchResult, type BatchOptions } from './rtnl/rtnl.js';
 export {
   linkKey,
   isKind,
@@ -273,6 +270,7 @@ export {
   type DumpInterruptedPolicy,
   type DumpCollector,
   type DumpResultOf,
+  type DumpStream,
 } from './netlink/connection.js';
 export type {
   StraceParseError,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writer } from '../../src/netlink/bytes.js';
 import { Connection, DumpInterruptedError } from '../../src/netlink/connection.js';
-import { NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSGERR_ATTR_MSG } from '../../src/netlink/constants.js';
+import { NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSGERR_ATTR_MSG } from '../../src/netlink/constants.js';
 import { DecodeError, NetlinkError, TimeoutError } from '../../src/netlink/errors.js';
 import { readHeader, writeMessage, type NetlinkHeader } from '../../src/netlink/message.js';
 import type { Transport } from '../../src/netlink/transport.js';
@@ -127,6 +127,102 @@ describe('against a fake kernel', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => collect(conn)));
     for (const r of results) expect(r.result[1]).toBe(r.result[0] + 1);
     expect(new Set(results.map((r) => r.result[0])).size).toBe(50);
+  });
+});
+
+/**
+ * A fake kernel that, like the real one, takes many messages per datagram and answers each in
+ * order, one datagram per answer: an error for the requests `fails` picks, else an ACK when the
+ * request asks for one. It records each write's messages.
+ */
+class FakeBatchKernel implements Transport {
+  readonly portId = 4242;
+  closed = false;
+  readonly writes: NetlinkHeader[][] = [];
+  private readonly queue: Uint8Array[] = [];
+  constructor(
+    readonly replyRoom: number,
+    private readonly fails: (h: NetlinkHeader, index: number) => number = () => 0,
+  ) {}
+  private count = 0;
+  send(datagram: Uint8Array): void {
+    const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+    const hdrs: NetlinkHeader[] = [];
+    for (let off = 0; off < datagram.length; ) {
+      const h = readHeader(view, off);
+      hdrs.push(h);
+      const errno = this.fails(h, this.count++);
+      if (errno !== 0 || h.flags & NLM_F_ACK) this.queue.push(datagram1(ack(h, this.portId, -errno)));
+      off += (h.length + 3) & ~3;
+    }
+    this.writes.push(hdrs);
+  }
+  receive(): Uint8Array | null {
+    return this.queue.shift() ?? null;
+  }
+  async wait(): Promise<boolean> {
+    return this.queue.length > 0;
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+const datagram1 = (m: (w: Writer) => void): Uint8Array => datagram(m);
+
+describe('pipelining against a fake kernel that takes many messages per write', () => {
+  it('packs concurrent requests into one write, in the order they were made, each with its own result', async () => {
+    const k = new FakeBatchKernel(1 << 24, (_h, i) => (i % 10 === 3 ? 17 : 0));
+    const conn = new Connection(k);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => conn.request({ type: 24, body: (w) => w.u32(i) }).then(() => 'ok', (e: NetlinkError) => e.code)));
+    expect(k.writes).toHaveLength(1);
+    expect(results).toEqual(Array.from({ length: 100 }, (_, i) => (i % 10 === 3 ? 'EEXIST' : 'ok')));
+    // Sequence numbers follow the order of the calls.
+    const seqs = k.writes[0].map((h) => h.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+    // Only the last request of the write asks for an ACK: silence before a later answer means success.
+    expect(k.writes[0].map((h) => (h.flags & NLM_F_ACK ? 1 : 0))).toEqual(Array.from({ length: 100 }, (_, i) => (i === 99 ? 1 : 0)));
+  });
+
+  it('a failure of the last request, which carries the ACK, still settles the silent ones before it', async () => {
+    const k = new FakeBatchKernel(1 << 24, (_h, i) => (i === 9 ? 19 : 0));
+    const conn = new Connection(k);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => conn.request({ type: 24 })));
+    expect(results.map((r) => r.status)).toEqual([...Array(9).fill('fulfilled'), 'rejected']);
+  });
+
+  it('requests with a data reply keep their ACK; dumps go alone', async () => {
+    const k = new FakeBatchKernel(1 << 24);
+    const conn = new Connection(k);
+    await Promise.all([conn.request({ type: 24 }), conn.request({ type: 26 }, () => undefined), conn.request({ type: 24 }), conn.request({ type: 24 })]);
+    expect(k.writes).toHaveLength(1);
+    expect(k.writes[0].map((h) => (h.flags & NLM_F_ACK ? 1 : 0))).toEqual([0, 1, 0, 1]);
+  });
+
+  it('never puts more requests in a write than the receive queue has room to answer', async () => {
+    // Room for about 16 answers (half the queue, about 1 KiB reserved per request).
+    const k = new FakeBatchKernel(32 * 1024, () => 1);
+    const conn = new Connection(k);
+    const results = await Promise.allSettled(Array.from({ length: 1000 }, () => conn.request({ type: 24 })));
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as NetlinkError).code === 'EPERM')).toBe(true);
+    expect(Math.max(...k.writes.map((w) => w.length))).toBeLessThanOrEqual(16);
+    expect(k.writes.reduce((n, w) => n + w.length, 0)).toBe(1000);
+  });
+
+  it('a request whose body fails to encode fails alone', async () => {
+    const k = new FakeBatchKernel(1 << 24);
+    const conn = new Connection(k);
+    const results = await Promise.allSettled([
+      conn.request({ type: 24 }),
+      conn.request({
+        type: 24,
+        body: () => {
+          throw new RangeError('no');
+        },
+      }),
+      conn.request({ type: 24 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(k.writes[0]).toHaveLength(2);
   });
 });
 
