@@ -2,7 +2,7 @@
 // names and values wherever tc prints the same thing (rates in bytes per second, bursts in bytes
 // as tc recomputes them from the kernel's ticks, latencies in microseconds).
 
-import { burstTicks, kernelTicks, TICKS_PER_USEC, type HtbClassOptions, type Qdisc, type TcStatistics, type TrafficClass } from '../index.js';
+import { burstTicks, kernelTicks, TICKS_PER_USEC, type Filter, type HtbClassOptions, type Qdisc, type TcAction, type TcStatistics, type TrafficClass, type U32Options } from '../index.js';
 import type { IpJsonObject } from './ipjson.js';
 
 /** Bytes per second of a model rate in bits per second. */
@@ -190,4 +190,138 @@ export function classToTcText(c: TrafficClass, dev: string | undefined, stats = 
     }
   }
   return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters and actions, as tc 6.1 prints them with -j (tc_filter.c print_filter, f_u32.c, m_*.c).
+
+/** The parts of a u32 handle: hash table id, bucket, node id. */
+function u32Parts(handle: string): { htid: number; hash: number; node: number } {
+  const [a = '', b = '', c = ''] = handle.split(':');
+  return { htid: a === '' ? 0 : parseInt(a, 16), hash: b === '' ? 0 : parseInt(b, 16), node: c === '' ? 0 : parseInt(c, 16) };
+}
+
+/** The keys of a u32 filter's matches as the kernel holds them (for tc's `match` fields). */
+function u32KeysText(o: U32Options, protocol: string | number): { value: string; mask: string; offmask: string; off: number }[] {
+  // The mapping is the library's; the CLI only prints: re-derive the packed keys from the matches.
+  const keys: { val: number; mask: number; off: number; offmask: number }[] = [];
+  for (const m of o.matches ?? []) {
+    let k: { val: number; mask: number; off: number; offmask: number }[] = [];
+    if (m.type === 'u32') k = [{ val: m.value, mask: m.mask, off: m.at, offmask: m.offmask ?? 0 }];
+    else if ('prefix' in m) {
+      const [addr, lenText] = m.prefix.split('/');
+      const len = Number(lenText);
+      const bytes = m.type === 'ip' ? addr.split('.').map(Number) : ipv6Bytes(addr);
+      const base = m.type === 'ip6' ? (m.field === 'src' ? 8 : 24) : m.field === 'src' ? 12 : 16;
+      for (let i = 0; i * 32 < len; i++) {
+        const bits = Math.min(32, len - i * 32);
+        const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
+        const word = ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
+        k.push({ val: (word & mask) >>> 0, mask, off: base + i * 4, offmask: 0 });
+      }
+    } else {
+      const layout: Record<string, [number, number]> = m.type === 'ip6' ? { sport: [40, 16], dport: [42, 16], protocol: [6, 8] } : { sport: [20, 16], dport: [22, 16], protocol: [9, 8], tos: [1, 8] };
+      const [byte, width] = layout[m.field];
+      const shift = 32 - width - (byte % 4) * 8;
+      k = [{ val: ((m.value & m.mask) << shift) >>> 0, mask: (m.mask << shift) >>> 0, off: byte - (byte % 4), offmask: 0 }];
+    }
+    for (const x of k) {
+      const same = keys.find((y) => y.off === x.off && y.offmask === x.offmask);
+      if (same) {
+        same.val = (same.val | x.val) >>> 0;
+        same.mask = (same.mask | x.mask) >>> 0;
+      } else keys.push({ ...x });
+    }
+  }
+  void protocol;
+  return keys.map((x) => ({ value: x.val.toString(16), mask: x.mask.toString(16), offmask: x.offmask ? (x.offmask >>> 0).toString(16) : '', off: x.off }));
+}
+
+function ipv6Bytes(text: string): number[] {
+  const [head, tail = ''] = text.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = text.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.flatMap((g) => {
+    const v = parseInt(g, 16);
+    return [v >> 8, v & 255];
+  });
+}
+
+/** The names tc prints for a control action (action_n2a) in `control_action`. */
+function controlJson(c: string | number | undefined): IpJsonObject {
+  if (typeof c === 'string') {
+    const m = /^(goto chain|jump) (\d+)$/.exec(c);
+    if (m) return m[1] === 'jump' ? { type: 'jump', jump: Number(m[2]) } : { type: 'goto', chain: Number(m[2]) };
+    return { type: c };
+  }
+  return { type: String(c) };
+}
+
+/** An action as tc prints it inside a filter (`order` is its place, from 1). */
+export function actionToTcJson(a: TcAction, order: number, devName: (index: number) => string | undefined): IpJsonObject {
+  const out: IpJsonObject = { order, kind: a.kind };
+  if (a.kind === 'mirred' && 'direction' in a) {
+    out.mirred_action = a.action;
+    out.direction = a.direction;
+    out.to_dev = devName(a.link) ?? String(a.link);
+    out.control_action = controlJson(a.control);
+  } else if (a.kind === 'gact' && 'control' in a) {
+    out.control_action = controlJson(a.control);
+  }
+  if (a.index !== undefined) out.index = a.index;
+  if (a.refcount !== undefined) out.ref = a.refcount;
+  if (a.bindcount !== undefined) out.bind = a.bindcount;
+  if (a.installed !== undefined) out.installed = Math.floor(a.installed);
+  if (a.lastUsed !== undefined) out.last_used = Math.floor(a.lastUsed);
+  if (a.firstUsed) out.first_used = Math.floor(a.firstUsed);
+  if (a.stats) out.stats = statsToTcJson(a.stats);
+  return out;
+}
+
+/**
+ * A filter as `tc -j [-s] filter show dev X parent P` prints it (tc leaves out the device and the
+ * parent the command names: pass them as `shown`). tc 6.1 prints one `match` field per key of a
+ * u32 selector under the same name, so a JSON parser keeps the last: so does this.
+ */
+export function filterToTcJson(f: Filter, shown: { dev?: string; parent?: string }, devName: (index: number) => string | undefined): IpJsonObject {
+  const out: IpJsonObject = {};
+  if (shown.dev === undefined) out.dev = devName(f.link) ?? String(f.link);
+  if (shown.parent === undefined || shown.parent !== f.parent) {
+    if (f.parent === 'root') out.root = true;
+    else if (f.parent === 'ffff:fff2') out.ingress = true;
+    else if (f.parent === 'ffff:fff3') out.egress = true;
+    else out.parent = f.parent;
+  }
+  out.protocol = typeof f.protocol === 'number' ? `[${f.protocol}]` : f.protocol;
+  if (f.priority) out.pref = f.priority;
+  out.kind = f.kind;
+  out.chain = f.chain;
+  const o = f.options;
+  if (o !== undefined && !(o instanceof Uint8Array) && f.kind === 'u32') {
+    const u = o as U32Options;
+    const opts: IpJsonObject = {};
+    if (f.handle !== undefined) opts.fh = f.handle;
+    const parts = u32Parts(f.handle ?? '');
+    if (parts.node) opts.order = parts.node;
+    if (u.divisor !== undefined) opts.ht_divisor = u.divisor;
+    else if (u.hashTable !== undefined) {
+      const ht = u32Parts(u.hashTable);
+      opts.key_ht = ht.htid.toString(16);
+      opts.bkt = ht.hash.toString(16);
+    }
+    if (u.classid !== undefined) opts.flowid = u.classid;
+    if (u.link !== undefined) opts.link = u.link;
+    if (u.flags?.includes('skip_hw')) opts.skip_hw = true;
+    if (u.flags?.includes('skip_sw')) opts.skip_sw = true;
+    if (u.inHw === true) opts.in_hw = true;
+    else if (u.inHw === false) opts.not_in_hw = true;
+    if (u.mark) Object.assign(opts, { fwmark_value: `0x${u.mark.value.toString(16)}`, fwmark_mask: `0x${u.mark.mask.toString(16)}`, fwmark_success: 0 });
+    const keys = u32KeysText(u, f.protocol);
+    if (keys.length > 0) opts.match = keys[keys.length - 1];
+    if (u.indev !== undefined) opts.input_dev = u.indev;
+    if (u.actions) opts.actions = u.actions.map((a, i) => actionToTcJson(a, i + 1, devName));
+    out.options = opts;
+  }
+  return out;
 }
