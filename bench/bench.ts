@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
+import { dumpObjects } from '../src/rtnl/common/requests.js';
+import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
+import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../src/rtnl/generated/route.js';
 
 const LINK_PAIRS = 1000;
 const ROUTES = 100_000;
@@ -56,6 +59,22 @@ async function timeRuns(fn: () => Promise<number>): Promise<{ median: number; mi
   return { median: median(times), min: Math.min(...times), count };
 }
 
+// Runs each function RUNS times after WARMUP runs, in turns (a, b, a, b, ...), so that both see the
+// same machine load; one result per function.
+async function timeInterleaved(fns: (() => Promise<number>)[]): Promise<{ median: number; min: number; count: number }[]> {
+  const counts = fns.map(() => 0);
+  for (let i = 0; i < WARMUP; i++) for (const [j, fn] of fns.entries()) counts[j] = await fn();
+  const times: number[][] = fns.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [j, fn] of fns.entries()) {
+      const t0 = performance.now();
+      counts[j] = await fn();
+      times[j].push(performance.now() - t0);
+    }
+  }
+  return times.map((t, j) => ({ median: median(t), min: Math.min(...t), count: counts[j] }));
+}
+
 function timeIp(args: string[]): number {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -84,13 +103,19 @@ async function benchLinks(): Promise<void> {
     const lines: string[] = [];
     for (let i = 0; i < LINK_PAIRS; i++) lines.push(`link add bv${i}a type veth peer name bv${i}b`);
     ipBatch(ns, lines);
-    const r = await timeRuns(async () => (await rtnl.links.list()).length);
+    // The model (links.list()) and, interleaved in the same runs, the wire messages alone (what
+    // links.list() returned before the model: the same dump decoded by the wire schema, no mapping).
+    const wireDump = async (): Promise<number> =>
+      (await dumpObjects(rtnl.connection, RTM_GETLINK, RTM_NEWLINK, linkMessage, { family: 'unspec', type: 0, index: 0, flags: [], change: [] })).items.length;
+    const [r, wire] = await timeInterleaved([async () => (await rtnl.links.list()).length, wireDump]);
     const ipMs = timeIp(['-n', ns, '-j', 'link', 'show']);
     emit({
       bench: 'dump-links',
       objects: r.count,
       ms_median: round(r.median),
       ms_min: round(r.min),
+      wire_only_ms_median: round(wire.median),
+      wire_only_ms_min: round(wire.min),
       ip_j_ms: round(ipMs),
       target_ms: 'within 1.5x of C (10-14 ms) and below Go vishvananda (25 ms)',
     });
@@ -110,9 +135,18 @@ function benchRoutes(): void {
   }
   ipBatch(ns, lines);
   const self = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--route-child', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--route-child', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`route benchmark child failed (${child.status})`);
-  const res = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { count: number; median: number; min: number; peakMb: number; baseMb: number };
+  const res = JSON.parse(child.stdout.trim().split('\n').pop() as string) as {
+    count: number;
+    median: number;
+    min: number;
+    peakMb: number;
+    baseMb: number;
+    wireMedian: number;
+    modelBytes: number;
+    wireBytes: number;
+  };
   const ipMs = timeIp(['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)]);
   emit({
     bench: 'dump-routes',
@@ -121,6 +155,11 @@ function benchRoutes(): void {
     ms_min: round(res.min),
     peak_rss_mb: round(res.peakMb),
     rss_before_mb: round(res.baseMb),
+    // The same dump decoded into wire messages only (what list() returned before the model), and
+    // the heap each listed route holds, both ways.
+    wire_ms_median: round(res.wireMedian),
+    model_bytes_per_route: res.modelBytes,
+    wire_bytes_per_route: res.wireBytes,
     ip_j_ms: round(ipMs),
     target_ms: 'within 2x of C (38 ms), at least 3x faster than Go vishvananda (262 ms); peak RSS < 200 MB',
   });
@@ -138,8 +177,37 @@ async function routeChild(ns: string): Promise<void> {
   const peakMb = vmHwm();
   const held = first.length;
   const r = await timeRuns(async () => (await rtnl.routes.list({ table: ROUTE_TABLE })).length);
+  const query = { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: ROUTE_TABLE } as const;
+  const wireDump = async (): Promise<unknown[]> => (await dumpObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { ...query, flags: [] })).items;
+  const w = await timeRuns(async () => (await wireDump()).length);
+  const modelBytes = await heldBytesPerObject(() => rtnl.routes.list({ table: ROUTE_TABLE }));
+  const wireBytes = await heldBytesPerObject(wireDump);
   rtnl.close();
-  console.log(JSON.stringify({ count: r.count, median: r.median, min: r.min, peakMb, baseMb: before, held }));
+  console.log(JSON.stringify({ count: r.count, median: r.median, min: r.min, peakMb, baseMb: before, held, wireMedian: w.median, modelBytes, wireBytes }));
+}
+
+/**
+ * The heap one object of a dump holds, in bytes: the growth of the used heap (after collecting
+ * garbage) when a second result is held beside a first (the first absorbs whatever the connection
+ * keeps of its last dump). Needs --expose-gc; -1 without it.
+ */
+async function heldBytesPerObject(dump: () => Promise<unknown[]>): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return -1;
+  const sizes: number[] = [];
+  // Held in an array: local variables of this function may be dropped by the optimizer once unused.
+  const held: unknown[][] = [];
+  for (let i = 0; i < 3; i++) {
+    held.length = 0;
+    held.push(await dump());
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    held.push(await dump());
+    gc();
+    sizes.push((process.memoryUsage().heapUsed - base) / held[1].length);
+  }
+  held.length = 0;
+  return Math.round(median(sizes));
 }
 
 // Adds 10k routes one at a time, each waiting for its ACK, then deletes them one at a time.
@@ -150,7 +218,7 @@ async function benchRouteAdd(): Promise<void> {
   try {
     await rtnl.links.set('lo', { up: true });
     // The link's index, resolved once: a name would cost a lookup (RTM_GETLINK) per route.
-    const oif = (await rtnl.links.add({ name: 'bench0', kind: 'veth', peer: { name: 'bench1' }, up: true })).index as number;
+    const oif = (await rtnl.links.add({ name: 'bench0', kind: 'veth', peer: { name: 'bench1' }, up: true })).index;
     const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
     // Three rounds of 10k adds then 10k deletes; the first round of a process includes compiling
     // the encoders, so every round is reported and the median is the figure.

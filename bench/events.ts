@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../src/netlink/constants.js';
-import type { Address } from '../src/rtnl/address/addresses.js';
+import { addressToWire } from '../src/rtnl/address/mapping.js';
 import { changeObject } from '../src/rtnl/common/requests.js';
 import { RTM_DELADDR, RTM_NEWADDR, addrMessage } from '../src/rtnl/generated/addr.js';
 import { monitor, type MonitorEvent } from '../src/rtnl/events/monitor.js';
@@ -69,9 +69,9 @@ class Tally {
       return;
     }
     if (e.type !== 'new' && e.type !== 'del') return;
-    const local = e.object.local;
-    if (typeof local !== 'string' || !local.startsWith('198.18.')) return;
-    const [, , a, b] = local.split('.').map(Number);
+    const local = e.object.address;
+    if (!local.startsWith('198.18.')) return;
+    const [, , a, b] = local.replace(/\/.*$/, '').split('.').map(Number);
     const i = ((a as number) << 8) | (b as number);
     const now = performance.now();
     if (this.events === 0) this.first = now;
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < PROBES; i++) {
       const local = `198.51.100.${(i >> 1) + 1}`;
       const del = i % 2 === 1;
-      const value: Partial<Address> = { family: 'inet', prefixlen: 32, ifaFlags: [], scope: 'host', index: 1, local, address: local };
+      const value = addressToWire({ link: 1, address: `${local}/32`, scope: 'host' });
       const t = performance.now();
       const seen = (async (): Promise<number> => {
         for (;;) {
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
           if (r.done) throw new Error('monitor ended');
           const e = r.value;
           if (e.type === 'overrun') probeLost++;
-          if ((e.type === 'new' || e.type === 'del') && e.object.local === local && e.type === (del ? 'del' : 'new')) return performance.now();
+          if ((e.type === 'new' || e.type === 'del') && e.object.address === `${local}/32` && e.type === (del ? 'del' : 'new')) return performance.now();
         }
       })();
       await changeObject(rtnl.connection, del ? RTM_DELADDR : RTM_NEWADDR, del ? 0 : NLM_F_CREATE | NLM_F_EXCL, addrMessage, value);

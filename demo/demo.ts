@@ -146,8 +146,8 @@ async function scenario2(): Promise<void> {
   const hostLinks = new Map((await host.links.list()).map((l) => [l.index, l.name]));
   for (const c of containers) {
     const mac = (await (handles.get(c) as Rtnl).links.get('eth0')).address;
-    const entry = fdb.find((e) => e.lladdr === mac && !(e.state ?? []).includes('permanent'));
-    const port = entry ? hostLinks.get(entry.ifindex as number) : undefined;
+    const entry = fdb.find((e) => e.lladdr === mac && e.state !== 'permanent');
+    const port = entry ? hostLinks.get(entry.link) : undefined;
     check(`scenario 2: FDB has ${c}'s MAC ${mac} on port h-${c}`, port === `h-${c}`, `port ${port ?? 'none'}`);
   }
 }
@@ -196,7 +196,7 @@ async function report(): Promise<void> {
         ['link', 'kind', 'state', 'mac', 'master', 'peer'],
         links.map((l) => [
           l.name,
-          l.linkinfo?.kind ?? '',
+          l.kind ?? '',
           l.operstate,
           l.address,
           l.master !== undefined ? names.get(l.master) : '',
@@ -205,10 +205,10 @@ async function report(): Promise<void> {
       ),
     );
     const addrs = (await rtnl.addresses.list()).filter((a) => a.scope !== 'host' && a.scope !== 'link');
-    if (addrs.length) console.log(`\n${formatTable(['link', 'address'], addrs.map((a) => [names.get(a.index), `${a.address}/${a.prefixlen}`]))}`);
+    if (addrs.length) console.log(`\n${formatTable(['link', 'address'], addrs.map((a) => [names.get(a.link), a.peer === undefined ? a.address : `${a.address} peer ${a.peer}`]))}`);
     const routes = await rtnl.routes.list();
     if (routes.length) {
-      console.log(`\n${formatTable(['route', 'via', 'dev', 'proto', 'scope'], routes.map((r) => [r.dst ? `${r.dst}/${r.dstLen}` : 'default', r.gateway ?? '', r.oif !== undefined ? names.get(r.oif) : '', r.protocol, r.scope]))}`);
+      console.log(`\n${formatTable(['route', 'via', 'dev', 'proto', 'scope'], routes.map((r) => [r.dst, r.gateway ?? '', r.oif !== undefined ? names.get(r.oif) : '', r.protocol, r.scope]))}`);
     }
     if (nsids.length) console.log(`\n${formatTable(['nsid', 'namespace'], nsids.map((n) => [n.nsid, byNsid.get(n.nsid)]))}`);
   }
@@ -226,7 +226,7 @@ async function diagram(ends: Endpoint[]): Promise<string> {
   const pairs: [Endpoint, Endpoint][] = [];
   const seen = new Set<Endpoint>();
   for (const e of ends) {
-    if (e.link.linkinfo?.kind !== 'veth' || seen.has(e)) continue;
+    if (e.link.kind !== 'veth' || seen.has(e)) continue;
     const peerNs = e.link.linkNetnsid !== undefined ? await nsOfNsid(e.ns, e.link.linkNetnsid) : e.ns;
     const peer = ends.find((x) => x.ns === peerNs && x.link.index === e.link.link);
     if (!peer) continue;

@@ -6,26 +6,59 @@ export {
   normalizeRef,
   validateLinkName,
   IFNAMSIZ_MAX,
+  linkKey,
+  isKind,
+  isPortKind,
+  LINK_READ_ONLY,
+  LINK_SETTABLE_FLAGS,
   type Link,
+  type LinkAfSpec,
+  type LinkData,
+  type LinkFlag,
+  type LinkLayerType,
+  type LinkMessageFamily,
+  type LinkModeName,
+  type LinkOperState,
+  type LinkPort,
+  type LinkPortDataValue,
+  type LinkProtinfo,
+  type LinkProtoDownReason,
+  type LinkReadOnlyFacts,
+  type LinkReadOnlyField,
+  type LinkStats,
+  type LinkXdp,
   type LinkRef,
   type LinkFilter,
   type LinkSettings,
   type LinkSpec,
+  type LinkSpecBase,
+  type LinkSpecOf,
+  type ListedLinkSpec,
   type LinkChanges,
   type VethPeer,
+  type OpenLinksIn,
 } from './rtnl/link/links.js';
-export { Addresses, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressSpec } from './rtnl/address/addresses.js';
+export { Addresses, addressKey, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressProtocol, type AddressSpec } from './rtnl/address/addresses.js';
+export type { Scope, ScopeInput } from './rtnl/common/scope.js';
 export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js';
 export {
   Routes,
   RT_TABLE,
+  routeKey,
   type Route,
+  type RouteNexthop,
   type RouteMetrics,
+  type RouteMetricName,
   type IpFamily,
   type RouteType,
+  type RouteTypeName,
   type RouteScope,
   type RouteProtocol,
   type RouteTable,
+  type RouteFlag,
+  type RouteNexthopFlag,
+  type RoutePref,
+  type Realms,
   type IpProto,
   type RouteNexthopSpec,
   type RouteSpec,
@@ -35,9 +68,12 @@ export {
 export {
   Neighbours,
   Fdb,
+  neighbourKey,
+  fdbKey,
   type Neighbour,
   type FdbEntry,
   type NeighbourState,
+  type NeighbourStateName,
   type NeighbourFlag,
   type NeighbourSpec,
   type NeighbourFilter,
@@ -45,9 +81,21 @@ export {
   type FdbEntrySpec,
   type FdbFilter,
 } from './rtnl/neigh/neighbours.js';
-export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
-export { Nexthops, type Nexthop, type NexthopGroupMember, type ResilientGroupSettings, type NexthopSpec, type NexthopFilter } from './rtnl/nexthop/nexthops.js';
-export { Nsids, type NsidMessage, type NsidEntry, type NsidListOptions } from './rtnl/nsid/nsids.js';
+export { Rules, ruleKey, type Rule, type RuleAction, type RuleFlag, type PortRange, type UidRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
+export {
+  Nexthops,
+  nexthopKey,
+  type Nexthop,
+  type NexthopFlag,
+  type NexthopGroupMember,
+  type NexthopGroupMemberSpec,
+  type NexthopGroupType,
+  type ResilientGroup,
+  type ResilientGroupSpec,
+  type NexthopSpec,
+  type NexthopFilter,
+} from './rtnl/nexthop/nexthops.js';
+export { Nsids, nsidKey, type Nsid, type NsidSpec, type NsidListOptions } from './rtnl/nsid/nsids.js';
 export * from './rtnl/tc/index.js';
 export {
   monitor,
@@ -75,14 +123,9 @@ export {
   type GroupFamilies,
   type EventObjects,
   type RouteObject,
-  type NeighObject,
   type RuleObject,
-  type NexthopObject,
-  type NsidObject,
 } from './rtnl/events/families.js';
 export {
-  isKind,
-  isPortKind,
   LINK_KINDS,
   LINK_KINDS_WITHOUT_DATA,
   LINK_PORT_KINDS,
@@ -92,8 +135,6 @@ export {
   type LinkKindWithoutData,
   type LinkPortData,
   type LinkPortKind,
-  type LinkInfoOf,
-  type LinkPortInfoOf,
 } from './rtnl/link/kinds.js';
 export { schemaForType, RTM_TYPE_NAMES } from './rtnl/registry.js';
 export { linkMessage } from './rtnl/generated/link.js';
@@ -175,5 +216,5 @@ export {
 } from './netlink/connection.js';
 export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
 export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, RECEIVE_MANY_MAX, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
+export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
 export * from './netlink/capture/index.js';

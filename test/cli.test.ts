@@ -3,7 +3,7 @@
 // field by field where the mapping covers a subset); changes and deletions checked with ip; errors
 // as one line with the errno name and the kernel's text; usage errors, help, monitor.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
@@ -366,6 +366,85 @@ describe('changes and deletions', () => {
   });
 });
 
+describe('ip forms added for issue 13', () => {
+  it('netns exec runs a command inside (exit status passed on), identify and pids find it, attach names a process', async () => {
+    const inside = await rtnl(['netns', 'exec', ns.name, 'ip', '-j', 'link', 'show', 'veth0']);
+    expect(inside.code).toBe(0);
+    expect(JSON.parse(inside.stdout)).toEqual(ns.ipJson('link show veth0'));
+    // `-h` after the command is the command's, not rtnl's.
+    expect((await rtnl(['netns', 'exec', ns.name, 'sh', '-c', 'echo "$1"; exit 7', 'sh', '-h'])).stdout).toBe('-h\n');
+    expect((await rtnl(['netns', 'exec', ns.name, 'sh', '-c', 'exit 7'])).code).toBe(7);
+    const missing = await rtnl(['netns', 'exec', ns.name, 'no-such-command-here']);
+    expect(missing).toEqual({ code: 1, stdout: '', stderr: 'rtnl: exec of "no-such-command-here" failed: No such file or directory\n' });
+    // A process inside: identify and pids as ip reports them.
+    const sleeper = spawn('ip', ['netns', 'exec', ns.name, 'sleep', '30'], { stdio: 'ignore' });
+    try {
+      let pids = '';
+      for (let i = 0; i < 50 && pids === ''; i++) {
+        await sleep(100);
+        pids = runIp(['netns', 'pids', ns.name]);
+      }
+      expect((await rtnl(['netns', 'pids', ns.name])).stdout).toBe(pids);
+      const pid = pids.trim().split('\n')[0];
+      expect(await rtnl(['netns', 'identify', pid])).toEqual({ code: 0, stdout: runIp(['netns', 'identify', pid]), stderr: '' });
+      expect((await rtnl(['netns', 'identify', pid])).stdout).toContain(ns.name);
+      // attach: a second name for the sleeper's namespace.
+      const alias = `rtnltest-${process.pid}-attach`;
+      try {
+        expect(await rtnl(['netns', 'attach', alias, pid])).toEqual({ code: 0, stdout: '', stderr: '' });
+        expect(runIp(['-n', alias, '-j', 'link', 'show', 'veth0'])).toContain('"veth0"');
+        expect((await rtnl(['netns', 'identify', pid])).stdout.split('\n')).toEqual(expect.arrayContaining([ns.name, alias]));
+      } finally {
+        await rtnl(['netns', 'del', alias]);
+      }
+    } finally {
+      sleeper.kill();
+    }
+    expect((await rtnl(['netns', 'identify'])).code).toBe(0);
+    expect(await rtnl(['netns', 'identify', 'x1'])).toMatchObject({ code: 2, stderr: `rtnl: invalid process id "x1" (see 'rtnl netns --help')\n` });
+  });
+
+  it("refuses what ip refuses, before sending: vxlan without id, an IPv4 gateway for an IPv6 route, a leading zero", async () => {
+    expect(() => ns.ip('link add vx9 type vxlan dstport 4789')).toThrow(/missing virtual network identifier/);
+    expect(await rtnl(['-n', ns.name, 'link', 'add', 'vx9', 'type', 'vxlan', 'dstport', '4789'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `rtnl: vxlan: missing virtual network identifier ("id VNI") (see 'rtnl link --help')\n`,
+    });
+    expect(() => ns.ip('-6 route add 2001:db8:77::/64 via 192.0.2.2')).toThrow(/inet6 address is expected rather than "192.0.2.2"/);
+    expect(await rtnl(['-n', ns.name, '-6', 'route', 'add', '2001:db8:77::/64', 'via', '192.0.2.2'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `rtnl: inet6 address is expected rather than "192.0.2.2" (see 'rtnl route --help')\n`,
+    });
+    // ip reads 010 as octal 8; rtnl refuses to guess.
+    expect(await rtnl(['-n', ns.name, 'addr', 'add', '192.0.2.010/24', 'dev', 'veth0'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'rtnl: address: "192.0.2.010" is not an IPv4 address: a part with a leading zero is ambiguous (ip reads it as octal), write it without\n',
+    });
+    expect(ns.ipJson('link show')).not.toContainEqual(expect.objectContaining({ ifname: 'vx9' }));
+  });
+
+  it('nexthop show id N of a missing id fails as ip does; tables show a route\'s nhid and resilient group settings', async () => {
+    expect(() => ns.ip('nexthop show id 999')).toThrow();
+    const missing = await rtnl(['-n', ns.name, '-j', 'nexthop', 'show', 'id', '999']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^rtnl: RTM_GETNEXTHOP: ENOENT/);
+    await ok('route add 203.0.113.204/30 nhid 1');
+    expect(await ok('route show')).toMatch(/\n\s+203\.0\.113\.204\/30\s+1\s+192\.0\.2\.2\s+veth0\s/);
+    await ok('nexthop add id 30 group 1/4 type resilient buckets 32 idle_timer 60 unbalanced_timer 10');
+    try {
+      const table = (await ok('nexthop show id 30')).split('\n');
+      expect(table[0]).toMatch(/^ID\s+GROUP\s+TYPE\s+BUCKETS\s+IDLE_TIMER\s+UNBALANCED_TIMER/);
+      expect(table[1]).toMatch(/^30\s+1\/4\s+resilient\s+32\s+60\s+10(\s|$)/);
+      await expectSameAsIp('nexthop show id 30');
+    } finally {
+      await ok('nexthop del id 30');
+    }
+  });
+});
+
 describe('netns add and del', () => {
   it('netns add of a name that exists: exit 1, one line; netns del removes it', async () => {
     const again = await rtnl(['netns', 'add', EXTRA]);
@@ -465,7 +544,7 @@ describe('abbreviations and tables', () => {
     expect(links[0]).toMatch(/^INDEX\s+NAME\s+KIND\s+STATE\s+MTU\s+ADDRESS\s+MASTER\s+FLAGS$/);
     expect(links.find((l) => /^\d+\s+veth1@veth0\s+veth\s+UP\s+1500\s+02:00:00:00:00:02\s+br0\s+BROADCAST,MULTICAST,UP,LOWER_UP$/.test(l))).toBeDefined();
     const routes = await ok('route show');
-    expect(routes).toMatch(/^TYPE\s+DST\s+GATEWAY\s+DEV\s+PROTO\s+SCOPE\s+METRIC\s+PREFSRC/);
+    expect(routes).toMatch(/^TYPE\s+DST\s+NHID\s+GATEWAY\s+DEV\s+PROTO\s+SCOPE\s+METRIC\s+PREFSRC/);
     expect(routes).toMatch(/\n\s+default\s+192\.0\.2\.254\s+veth0\s+boot\s+global/);
     expect(await ok('addr show dev veth0')).toMatch(/veth0\s+inet\s+192\.0\.2\.1\/24\s+192\.0\.2\.255\s+global/);
     expect(await ok('rule show')).toMatch(/\n100\s+from 192\.0\.2\.0\/24\s+lookup 100\n/);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, parseIP, parseIPv6, parseMAC, formatMAC } from '../src/netlink/addr.js';
+import { formatIPv6, parseIP, parseIPv4, parseIPv6, parseMAC, formatMAC } from '../src/netlink/addr.js';
+import { parsePrefix } from '../src/rtnl/common/prefix.js';
 import { Reader, Writer } from '../src/netlink/bytes.js';
 import { DecodeError, InvalidArgumentError } from '../src/netlink/errors.js';
 import { forEachMessage, message, splitMessages, writeMessage } from '../src/netlink/message.js';
@@ -334,5 +335,16 @@ describe('lazily decoded attributes', () => {
     const v = decodeWith(lazySet, bad);
     expect(v.name).toBe('x');
     expect(() => v.inner).toThrow(DecodeError);
+  });
+});
+
+describe('IPv4 text with leading zeros', () => {
+  it('is refused (ip reads 010 as octal, others as decimal), in the parser and with a clear message for prefixes', () => {
+    for (const bad of ['192.0.2.010', '010.0.2.1', '192.00.2.1', '192.0.2.00']) expect(parseIPv4(bad)).toBeUndefined();
+    for (const [good, bytes] of [['192.0.2.10', [192, 0, 2, 10]], ['0.0.0.0', [0, 0, 0, 0]], ['10.0.0.100', [10, 0, 0, 100]]] as const) expect([...(parseIPv4(good) ?? [])]).toEqual(bytes);
+    expect(parseIPv6('::ffff:192.0.2.010')).toBeUndefined();
+    expect(() => parsePrefix('192.0.2.010/24', 'address')).toThrow(
+      new InvalidArgumentError('address', '"192.0.2.010" is not an IPv4 address: a part with a leading zero is ambiguous (ip reads it as octal), write it without'),
+    );
   });
 });

@@ -8,10 +8,11 @@ import { addressToIpJson, linkToIpJson, type IpJsonObject } from '../src/cli/ipj
 import { Reader } from '../src/netlink/bytes.js';
 import { NLMSG_ERROR } from '../src/netlink/constants.js';
 import { decodeErrorPayload, forEachMessage } from '../src/netlink/message.js';
-import type { Address } from '../src/rtnl/address/addresses.js';
+import { addressFromWire } from '../src/rtnl/address/mapping.js';
 import { RTM_NEWADDR, addrMessage } from '../src/rtnl/generated/addr.js';
 import { RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
 import type { Link } from '../src/rtnl/link/links.js';
+import { linkFromWire } from '../src/rtnl/link/mapping.js';
 
 interface Fixture {
   command: string;
@@ -57,7 +58,7 @@ function refused(fx: Fixture): { request: Uint8Array; error: ReturnType<typeof d
 describe('replies decode into what ip printed for the same state', () => {
   it('link-dump: every link, field by field as ip -j -d link show', () => {
     const fx = load('link-dump');
-    const links = messages(fx, 'received', RTM_NEWLINK, (r, o, e) => linkMessage.decode(r, o, e) as Link);
+    const links = messages(fx, 'received', RTM_NEWLINK, (r, o, e) => linkFromWire(linkMessage.decode(r, o, e)));
     // iproute2 looks links up by name on a second socket too: keep the dump's (one per index).
     const byIndex = new Map<number, Link>();
     for (const l of links) if (!byIndex.has(l.index as number)) byIndex.set(l.index as number, l);
@@ -71,15 +72,15 @@ describe('replies decode into what ip printed for the same state', () => {
       const li = theirs.linkinfo as IpJsonObject | undefined;
       expect((ours.linkinfo as IpJsonObject | undefined)?.info_kind).toEqual(li?.info_kind);
     }
-    const vxlan = [...byIndex.values()].find((l) => l.linkinfo?.kind === 'vxlan');
-    expect(vxlan?.linkinfo?.data).toMatchObject({ id: 42, port: 4789, local: '192.0.2.1', group: '192.0.2.2' });
+    const vxlan = [...byIndex.values()].find((l) => l.kind === 'vxlan');
+    expect(vxlan?.data).toMatchObject({ id: 42, port: 4789, local: '192.0.2.1', group: '192.0.2.2' });
   });
 
   it('addr-dump: every address, field by field as ip -j addr show', () => {
     const fx = load('addr-dump');
-    const addrs = messages(fx, 'received', RTM_NEWADDR, (r, o, e) => addrMessage.decode(r, o, e) as Address);
+    const addrs = messages(fx, 'received', RTM_NEWADDR, (r, o, e) => addressFromWire(addrMessage.decode(r, o, e)));
     const theirs = (fx.ipJson as IpJsonObject[]).flatMap((l) => (l.addr_info as IpJsonObject[]).map((a) => ({ ifindex: l.ifindex, ...a })));
-    const ours = addrs.map((a) => ({ ifindex: a.index as number, ...addressToIpJson(a) }));
+    const ours = addrs.map((a) => ({ ifindex: a.link, ...addressToIpJson(a) }));
     const key = (a: IpJsonObject): string => `${String(a.ifindex)} ${String(a.local)}`;
     const strip = (xs: IpJsonObject[]): IpJsonObject[] =>
       [...xs].sort((x, y) => key(x).localeCompare(key(y))).map((a) => ({ ...a, valid_life_time: Math.round(Number(a.valid_life_time) / 60), preferred_life_time: Math.round(Number(a.preferred_life_time) / 60) }));
@@ -90,14 +91,14 @@ describe('replies decode into what ip printed for the same state', () => {
 describe('requests decode into what the command asked for', () => {
   it('link-create-vxlan', () => {
     const fx = load('link-create-vxlan');
-    const [req] = messages(fx, 'sent', RTM_NEWLINK, (r, o, e) => linkMessage.decode(r, o, e) as Link).filter((l) => l.name === 'vxlan0');
+    const [req] = messages(fx, 'sent', RTM_NEWLINK, (r, o, e) => linkMessage.decode(r, o, e)).filter((l) => l.name === 'vxlan0');
     expect(req).toMatchObject({ name: 'vxlan0', linkinfo: { kind: 'vxlan', data: { id: 42, port: 4789, local: '192.0.2.1', group: '192.0.2.2' } } });
     expect((req.linkinfo?.data as { link?: number }).link).toBeTypeOf('number');
   });
 
   it('link-create-veth: the peer is a nested link message', () => {
     const fx = load('link-create-veth');
-    const [req] = messages(fx, 'sent', RTM_NEWLINK, (r, o, e) => linkMessage.decode(r, o, e) as Link).filter((l) => l.linkinfo?.kind === 'veth');
+    const [req] = messages(fx, 'sent', RTM_NEWLINK, (r, o, e) => linkMessage.decode(r, o, e)).filter((l) => l.linkinfo?.kind === 'veth');
     expect(req.linkinfo?.data).toMatchObject({ peer: { name: expect.any(String) } });
   });
 });

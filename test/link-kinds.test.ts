@@ -45,11 +45,10 @@ import {
   RTM_GETLINK,
   RTM_NEWLINK,
 } from '../src/rtnl/generated/link.js';
-import type { Link } from '../src/rtnl/link/links.js';
+import { isKind, isPortKind, type Link } from '../src/rtnl/link/links.js';
+import { linkFromWire } from '../src/rtnl/link/mapping.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import {
-  isKind,
-  isPortKind,
   LINK_KINDS,
   LINK_KINDS_WITHOUT_DATA,
   LINK_PORT_KINDS,
@@ -181,10 +180,14 @@ describe('kinds.ts type map', () => {
       // @ts-expect-error a vlan attribute is not in vxlan data
       expect(info.data?.protocol).toBeUndefined();
     }
-    expect(isPortKind(info, 'bridge')).toBe(true);
-    expect(isPortKind(info, 'bond')).toBe(false);
-    if (isPortKind(info, 'bridge')) {
-      const cost: number | undefined = info.slaveData?.cost;
+    // On the model: a link's `port`.
+    const link = linkFromWire({ family: 'unspec', type: 'ether', index: 3, flags: [], change: [], name: 'p0', linkinfo: info });
+    expect(isKind(link, 'vxlan')).toBe(true);
+    expect(isPortKind(link.port, 'bridge')).toBe(true);
+    expect(isPortKind(link.port, 'bond')).toBe(false);
+    expect(isPortKind(undefined, 'bridge')).toBe(false);
+    if (isPortKind(link.port, 'bridge')) {
+      const cost: number | undefined = link.port.data?.cost;
       expect(cost).toBe(5);
     }
     // The kind map types a request: no data for a kind without any.
@@ -324,29 +327,31 @@ describe('real kernel: kinds this kernel has', () => {
     rtnl?.close();
   });
 
-  const data = (name: string): Record<string, unknown> => links.get(name)?.linkinfo?.data as Record<string, unknown>;
+  const data = (name: string): Record<string, unknown> => links.get(name)?.data as Record<string, unknown>;
   const ipData = (name: string): Record<string, unknown> => ipLinks.get(name)?.linkinfo?.info_data ?? {};
 
   it('decodes every link of the dump with the kind iproute2 reports, and data where the kernel sends some', () => {
     expect([...links.keys()].sort()).toEqual([...ipLinks.keys()].sort());
     for (const [name, ip] of ipLinks) {
-      const info = links.get(name)?.linkinfo;
-      expect(info?.kind, name).toBe(ip.linkinfo?.info_kind);
-      expect(info?.slaveKind, name).toBe(ip.linkinfo?.info_slave_kind);
-      if (info?.data !== undefined) expect(info.data, name).not.toBeInstanceOf(Uint8Array);
-      if (info?.slaveData !== undefined) expect(info.slaveData, name).not.toBeInstanceOf(Uint8Array);
-      for (const d of [info?.data, info?.slaveData]) if (d && typeof d === 'object') expect(unknownAttributes(d), name).toEqual([]);
+      const link = links.get(name);
+      expect(link?.kind, name).toBe(ip.linkinfo?.info_kind);
+      expect(link?.port?.kind, name).toBe(ip.linkinfo?.info_slave_kind);
+      if (link?.data !== undefined) expect(link.data, name).not.toBeInstanceOf(Uint8Array);
+      if (link?.port?.data !== undefined) expect(link.port.data, name).not.toBeInstanceOf(Uint8Array);
+      for (const d of [link?.data, link?.port?.data]) if (d && typeof d === 'object') expect(unknownAttributes(d), name).toEqual([]);
     }
   });
 
   it('veth and ifb: kind only', () => {
-    expect(links.get('veth0')?.linkinfo).toEqual({ kind: 'veth' });
-    expect(links.get('ifb9')?.linkinfo).toEqual({ kind: 'ifb' });
+    expect(links.get('veth0')).toMatchObject({ kind: 'veth' });
+    expect(links.get('veth0')?.data).toBeUndefined();
+    expect(links.get('ifb9')).toMatchObject({ kind: 'ifb' });
+    expect(links.get('ifb9')?.data).toBeUndefined();
     expect(ipLinks.get('ifb9')?.linkinfo).toEqual({ info_kind: 'ifb' });
   });
 
   it('bridge: timers, STP state and priority as ip reports them', () => {
-    const info = links.get('br0')?.linkinfo;
+    const info = links.get('br0');
     expect(isKind(info, 'bridge')).toBe(true);
     if (!isKind(info, 'bridge')) return;
     const d = info.data;
@@ -367,10 +372,10 @@ describe('real kernel: kinds this kernel has', () => {
   });
 
   it('bridge port: state, priority and cost as ip reports them', () => {
-    const info = links.get('veth1')?.linkinfo;
-    expect(isPortKind(info, 'bridge')).toBe(true);
-    if (!isPortKind(info, 'bridge')) return;
-    const d = info.slaveData;
+    const port = links.get('veth1')?.port;
+    expect(isPortKind(port, 'bridge')).toBe(true);
+    if (!isPortKind(port, 'bridge')) return;
+    const d = port.data;
     const ip = ipLinks.get('veth1')?.linkinfo?.info_slave_data ?? {};
     expect(BR_STATE[d?.state as number]).toBe(ip.state);
     expect(d?.priority).toBe(ip.priority);
@@ -379,7 +384,7 @@ describe('real kernel: kinds this kernel has', () => {
   });
 
   it('vxlan: id, port, local, ttl, learning, ageing as ip reports them', () => {
-    const info = links.get('vxlan0')?.linkinfo;
+    const info = links.get('vxlan0');
     expect(isKind(info, 'vxlan')).toBe(true);
     if (!isKind(info, 'vxlan')) return;
     const d = info.data;
@@ -402,8 +407,7 @@ describe('real kernel: kinds this kernel has', () => {
       ['macvlan2', 'macvlan', 'source'],
       ['macvtap0', 'macvtap', 'vepa'],
     ] as const) {
-      const info = links.get(name)?.linkinfo;
-      expect(info?.kind, name).toBe(kind);
+      expect(links.get(name)?.kind, name).toBe(kind);
       const d = data(name);
       const ip = ipData(name);
       expect(d.mode, name).toBe(ip.mode);
@@ -422,7 +426,7 @@ describe('real kernel: kinds this kernel has', () => {
   });
 
   it('tap (kind tun, made through /dev/net/tun): type and flags as ip reports them', () => {
-    const info = links.get('tap9')?.linkinfo;
+    const info = links.get('tap9');
     expect(isKind(info, 'tun')).toBe(true);
     if (!isKind(info, 'tun')) return;
     const d = info.data;

@@ -174,7 +174,7 @@ describe('many monitors', () => {
         const r = await s.next();
         if (r.done) throw new Error('ended');
         const e = r.value as MonitorEvent;
-        if (e.type === 'new' && e.family === 'address' && e.object.local === '192.0.2.20') return performance.now();
+        if (e.type === 'new' && e.family === 'address' && e.object.address === '192.0.2.20/32') return performance.now();
       }
     });
     await sleep(30); // all 36 are waiting now

@@ -15,31 +15,32 @@ import { useTestNetns } from './harness/netns.js';
 
 type IpJson = Record<string, unknown>;
 
-const SCOPES: Record<string, string> = { universe: 'global', site: 'site', link: 'link', host: 'host', nowhere: 'nowhere' };
 const IP_FLAGS = new Set(['dead', 'onlink', 'pervasive', 'offload', 'linkdown', 'unresolved', 'trap']);
 
 /** A nexthop as `ip -j -d nexthop show` prints it (iproute2 6.1: 8-bit weights). */
 function nexthopToIpJson(n: Nexthop, names: ReadonlyMap<number, string>): IpJson {
   const o: IpJson = { id: n.id };
   if (n.group !== undefined) {
-    o.group = n.group.map((m) => (m.weight + 1 === 1 ? { id: m.id } : { id: m.id, weight: m.weight + 1 }));
-    if (n.groupType === 'resilient') {
+    o.group = n.group.map((m) => (m.weight === 1 ? { id: m.id } : { id: m.id, weight: m.weight }));
+    if (n.type === 'resilient') {
       o.type = 'resilient';
-      const r = n.resGroup ?? {};
+      const r = n.resilient;
       const args: IpJson = {};
-      if (r.buckets !== undefined) args.buckets = r.buckets;
-      if (r.idleTimer !== undefined) args.idle_timer = r.idleTimer / 100;
-      if (r.unbalancedTimer !== undefined) args.unbalanced_timer = r.unbalancedTimer / 100;
-      if (r.unbalancedTime !== undefined) args.unbalanced_time = Number(r.unbalancedTime) / 100;
+      if (r !== undefined) {
+        args.buckets = r.buckets;
+        args.idle_timer = r.idleTimer;
+        args.unbalanced_timer = r.unbalancedTimer;
+        if (r.unbalancedTime !== undefined) args.unbalanced_time = r.unbalancedTime;
+      }
       o.resilient_args = args;
     }
   }
   if (n.gateway !== undefined) o.gateway = n.gateway;
   if (n.oif !== undefined) o.dev = names.get(n.oif);
-  o.scope = SCOPES[String(n.scope)] ?? String(n.scope);
+  o.scope = String(n.scope);
   if (n.blackhole) o.blackhole = null;
   o.protocol = String(n.protocol);
-  o.flags = (n.flags ?? []).filter((f) => IP_FLAGS.has(String(f)));
+  o.flags = [...(n.onlink ? ['onlink'] : []), ...n.flags.filter((f) => IP_FLAGS.has(String(f)))];
   if (n.fdb) o.fdb = null;
   return o;
 }
@@ -160,8 +161,8 @@ describe('nexthops in a namespace', () => {
       expect(by(102)).toMatchObject({ fdb: null });
       // The route through the group: ip and the library agree it uses nhid 100.
       expect(ns.ipJson<IpJson[]>('route show 198.51.100.0/24')).toEqual([expect.objectContaining({ nhid: 100 })]);
-      const [route] = (await rtnl.routes.list({ family: 'inet' })).filter((r) => r.dst === '198.51.100.0');
-      expect(route.nhId).toBe(100);
+      const [route] = (await rtnl.routes.list({ family: 'inet' })).filter((r) => r.dst === '198.51.100.0/24');
+      expect(route.nexthopId).toBe(100);
     });
 
     it('add returns the nexthop as made; without an id the kernel picks one', async () => {
@@ -175,19 +176,27 @@ describe('nexthops in a namespace', () => {
     it('weights above 256 (weight_high), which iproute2 6.1 cannot say', async () => {
       const g = await rtnl.nexthops.add({ id: 104, group: [{ id: 1, weight: 300 }, { id: 2, weight: 65535 }] });
       expect(g.group).toEqual([
-        { id: 1, weight: 299 & 0xff, weightHigh: 299 >> 8, resvd2: 0 },
-        { id: 2, weight: 0xfe, weightHigh: 0xff, resvd2: 0 },
+        { id: 1, weight: 300 },
+        { id: 2, weight: 65535 },
       ]);
+      expect(await rtnl.nexthops.get(104)).toEqual(g);
       await rtnl.nexthops.delete(104);
     });
 
     it('get one by id', async () => {
       const n = await rtnl.nexthops.get(101);
-      expect(n).toMatchObject({ id: 101, groupType: 'resilient', resGroup: { buckets: 32, idleTimer: 3000, unbalancedTimer: 6000 } });
-      expect(n.group?.map((m) => [m.id, m.weight + 1])).toEqual([
-        [1, 2],
-        [2, 2],
-      ]);
+      expect(n).toEqual({
+        id: 101,
+        protocol: 'unspec',
+        scope: 'global',
+        flags: [],
+        group: [
+          { id: 1, weight: 2 },
+          { id: 2, weight: 2 },
+        ],
+        type: 'resilient',
+        resilient: { buckets: 32, idleTimer: 30, unbalancedTimer: 60, unbalancedTime: expect.any(Number) },
+      });
     });
 
     it('replace changes a nexthop and a group in place; routes keep using them', async () => {
@@ -223,11 +232,11 @@ describe('nexthops in a namespace', () => {
       expect(await at(201)).toMatchObject({ family: 'inet6', gateway: '2001:db8::30' });
       expect(await at(202)).toMatchObject({ scope: 'host', oif: await rtnl.links.indexOf('veth1') });
       expect(await at(203)).toMatchObject({ blackhole: true });
-      expect((await at(210)).group?.map((m) => [m.id, m.weight + 1])).toEqual([
-        [200, 4],
-        [202, 1],
+      expect((await at(210)).group).toEqual([
+        { id: 200, weight: 4 },
+        { id: 202, weight: 1 },
       ]);
-      expect(await at(211)).toMatchObject({ groupType: 'resilient', resGroup: { buckets: 8, idleTimer: 1000, unbalancedTimer: 2000 } });
+      expect(await at(211)).toMatchObject({ type: 'resilient', resilient: { buckets: 8, idleTimer: 10, unbalancedTimer: 20 } });
     });
   });
 

@@ -5,6 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { NLM_F_ACK, NLM_F_ECHO } from '../src/netlink/constants.js';
@@ -43,9 +44,14 @@ describe('kernel fixture nsid-dump', () => {
 
 // What iproute2 6.1 sent (strace hex, nlmsg_seq zeroed) on kernel 6.18, the peer namespace's file
 // open as fd 6. The library also asks for an ACK on a get and an echo on a set: those flags aside.
+// The library checks that an fd is a network namespace before sending it: here a real one (this
+// thread's namespace, nothing is sent to a kernel), its number in place of iproute2's 6.
+const nsFd = fs.openSync('/proc/thread-self/ns/net', 'r');
+afterAll(() => fs.closeSync(nsFd));
+const fdHex = Buffer.from(new Uint32Array([nsFd]).buffer).toString('hex');
 const IPROUTE2_REQUESTS: [string, (rtnl: Rtnl) => Promise<unknown>, string, number][] = [
-  ['ip netns set PEER 7', (r) => r.nsids.set({ fd: 6 }, 7), '240000005800050000000000000000000000000008000300060000000800010007000000', NLM_F_ECHO],
-  ['ip netns list-id (the question per name)', (r) => r.nsids.get({ fd: 6 }), '1c0000005a0001000000000000000000000000000800030006000000', NLM_F_ACK],
+  ['ip netns set PEER 7', (r) => r.nsids.set({ fd: nsFd }, 7), `240000005800050000000000000000000000000008000300${fdHex}0800010007000000`, NLM_F_ECHO],
+  ['ip netns list-id (the question per name)', (r) => r.nsids.get({ fd: nsFd }), `1c0000005a00010000000000000000000000000008000300${fdHex}`, NLM_F_ACK],
 ];
 
 describe('requests: the same messages iproute2 sends', () => {

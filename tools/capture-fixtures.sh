@@ -8,6 +8,7 @@
 #
 # Usage (root, from anywhere):   tools/capture-fixtures.sh
 #   KEEP_WORK=1 keeps the raw strace outputs (in /tmp/rtnlfix-cap.*) for inspection.
+#   ONLY=name1,name2 captures (and rewrites) only those fixtures; the others are left as they are.
 # Needs: ip (iproute2), strace, unshare (util-linux), npx tsx; python3 for the strace samples.
 #
 # Never touches the initial network namespace: every link, address, route, rule, neighbour,
@@ -95,9 +96,12 @@ private_netns_dir() {
 # capture NAME EXPECT 'ARGS' ['JSON ARGS' [WRAPPER]]
 #   Runs `ip -n $NS ARGS` under strace. EXPECT is ok (exit status 0) or fail (non-zero).
 #   JSON ARGS, when given, is the show command whose `ip -n $NS -j ...` output becomes ipJson.
+#   TOOL=bridge runs `bridge -n $NS ARGS` (and `bridge -n $NS -j JSON ARGS`) instead.
 capture() {
   local name=$1 expect=$2 args=$3 json=${4:-} wrapper=${5:-}
-  local -a cmd=(ip -n "$NS") words
+  if [[ -n ${ONLY:-} && ,$ONLY, != *,$name,* ]]; then return 0; fi
+  local tool=${TOOL:-ip}
+  local -a cmd=("$tool" -n "$NS") words
   read -ra words <<<"$args"
   cmd+=("${words[@]}")
   local status=0
@@ -116,7 +120,7 @@ capture() {
     printf 'exitStatus\t%s\n' "$status"
     [[ -n $NOTE ]] && printf 'note\t%s\n' "$NOTE"
     if [[ -n $json ]]; then
-      local -a jcmd=(ip -n "$NS" -j)
+      local -a jcmd=("$tool" -n "$NS" -j)
       read -ra words <<<"$json"
       jcmd+=("${words[@]}")
       $wrapper "${jcmd[@]}" >"$WORK/$name.ipjson"
@@ -236,6 +240,62 @@ nsip nexthop add id 11 group 1,1/2,3
 capture nexthop-dump ok 'nexthop show' '-d nexthop show'
 
 fresh
+nsip link set lo up
+veth_pair
+nsip link set veth0 up
+nsip link set veth1 up
+nsip addr add 192.0.2.1/24 dev veth0
+nsip addr add 192.0.2.2/24 dev veth0
+nsip addr add 198.51.100.1/24 broadcast 198.51.100.255 label veth0:7 dev veth0 metric 50 noprefixroute valid_lft 3600 preferred_lft 1800
+nsip addr add 203.0.113.1 peer 203.0.113.2/30 dev veth0
+nsip addr add 2001:db8::1/64 dev veth0 nodad mngtmpaddr
+nsip addr add 2001:db8:5::1 peer 2001:db8:5::2/64 dev veth0 nodad
+nsip addr add 2001:db8:6::1/64 dev veth0 nodad valid_lft 600 preferred_lft 0
+settle
+capture addr-model ok 'addr show dev veth0' '-d addr show dev veth0'
+
+fresh
+veth_up_with_addresses
+nsip neigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev veth0 nud permanent
+nsip neigh add 192.0.2.3 lladdr 02:00:00:00:00:03 dev veth0 nud stale router extern_learn
+nsip neigh add 192.0.2.4 lladdr 02:00:00:00:00:04 dev veth0 nud noarp proto zebra
+nsip neigh add proxy 192.0.2.50 dev veth0
+nsip neigh add proxy 2001:db8::50 dev veth0
+capture neigh-proxy ok 'neigh show proxy' '-d neigh show proxy'
+
+fresh
+veth_up_with_addresses
+nsip link add br0 address 02:00:00:00:00:10 type bridge
+nsip link add vb0 address 02:00:00:00:00:11 type veth peer name vb1 address 02:00:00:00:00:12
+nsip link set vb0 master br0
+nsip link set vb0 type bridge_slave learning off
+nsip link add vxlan0 address 02:00:00:00:00:20 type vxlan id 42 dstport 4789 local 192.0.2.1 dev veth0
+for dev in br0 vb0 vb1 vxlan0; do nsip link set "$dev" up; done
+run bridge -n "$NS" fdb add 02:00:00:00:01:01 dev vb0 master static
+run bridge -n "$NS" fdb add 02:00:00:00:01:02 dev vb0 master permanent
+run bridge -n "$NS" fdb add 02:00:00:00:01:03 dev vb0 master dynamic extern_learn
+run bridge -n "$NS" fdb add 02:00:00:00:01:04 dev vb0 master static sticky
+run bridge -n "$NS" fdb add 02:00:00:00:01:05 dev vb0 self permanent
+run bridge -n "$NS" fdb add 00:00:00:00:00:00 dev vxlan0 dst 192.0.2.2
+run bridge -n "$NS" fdb append 00:00:00:00:00:00 dev vxlan0 dst 192.0.2.3 static
+run bridge -n "$NS" fdb add 02:00:00:00:02:01 dev vxlan0 dst 192.0.2.4 port 4790 vni 43 via veth0
+settle
+TOOL=bridge capture fdb-dump ok 'fdb show' 'fdb show'
+
+fresh
+nsip link set lo up
+veth_up_with_addresses
+nsip nexthop add id 1 via 192.0.2.2 dev veth0
+nsip nexthop add id 2 via 192.0.2.3 dev veth0 onlink proto zebra
+nsip nexthop add id 3 dev veth1
+nsip -6 nexthop add id 4 blackhole
+nsip nexthop add id 5 via 192.0.2.5 fdb
+nsip nexthop add id 6 via 192.0.2.6 fdb
+nsip nexthop add id 10 group 1,200/2,3 type resilient buckets 16 idle_timer 30 unbalanced_timer 60
+nsip nexthop add id 11 group 5/6 fdb
+capture nexthop-model ok 'nexthop show' '-d nexthop show'
+
+fresh
 run ip netns add "$PEER"
 nsip netns set "$PEER" 5
 NOTE="Captured with a private /run/netns showing only $NS and $PEER: iproute2 sends one RTM_GETNSID (NETNSA_FD) per named namespace it finds there before the RTM_GETNSID dump."
@@ -250,7 +310,9 @@ PYTHON=$(command -v python3 || true)
 if [[ -n $PYTHON ]] && command -v pyenv >/dev/null && pyenv which python3 >/dev/null 2>&1; then
   PYTHON=$(pyenv which python3)   # the real binary, not the pyenv shim script
 fi
-if [[ -n $PYTHON ]]; then
+if [[ -n ${ONLY:-} ]]; then
+  echo "ONLY is set: strace samples not refreshed" >&2
+elif [[ -n $PYTHON ]]; then
   fresh
   cat >"$WORK/iovecs.py" <<'PY'
 import socket, struct
@@ -291,7 +353,7 @@ else
   echo "python3 not found: strace samples not refreshed" >&2
 fi
 mkdir -p "$SAMPLES"
-cp "$WORK/link-lo.strace" "$SAMPLES/ip-link-lo.strace"
+[[ -f $WORK/link-lo.strace ]] && cp "$WORK/link-lo.strace" "$SAMPLES/ip-link-lo.strace"
 
 # ---------------------------------------------------------------------------------------------
 mkdir -p "$OUT"

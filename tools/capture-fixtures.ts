@@ -157,7 +157,8 @@ function main(): void {
     });
   }
 
-  for (const f of readdirSync(out)) if (f.endsWith('.json')) rmSync(join(out, f));
+  // ONLY=a,b (see capture-fixtures.sh) refreshes those fixtures and leaves the others as they are.
+  if (!process.env.ONLY) for (const f of readdirSync(out)) if (f.endsWith('.json')) rmSync(join(out, f));
   for (const [name, fixture] of fixtures) {
     writeFileSync(join(out, `${name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
     console.error(`wrote ${name}.json (${fixture.datagrams.length} datagrams)`);

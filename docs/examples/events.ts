@@ -12,11 +12,11 @@ for await (const ev of rtnl.watch(['link', 'address'], { signal: stop.signal }))
   else if (ev.type === 'malformed') console.warn('skipped a malformed message:', ev.error.message);
   else if (ev.type === 'new' || ev.type === 'del') {
     if (ev.family === 'link') {
-      const info = ev.object.linkinfo;
-      const vni = isKind(info, 'vxlan') ? ` vni ${info.data?.id}` : '';
+      const link = ev.object;
+      const vni = isKind(link, 'vxlan') ? ` vni ${link.data?.id}` : '';
       console.log(ev.type, 'link', ev.object.name, ev.object.operstate, vni);
     } else if (ev.family === 'address') {
-      console.log(ev.type, 'address', `${ev.object.address}/${ev.object.prefixlen}`, 'on', ev.object.index);
+      console.log(ev.type, 'address', ev.object.address, 'on', ev.object.link);
     }
   }
 }

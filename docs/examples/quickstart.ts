@@ -10,10 +10,10 @@ try {
   await rtnl.routes.add({ dst: 'default', gateway: '192.0.2.254', oif: 'veth0' });
 
   for (const link of await rtnl.links.list()) {
-    console.log(link.index, link.name, link.linkinfo?.kind, link.operstate, link.flags);
+    console.log(link.index, link.name, link.kind, link.operstate, link.flags);
   }
   const vxlan = await rtnl.links.add({ name: 'vx0', kind: 'vxlan', link: 'veth0', data: { id: 42, port: 4789 } });
-  console.log(vxlan.linkinfo?.data);
+  console.log(vxlan.data); // { id: 42, port: 4789, ... } typed per kind
   console.log(await rtnl.routes.get({ to: '198.51.100.7' }));
 } catch (err) {
   if (err instanceof NetlinkError) console.error(err.code, err.extack.message, err.attributePath);

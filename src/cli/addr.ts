@@ -1,6 +1,6 @@
 // rtnl address show | add | replace | del
 
-import type { Address, AddressFlag, AddressSpec } from '../rtnl/address/addresses.js';
+import type { Address, AddressFlag, AddressSpec } from '../index.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import { addressToIpJson, linkAddressesToIpJson } from './ipjson.js';
@@ -43,9 +43,9 @@ async function showAddresses(ctx: Context, args: Args): Promise<void> {
   const addrs = await rtnl.addresses.list(family === undefined ? {} : { family });
   const byLink = new Map<number, Address[]>();
   for (const a of addrs) {
-    const list = byLink.get(a.index as number) ?? [];
+    const list = byLink.get(a.link) ?? [];
     list.push(a);
-    byLink.set(a.index as number, list);
+    byLink.set(a.link, list);
   }
   // As ip: every link (or the one asked for); with -4 / -6 only those with an address of that family.
   const shown = links.filter((l) => (only === undefined || l.index === only.index) && (family === undefined || byLink.has(l.index as number)));
@@ -73,14 +73,20 @@ const FLAG_WORDS: Readonly<Record<string, AddressFlag>> = {
   home: 'homeaddress',
 };
 
-const SCOPES: Readonly<Record<string, 'universe' | 'site' | 'link' | 'host'>> = { global: 'universe', universe: 'universe', site: 'site', link: 'link', host: 'host' };
+const SCOPES: Readonly<Record<string, 'global' | 'site' | 'link' | 'host'>> = { global: 'global', universe: 'global', site: 'site', link: 'link', host: 'host' };
 
-function lifetime(args: Args, what: string): number {
+/** Seconds, or `undefined` for forever (the model's absent lifetime). */
+function lifetime(args: Args, what: string): number | undefined {
   const v = args.value(what);
-  if (v === 'forever' || v === 'infinity') return 0xffffffff;
+  if (v === 'forever' || v === 'infinity') return undefined;
   const n = /^\d+(sec)?$/.test(v) ? parseInt(v, 10) : NaN;
-  if (!Number.isSafeInteger(n) || n > 0xffffffff) throw args.error(`invalid ${what} "${v}": expected seconds or forever`);
+  if (!Number.isSafeInteger(n) || n >= 0xffffffff) throw args.error(`invalid ${what} "${v}": expected seconds or forever`);
   return n;
+}
+
+/** As ip: with a peer, the prefix length is the peer's; the local address's is left out. */
+function localAddress(address: string, peer: string | undefined): string {
+  return peer === undefined ? address : address.replace(/\/.*$/, '');
 }
 
 async function changeAddress(ctx: Context, args: Args, cmd: 'add' | 'replace'): Promise<void> {
@@ -102,8 +108,13 @@ async function changeAddress(ctx: Context, args: Args, cmd: 'add' | 'replace'): 
       spec.scope = SCOPES[s] ?? (/^\d+$/.test(s) ? Number(s) : undefined);
       if (spec.scope === undefined) throw args.error(`unknown scope "${s}"`);
     } else if (w === 'metric' || w === 'priority') spec.metric = args.uint(w);
-    else if (w === 'valid_lft') spec.validLifetime = lifetime(args, w);
-    else if (w === 'preferred_lft') spec.preferredLifetime = lifetime(args, w);
+    else if (w === 'valid_lft') {
+      const v = lifetime(args, w);
+      if (v !== undefined) spec.validLifetime = v;
+    } else if (w === 'preferred_lft') {
+      const v = lifetime(args, w);
+      if (v !== undefined) spec.preferredLifetime = v;
+    }
     else if (Object.hasOwn(FLAG_WORDS, w)) flags.push(FLAG_WORDS[w]);
     else if (address === undefined) address = w;
     else throw args.unknown(w);
@@ -112,7 +123,7 @@ async function changeAddress(ctx: Context, args: Args, cmd: 'add' | 'replace'): 
   if (dev === undefined) throw args.error(`"address ${cmd}" needs "dev NAME"`);
   if (flags.length > 0) spec.flags = flags;
   const rtnl = await ctx.rtnl();
-  const full: AddressSpec = { ...spec, link: dev, address };
+  const full: AddressSpec = { ...spec, link: dev, address: localAddress(address, spec.peer) };
   if (cmd === 'add') await rtnl.addresses.add(full);
   else await rtnl.addresses.replace(full);
 }
@@ -132,5 +143,5 @@ async function deleteAddress(ctx: Context, args: Args): Promise<void> {
   if (address === undefined) throw args.error('"address del" needs ADDR/LEN');
   if (dev === undefined) throw args.error('"address del" needs "dev NAME"');
   const rtnl = await ctx.rtnl();
-  await rtnl.addresses.delete({ link: dev, address, ...(peer !== undefined ? { peer } : {}) });
+  await rtnl.addresses.delete({ link: dev, address: localAddress(address, peer), ...(peer !== undefined ? { peer } : {}) });
 }

@@ -14,7 +14,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   stop();
 });
 
-const status = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+const status = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: controller.signal });
 process.removeListener('SIGINT', stop);
 process.removeListener('SIGTERM', stop);
 process.exitCode = status;

@@ -1,10 +1,10 @@
 // What every subcommand gets: the global options, the output streams, and the handle (opened on
 // first use, in the namespace `-n` names, and closed by `main` at the end).
 
-import type { Rtnl as RtnlType } from '../rtnl/rtnl.js';
-import type { Link } from '../rtnl/link/links.js';
-import { Rtnl } from '../rtnl/rtnl.js';
-import type { NetnsRef } from '../ns/ref.js';
+import type { Rtnl as RtnlType } from '../index.js';
+import type { Link } from '../index.js';
+import { Rtnl } from '../index.js';
+import type { NetnsRef } from '../index.js';
 import { formatTable, type Cell } from './table.js';
 
 /** Something text can be written to, such as `process.stdout`. */
@@ -21,6 +21,8 @@ export interface CliIO {
   stderr: TextSink;
   /** Aborting it ends `rtnl monitor` (the binary aborts it on SIGINT and SIGTERM). */
   signal?: AbortSignal;
+  /** Input for `netns exec` commands and `-batch -` (the binary passes process.stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** The options given before the object (`rtnl -n blue -j link show`). */
@@ -40,6 +42,8 @@ export interface GlobalOptions {
 /** The state of one CLI run. */
 export class Context {
   #rtnl: RtnlType | undefined;
+  /** The exit status a command asks for (`netns exec` passes on its child's). */
+  exitCode: number | undefined;
 
   constructor(
     /** The global options. */

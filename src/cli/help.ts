@@ -104,6 +104,10 @@ With -j, 'nexthop show' prints what 'ip -j nexthop show' prints.`,
        rtnl netns del NAME
        rtnl netns list-id
        rtnl netns set NAME ID|auto
+       rtnl netns exec NAME COMMAND [ARGS...]
+       rtnl netns identify [PID]
+       rtnl netns pids NAME
+       rtnl netns attach NAME PID
 
 'list-id' and 'set' concern the ids of the namespace -n names (default: this one),
 as 'ip [-n NETNS] netns list-id' and 'ip [-n NETNS] netns set'.`,

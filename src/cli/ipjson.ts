@@ -1,13 +1,13 @@
 // The library's objects in the shape `ip -j` prints them: the same field names and values wherever
 // iproute2 prints the same thing. Used by the `rtnl` command line and to cross-check with `ip`.
 
-import { RtmFlags } from '../rtnl/generated/route.js';
-import type { Address } from '../rtnl/address/addresses.js';
-import type { Link } from '../rtnl/link/links.js';
-import type { Neighbour } from '../rtnl/neigh/neighbours.js';
-import type { Nexthop } from '../rtnl/nexthop/nexthops.js';
-import type { Route } from '../rtnl/route/routes.js';
-import type { Rule } from '../rtnl/rule/rules.js';
+import { RtmFlags } from '../entries/wire.js';
+import type { Address } from '../index.js';
+import type { Link } from '../index.js';
+import type { FdbEntry, Neighbour } from '../index.js';
+import type { Nexthop } from '../index.js';
+import type { Route } from '../index.js';
+import type { Rule } from '../index.js';
 import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, routeProtocols, routeScopes, routeTables } from './names.js';
 
 /** A JSON value as `ip -j` prints it. */
@@ -154,7 +154,7 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
   put(o, 'linkmode', typeof link.linkmode === 'string' ? link.linkmode.toUpperCase() : link.linkmode);
   if (link.group !== undefined) put(o, 'group', linkGroups().name(link.group));
   put(o, 'txqlen', link.txqlen);
-  put(o, 'link_type', link.type as string | number);
+  put(o, 'link_type', link.linkType);
   put(o, 'address', link.address);
   put(o, 'permaddr', link.permAddress);
   if (link.broadcast !== undefined && (link.flags ?? []).includes('point-to-point')) put(o, 'link_pointtopoint', true);
@@ -166,13 +166,12 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     put(o, 'allmulti', link.allmulti);
     put(o, 'min_mtu', link.minMtu);
     put(o, 'max_mtu', link.maxMtu);
-    const info = link.linkinfo;
-    if (info) {
+    if (link.kind !== undefined || link.port !== undefined) {
       const li: IpJsonObject = {};
-      put(li, 'info_kind', info.kind);
-      put(li, 'info_data', infoData(info.kind, info.data, byIndex));
-      put(li, 'info_slave_kind', info.slaveKind);
-      put(li, 'info_slave_data', slaveData(info.slaveKind, info.slaveData));
+      put(li, 'info_kind', link.kind);
+      put(li, 'info_data', infoData(link.kind, link.data, byIndex));
+      put(li, 'info_slave_kind', link.port?.kind);
+      put(li, 'info_slave_data', slaveData(link.port?.kind, link.port?.data));
       o.linkinfo = li;
     }
     const af = link.afSpec as { inet6?: { addrGenMode?: string | number } } | undefined;
@@ -186,8 +185,8 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     put(o, 'tso_max_segs', link.tsoMaxSegs);
     put(o, 'gro_max_size', link.groMaxSize);
   }
-  put(o, 'ifalias', link.ifalias);
-  const alt = link.propList?.altIfname;
+  put(o, 'ifalias', link.alias);
+  const alt = link.altNames;
   if (alt !== undefined && alt.length > 0) put(o, 'altnames', [...alt]);
   return o;
 }
@@ -206,22 +205,39 @@ const ADDR_FLAG_KEYS: [string, string][] = [
   ['stable-privacy', 'stable-privacy'],
 ];
 
+/** `192.0.2.1/24` -> [`192.0.2.1`, 24]. */
+function splitPrefix(text: string): [string, number] {
+  const slash = text.indexOf('/');
+  return slash < 0 ? [text, text.includes(':') ? 128 : 32] : [text.slice(0, slash), Number(text.slice(slash + 1))];
+}
+
+/** IFA_CACHEINFO's "forever", as ip prints it. */
+const FOREVER = 4294967295;
+
 /** One address as an entry of `ip -j addr show`'s `addr_info`. */
 export function addressToIpJson(a: Address): IpJsonObject {
   const o: IpJsonObject = {};
-  const flags = new Set<string | number>(a.flags ?? a.ifaFlags ?? []);
-  put(o, 'family', a.family as string | number);
-  put(o, 'local', a.local ?? a.address);
-  if (a.local !== undefined && a.address !== undefined && a.address !== a.local) put(o, 'address', a.address);
-  put(o, 'prefixlen', a.prefixlen);
+  const flags = new Set<string | number>(a.flags);
+  put(o, 'family', a.family);
+  if (a.peer === undefined) {
+    const [local, length] = splitPrefix(a.address);
+    put(o, 'local', local);
+    put(o, 'prefixlen', length);
+  } else {
+    const [peer, length] = splitPrefix(a.peer);
+    put(o, 'local', a.address);
+    put(o, 'address', peer);
+    put(o, 'prefixlen', length);
+  }
+  put(o, 'metric', a.metric);
   put(o, 'broadcast', a.broadcast);
-  put(o, 'scope', ipScope(a.scope));
+  put(o, 'scope', a.scope);
   if (flags.has('secondary')) put(o, a.family === 'inet6' ? 'temporary' : 'secondary', true);
   if (!flags.has('permanent')) put(o, 'dynamic', true);
   for (const [ours, theirs] of ADDR_FLAG_KEYS) if (flags.has(ours)) put(o, theirs, true);
   put(o, 'label', a.label);
-  put(o, 'valid_life_time', a.cacheinfo?.ifaValid);
-  put(o, 'preferred_life_time', a.cacheinfo?.ifaPrefered);
+  put(o, 'valid_life_time', a.validLifetime ?? FOREVER);
+  put(o, 'preferred_life_time', a.preferredLifetime ?? FOREVER);
   return o;
 }
 
@@ -324,7 +340,7 @@ function cacheFlags(bits: number): IpJson[] {
   return out;
 }
 
-const ROUTE_SCOPE_NUMBERS: Readonly<Record<string, number>> = { universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+const ROUTE_SCOPE_NUMBERS: Readonly<Record<string, number>> = { universe: 0, global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 const ROUTE_PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
   unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16,
   mrouted: 17, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192,
@@ -382,6 +398,26 @@ export interface RouteJsonOptions {
   nexthops?: ReadonlyMap<number, Nexthop>;
 }
 
+/** A prefix of the model (`192.0.2.0/24`, `192.0.2.7/32`, `default`) as ip prints it: host prefixes without their length. */
+export function ipPrefixText(prefix: string, family: string): string {
+  const host = family === 'inet6' ? '/128' : '/32';
+  return prefix.endsWith(host) ? prefix.slice(0, -host.length) : prefix;
+}
+
+/** The family of an address by its text, as ip names it in a `via`. */
+function viaFamily(addr: string): string {
+  return addr.includes(':') ? 'inet6' : 'inet';
+}
+
+/** A metric of the model in the unit `ip -j` prints: RTT and RTT variance in milliseconds as the kernel scales them, RTO_MIN in milliseconds. */
+function metricJson(key: string, v: number | string): IpJson {
+  if (typeof v !== 'number') return v;
+  if (key === 'rtt') return Math.trunc(Math.round(v * 8000) / 8);
+  if (key === 'rttvar') return Math.trunc(Math.round(v * 4000) / 4);
+  if (key === 'rtoMin') return Math.round(v * 1000);
+  return v;
+}
+
 /** A route (or the answer of a route lookup) as `ip -j route show` (`ip -j route get`) prints it. */
 export function routeToIpJson(
   r: Route,
@@ -392,22 +428,14 @@ export function routeToIpJson(
   const details = options.details ?? false;
   const type = routeTypeName(r.type);
   if (type !== 'unicast' || details) o.type = type;
-  const host = r.family === 'inet6' ? 128 : r.family === 'mpls' ? 20 : 32;
-  const prefix = (addr: string | undefined, len: number | undefined): string | undefined => {
-    if (addr !== undefined) return len === host ? addr : `${addr}/${len ?? 0}`;
-    return len ? `0/${len}` : undefined;
-  };
-  // MPLS labels print as iproute2's mpls_ntop does: the label values, '/' between them.
-  const labels = (l: string | readonly { label: number }[] | undefined): string | undefined => (Array.isArray(l) ? l.map((e) => e.label).join('/') : (l as string | undefined));
-  o.dst = prefix(labels(r.dst), r.dstLen) ?? 'default';
-  put(o, 'newdst', labels(r.newdst));
-  put(o, 'from', prefix(r.src, r.srcLen));
-  put(o, 'nhid', r.nhId);
+  o.dst = ipPrefixText(r.dst, r.family);
+  if (r.src !== undefined) o.from = ipPrefixText(r.src, r.family);
+  put(o, 'nhid', r.nexthopId);
   if (r.tos) o.tos = dsfields().name(r.tos);
   put(o, 'gateway', r.gateway);
-  if (r.via !== undefined) o.via = { family: String(r.via.family), host: r.via.addr };
+  if (r.via !== undefined) o.via = { family: viaFamily(r.via), host: r.via };
   if (r.oif !== undefined && !options.devFiltered) o.dev = linkName(byIndex, r.oif);
-  const table = r.table ?? r.rtmTable ?? 0;
+  const table = r.table;
   if (table !== 0 && (table !== 254 || details) && !options.tableFiltered) o.table = routeTables().name(table);
   const flags = flagBits(r.flags, RTM_FLAG_BITS);
   if ((flags & RTM_F_CLONED) === 0) {
@@ -422,36 +450,31 @@ export function routeToIpJson(
   if (r.mark) o.mark = r.mark;
   put(o, 'uid', r.uid);
   if (r.family === 'inet' && (flags & RTM_F_CLONED) !== 0) o.cache = cacheFlags(flags);
-  if (r.cacheinfo !== undefined && (r.family === 'inet' || r.family === 'inet6')) {
-    if (r.cacheinfo.expires !== 0) o.expires = Math.trunc(r.cacheinfo.expires / 100);
-    if (r.cacheinfo.error !== 0) o.error = r.cacheinfo.error;
-  }
+  put(o, 'expires', r.expires);
+  if (r.error !== undefined) o.error = r.error >>> 0;
   if (r.metrics !== undefined) {
     // One object in an array, as ip prints it; the RTAX_LOCK mask only shows in its text output.
     const m: IpJsonObject = {};
-    for (const [k, v] of Object.entries(r.metrics)) {
+    for (const [k, v] of Object.entries(r.metrics) as [string, number | string | undefined][]) {
       if (k === 'lock' || v === undefined) continue;
       if (k === 'hoplimit' && v === 0xffffffff) continue;
-      const name = METRIC_NAMES[k] ?? k;
-      if (k === 'rtt' && typeof v === 'number') m[name] = Math.trunc(v / 8);
-      else if (k === 'rttvar' && typeof v === 'number') m[name] = Math.trunc(v / 4);
-      else m[name] = v;
+      m[METRIC_NAMES[k] ?? k] = metricJson(k, v);
     }
     o.metrics = [m];
   }
   if (r.iif !== undefined) o.iif = linkName(byIndex, r.iif);
   if (r.pref !== undefined) o.pref = String(r.pref);
-  if (details && r.nhId !== undefined) {
-    const nh = options.nexthops?.get(r.nhId);
+  if (details && r.nexthopId !== undefined) {
+    const nh = options.nexthops?.get(r.nexthopId);
     if (nh !== undefined) o.nh_info = nexthopToIpJson(nh, byIndex, true);
   }
-  if (r.multipath !== undefined) {
-    o.nexthops = r.multipath.map((nh) => {
+  if (r.nexthops !== undefined) {
+    o.nexthops = r.nexthops.map((nh) => {
       const p: IpJsonObject = {};
-      put(p, 'gateway', nh.attrs?.gateway);
-      if (nh.attrs?.via !== undefined) p.via = { family: String(nh.attrs.via.family), host: nh.attrs.via.addr };
-      if (nh.ifindex) p.dev = linkName(byIndex, nh.ifindex);
-      p.weight = nh.hops + 1;
+      put(p, 'gateway', nh.gateway);
+      if (nh.via !== undefined) p.via = { family: viaFamily(nh.via), host: nh.via };
+      if (nh.oif) p.dev = linkName(byIndex, nh.oif);
+      p.weight = nh.weight;
       p.flags = rtFlags(flagBits(nh.flags, RTM_FLAG_BITS));
       return p;
     });
@@ -468,10 +491,8 @@ const NUD_ORDER = ['incomplete', 'reachable', 'stale', 'delay', 'probe', 'failed
  * Whether `ip neigh show` (without `nud`) prints a neighbour: it hides entries that are only
  * NOARP or have no state, unless they are proxy or externally learned entries.
  */
-export function ipNeighShows(n: { state?: readonly (string | number)[]; flags?: readonly (string | number)[] }): boolean {
-  const state = n.state ?? [];
-  const flags = n.flags ?? [];
-  return state.some((s) => s !== 'noarp') || flags.includes('proxy') || flags.includes('ext-learned');
+export function ipNeighShows(n: Pick<Neighbour, 'state' | 'flags' | 'proxy'>): boolean {
+  return (n.state !== 'noarp' && n.state !== 'none') || n.proxy === true || n.flags.includes('extern_learn');
 }
 
 /** Options of {@link neighbourToIpJson}. */
@@ -482,6 +503,22 @@ export interface NeighJsonOptions {
   devFiltered?: boolean;
 }
 
+/** The NUD_* names ip prints for a state, in its order; unknown bits in hex. */
+function nudNames(state: Neighbour['state']): IpJson[] {
+  if (state === 'none') return [];
+  if (typeof state === 'string') return [state.toUpperCase()];
+  const out: IpJson[] = [];
+  let rest = state;
+  NUD_ORDER.forEach((name, bit) => {
+    if (state & (1 << bit)) {
+      out.push(name.toUpperCase());
+      rest &= ~(1 << bit);
+    }
+  });
+  if (rest !== 0) out.push(`0x${rest.toString(16)}`);
+  return out;
+}
+
 /** A neighbour as `ip -j neigh show` prints it. */
 export function neighbourToIpJson(
   n: Neighbour,
@@ -489,25 +526,39 @@ export function neighbourToIpJson(
   options: NeighJsonOptions = {},
 ): IpJsonObject {
   const o: IpJsonObject = {};
-  put(o, 'dst', n.dst);
-  if (n.ifindex && !options.devFiltered) o.dev = linkName(byIndex, n.ifindex);
+  put(o, 'dst', n.address);
+  if (n.link && !options.devFiltered) o.dev = linkName(byIndex, n.link);
   put(o, 'lladdr', n.lladdr);
-  const flags = n.flags ?? [];
-  if (flags.includes('router')) o.router = null;
-  if (flags.includes('proxy')) o.proxy = null;
-  if (flags.includes('ext-learned')) o.extern_learn = null;
-  if (flags.includes('offloaded')) o.offload = null;
-  if ((n.flagsExt ?? []).includes('managed')) o.managed = null;
-  const state: readonly (string | number)[] = n.state ?? [];
-  if (state.length > 0) {
-    const out: IpJson[] = NUD_ORDER.filter((s) => state.includes(s)).map((s) => s.toUpperCase());
-    for (const s of state) if (typeof s === 'number') out.push(`0x${s.toString(16)}`);
-    o.state = out;
-  }
+  if (n.flags.includes('router')) o.router = null;
+  if (n.proxy) o.proxy = null;
+  if (n.flags.includes('extern_learn')) o.extern_learn = null;
+  if (n.flags.includes('offload')) o.offload = null;
+  if (n.flags.includes('managed')) o.managed = null;
+  const state = nudNames(n.state);
+  if (state.length > 0) o.state = state;
   if (n.protocol !== undefined) {
     const p = enumValue(n.protocol, ROUTE_PROTOCOL_NUMBERS);
     if (p !== 0 || options.details) o.protocol = routeProtocols().name(p);
   }
+  return o;
+}
+
+// The flags `bridge -j fdb show` prints, in its order.
+const FDB_FLAGS = ['self', 'router', 'extern_learn', 'offload', 'master', 'sticky'];
+
+/** An FDB entry as `bridge -j fdb show` prints it. */
+export function fdbEntryToIpJson(e: FdbEntry, byIndex: ReadonlyMap<number, Link>): IpJsonObject {
+  const o: IpJsonObject = { mac: e.lladdr, ifname: linkName(byIndex, e.link) };
+  put(o, 'vlan', e.vlan);
+  put(o, 'dst', e.dst);
+  put(o, 'port', e.dstPort);
+  put(o, 'vni', e.vni);
+  put(o, 'src_vni', e.srcVni);
+  if (e.via !== undefined) o.viaIf = linkName(byIndex, e.via);
+  put(o, 'nhid', e.nexthopId);
+  o.flags = FDB_FLAGS.filter((f) => e.flags.includes(f as FdbEntry['flags'][number]));
+  if (e.master !== undefined) o.master = linkName(byIndex, e.master);
+  o.state = e.state === 'dynamic' ? '' : typeof e.state === 'number' ? `0x${e.state.toString(16)}` : e.state;
   return o;
 }
 
@@ -516,43 +567,39 @@ export function neighbourToIpJson(
 
 const FR_ACT: Readonly<Record<string, number>> = { unspec: 0, 'to-tbl': 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 };
 
+const IP_PROTO_NUMBERS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, 'ipv6-icmp': 58, sctp: 132 };
+
 /** A rule as `ip -j rule show` prints it (`-d`: `details`). */
 export function ruleToIpJson(
   r: Rule,
   details = false,
 ): IpJsonObject {
   const o: IpJsonObject = {};
-  o.priority = r.priority ?? 0;
-  const flags = r.flags ?? [];
+  o.priority = r.priority;
+  const flags = r.flags;
   if (flags.includes('invert')) o.not = null;
   const host = r.family === 'inet6' ? 128 : 32;
-  if (r.src !== undefined) {
-    o.src = r.src;
-    if (r.srcLen !== host) o.srclen = r.srcLen ?? 0;
-  } else if (r.srcLen) {
-    o.src = '0';
-    o.srclen = r.srcLen;
-  } else {
-    o.src = 'all';
-  }
-  if (r.dst !== undefined) {
-    o.dst = r.dst;
-    if (r.dstLen !== host) o.dstlen = r.dstLen ?? 0;
-  } else if (r.dstLen) {
-    o.dst = '0';
-    o.dstlen = r.dstLen;
-  }
+  // ip prints a prefix as its address, and its length apart unless it is a host prefix.
+  const prefix = (key: 'src' | 'dst', text: string): void => {
+    const slash = text.lastIndexOf('/');
+    const len = slash < 0 ? host : Number(text.slice(slash + 1));
+    o[key] = slash < 0 ? text : text.slice(0, slash);
+    if (len !== host) o[`${key}len`] = len;
+  };
+  if (r.from !== undefined) prefix('src', r.from);
+  else o.src = 'all';
+  if (r.to !== undefined) prefix('dst', r.to);
   if (r.tos) o.tos = dsfields().name(r.tos);
   if (r.fwmark !== undefined || r.fwmask !== undefined) {
     o.fwmark = `0x${(r.fwmark ?? 0).toString(16)}`;
     if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) o.fwmask = `0x${r.fwmask.toString(16)}`;
   }
-  if (r.iifname !== undefined) {
-    o.iif = r.iifname;
+  if (r.iif !== undefined) {
+    o.iif = r.iif;
     if (flags.includes('iif-detached')) o.iif_detached = null;
   }
-  if (r.oifname !== undefined) {
-    o.oif = r.oifname;
+  if (r.oif !== undefined) {
+    o.oif = r.oif;
     if (flags.includes('oif-detached')) o.oif_detached = null;
   }
   if (r.l3mdev) o.l3mdev = null;
@@ -560,8 +607,8 @@ export function ruleToIpJson(
     o.uid_start = r.uidRange.start;
     o.uid_end = r.uidRange.end;
   }
-  if (r.ipProto !== undefined) o.ipproto = ipProtocols().name(r.ipProto);
-  for (const [key, range] of [['sport', r.sportRange], ['dport', r.dportRange]] as const) {
+  if (r.ipProto !== undefined) o.ipproto = ipProtocols().name(typeof r.ipProto === 'number' ? r.ipProto : IP_PROTO_NUMBERS[r.ipProto]);
+  for (const [key, range] of [['sport', r.sport], ['dport', r.dport]] as const) {
     if (range === undefined) continue;
     if (range.start === range.end) o[key] = range.start;
     else {
@@ -569,17 +616,15 @@ export function ruleToIpJson(
       o[`${key}_end`] = range.end;
     }
   }
-  const table = r.table ?? r.frhTable ?? 0;
+  const table = r.table ?? 0;
   if (table !== 0) {
     o.table = routeTables().name(table);
-    if (r.suppressPrefixlen !== undefined && r.suppressPrefixlen !== -1) o.suppress_prefixlen = r.suppressPrefixlen;
+    if (r.suppressPrefixlength !== undefined && r.suppressPrefixlength !== -1) o.suppress_prefixlen = r.suppressPrefixlength;
     if (r.suppressIfgroup !== undefined && r.suppressIfgroup !== -1) o.suppress_ifgroup = linkGroups().name(r.suppressIfgroup);
   }
-  if (r.flow !== undefined) {
-    const to = r.flow & 0xffff;
-    const from = r.flow >>> 16;
-    o.flow_to_realm = to;
-    if (from) o.flow_from_realm = from;
+  if (r.realms !== undefined) {
+    o.flow_to_realm = r.realms.to;
+    if (r.realms.from) o.flow_from_realm = r.realms.from;
   }
   const action = enumValue(r.action, FR_ACT);
   if (action === FR_ACT.goto) {
@@ -590,10 +635,8 @@ export function ruleToIpJson(
   } else if (action !== FR_ACT['to-tbl']) {
     o.action = ROUTE_TYPES[action] ?? String(action);
   }
-  if (r.protocol !== undefined) {
-    const p = enumValue(r.protocol, ROUTE_PROTOCOL_NUMBERS);
-    if ((p !== 0 && p !== 2) || details) o.protocol = routeProtocols().name(p);
-  }
+  const p = enumValue(r.protocol, ROUTE_PROTOCOL_NUMBERS);
+  if ((p !== 0 && p !== 2) || details) o.protocol = routeProtocols().name(p);
   return o;
 }
 
@@ -608,20 +651,12 @@ export function nexthopToIpJson(
 ): IpJsonObject {
   const o: IpJsonObject = {};
   put(o, 'id', n.id);
-  if (n.group !== undefined) {
-    o.group = n.group.map((m): IpJsonObject => {
-      const w = (((m.weightHigh ?? 0) << 8) | m.weight) + 1;
-      return w === 1 ? { id: m.id } : { id: m.id, weight: w };
-    });
-  }
-  if (n.groupType !== undefined && n.groupType !== 'mpath' && n.groupType !== 0) o.type = String(n.groupType);
-  if (n.resGroup !== undefined) {
-    const r = n.resGroup;
-    const args: IpJsonObject = {};
-    put(args, 'buckets', r.buckets);
-    if (r.idleTimer !== undefined) args.idle_timer = r.idleTimer / 100;
-    if (r.unbalancedTimer !== undefined) args.unbalanced_timer = r.unbalancedTimer / 100;
-    if (r.unbalancedTime !== undefined) args.unbalanced_time = Number(r.unbalancedTime) / 100;
+  if (n.group !== undefined) o.group = n.group.map((m): IpJsonObject => (m.weight === 1 ? { id: m.id } : { id: m.id, weight: m.weight }));
+  if (n.type !== undefined && n.type !== 'mpath' && n.type !== 0) o.type = String(n.type);
+  if (n.resilient !== undefined) {
+    const r = n.resilient;
+    const args: IpJsonObject = { buckets: r.buckets, idle_timer: r.idleTimer, unbalanced_timer: r.unbalancedTimer };
+    put(args, 'unbalanced_time', r.unbalancedTime);
     o.resilient_args = args;
   }
   put(o, 'gateway', n.gateway);
@@ -631,7 +666,7 @@ export function nexthopToIpJson(
   if (n.blackhole) o.blackhole = null;
   const protocol = enumValue(n.protocol, ROUTE_PROTOCOL_NUMBERS);
   if (protocol !== 0 || details) o.protocol = routeProtocols().name(protocol);
-  o.flags = rtFlags(flagBits(n.flags, RTM_FLAG_BITS));
+  o.flags = rtFlags(flagBits([...(n.onlink ? ['onlink'] : []), ...n.flags], RTM_FLAG_BITS));
   if (n.fdb) o.fdb = null;
   return o;
 }

@@ -1,7 +1,7 @@
 // rtnl link show | add | set | del
 
-import type { LinkChanges, LinkSpec, VethPeer } from '../rtnl/link/links.js';
-import type { NetnsRef } from '../ns/ref.js';
+import type { LinkChanges, LinkSpec, VethPeer } from '../index.js';
+import type { NetnsRef } from '../index.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
@@ -58,7 +58,7 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
   const links = all.filter(
     (l) =>
       (only === undefined || l.index === only.index) &&
-      (kind === undefined || l.linkinfo?.kind === kind) &&
+      (kind === undefined || l.kind === kind) &&
       (masterIndex === undefined || l.master === masterIndex) &&
       (!upOnly || (l.flags ?? []).includes('up')),
   );
@@ -71,7 +71,7 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
     links.map((l) => {
       const o = linkToIpJson(l, byIndex, false);
       const name = o.link !== undefined ? `${String(o.ifname)}@${o.link === null ? 'NONE' : String(o.link)}` : o.ifname;
-      return [l.index, name as string, l.linkinfo?.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(',')];
+      return [l.index, name as string, l.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(',')];
     }),
   );
 }
@@ -164,6 +164,8 @@ async function addLink(ctx: Context, args: Args): Promise<void> {
   }
   if (name === undefined) throw args.error('"link add" needs a NAME');
   if (kind === undefined) throw args.error('"link add" needs "type KIND"');
+  // The kernel would take VNI 0; ip refuses a vxlan without one, and so does rtnl.
+  if (kind === 'vxlan' && data.id === undefined) throw args.error('vxlan: missing virtual network identifier ("id VNI")');
   const rtnl = await ctx.rtnl();
   if (vxlanDev !== undefined) data.link = await rtnl.links.indexOf(vxlanDev);
   const spec = { ...s, name, kind } as LinkSpec & { data?: unknown; peer?: VethPeer; link?: string };

@@ -2,7 +2,7 @@
 // bin.ts runs it for the shell.
 
 import { createRequire } from 'node:module';
-import { InvalidArgumentError, NetlinkError } from '../netlink/errors.js';
+import { InvalidArgumentError, NetlinkError } from '../index.js';
 import { runAddress } from './addr.js';
 import { Args, UsageError, matchKeyword } from './args.js';
 import { Context, type CliIO, type GlobalOptions } from './context.js';
@@ -155,13 +155,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const [, topic, run] = hit;
     const words = rest.slice(1);
     // `--help` anywhere, `-h`, or `help` as the command: the object's usage.
-    if (help || words.some((w) => w === '--help' || w === '-h') || words[0] === 'help') {
+    // (Not inside `netns exec NAME CMD ...`: those words are the command's.)
+    const own = topic === 'netns' && words[0] !== undefined && matchKeyword(words[0], ['exec']) !== undefined ? [] : words;
+    if (help || own.some((w) => w === '--help' || w === '-h') || words[0] === 'help') {
       io.stdout.write(helpText(topic));
       return EXIT_OK;
     }
     ctx = new Context(options, io);
     await run(ctx, new Args(words, topic));
-    return EXIT_OK;
+    return ctx.exitCode ?? EXIT_OK;
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`rtnl: ${errorLine(err)}${err.topic !== undefined ? ` (see 'rtnl ${err.topic} --help')` : ''}\n`);

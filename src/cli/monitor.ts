@@ -1,12 +1,12 @@
 // rtnl monitor: one line per kernel event until interrupted.
 
-import type { MonitorGroup } from '../rtnl/events/families.js';
-import type { Link } from '../rtnl/link/links.js';
-import { monitor, type MonitorEvent } from '../rtnl/events/monitor.js';
+import type { MonitorGroup } from '../index.js';
+import type { Link } from '../index.js';
+import { monitor, type MonitorEvent } from '../index.js';
 import type { Args } from './args.js';
 import type { Context } from './context.js';
-import { addressToIpJson, linkName, linkToIpJson, neighbourToIpJson, nexthopToIpJson, routeToIpJson, ruleToIpJson, type IpJsonObject } from './ipjson.js';
-import { addressText, linkText, neighText, nexthopText, routeText, ruleText } from './text.js';
+import { addressToIpJson, fdbEntryToIpJson, linkName, linkToIpJson, neighbourToIpJson, nexthopToIpJson, routeToIpJson, ruleToIpJson, type IpJsonObject } from './ipjson.js';
+import { addressText, fdbText, linkText, neighText, nexthopText, routeText, ruleText } from './text.js';
 
 /** The objects `rtnl monitor` takes, with their abbreviations, and the groups each joins. */
 const OBJECTS: readonly [word: string, groups: readonly MonitorGroup[]][] = [
@@ -77,8 +77,8 @@ function printEvent(ctx: Context, ev: MonitorEvent, byIndex: Map<number, Link>):
     case 'address': {
       const a = ev.object;
       const info = addressToIpJson(a);
-      object = { ifindex: a.index as number, ifname: linkName(byIndex, a.index as number), addr_info: [info] };
-      text = `${String(a.index)}: ${String(object.ifname)} ${addressText(info)}`;
+      object = { ifindex: a.link, ifname: linkName(byIndex, a.link), addr_info: [info] };
+      text = `${String(a.link)}: ${String(object.ifname)} ${addressText(info)}`;
       break;
     }
     case 'route':
@@ -86,8 +86,13 @@ function printEvent(ctx: Context, ev: MonitorEvent, byIndex: Map<number, Link>):
       text = routeText(object);
       break;
     case 'neigh':
-      object = neighbourToIpJson(ev.object, byIndex, { details: ctx.options.details });
-      text = neighText(object);
+      if (ev.object.family === 'bridge') {
+        object = fdbEntryToIpJson(ev.object, byIndex);
+        text = fdbText(object);
+      } else {
+        object = neighbourToIpJson(ev.object, byIndex, { details: ctx.options.details });
+        text = neighText(object);
+      }
       break;
     case 'rule':
       object = ruleToIpJson(ev.object, ctx.options.details);
@@ -98,7 +103,7 @@ function printEvent(ctx: Context, ev: MonitorEvent, byIndex: Map<number, Link>):
       text = nexthopText(object);
       break;
     case 'nsid':
-      object = { nsid: ev.object.nsid ?? -1 };
+      object = { nsid: ev.object.nsid };
       text = `nsid ${String(ev.object.nsid)}`;
       break;
     default:

@@ -1,13 +1,13 @@
 // rtnl neigh show | add | replace | change | del
 
-import type { NeighbourFlag, NeighbourSpec, NeighbourState } from '../rtnl/neigh/neighbours.js';
+import type { NeighbourFlag, NeighbourSpec, NeighbourStateName } from '../index.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import { ipNeighShows, neighbourToIpJson } from './ipjson.js';
 import { protocolArg } from './route.js';
 
 const COMMANDS = ['show', 'list', 'lst', 'add', 'replace', 'change', 'delete', 'help'] as const;
-const STATES: readonly NeighbourState[] = ['permanent', 'noarp', 'reachable', 'stale', 'delay', 'probe', 'failed', 'incomplete'];
+const STATES: readonly NeighbourStateName[] = ['permanent', 'noarp', 'reachable', 'stale', 'delay', 'probe', 'failed', 'incomplete'];
 
 /** Runs `rtnl neigh ...`. */
 export async function runNeigh(ctx: Context, args: Args): Promise<void> {
@@ -28,8 +28,8 @@ export async function runNeigh(ctx: Context, args: Args): Promise<void> {
   }
 }
 
-function stateArg(args: Args, text: string): NeighbourState {
-  const s = text.toLowerCase() as NeighbourState;
+function stateArg(args: Args, text: string): NeighbourStateName {
+  const s = text.toLowerCase() as NeighbourStateName;
   if (!STATES.includes(s)) throw args.error(`unknown neighbour state "${text}"; expected one of ${STATES.join(', ')}`);
   return s;
 }
@@ -37,7 +37,7 @@ function stateArg(args: Args, text: string): NeighbourState {
 async function showNeighbours(ctx: Context, args: Args): Promise<void> {
   let dev: string | undefined;
   let proxy = false;
-  let nud: NeighbourState | 'all' | undefined;
+  let nud: NeighbourStateName | 'all' | undefined;
   while (!args.done) {
     const w = args.shift() as string;
     if (w === 'dev') dev = args.value('dev');
@@ -51,7 +51,7 @@ async function showNeighbours(ctx: Context, args: Args): Promise<void> {
   const rtnl = await ctx.rtnl();
   const family = ctx.options.family;
   const list = await rtnl.neighbours.list({ ...(family !== undefined ? { family } : {}), ...(dev !== undefined ? { link: dev } : {}), ...(proxy ? { proxy } : {}) });
-  const shown = list.filter((n) => (nud === 'all' ? true : nud !== undefined ? (n.state ?? []).includes(nud) : proxy || ipNeighShows(n)));
+  const shown = list.filter((n) => (nud === 'all' ? true : nud !== undefined ? n.state === nud : proxy || ipNeighShows(n)));
   const byIndex = await ctx.linksByIndex();
   const objs = shown.map((n) => neighbourToIpJson(n, byIndex, { details: ctx.options.details, devFiltered: dev !== undefined }));
   if (ctx.options.json) {

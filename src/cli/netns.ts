@@ -1,15 +1,18 @@
-// rtnl netns list | add | del | list-id | set
+// rtnl netns list | add | del | list-id | set | exec | identify | pids | attach
 
 import fs from 'node:fs';
-import { addNetns, deleteNetns } from '../ns/netns.js';
-import { NetlinkError } from '../netlink/errors.js';
-import { NETNS_RUN_DIR, NamespaceNotFoundError } from '../ns/ref.js';
+import { constants } from 'node:os';
+
+const osSignals: Readonly<Record<string, number>> = constants.signals;
+import { addNetns, attachNetns, deleteNetns, execInNetns, identifyNetns, netnsPids } from '../index.js';
+import { NetlinkError } from '../index.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError } from '../index.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import type { IpJsonObject } from './ipjson.js';
 import { nsidToIpJson } from './ipjson.js';
 
-const COMMANDS = ['list', 'show', 'lst', 'add', 'delete', 'list-id', 'set', 'help'] as const;
+const COMMANDS = ['list', 'show', 'lst', 'add', 'delete', 'list-id', 'set', 'exec', 'identify', 'pids', 'attach', 'help'] as const;
 
 /** Runs `rtnl netns ...`. */
 export async function runNetns(ctx: Context, args: Args): Promise<void> {
@@ -31,9 +34,62 @@ export async function runNetns(ctx: Context, args: Args): Promise<void> {
       return listIds(ctx, args);
     case 'set':
       return setId(ctx, args);
+    case 'exec':
+      return exec(ctx, args);
+    case 'identify': {
+      const pid = args.shift() ?? String(process.pid);
+      if (!args.done) throw args.unknown(args.shift() as string);
+      for (const name of identifyNetns(pidArg(args, pid))) ctx.line(name);
+      return;
+    }
+    case 'pids': {
+      const name = oneName(args, 'pids');
+      for (const pid of netnsPids(nsRef(name))) ctx.line(String(pid));
+      return;
+    }
+    case 'attach': {
+      const name = args.shift();
+      const pid = args.shift();
+      if (name === undefined || pid === undefined) throw args.error('"netns attach" needs NAME and PID');
+      if (!args.done) throw args.unknown(args.shift() as string);
+      attachNetns(name, pidArg(args, pid));
+      return;
+    }
     default:
       throw args.error(`unknown command "${word}"`);
   }
+}
+
+function pidArg(args: Args, text: string): number {
+  if (!/^[1-9]\d*$/.test(text) || Number(text) > 0x7fffffff) throw args.error(`invalid process id "${text}"`);
+  return Number(text);
+}
+
+function nsRef(name: string): string | { path: string } {
+  return name.includes('/') ? { path: name } : name;
+}
+
+/**
+ * `netns exec NAME CMD [ARGS...]`: the command runs inside the namespace with this process's
+ * stdin, its output goes where rtnl's goes, and rtnl exits with its status (128 + signal number
+ * when a signal ended it), as `ip netns exec` does.
+ */
+async function exec(ctx: Context, args: Args): Promise<void> {
+  const name = args.shift();
+  const command = args.shift();
+  if (name === undefined || command === undefined) throw args.error('"netns exec" needs NAME and a COMMAND');
+  const rest: string[] = [];
+  while (!args.done) rest.push(args.shift() as string);
+  const child = execInNetns(nsRef(name), command, rest, { stdio: [ctx.io.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (ctx.io.stdin !== undefined && child.stdin) ctx.io.stdin.pipe(child.stdin);
+  child.stdout?.on('data', (d: Buffer) => ctx.io.stdout.write(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => ctx.io.stderr.write(d.toString()));
+  const status = await new Promise<number>((resolve, reject) => {
+    child.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`exec of "${command}" failed: ${err.code === 'ENOENT' ? 'No such file or directory' : err.message}`)));
+    child.once('close', (code, signal) => resolve(code ?? 128 + (signal ? (osSignals[signal] ?? 0) : 0)));
+  });
+  if (ctx.io.stdin !== undefined && child.stdin) ctx.io.stdin.unpipe(child.stdin);
+  ctx.exitCode = status;
 }
 
 function oneName(args: Args, cmd: string): string {

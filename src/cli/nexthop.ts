@@ -1,12 +1,12 @@
 // rtnl nexthop show | get | add | replace | del
 
-import type { NexthopFilter, NexthopGroupMember, NexthopSpec, ResilientGroupSettings } from '../rtnl/nexthop/nexthops.js';
+import type { NexthopFilter, NexthopGroupMemberSpec, NexthopSpec, ResilientGroupSpec } from '../index.js';
 import { Args, matchKeyword, parseSeconds, parseUint } from './args.js';
 import type { Context } from './context.js';
-import { nexthopToIpJson } from './ipjson.js';
+import { nexthopToIpJson, type IpJsonObject } from './ipjson.js';
 import { protocolArg } from './route.js';
 import { flagsText, groupText } from './text.js';
-import type { Nexthop } from '../rtnl/nexthop/nexthops.js';
+import type { Nexthop } from '../index.js';
 
 const COMMANDS = ['show', 'list', 'lst', 'get', 'add', 'replace', 'delete', 'help'] as const;
 
@@ -39,10 +39,24 @@ async function print(ctx: Context, nhs: readonly Nexthop[]): Promise<void> {
     return;
   }
   ctx.table(
-    ['ID', 'GROUP', 'TYPE', 'GATEWAY', 'DEV', 'SCOPE', 'PROTO', 'FLAGS'],
+    ['ID', 'GROUP', 'TYPE', 'BUCKETS', 'IDLE_TIMER', 'UNBALANCED_TIMER', 'GATEWAY', 'DEV', 'SCOPE', 'PROTO', 'FLAGS'],
     objs.map((o) => {
       const flags = [...(o.blackhole !== undefined ? ['blackhole'] : []), ...(o.fdb !== undefined ? ['fdb'] : []), ...(flagsText(o.flags) ?? '').split(',').filter((f) => f !== '')];
-      return [o.id as number, groupText(o.group), o.type as string | undefined, o.gateway as string | undefined, o.dev as string | undefined, o.scope as string | undefined, o.protocol as string | undefined, flags.join(',')];
+      // A resilient group's settings, in ip's units (timers in seconds).
+      const res = (o.resilient_args ?? {}) as IpJsonObject;
+      return [
+        o.id as number,
+        groupText(o.group),
+        o.type as string | undefined,
+        res.buckets as number | undefined,
+        res.idle_timer as number | undefined,
+        res.unbalanced_timer as number | undefined,
+        o.gateway as string | undefined,
+        o.dev as string | undefined,
+        o.scope as string | undefined,
+        o.protocol as string | undefined,
+        flags.join(','),
+      ];
     }),
   );
 }
@@ -60,6 +74,11 @@ async function showNexthops(ctx: Context, args: Args): Promise<void> {
   }
   if (ctx.options.family !== undefined) filter.family = ctx.options.family;
   const rtnl = await ctx.rtnl();
+  // As ip: one id is a GET, which fails when there is no such nexthop (a dump would print nothing).
+  if (filter.id !== undefined && Object.keys(filter).length === 1) {
+    await print(ctx, [await rtnl.nexthops.get(filter.id)]);
+    return;
+  }
   await print(ctx, await rtnl.nexthops.list(filter));
 }
 
@@ -87,12 +106,12 @@ async function deleteNexthop(ctx: Context, args: Args): Promise<void> {
 }
 
 /** `ID[,WEIGHT][/ID[,WEIGHT]]...`, as ip takes a group. */
-function groupArg(args: Args): NexthopGroupMember[] {
+function groupArg(args: Args): NexthopGroupMemberSpec[] {
   const text = args.value('group');
   return text.split('/').map((part) => {
     const [id, weight, extra] = part.split(',');
     if (id === undefined || id === '' || extra !== undefined) throw args.error(`invalid group member "${part}": expected ID or ID,WEIGHT`);
-    const m: NexthopGroupMember = { id: parseUint(id, 'group id', 0xffffffff, args.topic) };
+    const m: NexthopGroupMemberSpec = { id: parseUint(id, 'group id', 0xffffffff, args.topic) };
     if (weight !== undefined) m.weight = parseUint(weight, 'group weight', 0xffff, args.topic);
     return m;
   });
@@ -100,7 +119,7 @@ function groupArg(args: Args): NexthopGroupMember[] {
 
 async function changeNexthop(ctx: Context, args: Args, cmd: 'add' | 'replace'): Promise<void> {
   const spec: NexthopSpec = {};
-  const res: ResilientGroupSettings = {};
+  const res: ResilientGroupSpec = {};
   while (!args.done) {
     const w = args.shift() as string;
     if (w === 'id') spec.id = args.uint('id');

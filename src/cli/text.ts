@@ -125,6 +125,16 @@ export function neighText(o: IpJsonObject): string {
   return out.join(' ');
 }
 
+/** An FDB entry, like a line of `bridge fdb show`. */
+export function fdbText(o: IpJsonObject): string {
+  const out = [String(o.mac), `dev ${String(o.ifname)}`];
+  out.push(...words(o, [['vlan', 'vlan'], ['dst', 'dst'], ['port', 'port'], ['vni', 'vni'], ['src_vni', 'src_vni'], ['viaIf', 'via'], ['nhid', 'nhid']]));
+  if (Array.isArray(o.flags)) out.push(...o.flags.map(String));
+  if (o.master !== undefined) out.push(`master ${String(o.master)}`);
+  if (typeof o.state === 'string' && o.state !== '') out.push(o.state);
+  return out.join(' ');
+}
+
 /** The selector of a rule: `from 192.0.2.0/24 fwmark 0x10/0xff iif veth0` (`all` when it matches everything). */
 export function ruleSelectorText(o: IpJsonObject): string {
   const out: string[] = [];

@@ -78,7 +78,11 @@ function formatLongHex(buf: Uint8Array, off: number, len: number): string {
   return out.toString('latin1');
 }
 
-/** Parses dotted-quad IPv4 text into 4 bytes; `undefined` when the text is not one. */
+/**
+ * Parses dotted-quad IPv4 text into 4 bytes; `undefined` when the text is not one. A part with a
+ * leading zero (`192.0.2.010`) is refused: inet_aton, and so `ip`, reads it as octal (8), other
+ * tools as decimal (10); neither guess is safe.
+ */
 export function parseIPv4(text: string): Uint8Array | undefined {
   // By hand rather than split and regexes: routes are added by the thousand.
   const out = new Uint8Array(4);
@@ -88,6 +92,7 @@ export function parseIPv4(text: string): Uint8Array | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return undefined; // a leading zero
       value = value * 10 + (c - 48);
       if (++digits > 3 || value > 255) return undefined;
     } else if (c === 46 && digits > 0 && part < 3) {

@@ -17,6 +17,7 @@ import {
 import { DecodeError, NetlinkError, RtnetlinkError, TimeoutError, type ExtendedAck, type RequestInfo } from './errors.js';
 import { decodeDonePayload, decodeErrorPayload, forEachMessage, writeMessage, type MessageView } from './message.js';
 import type { Transport } from './transport.js';
+import { checkConnectionOptions, checkRequest, checkRequestOptions } from './options.js';
 
 /** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR: the data changed during it). */
 export type DumpInterruptedPolicy = 'retry' | 'flag' | 'throw';
@@ -126,12 +127,15 @@ export class Connection {
   private readonly timeoutMs: number;
   private readonly policy: DumpInterruptedPolicy;
   private readonly retries: number;
+  // The sequence number of a dump that timed out: the kernel still runs it (see drain()).
+  private unfinishedDump: number | undefined;
 
   constructor(
     /** The transport this engine sends through. */
     readonly transport: Transport,
     private readonly options: ConnectionOptions = {},
   ) {
+    checkConnectionOptions(transport, options);
     // A random start keeps replies to an earlier process's requests on a reused port from matching.
     this.seq = (Math.random() * 0x7fffffff) >>> 0;
     this.timeoutMs = options.timeoutMs ?? 5000;
@@ -147,6 +151,11 @@ export class Connection {
    * @throws {@link DumpInterruptedError} for an interrupted dump under the `throw` policy.
    */
   request(req: Request, onMessage?: MessageHandler, opts: RequestOptions = {}): Promise<DumpStatus> {
+    try {
+      checkRequest(req, onMessage, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (!this.busy) return this.run(req, onMessage, opts);
     return new Promise<DumpStatus>((resolve, reject) => {
       this.queue.push(() => this.run(req, onMessage, opts).then(resolve, reject));
@@ -158,6 +167,7 @@ export class Connection {
    * policy an interrupted dump starts over with a new collector.
    */
   async dump<T>(req: Request, collector: () => DumpCollector<T>, opts: RequestOptions = {}): Promise<DumpResultOf<T>> {
+    checkRequestOptions(opts);
     const policy = opts.dumpInterrupted ?? this.policy;
     const dumpReq: Request = { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP };
     for (let attempt = 1; ; attempt++) {
@@ -221,6 +231,7 @@ export class Connection {
   private start(req: Request, onMessage: MessageHandler | undefined, opts: RequestOptions): Pending {
     const t = this.transport;
     if (t.closed) throw new RtnetlinkError('the connection is closed');
+    if (this.unfinishedDump !== undefined) this.drain(this.unfinishedDump);
     const isDump = ((req.flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
     const flags = NLM_F_REQUEST | (req.flags ?? 0) | (isDump ? 0 : NLM_F_ACK);
     const seq = this.nextSeq();
@@ -262,6 +273,8 @@ export class Connection {
         st.done = true;
       }
       if (st.done) return 'done';
+      // The timeout bounds the whole request: a dump that keeps coming is checked between datagrams.
+      if (Date.now() >= st.deadline) throw this.timeout(st);
       if (++st.datagrams % 8 === 0) return 'yield';
     }
   }
@@ -275,13 +288,37 @@ export class Connection {
         const left = st.deadline - Date.now();
         if (left <= 0 || !(await t.wait(left))) {
           if (t.closed) throw new RtnetlinkError('the connection was closed while a request was pending');
-          throw new TimeoutError(this.info(st.req.type, st.flags, st.seq, st.bytes), st.timeoutMs);
+          throw this.timeout(st);
         }
       }
       step = this.pump(st);
     }
     if (st.failure) throw st.failure;
     return st.status;
+  }
+
+  private timeout(st: Pending): TimeoutError {
+    if ((st.flags & NLM_F_DUMP) === NLM_F_DUMP) this.unfinishedDump = st.seq;
+    return new TimeoutError(this.info(st.req.type, st.flags, st.seq, st.bytes), st.timeoutMs);
+  }
+
+  // A dump that timed out is still running in the kernel, which refuses another dump on this socket
+  // (EBUSY) until it ends; it goes on as its datagrams are read (each read queues the next part),
+  // so reading until its NLMSG_DONE, or until nothing more comes, ends it.
+  private drain(seq: number): void {
+    this.unfinishedDump = undefined;
+    const t = this.transport;
+    for (let d = t.receive(); d !== null; d = t.receive()) {
+      let ended = false;
+      try {
+        forEachMessage(new Reader(d), (m) => {
+          if (m.seq === seq && (m.type === NLMSG_DONE || m.type === NLMSG_ERROR)) ended = true;
+        });
+      } catch {
+        // Not for anyone any more: skipped.
+      }
+      if (ended) return;
+    }
   }
 
   private handle(st: Pending, r: Reader, m: MessageView, portId: number): boolean | void {

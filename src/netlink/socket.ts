@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Transport } from './transport.js';
+import { checkBool, checkInt, checkOptions, describeValue } from './args.js';
 import { InvalidArgumentError, RtnetlinkError, SocketError } from './errors.js';
 import {
   AF_NETLINK,
@@ -108,8 +109,38 @@ function fsError(syscall: string, e: unknown): SocketError {
   throw e;
 }
 
-function checkPositiveInt(field: string, v: number): void {
-  if (!Number.isSafeInteger(v) || v <= 0) throw new InvalidArgumentError(field, `must be a positive integer, got ${v}`);
+/**
+ * The largest receive queue size accepted: the kernel caps SO_RCVBUF(FORCE) at INT_MAX / 2 (and
+ * doubles it), silently; a larger request is refused rather than quietly cut.
+ */
+export const MAX_RECEIVE_BUFFER_SIZE = 0x3fffffff;
+/** The largest read buffer accepted (a netlink datagram is far smaller). */
+const MAX_READ_BUFFER_SIZE = 0x3fffffff;
+
+function checkPositiveInt(field: string, v: number, max = Number.MAX_SAFE_INTEGER): void {
+  checkInt(field, v, 1, max);
+}
+
+const SOCKET_OPTIONS = ['protocol', 'groups', 'receiveBufferSize', 'readBufferSize', 'extendedAck', 'strictCheck', 'netnsFd'] as const;
+
+/**
+ * Checks the options of {@link NetlinkSocket.open} (and of whatever passes them on) without opening
+ * anything.
+ * @throws {@link InvalidArgumentError} naming the option.
+ */
+export function checkSocketOptions(options: NetlinkSocketOptions | undefined, allowed: readonly string[] = SOCKET_OPTIONS): NetlinkSocketOptions {
+  const o = checkOptions(options, 'options', allowed);
+  checkInt('protocol', o.protocol, 0, 31);
+  if (o.groups !== undefined) {
+    if (!Array.isArray(o.groups)) throw new InvalidArgumentError('groups', `expected an array of group numbers, got ${describeValue(o.groups)}`);
+    o.groups.forEach((g, i) => checkInt(`groups.${i}`, g, 1, 0x7fffffff));
+  }
+  checkInt('receiveBufferSize', o.receiveBufferSize, 1, MAX_RECEIVE_BUFFER_SIZE);
+  checkInt('readBufferSize', o.readBufferSize, 1, MAX_READ_BUFFER_SIZE);
+  checkBool('extendedAck', o.extendedAck);
+  checkBool('strictCheck', o.strictCheck);
+  checkInt('netnsFd', o.netnsFd, 0, 0x7fffffff);
+  return o;
 }
 
 /**
@@ -125,15 +156,10 @@ export class NetlinkSocket implements Transport {
    */
   static open(options: NetlinkSocketOptions = {}): NetlinkSocket {
     if (os.endianness() !== 'LE') throw new RtnetlinkError('rtnetlink supports little-endian hosts only');
+    checkSocketOptions(options);
     const protocol = options.protocol ?? NETLINK_ROUTE;
     const receiveBufferSize = options.receiveBufferSize ?? DEFAULT_RECEIVE_BUFFER;
     const readBufferSize = options.readBufferSize ?? DEFAULT_READ_BUFFER;
-    checkPositiveInt('receiveBufferSize', receiveBufferSize);
-    checkPositiveInt('readBufferSize', readBufferSize);
-    for (const g of options.groups ?? []) checkPositiveInt('groups', g);
-    if (options.netnsFd !== undefined && (!Number.isInteger(options.netnsFd) || options.netnsFd < 0)) {
-      throw new InvalidArgumentError('netnsFd', `must be a file descriptor, got ${options.netnsFd}`);
-    }
 
     const type = SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK;
     const fd =
@@ -346,7 +372,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   addMembership(group: number): void {
-    checkPositiveInt('group', group);
+    checkPositiveInt('group', group, 0x7fffffff);
     libc.setsockoptInt(this.#fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
   }
 
@@ -355,7 +381,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   dropMembership(group: number): void {
-    checkPositiveInt('group', group);
+    checkPositiveInt('group', group, 0x7fffffff);
     libc.setsockoptInt(this.#fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group);
   }
 
@@ -366,6 +392,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   setListenAllNsid(on: boolean): void {
+    checkBool('on', on);
     libc.setsockoptInt(this.#fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, on ? 1 : 0);
   }
 
@@ -374,7 +401,7 @@ export class NetlinkSocket implements Transport {
    * @throws {@link SocketError} `setsockopt`.
    */
   setReceiveBufferSize(bytes: number): void {
-    checkPositiveInt('bytes', bytes);
+    checkPositiveInt('bytes', bytes, MAX_RECEIVE_BUFFER_SIZE);
     setReceiveBuffer(this.#fd, bytes);
   }
 

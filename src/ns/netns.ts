@@ -3,10 +3,11 @@
 // without a child process: add, delete, list, attach, identify, pids, and running code inside one.
 
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { RtnetlinkError, SystemError } from '../netlink/errors.js';
-import { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, validateNetnsName, type NetnsRef } from './ref.js';
-import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH, inNetns, mount, setns, umount2, unshare } from '../sys/syscalls.js';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { InvalidArgumentError, RtnetlinkError, SystemError } from '../netlink/errors.js';
+import { checkFunction, checkString, describeValue } from '../netlink/args.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError, checkNetnsRef, describeNetns, fileKind, isNamespaceFile, openNetns, validateNetnsName, type NetnsRef } from './ref.js';
+import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, THREAD_NETNS_PATH, UMOUNT_NOFOLLOW, inNetns, mount, setns, umount2, unshare } from '../sys/syscalls.js';
 
 /** A named namespace that already exists. */
 export class NamespaceExistsError extends RtnetlinkError {
@@ -66,9 +67,10 @@ function createTarget(name: string): string {
   return path;
 }
 
+// Undoes a half-made add: best effort, the add's own error is what the caller reports.
 function removeTarget(path: string): void {
   try {
-    umount2(path, MNT_DETACH);
+    umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
   } catch {
     // Not mounted: nothing to undo.
   }
@@ -77,6 +79,13 @@ function removeTarget(path: string): void {
   } catch {
     // Already gone.
   }
+}
+
+/** An errno exception of Node's fs as a SystemError naming the call and the path. */
+function fsSystemError(syscall: string, path: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof e.errno !== 'number') return err;
+  return new SystemError(syscall, Math.abs(e.errno), path, path);
 }
 
 /**
@@ -113,8 +122,9 @@ export function addNetns(name: string): void {
  * @throws {@link NamespaceNotFoundError} when the process does not exist.
  */
 export function attachNetns(name: string, pid: number): void {
+  validateNetnsName(name);
+  checkPid(pid);
   const source = `/proc/${pid}/ns/net`;
-  if (!Number.isInteger(pid) || pid <= 0) throw new NamespaceNotFoundError({ pid }, `${pid} is not a process id`);
   try {
     statSync(source);
   } catch {
@@ -129,42 +139,80 @@ export function attachNetns(name: string, pid: number): void {
   }
 }
 
-/**
- * Deletes a named network namespace, like `ip netns delete NAME`: unmounts and removes its file.
- * The namespace itself lives on while processes or sockets still use it.
- * @throws {@link NamespaceNotFoundError} when there is no such name.
- */
-export function deleteNetns(name: string): void {
-  validateNetnsName(name);
-  const path = `${NETNS_RUN_DIR}/${name}`;
+/** lstat of an entry under /run/netns, or undefined when there is none. */
+function entryStat(path: string): Stats | undefined {
   try {
-    statSync(path);
-  } catch {
-    throw new NamespaceNotFoundError(name, `${path} does not exist`);
-  }
-  removeTarget(path);
-}
-
-/** The names of the named network namespaces, like `ip netns list` (sorted). */
-export function listNetns(): string[] {
-  try {
-    return readdirSync(NETNS_RUN_DIR).sort();
+    return lstatSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
 }
 
-/** Whether a named network namespace exists (a namespace is mounted at its file). */
+/**
+ * Deletes a named network namespace, like `ip netns delete NAME`: unmounts and removes its file.
+ * The namespace itself lives on while processes or sockets still use it.
+ *
+ * Only what {@link addNetns} makes is deleted: a namespace bind-mounted on a file (or the empty
+ * file an interrupted add left). A symbolic link, a directory or any other entry is refused and
+ * left alone, and the unmount never follows a symbolic link (UMOUNT_NOFOLLOW).
+ * @throws {@link NamespaceNotFoundError} when there is no such name, or its entry is not a
+ * namespace made by addNetns.
+ * @throws {@link SystemError} `umount2` or `unlink` (with the path) when the kernel refuses, such as
+ * EPERM without CAP_SYS_ADMIN: the namespace is then still there.
+ */
+export function deleteNetns(name: string): void {
+  validateNetnsName(name);
+  const path = `${NETNS_RUN_DIR}/${name}`;
+  const st = entryStat(path);
+  if (st === undefined) throw new NamespaceNotFoundError(name, `${path} does not exist`);
+  const mounted = isNamespaceFile(st);
+  if (!mounted && !(st.isFile() && st.size === 0)) {
+    throw new NamespaceNotFoundError(name, `${path} is ${fileKind(st)}, not a namespace made by addNetns; it was left alone`);
+  }
+  try {
+    umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+  } catch (err) {
+    // EINVAL: not a mount point, the empty file of an interrupted add: removing it is all there is to do.
+    if (!(err instanceof SystemError) || err.code !== 'EINVAL' || mounted) throw err;
+  }
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    throw fsSystemError('unlink', path, err);
+  }
+}
+
+/** Whether the entry `name` of /run/netns is a mounted namespace, without following a symlink. */
+function isNamedNetns(name: string): boolean {
+  const st = entryStat(`${NETNS_RUN_DIR}/${name}`);
+  return st !== undefined && isNamespaceFile(st);
+}
+
+/**
+ * The names of the named network namespaces, like `ip netns list` (sorted): the entries of
+ * /run/netns that are mounted namespaces. Symbolic links, directories and files left behind by an
+ * interrupted add are not namespaces and are not listed.
+ */
+export function listNetns(): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(NETNS_RUN_DIR);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.filter(isNamedNetns).sort();
+}
+
+/**
+ * Whether a named network namespace exists: a namespace is mounted at its file under /run/netns
+ * (a symbolic link there, even to a namespace, is not one).
+ * @throws {@link InvalidArgumentError} for an invalid name.
+ */
 export function netnsExists(name: string): boolean {
   validateNetnsName(name);
-  try {
-    const st = statSync(`${NETNS_RUN_DIR}/${name}`);
-    // An nsfs bind mount has a device of its own; a bare file left behind by a crash does not.
-    return st.dev !== statSync(NETNS_RUN_DIR).dev;
-  } catch {
-    return false;
-  }
+  return isNamedNetns(name);
 }
 
 /**
@@ -172,13 +220,9 @@ export function netnsExists(name: string): boolean {
  * @throws {@link NamespaceNotFoundError} when it does not exist.
  */
 export function netnsIdentity(ref: NetnsRef = { path: THREAD_NETNS_PATH }): NetnsIdentity {
-  if (typeof ref === 'object' && 'fd' in ref) {
-    const st = statSync(`/proc/self/fd/${ref.fd}`);
-    return { dev: st.dev, inode: st.ino };
-  }
   const ns = openNetns(ref);
   try {
-    const st = statSync(`/proc/self/fd/${ns.fd}`);
+    const st = fstatSync(ns.fd);
     return { dev: st.dev, inode: st.ino };
   } finally {
     ns.close();
@@ -199,12 +243,8 @@ export function currentNetns(): NamedNetnsIdentity {
 
 function namesOf(id: NetnsIdentity): string[] {
   return listNetns().filter((name) => {
-    try {
-      const st = statSync(`${NETNS_RUN_DIR}/${name}`);
-      return st.dev === id.dev && st.ino === id.inode;
-    } catch {
-      return false;
-    }
+    const st = entryStat(`${NETNS_RUN_DIR}/${name}`);
+    return st !== undefined && st.dev === id.dev && st.ino === id.inode;
   });
 }
 
@@ -214,6 +254,7 @@ function namesOf(id: NetnsIdentity): string[] {
  * @throws {@link NamespaceNotFoundError} when there is no such process.
  */
 export function identifyNetns(pid: number): string[] {
+  checkPid(pid);
   let id: NetnsIdentity;
   try {
     id = netnsIdentity({ pid });
@@ -229,6 +270,8 @@ export function identifyNetns(pid: number): string[] {
  * @throws {@link NamespaceNotFoundError} when it does not exist.
  */
 export function netnsPids(ref: NetnsRef): number[] {
+  // Required: without it, netnsIdentity would take the caller's namespace.
+  checkNetnsRef(ref);
   const id = netnsIdentity(ref);
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -258,6 +301,8 @@ export function netnsPids(ref: NetnsRef): number[] {
  * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
  */
 export function runInNetns<T>(ref: NetnsRef, fn: () => T): T {
+  checkNetnsRef(ref);
+  checkFunction('fn', fn, true);
   const ns = openNetns(ref);
   try {
     return inNetns(ns.fd, fn);
@@ -271,12 +316,31 @@ export function runInNetns<T>(ref: NetnsRef, fn: () => T): T {
  * (without remounting /sys or binding /etc/netns files). Returns Node's ChildProcess.
  */
 export function execInNetns(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
+  checkNetnsRef(ref);
+  checkCommand(command, args, options);
   return runInNetns(ref, () => spawn(command, args, options));
 }
 
 /** The synchronous variant of {@link execInNetns}: waits for the child and returns its output. */
 export function execInNetnsSync(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnSyncOptions = {}): SpawnSyncReturns<string | Buffer> {
+  checkNetnsRef(ref);
+  checkCommand(command, args, options);
   return runInNetns(ref, () => spawnSync(command, args, options));
+}
+
+/** A process id: a positive integer. */
+function checkPid(pid: unknown): void {
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) throw new InvalidArgumentError('pid', `expected a process id (a positive integer), got ${describeValue(pid)}`);
+}
+
+/** The command, arguments and options of a child, checked before any namespace is entered. */
+function checkCommand(command: unknown, args: unknown, options: unknown): void {
+  checkString('command', command, true);
+  if (!Array.isArray(args)) throw new InvalidArgumentError('args', `expected an array of strings, got ${describeValue(args)}`);
+  args.forEach((a, i) => {
+    if (typeof a !== 'string') throw new InvalidArgumentError(`args.${i}`, `expected a string, got ${describeValue(a)}`);
+  });
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('options', `expected spawn options (an object), got ${describeValue(options)}`);
 }
 
 export { describeNetns };

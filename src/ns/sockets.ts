@@ -10,7 +10,8 @@ import net from 'node:net';
 import { InvalidArgumentError, SocketError } from '../netlink/errors.js';
 import { libcFunction } from '../sys/libc.js';
 import { parseIPv4, parseIPv6 } from '../netlink/addr.js';
-import { openNetns, type NetnsRef } from './ref.js';
+import { checkNetnsRef, openNetns, type NetnsRef } from './ref.js';
+import { checkInt, checkOptions, describeValue } from '../netlink/args.js';
 import { inNetns } from '../sys/syscalls.js';
 
 const AF_INET = 2;
@@ -77,8 +78,14 @@ export interface NetnsListenOptions {
  * @throws {@link SocketError} when bind or listen fails (e.g. `EADDRINUSE`, `EADDRNOTAVAIL`).
  */
 export function listenInNetns<S extends net.Server>(netns: NetnsRef, server: S, options: NetnsListenOptions): S {
-  const { port, host = '::', backlog = 511 } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('port', `${port} is not a TCP port`);
+  checkNetnsRef(netns);
+  if (!(server instanceof net.Server)) throw new InvalidArgumentError('server', `expected a net.Server (or http.Server), got ${describeValue(server)}`);
+  if (options === undefined) throw new InvalidArgumentError('options', 'expected { port, host?, backlog? }');
+  const { port, host = '::', backlog = 511 } = checkOptions(options, 'options', ['port', 'host', 'backlog']);
+  if (port === undefined) throw new InvalidArgumentError('port', 'a TCP port is needed (0: the kernel picks one)');
+  checkInt('port', port, 0, 65535);
+  checkInt('backlog', backlog, 0, 0x7fffffff);
+  if (typeof host !== 'string') throw new InvalidArgumentError('host', `expected an IP address, got ${describeValue(host)}`);
   const sa = sockaddr(host, port);
   const ns = openNetns(netns);
   let fd: number;
@@ -115,8 +122,12 @@ export interface NetnsConnectOptions {
  * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
  */
 export function connectInNetns(netns: NetnsRef, options: NetnsConnectOptions): net.Socket {
-  const { port, host } = options;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new InvalidArgumentError('port', `${port} is not a TCP port`);
+  checkNetnsRef(netns);
+  if (options === undefined) throw new InvalidArgumentError('options', 'expected { port, host }');
+  const { port, host } = checkOptions(options, 'options', ['port', 'host']);
+  if (port === undefined) throw new InvalidArgumentError('port', 'a TCP port is needed');
+  checkInt('port', port, 1, 65535);
+  if (typeof host !== 'string') throw new InvalidArgumentError('host', `expected an IP address, got ${describeValue(host)}`);
   const sa = sockaddr(host, port);
   const ns = openNetns(netns);
   let fd: number;

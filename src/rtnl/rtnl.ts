@@ -4,10 +4,12 @@
 import { Connection, type ConnectionOptions } from '../netlink/connection.js';
 import type { MessageSchema } from '../netlink/message.js';
 import type { AttrSpecs, StructMembers } from '../netlink/schema/index.js';
-import { NetlinkSocket, type NetlinkSocketOptions } from '../netlink/socket.js';
+import { MAX_RECEIVE_BUFFER_SIZE, NetlinkSocket, checkSocketOptions, type NetlinkSocketOptions } from '../netlink/socket.js';
+import { checkInt, checkOptions, checkString } from '../netlink/args.js';
+import { checkEngineOptions, checkTransport } from '../netlink/options.js';
 import { RtnetlinkError } from '../netlink/errors.js';
 import type { Transport } from '../netlink/transport.js';
-import { openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
+import { checkNetnsRef, openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
 import { RecordingTransport } from '../netlink/capture/recorder.js';
 import { Addresses } from './address/addresses.js';
 import type { EventFamily, GroupFamilies, MonitorGroup } from './events/families.js';
@@ -85,7 +87,11 @@ export class Rtnl {
   private constructor(connection: Connection, netns: OpenNetns | undefined) {
     this.connection = connection;
     this.netns = netns;
-    this.links = new Links(connection);
+    // A link created in another namespace is read back (and finished) through a handle there.
+    this.links = new Links(connection, (netns) => {
+      const there = Rtnl.openSync({ netns });
+      return { links: there.links, close: () => there.close() };
+    });
     this.addresses = new Addresses(connection, this.links);
     this.routes = new Routes(connection, this.links);
     this.neighbours = new Neighbours(connection, this.links);
@@ -101,30 +107,43 @@ export class Rtnl {
    * Opens a handle on a new NETLINK_ROUTE socket, inside `options.netns` if given.
    * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
    * @throws {@link SocketError} when the socket cannot be opened.
+   * @throws {@link InvalidArgumentError} naming a bad or unknown option, before anything is opened.
    */
   static async open(options: RtnlOptions = {}): Promise<Rtnl> {
+    // An async function: a bad argument rejects the promise like any other failure.
     return Rtnl.openSync(options);
   }
 
   /** The synchronous form of {@link Rtnl.open}. */
   static openSync(options: RtnlOptions = {}): Rtnl {
+    checkRtnlOptions(options);
     let transport = options.transport;
     // The namespace stays open for the handle's life: monitors and helpers open more sockets in it.
     const ns = !transport && options.netns !== undefined ? openNetns(options.netns) : undefined;
-    if (!transport) {
-      try {
-        transport = NetlinkSocket.open({
-          ...(ns ? { netnsFd: ns.fd } : {}),
-          ...(options.receiveBufferSize !== undefined ? { receiveBufferSize: options.receiveBufferSize } : {}),
-        });
-      } catch (err) {
-        ns?.close();
-        throw err;
+    // Whatever fails from here releases what was taken: the namespace fd and the socket.
+    try {
+      transport ??= NetlinkSocket.open({
+        ...(ns ? { netnsFd: ns.fd } : {}),
+        ...(options.receiveBufferSize !== undefined ? { receiveBufferSize: options.receiveBufferSize } : {}),
+      });
+      if (options.capture !== undefined) {
+        const inner = transport;
+        try {
+          transport = RecordingTransport.toFile(inner, options.capture);
+        } catch (err) {
+          // A transport the caller passed in stays theirs; a socket opened here is closed.
+          if (!options.transport) inner.close();
+          throw err;
+        }
       }
+    } catch (err) {
+      ns?.close();
+      throw err;
     }
-    if (options.capture !== undefined) transport = RecordingTransport.toFile(transport, options.capture);
     const connection = new Connection(transport, {
-      ...options,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.dumpInterrupted !== undefined ? { dumpInterrupted: options.dumpInterrupted } : {}),
+      ...(options.dumpRetries !== undefined ? { dumpRetries: options.dumpRetries } : {}),
       typeName: (type) => RTM_TYPE_NAMES[type],
       attributePath: (request, offset) => {
         const type = request.length >= 6 ? request[4] | (request[5] << 8) : -1;
@@ -148,6 +167,7 @@ export class Rtnl {
    * long-lived subscriptions). The caller owns and closes it.
    */
   openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'> = {}): NetlinkSocket {
+    checkSocketOptions(options, ['protocol', 'groups', 'receiveBufferSize', 'readBufferSize', 'extendedAck', 'strictCheck']);
     if (this.#closing.signal.aborted || this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
     return NetlinkSocket.open({ ...options, ...(this.netns ? { netnsFd: this.netns.fd } : {}) });
   }
@@ -184,4 +204,16 @@ export class Rtnl {
       }
     }
   }
+}
+
+const RTNL_OPTIONS = ['netns', 'receiveBufferSize', 'transport', 'capture', 'timeoutMs', 'dumpInterrupted', 'dumpRetries'] as const;
+
+/** @throws {@link InvalidArgumentError} naming the bad option of {@link Rtnl.open}. */
+function checkRtnlOptions(options: RtnlOptions | undefined): void {
+  const o = checkOptions(options, 'options', RTNL_OPTIONS);
+  if (o.netns !== undefined) checkNetnsRef(o.netns);
+  checkInt('receiveBufferSize', o.receiveBufferSize, 1, MAX_RECEIVE_BUFFER_SIZE);
+  if (o.transport !== undefined) checkTransport('transport', o.transport);
+  checkString('capture', o.capture);
+  checkEngineOptions(o, RTNL_OPTIONS);
 }

@@ -21,6 +21,8 @@ export const MS_SLAVE = 1 << 19;
 export const MS_SHARED = 1 << 20;
 /** umount2 flag: lazy unmount (detach now, clean up when no longer busy). */
 export const MNT_DETACH = 2;
+/** umount2 flag: do not follow a symbolic link at the target (never unmount what a link points to). */
+export const UMOUNT_NOFOLLOW = 8;
 
 const c = {
   setns: libcFunction('setns', 'i32', ['i32', 'i32']),

@@ -20,6 +20,9 @@ export {
   readCapture,
   writePcapHeader,
 } from './pcap.js';
+export type { CaptureFileFormat, ReadCaptureFileOptions } from './file.js';
+export { MAX_CAPTURE_FILE_BYTES, captureFormatOf, readCaptureFile } from './file.js';
+export { CAPTURE_FILE_MODE, createCaptureFile } from './output.js';
 export type { StraceCaptureOptions } from './strace.js';
 export { parseStraceCapture } from './strace.js';
 export type { MemoryCaptureOptions } from './recorder.js';

@@ -1,12 +1,10 @@
 // A Transport that answers requests from a recorded capture instead of a kernel: tests and bug
 // reports can replay a real session, on any machine, without root or a network namespace.
 
-import fs from 'node:fs';
 import { copyBytes } from '../bytes.js';
 import { RtnetlinkError, SocketError } from '../errors.js';
 import type { Transport } from '../transport.js';
-import { readCapture } from './pcap.js';
-import { parseStraceCapture } from './strace.js';
+import { readCaptureFile } from './file.js';
 import { CaptureFormatError, type CapturedDatagram } from './types.js';
 
 const NLMSG_HDRLEN = 16;
@@ -188,12 +186,13 @@ export class ReplayTransport implements Transport {
   /**
    * Reads a capture file: pcap or pcapng of link type LINKTYPE_NETLINK, or strace output with hex
    * dumps (see {@link parseStraceCapture}; pass `fd` to keep one socket's traffic).
+   * The file is read as {@link readCaptureFile} reads it (format told from the first bytes, at most
+   * 1 GiB).
    * @throws {@link CaptureFormatError} when the file is not a capture this library reads.
-   * @throws Node's fs errors when the file cannot be read.
+   * @throws SystemError `open`/`read` when the file cannot be read.
    */
   static fromFile(path: string, options: ReplayOptions = {}): ReplayTransport {
-    const bytes = fs.readFileSync(path);
-    return new ReplayTransport(looksLikeText(bytes) ? parseStraceCapture(bytes.toString('utf8')) : readCapture(bytes), options);
+    return new ReplayTransport(readCaptureFile(path), options);
   }
 
   /** The port id replayed replies are addressed to. */
@@ -400,15 +399,4 @@ export class ReplayTransport implements Transport {
     this.#closed = true;
     this.#queue.length = 0;
   }
-}
-
-/** Whether a file looks like text (strace output) rather than a binary capture. */
-function looksLikeText(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 4096);
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = bytes[i];
-    if (c === 0 || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return false;
-  }
-  return true;
 }

@@ -25,7 +25,11 @@ export function parsePrefix(text: string, field: string): Prefix {
   const addr = slash < 0 ? text : text.slice(0, slash);
   const v6 = addr.includes(':');
   const bytes = v6 ? parseIPv6(addr) : parseIPv4(addr);
-  if (!bytes) throw new InvalidArgumentError(field, `${JSON.stringify(addr)} is not an IPv${v6 ? 6 : 4} address`);
+  if (!bytes) {
+    const ambiguous = !v6 && /^\d+(\.\d+){3}$/.test(addr) && /(^|\.)0\d/.test(addr);
+    const hint = ambiguous ? ': a part with a leading zero is ambiguous (ip reads it as octal), write it without' : '';
+    throw new InvalidArgumentError(field, `${JSON.stringify(addr)} is not an IPv${v6 ? 6 : 4} address${hint}`);
+  }
   const max = v6 ? 128 : 32;
   let length = max;
   if (slash >= 0) {

@@ -18,25 +18,34 @@ export interface DumpResult<T> {
 
 /**
  * Dumps all objects of `replyType` matching `query` (a header plus filter attributes the kernel
- * understands in strict mode) and decodes them with `schema`.
+ * understands in strict mode) and decodes them with `schema`. With `map`, each message is mapped
+ * as soon as it is decoded (a kind's `fromWire`: the dump yields model objects in one pass);
+ * `map` returning `undefined` leaves the message out.
  */
-export async function dumpObjects<H extends StructMembers, A extends AttrSpecs>(
+export async function dumpObjects<H extends StructMembers, A extends AttrSpecs, T = MessageValue<H, A>>(
   conn: Connection,
   requestType: number,
   replyType: number,
   schema: MessageSchema<H, A>,
   query: Partial<MessageValue<H, A>>,
   opts?: RequestOptions,
-): Promise<DumpResult<MessageValue<H, A>>> {
+  map?: (wire: MessageValue<H, A>) => T | undefined,
+): Promise<DumpResult<T>> {
   const res = await conn.dump(
     { type: requestType, body: (w) => schema.encode(w, query) },
     () => {
-      const items: MessageValue<H, A>[] = [];
+      const items: T[] = [];
       const ctx = decodeContext();
       return {
-        onMessage: (r, m) => {
-          if (m.type === replyType) items.push(schema.decode(r, m.payloadOffset, m.end, ctx));
-        },
+        onMessage: map
+          ? (r, m) => {
+              if (m.type !== replyType) return;
+              const o = map(schema.decode(r, m.payloadOffset, m.end, ctx));
+              if (o !== undefined) items.push(o);
+            }
+          : (r, m) => {
+              if (m.type === replyType) items.push(schema.decode(r, m.payloadOffset, m.end, ctx) as T);
+            },
         result: () => items,
       };
     },

@@ -2,19 +2,23 @@
 // dump request, object identity (the key a view is indexed by), which fields are volatile (counters
 // and timers that change without an event), and which objects a tracked view holds.
 
-import type { Connection, RequestOptions } from '../../netlink/connection.js';
-import type { MessageSchema, SchemaValue } from '../../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
-import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, addrMessage } from '../generated/addr.js';
-import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated/link.js';
-import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage } from '../generated/neigh.js';
-import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
-import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
-import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from '../nexthop/wire.js';
-import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from '../nsid/wire.js';
-import type { Address } from '../address/addresses.js';
-import { dumpObjects, type DumpResult } from '../common/requests.js';
-import type { Link } from '../link/links.js';
+import { addressFacts } from '../address/facts.js';
+import type { Address } from '../address/model.js';
+import type { IgnoreTree, KindFacts } from '../common/facts.js';
+import { linkFacts } from '../link/facts.js';
+import type { Link } from '../link/model.js';
+import { neighFacts } from '../neigh/facts.js';
+import type { FdbEntry, Neighbour } from '../neigh/model.js';
+import { nexthopFacts } from '../nexthop/facts.js';
+import type { Nexthop } from '../nexthop/model.js';
+import { nsidFacts } from '../nsid/facts.js';
+import type { Nsid } from '../nsid/model.js';
+import { routeFacts } from '../route/facts.js';
+import { routeBaseKey as baseKeyOfRoute, type Route } from '../route/model.js';
+import { ruleFacts } from '../rule/facts.js';
+import type { Rule } from '../rule/model.js';
+
+export type { IgnoreTree } from '../common/facts.js';
 
 /**
  * The rtnetlink multicast groups a monitor can join, by name, with their numbers (RTNLGRP_* of
@@ -92,16 +96,10 @@ export interface GroupFamilies {
   rule: 'rule';
 }
 
-/** A route as the kernel describes it (struct rtmsg and the RTA_* attributes). */
-export type RouteObject = SchemaValue<typeof routeMessage>;
-/** A neighbour or bridge FDB entry (struct ndmsg and the NDA_* attributes). */
-export type NeighObject = SchemaValue<typeof neighMessage>;
-/** A policy-routing rule (struct fib_rule_hdr and the FRA_* attributes). */
-export type RuleObject = SchemaValue<typeof ruleMessage>;
-/** A nexthop object (struct nhmsg and the NHA_* attributes). */
-export type NexthopObject = SchemaValue<typeof nexthopMessage>;
-/** A namespace id (NETNSA_NSID) as RTM_NEWNSID / RTM_DELNSID report it. */
-export type NsidObject = SchemaValue<typeof nsidMessage>;
+/** A route: the same {@link Route} that `routes.list()` returns. */
+export type RouteObject = Route;
+/** A policy-routing rule: the same {@link Rule} that `rules.list()` returns. */
+export type RuleObject = Rule;
 
 /** The type of the object each family's events carry: the same shape its `list()` gives. */
 export interface EventObjects {
@@ -110,51 +108,27 @@ export interface EventObjects {
   /** IPv4 and IPv6 addresses. */
   address: Address;
   /** IPv4 and IPv6 routes. */
-  route: RouteObject;
-  /** Neighbours. */
-  neigh: NeighObject;
+  route: Route;
+  /** Neighbours, and bridge FDB entries (`family: 'bridge'`). */
+  neigh: Neighbour | FdbEntry;
   /** Policy-routing rules. */
-  rule: RuleObject;
+  rule: Rule;
   /** Nexthop objects. */
-  nexthop: NexthopObject;
-  /** Namespace ids. */
-  nsid: NsidObject;
+  nexthop: Nexthop;
+  /** Namespace ids (without names). */
+  nsid: Nsid;
 }
 
-type AnySchema = MessageSchema<StructMembers, AttrSpecs>;
 type Obj = Record<string, unknown>;
 
-/** Fields to leave out when comparing two objects: `true` skips the key, an object descends into it. */
-export interface IgnoreTree {
-  readonly [key: string]: true | IgnoreTree;
+/** Everything the event machinery knows about one family: its kind's facts, on plain objects. @internal */
+export interface FamilyInfo extends KindFacts<Obj> {
+  readonly family: EventFamily;
 }
 
-/** Everything the event machinery knows about one family. @internal */
-export interface FamilyInfo {
-  readonly family: EventFamily;
-  readonly newType: number;
-  readonly delType: number;
-  readonly schema: AnySchema;
-  /**
-   * Dumps every object of the family (a request header of zeros: no filter). An interrupted dump
-   * (NLM_F_DUMP_INTR) is returned as it is, flagged.
-   */
-  dump(conn: Connection): Promise<{ items: Obj[]; interrupted: boolean }>;
-  /** The identity of an object inside its family. */
-  key(o: Obj): string;
-  /** Counters and timers: they change without an event, so equality ignores them. */
-  readonly volatile: IgnoreTree;
-  /**
-   * Whether a message describes an object of the kind a view holds, given the joined groups of
-   * this family (e.g. only `inet` routes when only `ipv4-route` is joined; not the bridge-port
-   * RTM_NEWLINK of family `bridge`). Other messages are ignored by views, `del`s included.
-   */
-  kind(o: Obj, groups: ReadonlySet<RtnlGroupName>): boolean;
-  /**
-   * Whether the object is in a state the kernel announces (an IPv6 address is announced when
-   * duplicate address detection ends). An object of the right kind that is not leaves the view.
-   */
-  announced(o: Obj): boolean;
+/** A kind's facts as the event machinery holds them (objects of any kind). */
+function family<M extends object, W>(name: EventFamily, facts: KindFacts<M, W>): FamilyInfo {
+  return { ...(facts as unknown as KindFacts<Obj>), family: name };
 }
 
 /** Whether a view holds `o`: of the right kind, in an announced state. @internal */
@@ -162,158 +136,20 @@ export function tracks(info: FamilyInfo, o: Obj, groups: ReadonlySet<RtnlGroupNa
   return info.kind(o, groups) && info.announced(o);
 }
 
-const FLAG: RequestOptions = { dumpInterrupted: 'flag' };
-
-function flagged(res: DumpResult<unknown>): { items: Obj[]; interrupted: boolean } {
-  return { items: res.items as Obj[], interrupted: res.interrupted };
-}
-
-const s = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
-
-function hasFlag(flags: unknown, name: string): boolean {
-  return Array.isArray(flags) && flags.includes(name);
-}
-
-/** Neighbour states the kernel enters without an event: none, incomplete, noarp. */
-function unannounced(state: unknown): boolean {
-  return !Array.isArray(state) || state.length === 0 || state.includes('noarp') || state.includes('incomplete');
-}
-
-function byFamily(o: Obj, groups: ReadonlySet<RtnlGroupName>, v4: RtnlGroupName, v6: RtnlGroupName): boolean {
-  return (o.family === 'inet' && groups.has(v4)) || (o.family === 'inet6' && groups.has(v6));
-}
-
-/** The identity of a route, without its path: what NLM_F_REPLACE replaces. */
+/** The identity of a route, without its path: what NLM_F_REPLACE replaces. @internal */
 export function routeBaseKey(o: Obj): string {
-  return `${s(o.family)}|${s(o.table ?? o.rtmTable)}|${s(o.dst)}/${s(o.dstLen)}|${s(o.src)}/${s(o.srcLen)}|${s(o.tos)}|${s(o.priority ?? 0)}`;
+  return baseKeyOfRoute(o as unknown as Route);
 }
 
 /** The per-family descriptions. @internal */
 export const FAMILIES: Readonly<Record<EventFamily, FamilyInfo>> = {
-  link: {
-    family: 'link',
-    newType: RTM_NEWLINK,
-    delType: RTM_DELLINK,
-    schema: linkMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETLINK, RTM_NEWLINK, linkMessage, { family: 'unspec', type: 0, index: 0, flags: [], change: [] }, FLAG)),
-    key: (o) => s(o.index),
-    volatile: {
-      change: true,
-      event: true,
-      stats: true,
-      stats64: true,
-      xstats: true,
-      // Sysctl values and IPv6 autoconf state: they change without an event on this group.
-      afSpec: { inet: true, inet6: true },
-      // A bridge recomputes its offload limits from its ports without an event.
-      tsoMaxSize: true,
-      tsoMaxSegs: true,
-      gsoMaxSize: true,
-      gsoMaxSegs: true,
-      groMaxSize: true,
-      gsoIpv4MaxSize: true,
-      groIpv4MaxSize: true,
-      // Bridge and bridge-port timers.
-      linkinfo: {
-        xstats: true,
-        data: { helloTimer: true, tcnTimer: true, topologyChangeTimer: true, gcTimer: true },
-        slaveData: { messageAgeTimer: true, forwardDelayTimer: true, holdTimer: true },
-      },
-    },
-    // RTM_NEWLINK/DELLINK of family AF_BRIDGE (bridge port details) are not links of their own.
-    kind: (o) => o.family === 'unspec',
-    announced: () => true,
-  },
-  address: {
-    family: 'address',
-    newType: RTM_NEWADDR,
-    delType: RTM_DELADDR,
-    schema: addrMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETADDR, RTM_NEWADDR, addrMessage, { family: 'unspec', prefixlen: 0, ifaFlags: [], scope: 0, index: 0 }, FLAG)),
-    key: (o) => `${s(o.family)}|${s(o.index)}|${s(o.prefixlen)}|${s(o.local)}|${s(o.address)}`,
-    volatile: { cacheinfo: true },
-    // IPv6 addresses in duplicate address detection are announced only when it ends.
-    kind: (o, g) => byFamily(o, g, 'ipv4-ifaddr', 'ipv6-ifaddr'),
-    announced: (o) => !hasFlag(o.flags ?? o.ifaFlags, 'tentative'),
-  },
-  route: {
-    family: 'route',
-    newType: RTM_NEWROUTE,
-    delType: RTM_DELROUTE,
-    schema: routeMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [] }, FLAG)),
-    // The path (oif, gateway) is part of the identity: IPv6 keeps one route per device for the same
-    // prefix and metric (fe80::/64 on every link), and IPv4 allows them with NLM_F_APPEND.
-    key: (o) => `${routeBaseKey(o)}|${s(o.oif)}|${s(o.gateway)}`,
-    // The kernel sets and clears RTNH_F_LINKDOWN / RTNH_F_DEAD on routes (and on multipath paths)
-    // as links lose and regain carrier, without a route event: they follow the link's state.
-    volatile: { cacheinfo: true, flags: true, multipath: true },
-    // Cached (cloned) IPv6 routes are not in a dump; neither are multicast or MPLS routes in these groups.
-    kind: (o, g) => byFamily(o, g, 'ipv4-route', 'ipv6-route') && !hasFlag(o.flags, 'cloned'),
-    announced: () => true,
-  },
-  neigh: {
-    family: 'neigh',
-    newType: RTM_NEWNEIGH,
-    delType: RTM_DELNEIGH,
-    schema: neighMessage as unknown as AnySchema,
-    // PF_UNSPEC covers the neighbour tables (IPv4, IPv6); the bridge FDB needs its own dump.
-    dump: async (conn) => {
-      const query = { ifindex: 0, state: [], flags: [], type: 0 } as const;
-      const a = await dumpObjects(conn, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage, { ...query, family: 'unspec', state: [], flags: [] }, FLAG);
-      const b = await dumpObjects(conn, RTM_GETNEIGH, RTM_NEWNEIGH, neighMessage, { ...query, family: 'bridge', state: [], flags: [] }, FLAG);
-      return { items: [...a.items, ...b.items] as Obj[], interrupted: a.interrupted || b.interrupted };
-    },
-    key: (o) => `${s(o.family)}|${s(o.ifindex)}|${s(o.dst)}|${o.family === 'bridge' ? `${s(o.lladdr)}|${s(o.vlan)}|${s(o.vni)}` : ''}`,
-    volatile: { cacheinfo: true, probes: true },
-    // The kernel creates IPv4/IPv6 entries without telling (multicast and broadcast `noarp` ones,
-    // and `incomplete` or state-less ones while it resolves): they join the view once an event
-    // reports them in another state.
-    // Proxy entries (NTF_PROXY) are not in a plain dump; of the bridge family (FDB), only the
-    // entries a bridge manages (NTF_MASTER): the `self` ones mirror device address lists silently.
-    kind: (o) => !hasFlag(o.flags, 'proxy') && (o.family !== 'bridge' || hasFlag(o.flags, 'master')),
-    announced: (o) => !((o.family === 'inet' || o.family === 'inet6') && unannounced(o.state)),
-  },
-  rule: {
-    family: 'rule',
-    newType: RTM_NEWRULE,
-    delType: RTM_DELRULE,
-    schema: ruleMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETRULE, RTM_NEWRULE, ruleMessage, { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, frhTable: 0, action: 0, flags: [] }, FLAG)),
-    // A rule has no id: two rules differ when anything differs.
-    key: (o) => canonical(o),
-    volatile: {},
-    kind: (o, g) => byFamily(o, g, 'ipv4-rule', 'ipv6-rule'),
-    announced: () => true,
-  },
-  nexthop: {
-    family: 'nexthop',
-    newType: RTM_NEWNEXTHOP,
-    delType: RTM_DELNEXTHOP,
-    schema: nexthopMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage, { family: 'unspec', scope: 0, protocol: 0, flags: [] }, FLAG)),
-    key: (o) => s(o.id),
-    volatile: { groupStats: true },
-    kind: () => true,
-    announced: () => true,
-  },
-  nsid: {
-    family: 'nsid',
-    newType: RTM_NEWNSID,
-    delType: RTM_DELNSID,
-    schema: nsidMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETNSID, RTM_NEWNSID, nsidMessage, { family: 'unspec' }, FLAG)),
-    key: (o) => s(o.nsid),
-    volatile: {},
-    kind: () => true,
-    announced: () => true,
-  },
+  link: family('link', linkFacts),
+  address: family('address', addressFacts),
+  route: family('route', routeFacts),
+  neigh: family('neigh', neighFacts),
+  rule: family('rule', ruleFacts),
+  nexthop: family('nexthop', nexthopFacts),
+  nsid: family('nsid', nsidFacts),
 };
 
 /** Groups of each family. @internal */
@@ -379,18 +215,4 @@ export function equalObjects(a: unknown, b: unknown, ignore?: IgnoreTree): boole
     nb++;
   }
   return na === nb;
-}
-
-/** A stable text form of a decoded object (sorted keys; bigints and bytes spelled out). @internal */
-export function canonical(v: unknown): string {
-  if (v === undefined || v === null) return 'null';
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v !== 'object') return JSON.stringify(v);
-  if (v instanceof Uint8Array) return `<${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}>`;
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  const o = v as Obj;
-  const keys = Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
 }

@@ -2,7 +2,9 @@
 // sends them; watch() yields the current objects, then every change after them (see stream.ts for
 // how the stream avoids gaps and duplicates and resynchronises after losses).
 
+import { checkBool, checkInt, checkOptions, checkSignal, describeValue } from '../../netlink/args.js';
 import { InvalidArgumentError } from '../../netlink/errors.js';
+import { MAX_RECEIVE_BUFFER_SIZE } from '../../netlink/socket.js';
 import { FAMILY_GROUPS, GROUP_SHORTHANDS, RTNL_GROUPS, type EventFamily, type GroupFamilies, type MonitorGroup, type RtnlGroupName } from './families.js';
 import { EventStream } from './stream.js';
 import type { EventHost, MonitorEvent, MonitorOptions, WatchOptions } from './types.js';
@@ -15,9 +17,6 @@ export {
   type GroupFamilies,
   type IgnoreTree,
   type MonitorGroup,
-  type NeighObject,
-  type NexthopObject,
-  type NsidObject,
   type RouteObject,
   type RtnlGroupName,
   type RuleObject,
@@ -60,8 +59,9 @@ export function monitor<G extends MonitorGroup>(
   groups: G | readonly G[],
   options: MonitorOptions = {},
 ): EventStream<MonitorEvent<GroupFamilies[G]>> {
-  const list = (typeof groups === 'string' ? [groups] : [...groups]) as MonitorGroup[];
-  if (list.length === 0) throw new InvalidArgumentError('groups', 'name at least one group');
+  checkHost(rtnl);
+  const list = names('groups', groups) as MonitorGroup[];
+  checkStreamOptions(options, ['signal', 'allNamespaces', 'resync', 'receiveBufferSize']);
   const joined = new Set<RtnlGroupName>();
   for (const g of list) {
     if (Object.hasOwn(GROUP_SHORTHANDS, g)) for (const x of GROUP_SHORTHANDS[g as keyof typeof GROUP_SHORTHANDS]) joined.add(x);
@@ -100,10 +100,10 @@ export function monitor<G extends MonitorGroup>(
  *
  * A view built by applying the events by these keys equals a fresh dump, compared without the
  * fields that change without an event (counters, timers, settings announced elsewhere): for links
- * `stats`, `stats64`, `xstats`, `change`, `event`, `afSpec.inet`/`afSpec.inet6`, the TSO/GSO/GRO
- * limits a bridge recomputes from its ports, and bridge timers; `cacheinfo` of addresses, routes
+ * `stats`, `afSpec.inet`/`afSpec.inet6`, the TSO/GSO/GRO limits a bridge recomputes from its
+ * ports, and bridge and bridge-port timers (`linkFacts.volatile`); `cacheinfo` of addresses, routes
  * and neighbours; neighbour `probes`; nexthop `groupStats`. Not part of the view, because the
- * kernel does not announce them: links of family `bridge` (bridge port details), cloned IPv6
+ * kernel does not announce them: bridge-family views of bridge ports (`family: 'bridge'`), cloned IPv6
  * routes, proxy neighbours, FDB entries not managed by a bridge (`self` mirrors of device address
  * lists), IPv4/IPv6 neighbours without a state or `incomplete` or `noarp`, and IPv6 addresses
  * while `tentative` (they appear when duplicate address detection ends).
@@ -130,8 +130,9 @@ export function monitor<G extends MonitorGroup>(
  * @throws {@link SocketError} when the socket cannot be opened.
  */
 export function watch<F extends EventFamily>(rtnl: EventHost, family: F | readonly F[], options: WatchOptions = {}): EventStream<MonitorEvent<F>> {
-  const list = (typeof family === 'string' ? [family] : [...family]) as EventFamily[];
-  if (list.length === 0) throw new InvalidArgumentError('family', 'name at least one family');
+  checkHost(rtnl);
+  const list = names('family', family) as EventFamily[];
+  checkStreamOptions(options, ['signal', 'resync', 'receiveBufferSize']);
   const joined = new Set<RtnlGroupName>();
   for (const f of list) {
     if (!Object.hasOwn(FAMILY_GROUPS, f)) throw new InvalidArgumentError('family', `unknown family ${JSON.stringify(f)}; expected one of ${Object.keys(FAMILY_GROUPS).join(', ')}`);
@@ -147,3 +148,29 @@ export function watch<F extends EventFamily>(rtnl: EventHost, family: F | readon
   });
 }
 
+/** A handle: what `monitor()`/`watch()` are given first (an `Rtnl`). */
+function checkHost(host: unknown): void {
+  const h = host as Partial<EventHost> | null;
+  if (h === null || typeof h !== 'object' || typeof h.openSocket !== 'function' || !(h.closeSignal instanceof AbortSignal)) {
+    throw new InvalidArgumentError('rtnl', `expected an Rtnl handle, got ${describeValue(host)}`);
+  }
+}
+
+/** One name or a non-empty array of names. */
+function names(field: string, value: unknown): string[] {
+  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? (value as unknown[]) : undefined;
+  if (list === undefined) throw new InvalidArgumentError(field, `expected a name or an array of names, got ${describeValue(value)}`);
+  if (list.length === 0) throw new InvalidArgumentError(field, `name at least one ${field === 'groups' ? 'group' : 'family'}`);
+  list.forEach((v, i) => {
+    if (typeof v !== 'string') throw new InvalidArgumentError(`${field}.${i}`, `expected a name, got ${describeValue(v)}`);
+  });
+  return list as string[];
+}
+
+function checkStreamOptions(options: MonitorOptions | WatchOptions | undefined, allowed: readonly string[]): void {
+  const o = checkOptions<MonitorOptions>(options, 'options', allowed);
+  checkSignal('signal', o.signal);
+  checkBool('allNamespaces', o.allNamespaces);
+  checkBool('resync', o.resync);
+  checkInt('receiveBufferSize', o.receiveBufferSize, 1, MAX_RECEIVE_BUFFER_SIZE);
+}

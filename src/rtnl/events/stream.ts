@@ -390,7 +390,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       const info = FAMILIES[t.family];
       let o: Obj;
       try {
-        o = info.schema.decode(r, m.payloadOffset, m.end, ctx) as Obj;
+        o = info.fromWire(info.schema.decode(r, m.payloadOffset, m.end, ctx));
       } catch (e) {
         const bytes = data.slice(m.offset, m.end);
         this.#malformed(bytes, m.type, messageError(info, bytes, e), nsid, [t.family]);
@@ -441,14 +441,14 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
   #vethPeer(o: Obj, view: View | undefined): void {
     if (view === undefined || typeof o.link !== 'number' || o.link <= 0) return;
     const peer = view.map.get(FAMILIES.link.key({ family: 'unspec', index: o.link }));
-    if (peer !== undefined && peer.link === 0 && (peer.linkinfo as Obj | undefined)?.kind === 'veth') this.#requestSync(['link'], false, false);
+    if (peer !== undefined && peer.link === 0 && peer.kind === 'veth') this.#requestSync(['link'], false, false);
   }
 
   /** Whether a tracked route uses a nexthop object. */
   #usesNexthops(targets: Map<EventFamily, View> | undefined): boolean {
     const view = targets?.get('route') ?? this.#views.get('route');
     if (view === undefined) return true;
-    for (const o of view.map.values()) if (o.nhId !== undefined) return true;
+    for (const o of view.map.values()) if (o.nexthopId !== undefined) return true;
     return false;
   }
 
@@ -458,7 +458,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
    * telling.
    */
   #linkState(o: Obj, del: boolean): void {
-    if (o.family !== 'unspec' || typeof o.index !== 'number') return;
+    if (!FAMILIES.link.kind(o, this.#config.groups) || typeof o.index !== 'number') return;
     const was = this.#linkUp.get(o.index);
     if (del) {
       this.#linkUp.delete(o.index);
@@ -491,7 +491,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       const interrupted = new Set<EventFamily>();
       if (baseline && this.#silent.size > 0) {
         for (const l of (await FAMILIES.link.dump(this.#host.connection)).items) {
-          if (typeof l.index === 'number' && l.family === 'unspec') this.#linkUp.set(l.index, linkState(l));
+          if (typeof l.index === 'number' && FAMILIES.link.kind(l, this.#config.groups)) this.#linkUp.set(l.index, linkState(l));
         }
         if (this.#closed) return;
       }
@@ -576,7 +576,7 @@ function event(del: boolean, family: EventFamily, object: Obj, nsid: number | un
   if (nsid !== undefined) e.nsid = nsid;
   if (flag === 'initial') e.initial = true;
   else if (flag === 'resync') e.resync = true;
-  return e as ObjectEvent;
+  return e as unknown as ObjectEvent;
 }
 
 /** Any failure to decode, as a DecodeError (a mapping may refuse a value with another error). */

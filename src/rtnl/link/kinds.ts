@@ -1,9 +1,9 @@
 // Precise types for the kind-selected parts of IFLA_LINKINFO. The generated sub-messages
 // (linkinfoDataMsg, linkinfoMemberDataMsg in ../generated/link.ts) decode IFLA_INFO_DATA by
 // IFLA_INFO_KIND and IFLA_INFO_SLAVE_DATA by IFLA_INFO_SLAVE_KIND, but their value type is the
-// union of every kind's data. These maps give the data type of each kind, and the guards narrow
-// a decoded `linkinfo` to one kind. Hand-written; each entry is the decoded value of the set the
-// generated sub-message uses for that kind (test/link-kinds.test.ts checks the pairing).
+// union of every kind's data. These maps give the data type of each kind. Hand-written; each entry is the decoded value of the set the
+// generated sub-message uses for that kind (test/link-kinds.test.ts checks the pairing). The type
+// guards that narrow a link's `data` by kind (isKind, isPortKind) are in model.ts.
 
 import type { SetValue } from '../../netlink/schema/index.js';
 import type {
@@ -121,41 +121,6 @@ export interface LinkPortData {
 
 /** A master kind whose ports carry known IFLA_INFO_SLAVE_DATA. */
 export type LinkPortKind = keyof LinkPortData;
-
-/** A decoded IFLA_LINKINFO narrowed to kind `K`: `data` has that kind's type. */
-export type LinkInfoOf<K extends LinkKind> = Omit<LinkInfoValue, 'kind' | 'data'> & {
-  /** The link kind. */
-  kind: K;
-  /** Its data, typed by kind. */
-  data?: LinkKindData[K];
-};
-
-/** A decoded IFLA_LINKINFO of a port of a `K` master: `slaveData` has that kind's port type. */
-export type LinkPortInfoOf<K extends LinkPortKind> = Omit<LinkInfoValue, 'slaveKind' | 'slaveData'> & {
-  /** The master's kind. */
-  slaveKind: K;
-  /** The port data, typed by the master's kind. */
-  slaveData?: LinkPortData[K];
-};
-
-/**
- * Whether a link's IFLA_LINKINFO is of kind `kind`; narrows `data` to that kind's type.
- *
- * @example
- * ```ts
- * for (const link of await rtnl.links.list()) {
- *   if (isKind(link.linkinfo, 'vxlan')) console.log(link.name, link.linkinfo.data?.id);
- * }
- * ```
- */
-export function isKind<K extends LinkKind>(info: LinkInfoValue | undefined, kind: K): info is LinkInfoOf<K> {
-  return info !== undefined && info.kind === kind;
-}
-
-/** Whether a link is a port of a `kind` master (IFLA_INFO_SLAVE_KIND); narrows `slaveData` to its type. */
-export function isPortKind<K extends LinkPortKind>(info: LinkInfoValue | undefined, kind: K): info is LinkPortInfoOf<K> {
-  return info !== undefined && info.slaveKind === kind;
-}
 
 const kindList = {
   veth: true,

@@ -1,70 +1,30 @@
-// Nexthop objects: RTM_NEWNEXTHOP / RTM_DELNEXTHOP / RTM_GETNEXTHOP.
+// Nexthop objects: RTM_NEWNEXTHOP / RTM_DELNEXTHOP / RTM_GETNEXTHOP, taking and returning the
+// nexthop model.
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
-import type { SchemaValue } from '../../netlink/message.js';
+import { checkInteger } from '../common/checks.js';
+import { checkKeys, checkObject } from '../common/model.js';
 import { changeObject, dumpObjects, getObject } from '../common/requests.js';
-import { RtProtocol } from '../generated/common.js';
-import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './wire.js';
 import type { LinkRef, Links } from '../link/links.js';
-import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
-import { type IpFamily, type RouteProtocol } from '../route/routes.js';
+import type { IpFamily } from '../route/routes.js';
+import { nexthopRequest } from './facts.js';
+import { nexthopFromWire, nexthopToWire, type NexthopMessage } from './mapping.js';
+import { checkNexthopKeys, type Nexthop, type NexthopSpec } from './model.js';
+import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './wire.js';
 
-/**
- * A nexthop object as the kernel describes it: the nhmsg header (`family`, `scope`, `protocol`,
- * `flags`) and the attributes (`id`, `gateway`, `oif`, `blackhole`, `fdb`, `group`, `groupType`,
- * `resGroup`, ...). A group member's weight is `((weightHigh << 8) | weight) + 1`; the resilient
- * group's timers (`resGroup.idleTimer`, `resGroup.unbalancedTimer`) are in clock ticks of 1/100 s.
- */
-export type Nexthop = SchemaValue<typeof nexthopMessage>;
-
-/** A member of a nexthop group. */
-export interface NexthopGroupMember {
-  /** The member nexthop's id. */
-  id: number;
-  /** Its weight, 1 to 65535 (default 1); above 256 needs a kernel with 16-bit weights (6.12). */
-  weight?: number;
-}
-
-/** Parameters of a resilient nexthop group (`ip nexthop add ... type resilient ...`). */
-export interface ResilientGroupSettings {
-  /** Number of hash buckets (default 128 in the kernel). */
-  buckets?: number;
-  /** Seconds a bucket must be idle before it may move to another nexthop. */
-  idleTimer?: number;
-  /** Seconds the group may stay unbalanced before buckets move even if busy (0: never). */
-  unbalancedTimer?: number;
-}
-
-/**
- * A nexthop object to create or replace: either a single nexthop (`gateway` and/or `oif`, or
- * `blackhole`) or a group (`group`, optionally `type: 'resilient'`).
- */
-export interface NexthopSpec {
-  /** The id, 1 to 2^32-1; the kernel picks a free one when absent. */
-  id?: number;
-  /** `inet` or `inet6` for a single nexthop; default the gateway's family, else `inet`. Groups have none. */
-  family?: IpFamily;
-  /** The gateway address. */
-  gateway?: string;
-  /** The output interface. */
-  oif?: LinkRef;
-  /** Drop packets (NHA_BLACKHOLE); takes no gateway or interface. */
-  blackhole?: boolean;
-  /** Use the gateway even if it is not on a subnet of the interface (RTNH_F_ONLINK). */
-  onlink?: boolean;
-  /** A nexthop for the bridge FDB (vxlan), not for routes (NHA_FDB). */
-  fdb?: boolean;
-  /** The members of a group. */
-  group?: NexthopGroupMember[];
-  /** The group's type: hash-threshold multipath (`mpath`, the default) or `resilient`. */
-  type?: 'mpath' | 'resilient';
-  /** Parameters of a resilient group. */
-  resilient?: ResilientGroupSettings;
-  /** Who installs the nexthop (default unspec, as `ip nexthop add`). */
-  protocol?: RouteProtocol;
-}
+export {
+  nexthopKey,
+  type Nexthop,
+  type NexthopFlag,
+  type NexthopGroupMember,
+  type NexthopGroupMemberSpec,
+  type NexthopGroupType,
+  type NexthopSpec,
+  type ResilientGroup,
+  type ResilientGroupSpec,
+} from './model.js';
 
 /** Filters for {@link Nexthops.list}; the kernel applies them where it can. */
 export interface NexthopFilter {
@@ -82,8 +42,12 @@ export interface NexthopFilter {
   fdb?: boolean;
 }
 
-/** clock_t ticks per second (USER_HZ), the unit of the resilient group timers. */
-const USER_HZ = 100;
+const FILTER_KEYS: ReadonlySet<string> = new Set<keyof NexthopFilter>(['id', 'family', 'oif', 'master', 'groups', 'fdb']);
+
+/** The header of requests that select nexthops by id or attributes. */
+function header(): NexthopMessage {
+  return { family: 'unspec', scope: 0, protocol: 0, flags: [] };
+}
 
 /** The nexthop objects of one network namespace. */
 export class Nexthops {
@@ -94,8 +58,8 @@ export class Nexthops {
 
   /**
    * Creates a nexthop or a group, like `ip nexthop add`. Returns it as the kernel made it (with the
-   * id the kernel picked, if none was given).
-   * @throws {@link InvalidArgumentError} for a malformed address, weight or combination, before sending.
+   * id the kernel picked, if none was given). A listed {@link Nexthop} can be given back as it is.
+   * @throws {@link InvalidArgumentError} for an unknown key, a malformed address, weight or combination, before sending.
    * @throws {@link NetlinkError} `EEXIST` when the id is taken, `EINVAL` for a member that does not exist.
    */
   async add(spec: NexthopSpec, opts?: RequestOptions): Promise<Nexthop> {
@@ -108,12 +72,22 @@ export class Nexthops {
   }
 
   /**
-   * Deletes a nexthop, like `ip nexthop del id N`; routes using it go with it.
+   * Deletes a nexthop, like `ip nexthop del id N`: by id, or a listed {@link Nexthop} (its id
+   * selects it); routes using it go with it.
+   * @throws {@link InvalidArgumentError} for an unknown key or a malformed value, before sending.
    * @throws {@link NetlinkError} `ENOENT` when there is none.
    */
-  async delete(id: number, opts?: RequestOptions): Promise<void> {
+  async delete(nexthop: NexthopSpec | number, opts?: RequestOptions): Promise<void> {
+    let id: number | undefined;
+    if (typeof nexthop === 'number') id = nexthop;
+    else {
+      checkNexthopKeys(nexthop);
+      nexthopToWire({ ...nexthop, oif: nexthop.oif === undefined ? undefined : 0 });
+      id = nexthop.id;
+      if (id === undefined) throw new InvalidArgumentError('id', 'deleting a nexthop needs its id');
+    }
     checkInteger('id', id, 1, 0xffffffff);
-    await changeObject(this.conn, RTM_DELNEXTHOP, 0, nexthopMessage, { family: 'unspec', scope: 0, protocol: 0, flags: [], id } as Partial<Nexthop>, undefined, opts);
+    await changeObject(this.conn, RTM_DELNEXTHOP, 0, nexthopMessage, { ...header(), id }, undefined, opts);
   }
 
   /**
@@ -122,13 +96,15 @@ export class Nexthops {
    */
   async get(id: number, opts?: RequestOptions): Promise<Nexthop> {
     checkInteger('id', id, 1, 0xffffffff);
-    const nh = await getObject(this.conn, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage, { family: 'unspec', scope: 0, protocol: 0, flags: [], id } as Partial<Nexthop>, opts);
+    const nh = await getObject(this.conn, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage, { ...header(), id }, opts);
     if (!nh) throw new InvalidArgumentError('id', `the kernel sent no nexthop for id ${id}`);
-    return nh;
+    return nexthopFromWire(nh);
   }
 
   /** Lists nexthops, like `ip nexthop show`. */
   async list(filter: NexthopFilter = {}, opts?: RequestOptions): Promise<Nexthop[]> {
+    checkObject(filter as unknown, 'filter', '{ id?, family?, oif?, master?, groups?, fdb? }');
+    checkKeys(filter, FILTER_KEYS);
     if (filter.family !== undefined && filter.family !== 'inet' && filter.family !== 'inet6') {
       throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(filter.family)}`);
     }
@@ -146,12 +122,12 @@ export class Nexthops {
         throw err;
       }
     } else {
-      const query = { family: filter.family ?? 'unspec', scope: 0, protocol: 0, flags: [] } as Partial<Nexthop>;
+      const query: Partial<NexthopMessage> = { ...header(), family: filter.family ?? 'unspec' };
       if (oif !== 0) query.oif = oif;
       if (master !== 0) query.master = master;
       if (filter.groups) query.groups = true;
       if (filter.fdb) query.fdb = true;
-      const res = await dumpObjects(this.conn, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage, query, opts);
+      const res = await dumpObjects(this.conn, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage, query, opts, nexthopFromWire);
       items = res.items;
       kernelFiltered = res.kernelFiltered;
     }
@@ -172,72 +148,16 @@ export class Nexthops {
   private async create(spec: NexthopSpec, flags: number, opts?: RequestOptions): Promise<Nexthop> {
     const msg = await this.message(spec);
     const echoed = await changeObject(this.conn, RTM_NEWNEXTHOP, flags, nexthopMessage, msg, { replyType: RTM_NEWNEXTHOP }, opts);
-    if (echoed) return echoed;
+    if (echoed) return nexthopFromWire(echoed);
     if (spec.id === undefined) throw new InvalidArgumentError('id', 'the kernel did not say which id it picked');
     return this.get(spec.id, opts);
   }
 
-  private async message(spec: NexthopSpec): Promise<Partial<Nexthop>> {
-    if (spec === null || typeof spec !== 'object') throw new InvalidArgumentError('id', 'expected a nexthop spec');
-    checkInteger('id', spec.id, 1, 0xffffffff);
-    if (spec.family !== undefined && spec.family !== 'inet' && spec.family !== 'inet6') {
-      throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(spec.family)}`);
-    }
-    const protocol = spec.protocol === undefined ? 0 : enumNumber('protocol', spec.protocol, RtProtocol);
-    const msg = { family: 'unspec', scope: 0, protocol, flags: spec.onlink ? ['onlink'] : [] } as Partial<Nexthop>;
-    if (spec.id !== undefined) msg.id = spec.id;
-    if (spec.fdb) msg.fdb = true;
-    if (spec.group !== undefined) {
-      for (const k of ['gateway', 'oif', 'blackhole', 'onlink', 'family'] as const) {
-        if (spec[k] !== undefined && spec[k] !== false) throw new InvalidArgumentError(k, 'a group takes no gateway, interface, blackhole, onlink or family of its own');
-      }
-      if (!Array.isArray(spec.group) || spec.group.length === 0) throw new InvalidArgumentError('group', 'expected a non-empty array of { id, weight? }');
-      msg.group = spec.group.map((m, i) => {
-        if (m === null || typeof m !== 'object') throw new InvalidArgumentError(`group.${i}`, 'expected { id, weight? }');
-        checkInteger(`group.${i}.id`, m.id, 1, 0xffffffff);
-        if (m.id === undefined) throw new InvalidArgumentError(`group.${i}.id`, 'a member needs an id');
-        checkInteger(`group.${i}.weight`, m.weight, 1, 65535);
-        const w = (m.weight ?? 1) - 1;
-        return { id: m.id, weight: w & 0xff, weightHigh: w >> 8, resvd2: 0 };
-      });
-      const type = spec.type ?? 'mpath';
-      if (type !== 'mpath' && type !== 'resilient') throw new InvalidArgumentError('type', `expected mpath or resilient, got ${JSON.stringify(type)}`);
-      if (type === 'resilient') {
-        msg.groupType = 'resilient';
-        const r = spec.resilient ?? {};
-        checkInteger('resilient.buckets', r.buckets, 1, 0xffff);
-        const res: NonNullable<Nexthop['resGroup']> = {};
-        if (r.buckets !== undefined) res.buckets = r.buckets;
-        for (const k of ['idleTimer', 'unbalancedTimer'] as const) {
-          const s = r[k];
-          if (s === undefined) continue;
-          if (typeof s !== 'number' || !Number.isFinite(s) || s < 0 || Math.round(s * USER_HZ) > 0xffffffff) {
-            throw new InvalidArgumentError(`resilient.${k}`, `${String(s)} is not a number of seconds`);
-          }
-          res[k] = Math.round(s * USER_HZ);
-        }
-        msg.resGroup = res;
-      } else if (spec.resilient !== undefined) {
-        throw new InvalidArgumentError('resilient', 'resilient settings need type: resilient');
-      }
-      return msg;
-    }
-    if (spec.type !== undefined || spec.resilient !== undefined) throw new InvalidArgumentError(spec.type !== undefined ? 'type' : 'resilient', 'only a group has a type');
-    let family: IpFamily = spec.family ?? 'inet';
-    if (spec.blackhole) {
-      if (spec.gateway !== undefined || spec.oif !== undefined) throw new InvalidArgumentError('blackhole', 'a blackhole nexthop takes no gateway or interface');
-      msg.blackhole = true;
-    } else {
-      if (spec.gateway === undefined && spec.oif === undefined && !spec.fdb) throw new InvalidArgumentError('gateway', 'a nexthop needs a gateway, an interface (oif), blackhole or a group');
-      if (spec.gateway !== undefined) {
-        const g = parseAddress(spec.gateway, 'gateway');
-        if (spec.family !== undefined && g.family !== spec.family) throw new InvalidArgumentError('gateway', `${spec.gateway} is not an ${spec.family} address`);
-        family = g.family;
-        msg.gateway = g.address;
-      }
-      if (spec.oif !== undefined) msg.oif = await this.links.indexOf(spec.oif);
-    }
-    msg.family = family;
+  // Every key and value is checked before the interface's name is looked up: nothing is sent for a bad argument.
+  private async message(spec: NexthopSpec): Promise<NexthopMessage> {
+    checkNexthopKeys(spec);
+    const msg = nexthopRequest(nexthopToWire({ ...spec, oif: spec.oif === undefined ? undefined : 0 }));
+    if (spec.oif !== undefined) msg.oif = await this.links.indexOf(spec.oif);
     return msg;
   }
 }

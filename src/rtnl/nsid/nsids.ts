@@ -5,28 +5,25 @@
 import { readdirSync } from 'node:fs';
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
-import type { SchemaValue } from '../../netlink/message.js';
 import { NETNS_RUN_DIR, NamespaceNotFoundError, openNetns, type NetnsRef } from '../../ns/ref.js';
-import { changeObject, dumpObjects, getObject } from '../common/requests.js';
-import { NETNSA_NSID_NOT_ASSIGNED, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './wire.js';
+import { checkKeys, checkObject } from '../common/model.js';
+import { changeObject, getObject } from '../common/requests.js';
 import { checkInteger } from '../common/checks.js';
+import { dumpNsids } from './facts.js';
+import { nsidToWire, type NsidMessage } from './mapping.js';
+import { checkNsidKeys, type Nsid, type NsidSpec } from './model.js';
+import { RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './wire.js';
 
-/** An nsid message as the kernel sends it: `nsid`, and `currentNsid` in answers about another namespace's view. */
-export type NsidMessage = SchemaValue<typeof nsidMessage>;
-
-/** One id this namespace has given to another namespace. */
-export interface NsidEntry {
-  /** The id. */
-  nsid: number;
-  /** The name (under /run/netns) of the namespace it stands for, when it has one. */
-  name?: string;
-}
+export { nsidKey, type Nsid, type NsidSpec } from './model.js';
+export type { NsidMessage } from './mapping.js';
 
 /** Options of {@link Nsids.list}. */
 export interface NsidListOptions {
   /** Look up names under /run/netns (default true), as `ip netns list-id` does. */
   names?: boolean;
 }
+
+const LIST_KEYS: ReadonlySet<string> = new Set<keyof NsidListOptions>(['names']);
 
 /** The ids this network namespace gives to other namespaces, like `ip netns list-id` / `ip netns set`. */
 export class Nsids {
@@ -36,12 +33,10 @@ export class Nsids {
    * Lists the ids this namespace has assigned, like `ip netns list-id`, each named when a
    * namespace under /run/netns is the one it stands for.
    */
-  async list(options: NsidListOptions = {}, opts?: RequestOptions): Promise<NsidEntry[]> {
-    const query = { family: 'unspec' } as Partial<NsidMessage>;
-    const res = await dumpObjects(this.conn, RTM_GETNSID, RTM_NEWNSID, nsidMessage, query, opts);
-    const entries: NsidEntry[] = res.items
-      .filter((m) => m.nsid !== undefined && m.nsid !== NETNSA_NSID_NOT_ASSIGNED)
-      .map((m) => ({ nsid: m.nsid as number }));
+  async list(options: NsidListOptions = {}, opts?: RequestOptions): Promise<Nsid[]> {
+    checkObject(options as unknown, 'options', '{ names? }');
+    checkKeys(options, LIST_KEYS);
+    const entries = (await dumpNsids(this.conn, opts)).items;
     if ((options.names ?? true) && entries.length > 0) {
       const names = await this.namesById(undefined, opts);
       for (const e of entries) {
@@ -50,6 +45,19 @@ export class Nsids {
       }
     }
     return entries;
+  }
+
+  /**
+   * Assigns an id to a namespace named under /run/netns, like `ip netns set NAME ID`; a listed
+   * {@link Nsid} can be given back as it is (after the namespace lost its id, or in another
+   * namespace's handle). Without `nsid`, the kernel picks one. Returns the id.
+   * @throws {@link InvalidArgumentError} for an unknown key, a malformed id or no name, before sending.
+   * @throws {@link NetlinkError} `EEXIST` when the namespace has an id already or the id is taken.
+   * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
+   */
+  async add(spec: NsidSpec, opts?: RequestOptions): Promise<number> {
+    checkNsidKeys(spec);
+    return this.set(spec.name, spec.nsid, opts);
   }
 
   /**
@@ -76,8 +84,7 @@ export class Nsids {
    * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
    */
   async set(netns: NetnsRef, nsid?: number, opts?: RequestOptions): Promise<number> {
-    checkInteger('nsid', nsid, 0, 0x7fffffff);
-    const msg = { family: 'unspec', nsid: nsid ?? NETNSA_NSID_NOT_ASSIGNED } as Partial<NsidMessage>;
+    const msg: NsidMessage = nsidToWire({ nsid });
     let fdNs: ReturnType<typeof openNetns> | undefined;
     if (typeof netns === 'object' && netns !== null && 'pid' in netns) {
       msg.pid = checkedPid(netns.pid);
