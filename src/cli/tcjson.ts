@@ -2,7 +2,8 @@
 // names and values wherever tc prints the same thing (rates in bytes per second, bursts in bytes
 // as tc recomputes them from the kernel's ticks, latencies in microseconds).
 
-import { burstTicks, kernelTicks, TICKS_PER_USEC, type Filter, type HtbClassOptions, type Qdisc, type TcAction, type TcStatistics, type TrafficClass, type U32Options } from '../index.js';
+import { burstTicks, kernelTicks, matchesToKeys, TICKS_PER_USEC } from '../entries/wire.js';
+import type { Filter, HtbClassOptions, Qdisc, TcAction, TcStatistics, TrafficClass, U32Options } from '../index.js';
 import type { IpJsonObject } from './ipjson.js';
 
 /** Bytes per second of a model rate in bits per second. */
@@ -201,51 +202,9 @@ function u32Parts(handle: string): { htid: number; hash: number; node: number } 
   return { htid: a === '' ? 0 : parseInt(a, 16), hash: b === '' ? 0 : parseInt(b, 16), node: c === '' ? 0 : parseInt(c, 16) };
 }
 
-/** The keys of a u32 filter's matches as the kernel holds them (for tc's `match` fields). */
-function u32KeysText(o: U32Options, protocol: string | number): { value: string; mask: string; offmask: string; off: number }[] {
-  // The mapping is the library's; the CLI only prints: re-derive the packed keys from the matches.
-  const keys: { val: number; mask: number; off: number; offmask: number }[] = [];
-  for (const m of o.matches ?? []) {
-    let k: { val: number; mask: number; off: number; offmask: number }[] = [];
-    if (m.type === 'u32') k = [{ val: m.value, mask: m.mask, off: m.at, offmask: m.offmask ?? 0 }];
-    else if ('prefix' in m) {
-      const [addr, lenText] = m.prefix.split('/');
-      const len = Number(lenText);
-      const bytes = m.type === 'ip' ? addr.split('.').map(Number) : ipv6Bytes(addr);
-      const base = m.type === 'ip6' ? (m.field === 'src' ? 8 : 24) : m.field === 'src' ? 12 : 16;
-      for (let i = 0; i * 32 < len; i++) {
-        const bits = Math.min(32, len - i * 32);
-        const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-        const word = ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
-        k.push({ val: (word & mask) >>> 0, mask, off: base + i * 4, offmask: 0 });
-      }
-    } else {
-      const layout: Record<string, [number, number]> = m.type === 'ip6' ? { sport: [40, 16], dport: [42, 16], protocol: [6, 8] } : { sport: [20, 16], dport: [22, 16], protocol: [9, 8], tos: [1, 8] };
-      const [byte, width] = layout[m.field];
-      const shift = 32 - width - (byte % 4) * 8;
-      k = [{ val: ((m.value & m.mask) << shift) >>> 0, mask: (m.mask << shift) >>> 0, off: byte - (byte % 4), offmask: 0 }];
-    }
-    for (const x of k) {
-      const same = keys.find((y) => y.off === x.off && y.offmask === x.offmask);
-      if (same) {
-        same.val = (same.val | x.val) >>> 0;
-        same.mask = (same.mask | x.mask) >>> 0;
-      } else keys.push({ ...x });
-    }
-  }
-  void protocol;
-  return keys.map((x) => ({ value: x.val.toString(16), mask: x.mask.toString(16), offmask: x.offmask ? (x.offmask >>> 0).toString(16) : '', off: x.off }));
-}
-
-function ipv6Bytes(text: string): number[] {
-  const [head, tail = ''] = text.split('::');
-  const h = head === '' ? [] : head.split(':');
-  const t = tail === '' ? [] : tail.split(':');
-  const groups = text.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return groups.flatMap((g) => {
-    const v = parseInt(g, 16);
-    return [v >> 8, v & 255];
-  });
+/** The keys of a u32 filter's matches as the kernel holds them (tc prints keys, not matches). */
+function u32KeysText(o: U32Options): { value: string; mask: string; offmask: string; off: number }[] {
+  return matchesToKeys(o.matches ?? [], 'matches').map((x) => ({ value: x.val.toString(16), mask: x.mask.toString(16), offmask: x.offmask ? (x.offmask >>> 0).toString(16) : '', off: x.off }));
 }
 
 /** The names tc prints for a control action (action_n2a) in `control_action`. */
@@ -317,7 +276,7 @@ export function filterToTcJson(f: Filter, shown: { dev?: string; parent?: string
     if (u.inHw === true) opts.in_hw = true;
     else if (u.inHw === false) opts.not_in_hw = true;
     if (u.mark) Object.assign(opts, { fwmark_value: `0x${u.mark.value.toString(16)}`, fwmark_mask: `0x${u.mark.mask.toString(16)}`, fwmark_success: 0 });
-    const keys = u32KeysText(u, f.protocol);
+    const keys = u32KeysText(u);
     if (keys.length > 0) opts.match = keys[keys.length - 1];
     if (u.indev !== undefined) opts.input_dev = u.indev;
     if (u.actions) opts.actions = u.actions.map((a, i) => actionToTcJson(a, i + 1, devName));
