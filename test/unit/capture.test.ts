@@ -353,7 +353,7 @@ describe('where code generation is refused', () => {
     }
     expect(here.cut).toMatch(/^CaptureFormatError: record of \d+ bytes runs past the end/);
     expect(here.bad).toMatch(/^CaptureFormatError: packet of 12 bytes is shorter/);
-    const script = `import { readCapture } from '../src/netlink/capture/pcap.ts'; import fs from 'node:fs';
+    const script = `import { readCapture } from './src/netlink/capture/pcap.ts'; import fs from 'node:fs';
 const hex = (b) => Buffer.from(b).toString('hex');
 const out = {};
 for (const name of ${JSON.stringify(Object.keys(files))}) {

@@ -5,18 +5,18 @@
 
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { filterToTcJson } from '../src/cli/tcjson.js';
-import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
-import { RTM_DELTFILTER, RTM_NEWTFILTER } from '../src/rtnl/generated/tc.js';
-import { Rtnl } from '../src/rtnl/rtnl.js';
-import { parseRate, parseSize } from '../src/rtnl/tc/common/units.js';
-import { filterKey } from '../src/rtnl/tc/filter/facts.js';
-import { filterFromWire, filterToWire, type ResolvedFilterSpec } from '../src/rtnl/tc/filter/mapping.js';
-import type { Filter, FilterSpec } from '../src/rtnl/tc/filter/model.js';
-import { useTestNetns } from './harness/netns.js';
-import { hex } from './harness/bytes.js';
-import { concat } from './harness/bytes.js';
-import { decodeTc, encodeTc, loadTc, nla, str, tcErrors, tcPayloads, u16be, u16le, u32be, u32le } from './harness/tc.js';
+import { filterToTcJson } from '../../src/cli/tcjson.js';
+import { InvalidArgumentError, NetlinkError } from '../../src/netlink/errors.js';
+import { RTM_DELTFILTER, RTM_NEWTFILTER } from '../../src/rtnl/generated/tc.js';
+import { Rtnl } from '../../src/rtnl/rtnl.js';
+import { parseRate, parseSize } from '../../src/rtnl/tc/common/units.js';
+import { filterKey } from '../../src/rtnl/tc/filter/facts.js';
+import { filterFromWire, filterToWire, type ResolvedFilterSpec } from '../../src/rtnl/tc/filter/mapping.js';
+import type { Filter, FilterSpec } from '../../src/rtnl/tc/filter/model.js';
+import { useTestNetns } from '../harness/netns.js';
+import { hex } from '../harness/bytes.js';
+import { concat } from '../harness/bytes.js';
+import { decodeTc, encodeTc, loadTc, nla, str, tcErrors, tcPayloads, u16be, u16le, u32be, u32le } from '../harness/tc.js';
 
 // Type-level: a listed Filter is accepted where a FilterSpec is.
 const typeCheck = (f: Filter): FilterSpec => f;
