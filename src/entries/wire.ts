@@ -28,3 +28,5 @@ export { linkFromWire, linkToWire, type LinkWire } from '../rtnl/link/mapping.js
 export { burstTicks, burstBytes, kernelTicks, TICKS_PER_USEC } from '../rtnl/tc/common/units.js';
 export { classFromWire, classToWire } from '../rtnl/tc/class/mapping.js';
 export { isQdiscKind, tbfLimitForLatency, parseHandle, formatHandle, parseSize, parseTime, formatRate, formatSize, formatTime } from '../rtnl/tc/index.js';
+// The errors the mappings and parsers throw, so this module's references to them resolve here too.
+export { RtnetlinkError, DecodeError, InvalidArgumentError } from '../netlink/errors.js';
