@@ -32,3 +32,5 @@ export { filterFromWire, filterToWire } from '../rtnl/tc/filter/mapping.js';
 export { filterKey } from '../rtnl/tc/filter/facts.js';
 export { matchesToKeys, keysToMatches, formatU32Handle, parseU32Handle, type U32Key } from '../rtnl/tc/filter/u32.js';
 export { isQdiscKind, tbfLimitForLatency, parseHandle, formatHandle, parseSize, parseTime, formatRate, formatSize, formatTime } from '../rtnl/tc/index.js';
+// The errors the mappings and parsers throw, so this module's references to them resolve here too.
+export { RtnetlinkError, DecodeError, InvalidArgumentError } from '../netlink/errors.js';
