@@ -247,6 +247,14 @@ describe('MPLS routes (AF_MPLS = 28): labels, not IPv4 addresses', () => {
     expect(roundTrip(routeMessage, v4).value.dst).toBe('198.51.100.0');
   });
 
+  it('a stack of more than 30 labels (MAX_NEW_LABELS) is a DecodeError: a 64 KiB RTA_NEWDST made 16,000 objects', () => {
+    const stack = (n: number): Uint8Array => concat(Array.from({ length: n }, (_, i) => label(16 + i, i === n - 1)));
+    const ok = concat([rtmsgOf(AF_MPLS, 20), nla(19, stack(30))]);
+    expect(roundTrip(routeMessage, ok).bytes).toBe(hex(ok));
+    const big = concat([rtmsgOf(AF_MPLS, 20), nla(19, stack(31))]);
+    expect(() => routeMessage.decode(new Reader(big), 0, big.length)).toThrow(/31 labels: the kernel's limit is 30/);
+  });
+
   it('a label stack whose length is not a multiple of 4 is a DecodeError; a bad label an InvalidArgumentError', () => {
     const bad = concat([rtmsgOf(AF_MPLS, 20), nla(19, new Uint8Array([0, 1, 2]))]);
     expect(() => routeMessage.decode(new Reader(bad), 0, bad.length)).toThrow(DecodeError);

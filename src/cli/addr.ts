@@ -1,6 +1,6 @@
 // rtnl address show | add | replace | del
 
-import type { Address, AddressFlag, AddressSpec } from '../rtnl/address/addresses.js';
+import type { Address, AddressFlag, AddressSpec } from '../index.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import { addressToIpJson, linkAddressesToIpJson } from './ipjson.js';

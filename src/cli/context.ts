@@ -1,10 +1,10 @@
 // What every subcommand gets: the global options, the output streams, and the handle (opened on
 // first use, in the namespace `-n` names, and closed by `main` at the end).
 
-import type { Rtnl as RtnlType } from '../rtnl/rtnl.js';
-import type { Link } from '../rtnl/link/links.js';
-import { Rtnl } from '../rtnl/rtnl.js';
-import type { NetnsRef } from '../ns/ref.js';
+import type { Rtnl as RtnlType } from '../index.js';
+import type { Link } from '../index.js';
+import { Rtnl } from '../index.js';
+import type { NetnsRef } from '../index.js';
 import { formatTable, type Cell } from './table.js';
 
 /** Something text can be written to, such as `process.stdout`. */

@@ -1,13 +1,13 @@
 // The library's objects in the shape `ip -j` prints them: the same field names and values wherever
 // iproute2 prints the same thing. Used by the `rtnl` command line and to cross-check with `ip`.
 
-import { RtmFlags } from '../rtnl/generated/route.js';
-import type { Address } from '../rtnl/address/addresses.js';
-import type { Link } from '../rtnl/link/links.js';
-import type { FdbEntry, Neighbour } from '../rtnl/neigh/neighbours.js';
-import type { Nexthop } from '../rtnl/nexthop/nexthops.js';
-import type { Route } from '../rtnl/route/routes.js';
-import type { Rule } from '../rtnl/rule/rules.js';
+import { RtmFlags } from '../entries/wire.js';
+import type { Address } from '../index.js';
+import type { Link } from '../index.js';
+import type { FdbEntry, Neighbour } from '../index.js';
+import type { Nexthop } from '../index.js';
+import type { Route } from '../index.js';
+import type { Rule } from '../index.js';
 import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, routeProtocols, routeScopes, routeTables } from './names.js';
 
 /** A JSON value as `ip -j` prints it. */

@@ -1,7 +1,7 @@
 // rtnl link show | add | set | del
 
-import type { LinkChanges, LinkSpec, VethPeer } from '../rtnl/link/links.js';
-import type { NetnsRef } from '../ns/ref.js';
+import type { LinkChanges, LinkSpec, VethPeer } from '../index.js';
+import type { NetnsRef } from '../index.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';

@@ -2,7 +2,7 @@
 // bin.ts runs it for the shell.
 
 import { createRequire } from 'node:module';
-import { InvalidArgumentError, NetlinkError } from '../netlink/errors.js';
+import { InvalidArgumentError, NetlinkError } from '../index.js';
 import { runAddress } from './addr.js';
 import { Args, UsageError, matchKeyword } from './args.js';
 import { Context, type CliIO, type GlobalOptions } from './context.js';

@@ -1,8 +1,8 @@
 // rtnl monitor: one line per kernel event until interrupted.
 
-import type { MonitorGroup } from '../rtnl/events/families.js';
-import type { Link } from '../rtnl/link/links.js';
-import { monitor, type MonitorEvent } from '../rtnl/events/monitor.js';
+import type { MonitorGroup } from '../index.js';
+import type { Link } from '../index.js';
+import { monitor, type MonitorEvent } from '../index.js';
 import type { Args } from './args.js';
 import type { Context } from './context.js';
 import { addressToIpJson, fdbEntryToIpJson, linkName, linkToIpJson, neighbourToIpJson, nexthopToIpJson, routeToIpJson, ruleToIpJson, type IpJsonObject } from './ipjson.js';

@@ -1,6 +1,6 @@
 // rtnl neigh show | add | replace | change | del
 
-import type { NeighbourFlag, NeighbourSpec, NeighbourStateName } from '../rtnl/neigh/neighbours.js';
+import type { NeighbourFlag, NeighbourSpec, NeighbourStateName } from '../index.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import { ipNeighShows, neighbourToIpJson } from './ipjson.js';

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import { constants } from 'node:os';
 
 const osSignals: Readonly<Record<string, number>> = constants.signals;
-import { addNetns, attachNetns, deleteNetns, execInNetns, identifyNetns, netnsPids } from '../ns/netns.js';
-import { NetlinkError } from '../netlink/errors.js';
-import { NETNS_RUN_DIR, NamespaceNotFoundError } from '../ns/ref.js';
+import { addNetns, attachNetns, deleteNetns, execInNetns, identifyNetns, netnsPids } from '../index.js';
+import { NetlinkError } from '../index.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError } from '../index.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import type { IpJsonObject } from './ipjson.js';

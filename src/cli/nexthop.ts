@@ -1,12 +1,12 @@
 // rtnl nexthop show | get | add | replace | del
 
-import type { NexthopFilter, NexthopGroupMemberSpec, NexthopSpec, ResilientGroupSpec } from '../rtnl/nexthop/nexthops.js';
+import type { NexthopFilter, NexthopGroupMemberSpec, NexthopSpec, ResilientGroupSpec } from '../index.js';
 import { Args, matchKeyword, parseSeconds, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { nexthopToIpJson, type IpJsonObject } from './ipjson.js';
 import { protocolArg } from './route.js';
 import { flagsText, groupText } from './text.js';
-import type { Nexthop } from '../rtnl/nexthop/nexthops.js';
+import type { Nexthop } from '../index.js';
 
 const COMMANDS = ['show', 'list', 'lst', 'get', 'add', 'replace', 'delete', 'help'] as const;
 

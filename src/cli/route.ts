@@ -1,7 +1,7 @@
 // rtnl route show | get | add | del | replace | append | change
 
-import type { IpFamily, Route, RouteFilter, RouteLookup, RouteNexthopSpec, RouteProtocol, RouteScope, RouteSpec, RouteTable, RouteType } from '../rtnl/route/routes.js';
-import type { Link } from '../rtnl/link/links.js';
+import type { IpFamily, Route, RouteFilter, RouteLookup, RouteNexthopSpec, RouteProtocol, RouteScope, RouteSpec, RouteTable, RouteType } from '../index.js';
+import type { Link } from '../index.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { routeToIpJson, type IpJsonObject, type RouteJsonOptions } from './ipjson.js';

@@ -1,7 +1,7 @@
 // rtnl rule show | add | del
 
-import type { PortRange, RuleSpec } from '../rtnl/rule/rules.js';
-import type { RouteTable } from '../rtnl/route/routes.js';
+import type { PortRange, RuleSpec } from '../index.js';
+import type { RouteTable } from '../index.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { ruleToIpJson } from './ipjson.js';

@@ -24,6 +24,7 @@ import { ruleMessage } from '../../src/rtnl/generated/rule.js';
 import { nexthopMessage } from '../../src/rtnl/nexthop/wire.js';
 import { nsidMessage } from '../../src/rtnl/nsid/wire.js';
 import { schemaForType } from '../../src/rtnl/registry.js';
+import { tcMessage } from '../../src/rtnl/generated/tc.js';
 
 type AnySchema = MessageSchema<StructMembers, AttrSpecs>;
 
@@ -68,15 +69,26 @@ interface FixtureFile {
   datagrams: { direction: 'sent' | 'received'; hex: string; fd?: number }[];
 }
 
-/** Every datagram of the kernel fixtures (test/fixtures/kernel), both directions. */
-export function fixtureDatagrams(): Uint8Array[] {
-  const dir = new URL('kernel/', FIXTURES);
+/** Every datagram of the kernel fixtures (test/fixtures/kernel and its folders), both directions. */
+export function fixtureDatagrams(dir: URL = new URL('kernel/', FIXTURES)): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    const fx = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as FixtureFile;
-    for (const d of fx.datagrams) out.push(new Uint8Array(Buffer.from(d.hex, 'hex')));
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.isDirectory()) {
+      out.push(...fixtureDatagrams(new URL(`${e.name}/`, dir)));
+      continue;
+    }
+    if (!e.name.endsWith('.json')) continue;
+    const fx = JSON.parse(readFileSync(new URL(e.name, dir), 'utf8')) as FixtureFile;
+    for (const d of fx.datagrams ?? []) out.push(new Uint8Array(Buffer.from(d.hex, 'hex')));
   }
   return out;
+}
+
+// Traffic control messages (RTM_*QDISC 36-38, *TCLASS 40-42, *TFILTER 44-46, *CHAIN 100-102).
+const TC_TYPES = new Set([36, 37, 38, 40, 41, 42, 44, 45, 46, 100, 101, 102]);
+
+function schemaOf(type: number): AnySchema | undefined {
+  return schemaForType(type) ?? (TC_TYPES.has(type) ? (tcMessage as unknown as AnySchema) : undefined);
 }
 
 /** One message of a datagram, copied out: its bytes (nlmsghdr included) and its type. */
@@ -96,7 +108,7 @@ export function fixtureMessages(): Map<AnySchema, SeedMessage[]> {
       continue; // a datagram with a zero tail: its messages are taken by the framing target
     }
     for (const m of views) {
-      const schema = schemaForType(m.type);
+      const schema = schemaOf(m.type);
       if (!schema) continue;
       let list = out.get(schema);
       if (!list) out.set(schema, (list = []));
@@ -565,6 +577,7 @@ export function targets(): Target[] {
     schemaTarget('rule', ruleMessage as unknown as AnySchema, seedsOf(ruleMessage as unknown as AnySchema), all),
     schemaTarget('nexthop', nexthopMessage as unknown as AnySchema, seedsOf(nexthopMessage as unknown as AnySchema), all),
     schemaTarget('nsid', nsidMessage as unknown as AnySchema, seedsOf(nsidMessage as unknown as AnySchema), all),
+    schemaTarget('tc', tcMessage as unknown as AnySchema, seedsOf(tcMessage as unknown as AnySchema), all),
   ];
   const datagrams = fixtureDatagrams();
   out.push({
@@ -669,7 +682,7 @@ export interface TargetReport {
   roundTripFailures: number;
   /** The slowest input's CPU time (ms), as first measured. */
   worstMs: number;
-  /** The slowest input's CPU time (ms), as the fastest of three runs of each input that took over 1 ms (garbage collections and JIT compilation mostly removed). */
+  /** The slowest input's CPU time (ms), as the fastest of five runs of each input that took over 1 ms (garbage collections and JIT compilation mostly removed). */
   worstSteadyMs: number;
   /** Size (bytes) of the slowest input. */
   worstBytes: number;
@@ -693,8 +706,8 @@ export interface FuzzOptions {
   onReport?: (r: TargetReport) => void;
 }
 
-// Inputs slower than this are timed twice more, and the fastest of the three counts: on a shared
-// machine a first run may include a garbage collection or a descheduling.
+// Inputs slower than this are timed four times more, and the fastest run counts: a first run may
+// include compiling a code path no input took before, or a garbage collection.
 const RETIME_MS = 1;
 
 /** Runs every target (or `only`), and returns one report per target. */
@@ -727,7 +740,7 @@ export function fuzz(options: FuzzOptions = {}): TargetReport[] {
       let r = once();
       if (r.ms > rep.worstMs) rep.worstMs = r.ms;
       let steady = r.ms;
-      if (r.ms > RETIME_MS) for (let i = 0; i < 2; i++) steady = Math.min(steady, (r = once()).ms);
+      if (r.ms > RETIME_MS) for (let i = 0; i < 4; i++) steady = Math.min(steady, (r = once()).ms);
       if (steady > rep.worstSteadyMs) {
         rep.worstSteadyMs = steady;
         rep.worstBytes = input.length;

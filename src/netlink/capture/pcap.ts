@@ -314,6 +314,93 @@ interface PcapngOptionHeader {
 type Reader<T> = (bytes: Uint8Array, offset: number) => T;
 
 /**
+ * Whether this process refuses code generation from strings (`node
+ * --disallow-code-generation-from-strings`), learned from the first parser binary-parser could
+ * not compile: the parsers then run through {@link interpret}.
+ */
+let codegenRefused = false;
+
+/**
+ * Runs a parser: compiled by binary-parser (its `new Function`), or, where that is refused,
+ * interpreted from the same declaration. Both read the same fields the same way (a test compares
+ * them on the same files).
+ */
+function runParser(parser: Parser, bytes: Uint8Array): unknown {
+  if (!codegenRefused) {
+    try {
+      return parser.parse(bytes);
+    } catch (err) {
+      if (!(err instanceof EvalError)) throw err;
+      codegenRefused = true;
+    }
+  }
+  return interpret(parser, bytes);
+}
+
+/**
+ * binary-parser's declaration of a parser, executed step by step without compiling it: the
+ * subset the capture formats use (integers of either byte order, `seek` by a number or a field,
+ * `saveOffset`, arrays read to the end). Like the compiled code, reading past the end throws a
+ * RangeError.
+ */
+function interpret(parser: Parser, bytes: Uint8Array): Record<string, unknown> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  const run = (root: Parser): Record<string, unknown> => {
+    const vars: Record<string, unknown> = {};
+    for (let p = root.next; p !== undefined; p = p.next) {
+      const le = p.type.endsWith('le');
+      switch (p.type) {
+        case 'uint8':
+          vars[p.varName] = view.getUint8(offset);
+          offset += 1;
+          break;
+        case 'uint16le':
+        case 'uint16be':
+          vars[p.varName] = view.getUint16(offset, le);
+          offset += 2;
+          break;
+        case 'uint32le':
+        case 'uint32be':
+          vars[p.varName] = view.getUint32(offset, le);
+          offset += 4;
+          break;
+        case 'int32le':
+        case 'int32be':
+          vars[p.varName] = view.getInt32(offset, le);
+          offset += 4;
+          break;
+        case 'int64le':
+        case 'int64be':
+          vars[p.varName] = view.getBigInt64(offset, le);
+          offset += 8;
+          break;
+        case 'seek': {
+          const by = p.options.length;
+          offset += typeof by === 'number' ? by : typeof by === 'string' ? (vars[by] as number) : 0;
+          break;
+        }
+        case 'saveOffset':
+          vars[p.varName] = offset;
+          break;
+        case 'array': {
+          const item = p.options.type;
+          if (p.options.readUntil !== 'eof' || !(item instanceof Parser)) throw new Error(`binary-parser array ${p.varName}: only readUntil 'eof' with a parser type is interpreted`);
+          const items: Record<string, unknown>[] = [];
+          while (offset < bytes.length) items.push(run(item));
+          vars[p.varName] = items;
+          break;
+        }
+        default:
+          throw new Error(`binary-parser type ${p.type} is not interpreted`);
+      }
+    }
+    return vars;
+  };
+  return run(parser);
+}
+
+/**
  * A typed reader over a binary-parser parser: parses at `offset`, and reports a parser failure
  * (too few bytes, mostly) as a CaptureFormatError at that offset, naming `what`.
  */
@@ -323,23 +410,11 @@ function reader<T>(what: string, parser: Parser): Reader<T> {
     const end = offset + size;
     if (end > bytes.length) throw new CaptureFormatError(`${what} truncated: ${Math.max(0, bytes.length - offset)} of ${size} bytes`, offset);
     try {
-      return parser.parse(bytes.subarray(offset, end)) as T;
+      return runParser(parser, bytes.subarray(offset, end)) as T;
     } catch (cause) {
-      throw parserFailure(cause) ?? new CaptureFormatError(`${what} unreadable: ${cause instanceof Error ? cause.message : String(cause)}`, offset, { cause });
+      throw new CaptureFormatError(`${what} unreadable: ${cause instanceof Error ? cause.message : String(cause)}`, offset, { cause });
     }
   };
-}
-
-/**
- * A failure that is not the file's fault: binary-parser compiles each parser with `new Function` on
- * its first use, which `node --disallow-code-generation-from-strings` refuses.
- */
-function parserFailure(cause: unknown): Error | undefined {
-  if (!(cause instanceof EvalError)) return undefined;
-  return new RtnetlinkError(
-    `reading capture files needs code generation from strings (binary-parser compiles its parsers with new Function), which this process refuses: ${cause.message}`,
-    { cause },
-  );
 }
 
 /** The container parsers of one byte order. */
@@ -493,10 +568,8 @@ function readPcap(bytes: Uint8Array, le: boolean, nano: boolean, out: Packets): 
   // ARPHRD type) is read again record by record, which finds the first problem and its offset.
   let records: PcapRecord[];
   try {
-    records = (r.pcapRecords.parse(bytes.subarray(PCAP_HEADER_LEN)) as { records: PcapRecord[] }).records;
-  } catch (cause) {
-    const failure = parserFailure(cause);
-    if (failure) throw failure;
+    records = (runParser(r.pcapRecords, bytes.subarray(PCAP_HEADER_LEN)) as { records: PcapRecord[] }).records;
+  } catch {
     return readPcapRecords(bytes, r, units, out);
   }
   const n = bytes.length;

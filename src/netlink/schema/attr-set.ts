@@ -5,9 +5,8 @@
 import { copyBytes, type Reader, type Writer } from '../bytes.js';
 import { NLA_TYPE_MASK } from '../constants.js';
 import { DecodeError, InvalidArgumentError } from '../errors.js';
-import { MAX_NESTING, badValue, tooDeep, type Codec, type DecodeContext, type EncodeContext } from './codec.js';
+import { MAX_NESTING, badValue, isSubMessage, tooDeep, type Codec, type DecodeContext, type EncodeContext } from './codec.js';
 import { compileSet, decoderMode, type SetDecoder, type SetEntry } from './compile.js';
-import { isSubMessage } from './composite.js';
 import { defineLazy, lazyAccess } from './lazy.js';
 import { flag } from './primitives.js';
 import { WIRE, setWire, type SetWireRecord, type WireEntry, type WithWire } from './wire-record.js';
@@ -374,3 +373,8 @@ export function attrSet<const S extends AttrSpecs>(name: string, specs: S): Attr
 
 /** The decoded value of an attribute set. */
 export type SetValue<A> = A extends AttrSet<infer S> ? AttrValues<S> : never;
+
+/** A nest: the attribute's payload is itself a set of attributes. */
+export function nest<S extends AttrSpecs>(set: AttrSet<S>): Codec<AttrValues<S>> {
+  return set;
+}

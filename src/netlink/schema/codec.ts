@@ -19,8 +19,9 @@ export interface DecodeContext {
 
 /**
  * The deepest nesting decoded: the kernel's own limit (MAX_POLICY_RECURSION_DEPTH in
- * lib/nlattr.c) for the nests it parses; rtnetlink messages nest at most 6 deep (tc actions).
- * Deeper input is refused with a DecodeError rather than overflowing the stack.
+ * lib/nlattr.c) for the nests it parses. Every captured fixture nests at most 3 deep (link info of
+ * a veth peer). Deeper input is refused with a DecodeError rather than decoded at the cost of a
+ * stack frame per level. A lazily decoded attribute counts its levels from 0 when it is read.
  */
 export const MAX_NESTING = 10;
 
@@ -51,6 +52,19 @@ export interface Codec<T> {
   decode(r: Reader, off: number, len: number, ctx: DecodeContext, parent?: Record<string, unknown>): T;
   /** Appends the payload for `value` (without attribute header or padding). */
   encode(w: Writer, value: T, ctx: EncodeContext, parent?: Record<string, unknown>): void;
+}
+
+/** A sub-message codec: which sibling selects the format, and the formats by selector value. */
+export interface SubMessageCodec<T> extends Codec<T> {
+  /** The key of the sibling attribute whose value selects the format. */
+  readonly selector: string;
+  /** The formats by selector value. */
+  readonly formats: Readonly<Record<string, Codec<unknown>>>;
+}
+
+/** Whether a codec is a sub-message codec (for tools walking a schema). */
+export function isSubMessage(codec: Codec<unknown>): codec is SubMessageCodec<unknown> {
+  return typeof (codec as Partial<SubMessageCodec<unknown>>).selector === 'string' && typeof (codec as Partial<SubMessageCodec<unknown>>).formats === 'object';
 }
 
 /** The value type a codec decodes to. */

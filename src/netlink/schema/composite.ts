@@ -2,15 +2,9 @@
 // format a sibling attribute selects) and mapped values.
 
 import { DecodeError } from '../errors.js';
-import { MAX_NESTING, badValue, tooDeep, type Codec, type EncodeContext, type ValueOf } from './codec.js';
-import type { AttrSet, AttrSpecs, AttrValues } from './attr-set.js';
+import { MAX_NESTING, badValue, tooDeep, type Codec, type EncodeContext, type SubMessageCodec, type ValueOf } from './codec.js';
 import { binary } from './primitives.js';
 import { WIRE, setWire, type ArrayWireRecord, type WithWire } from './wire-record.js';
-
-/** A nest: the attribute's payload is itself a set of attributes. */
-export function nest<S extends AttrSpecs>(set: AttrSet<S>): Codec<AttrValues<S>> {
-  return set;
-}
 
 /**
  * An indexed array (YNL `indexed-array`): a nest whose attributes are the elements, their types
@@ -81,19 +75,6 @@ export function subMessage<const F extends Readonly<Record<string, Codec<any>>>>
       c.encode(w, value, ctx, parent);
     },
   };
-}
-
-/** A sub-message codec: which sibling selects the format, and the formats by selector value. */
-export interface SubMessageCodec<T> extends Codec<T> {
-  /** The key of the sibling attribute whose value selects the format. */
-  readonly selector: string;
-  /** The formats by selector value. */
-  readonly formats: Readonly<Record<string, Codec<unknown>>>;
-}
-
-/** Whether a codec is a sub-message codec (for tools walking a schema). */
-export function isSubMessage(codec: Codec<unknown>): codec is SubMessageCodec<unknown> {
-  return typeof (codec as Partial<SubMessageCodec<unknown>>).selector === 'string' && typeof (codec as Partial<SubMessageCodec<unknown>>).formats === 'object';
 }
 
 /** A codec whose value is mapped: `from` after decoding, `to` before encoding. */

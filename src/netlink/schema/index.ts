@@ -13,6 +13,8 @@ export {
   type EncodeContext,
   type Codec,
   type ValueOf,
+  type SubMessageCodec,
+  isSubMessage,
   MAX_NESTING,
   tooDeep,
   decodeContext,
@@ -24,5 +26,5 @@ export { type RawAttribute, unknownAttributes } from './wire-record.js';
 export { u8, u16, u32, s8, s16, s32, be16, be32, u64, s64, be64, uint, string, binary, flag, ipv4, ip, mac, bytesOf, fixedString } from './primitives.js';
 export { type EnumEntries, enumOf, flagsOf } from './enums.js';
 export { type StructMember, type StructMembers, type StructValue, Struct, struct } from './struct.js';
-export { type AttrSpec, type AttrSpecs, type AttrValues, type AttrOptions, type SetValue, attr, multiAttr, AttrSet, attrSet } from './attr-set.js';
-export { type SubMessageCodec, nest, indexedArray, subMessage, isSubMessage, mapped } from './composite.js';
+export { type AttrSpec, type AttrSpecs, type AttrValues, type AttrOptions, type SetValue, attr, multiAttr, AttrSet, attrSet, nest } from './attr-set.js';
+export { indexedArray, subMessage, mapped } from './composite.js';

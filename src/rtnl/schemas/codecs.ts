@@ -376,6 +376,9 @@ export interface MplsLabel {
 
 const MPLS_LABEL_MAX = 0xfffff;
 
+/** The most labels a stack holds: MAX_NEW_LABELS of net/mpls/internal.h (the kernel refuses more). */
+export const MPLS_MAX_LABELS = 30;
+
 /**
  * A stack of MPLS labels, outermost first: RTA_NEWDST (the labels an MPLS route pushes or swaps
  * in), RTA_DST of an AF_MPLS route (the incoming label), MPLS_IPTUNNEL_DST.
@@ -385,6 +388,7 @@ export function mplsLabels(): Codec<MplsLabel[]> {
     kind: 'mpls-labels',
     decode(r, off, len, ctx) {
       if (len % 4 !== 0) throw new DecodeError(`mpls label stack: payload of ${len} bytes is not a multiple of 4`, off, [...ctx.path]);
+      if (len > 4 * MPLS_MAX_LABELS) throw new DecodeError(`mpls label stack of ${len / 4} labels: the kernel's limit is ${MPLS_MAX_LABELS}`, off, [...ctx.path]);
       const out: MplsLabel[] = [];
       for (let p = off; p < off + len; p += 4) {
         const v = r.view.getUint32(p, false);
@@ -394,6 +398,7 @@ export function mplsLabels(): Codec<MplsLabel[]> {
     },
     encode(w, value, ctx) {
       if (!Array.isArray(value)) throw badValue(ctx, 'expected an array of { label, tc?, bos?, ttl? } (an MPLS label stack)');
+      if (value.length > MPLS_MAX_LABELS) throw badValue(ctx, `at most ${MPLS_MAX_LABELS} labels (the kernel's limit), got ${value.length}`);
       value.forEach((e: MplsLabel, i) => {
         ctx.path.push(i);
         if (e === null || typeof e !== 'object') throw badValue(ctx, 'expected { label, tc?, bos?, ttl? }');
