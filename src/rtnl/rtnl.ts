@@ -22,6 +22,7 @@ import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
 import { Routes } from './route/routes.js';
 import { Rules } from './rule/rules.js';
 import { Qdiscs } from './tc/qdisc/qdiscs.js';
+import { Classes } from './tc/class/classes.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
@@ -72,6 +73,8 @@ export class Rtnl {
   readonly nsids: Nsids;
   /** Traffic control: queueing disciplines (RTM_*QDISC, `tc qdisc`). */
   readonly qdiscs: Qdiscs;
+  /** Traffic control: classes of classful qdiscs such as htb (RTM_*TCLASS, `tc class`). */
+  readonly classes: Classes;
   /** The request engine, for requests the typed families do not cover. */
   readonly connection: Connection;
 
@@ -93,6 +96,7 @@ export class Rtnl {
     this.nexthops = new Nexthops(connection, this.links);
     this.nsids = new Nsids(connection);
     this.qdiscs = new Qdiscs(connection, this.links);
+    this.classes = new Classes(connection, this.links);
   }
 
   /**
