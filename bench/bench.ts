@@ -14,6 +14,7 @@ import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { dumpObjects } from '../src/rtnl/common/requests.js';
 import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
+import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../src/rtnl/generated/route.js';
 
 const LINK_PAIRS = 1000;
 const ROUTES = 100_000;
@@ -134,9 +135,18 @@ function benchRoutes(): void {
   }
   ipBatch(ns, lines);
   const self = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--route-child', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--route-child', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`route benchmark child failed (${child.status})`);
-  const res = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { count: number; median: number; min: number; peakMb: number; baseMb: number };
+  const res = JSON.parse(child.stdout.trim().split('\n').pop() as string) as {
+    count: number;
+    median: number;
+    min: number;
+    peakMb: number;
+    baseMb: number;
+    wireMedian: number;
+    modelBytes: number;
+    wireBytes: number;
+  };
   const ipMs = timeIp(['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)]);
   emit({
     bench: 'dump-routes',
@@ -145,6 +155,11 @@ function benchRoutes(): void {
     ms_min: round(res.min),
     peak_rss_mb: round(res.peakMb),
     rss_before_mb: round(res.baseMb),
+    // The same dump decoded into wire messages only (what list() returned before the model), and
+    // the heap each listed route holds, both ways.
+    wire_ms_median: round(res.wireMedian),
+    model_bytes_per_route: res.modelBytes,
+    wire_bytes_per_route: res.wireBytes,
     ip_j_ms: round(ipMs),
     target_ms: 'within 2x of C (38 ms), at least 3x faster than Go vishvananda (262 ms); peak RSS < 200 MB',
   });
@@ -162,8 +177,37 @@ async function routeChild(ns: string): Promise<void> {
   const peakMb = vmHwm();
   const held = first.length;
   const r = await timeRuns(async () => (await rtnl.routes.list({ table: ROUTE_TABLE })).length);
+  const query = { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: ROUTE_TABLE } as const;
+  const wireDump = async (): Promise<unknown[]> => (await dumpObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { ...query, flags: [] })).items;
+  const w = await timeRuns(async () => (await wireDump()).length);
+  const modelBytes = await heldBytesPerObject(() => rtnl.routes.list({ table: ROUTE_TABLE }));
+  const wireBytes = await heldBytesPerObject(wireDump);
   rtnl.close();
-  console.log(JSON.stringify({ count: r.count, median: r.median, min: r.min, peakMb, baseMb: before, held }));
+  console.log(JSON.stringify({ count: r.count, median: r.median, min: r.min, peakMb, baseMb: before, held, wireMedian: w.median, modelBytes, wireBytes }));
+}
+
+/**
+ * The heap one object of a dump holds, in bytes: the growth of the used heap (after collecting
+ * garbage) when a second result is held beside a first (the first absorbs whatever the connection
+ * keeps of its last dump). Needs --expose-gc; -1 without it.
+ */
+async function heldBytesPerObject(dump: () => Promise<unknown[]>): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return -1;
+  const sizes: number[] = [];
+  // Held in an array: local variables of this function may be dropped by the optimizer once unused.
+  const held: unknown[][] = [];
+  for (let i = 0; i < 3; i++) {
+    held.length = 0;
+    held.push(await dump());
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    held.push(await dump());
+    gc();
+    sizes.push((process.memoryUsage().heapUsed - base) / held[1].length);
+  }
+  held.length = 0;
+  return Math.round(median(sizes));
 }
 
 // Adds 10k routes one at a time, each waiting for its ACK, then deletes them one at a time.

@@ -44,13 +44,21 @@ export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js
 export {
   Routes,
   RT_TABLE,
+  routeKey,
   type Route,
+  type RouteNexthop,
   type RouteMetrics,
+  type RouteMetricName,
   type IpFamily,
   type RouteType,
+  type RouteTypeName,
   type RouteScope,
   type RouteProtocol,
   type RouteTable,
+  type RouteFlag,
+  type RouteNexthopFlag,
+  type RoutePref,
+  type Realms,
   type IpProto,
   type RouteNexthopSpec,
   type RouteSpec,
@@ -73,7 +81,7 @@ export {
   type FdbEntrySpec,
   type FdbFilter,
 } from './rtnl/neigh/neighbours.js';
-export { Rules, type Rule, type RuleAction, type PortRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
+export { Rules, ruleKey, type Rule, type RuleAction, type RuleFlag, type PortRange, type UidRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
 export {
   Nexthops,
   nexthopKey,

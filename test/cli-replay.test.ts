@@ -89,8 +89,8 @@ describe('record with RecordingTransport, replay with ReplayTransport', () => {
       expect(typeof links[2].stats?.rxBytes).toBe('bigint');
       expect(links[2].stats).toEqual(recorded.links[2].stats);
       expect(addresses.find((a) => a.address === '192.0.2.1/24')).toMatchObject({ family: 'inet', label: 'veth0', scope: 'global' });
-      expect(routes.find((r) => r.dst === '198.51.100.0')).toMatchObject({ gateway: '192.0.2.2', priority: 10 });
-      expect(routes.find((r) => r.dst === '203.0.113.0')).toMatchObject({ type: 'blackhole', table: 100 });
+      expect(routes.find((r) => r.dst === '198.51.100.0/24')).toMatchObject({ gateway: '192.0.2.2', priority: 10 });
+      expect(routes.find((r) => r.dst === '203.0.113.0/24')).toMatchObject({ type: 'blackhole', table: 100 });
     } finally {
       replay.close();
     }

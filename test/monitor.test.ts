@@ -212,12 +212,12 @@ describe('monitor()', () => {
     await expectEvent('new address v6', (e) => e.type === 'new' && e.family === 'address' && e.object.address === '2001:db8::2/64');
 
     ns.ip('route add 198.51.100.0/24 via 192.0.2.1 table 100');
-    const r4 = await expectEvent('new route v4', (e) => e.type === 'new' && e.family === 'route' && e.object.dst === '198.51.100.0');
+    const r4 = await expectEvent('new route v4', (e) => e.type === 'new' && e.family === 'route' && e.object.dst === '198.51.100.0/24');
     if (r4.family !== 'route') throw new Error('narrowing');
-    expect(r4.object).toMatchObject({ family: 'inet', dstLen: 24, gateway: '192.0.2.1', table: 100 });
+    expect(r4.object).toEqual({ family: 'inet', dst: '198.51.100.0/24', table: 100, type: 'unicast', protocol: 'boot', scope: 'global', flags: [], gateway: '192.0.2.1', oif: v0 });
 
     ns.ip('-6 route add 2001:db8:1::/64 via 2001:db8::1');
-    await expectEvent('new route v6', (e) => e.type === 'new' && e.family === 'route' && e.object.dst === '2001:db8:1::');
+    await expectEvent('new route v6', (e) => e.type === 'new' && e.family === 'route' && e.object.dst === '2001:db8:1::/64');
 
     ns.ip('neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev v0 nud permanent');
     const n = await expectEvent('new neigh', (e) => e.type === 'new' && e.family === 'neigh' && e.object.family !== 'bridge' && e.object.address === '192.0.2.9');
@@ -227,7 +227,7 @@ describe('monitor()', () => {
     ns.ip('rule add from 192.0.2.0/24 table 100 prio 1000');
     const rule = await expectEvent('new rule v4', (e) => e.type === 'new' && e.family === 'rule' && e.object.priority === 1000);
     if (rule.family !== 'rule') throw new Error('narrowing');
-    expect(rule.object).toMatchObject({ family: 'inet', src: '192.0.2.0', srcLen: 24, table: 100 });
+    expect(rule.object).toEqual({ family: 'inet', priority: 1000, from: '192.0.2.0/24', table: 100, action: 'to-tbl', flags: [], protocol: 'unspec' });
     ns.ip('-6 rule add from 2001:db8::/32 table 100 prio 1001');
     await expectEvent('new rule v6', (e) => e.type === 'new' && e.family === 'rule' && e.object.priority === 1001 && e.object.family === 'inet6');
 
@@ -249,9 +249,9 @@ describe('monitor()', () => {
     ns.ip('neigh del 192.0.2.9 dev v0');
     await expectEvent('del neigh', (e) => e.type === 'del' && e.family === 'neigh' && e.object.family !== 'bridge' && e.object.address === '192.0.2.9');
     ns.ip('route del 198.51.100.0/24 table 100');
-    await expectEvent('del route v4', (e) => e.type === 'del' && e.family === 'route' && e.object.dst === '198.51.100.0');
+    await expectEvent('del route v4', (e) => e.type === 'del' && e.family === 'route' && e.object.dst === '198.51.100.0/24');
     ns.ip('-6 route del 2001:db8:1::/64');
-    await expectEvent('del route v6', (e) => e.type === 'del' && e.family === 'route' && e.object.dst === '2001:db8:1::');
+    await expectEvent('del route v6', (e) => e.type === 'del' && e.family === 'route' && e.object.dst === '2001:db8:1::/64');
     ns.ip('addr del 192.0.2.2/24 dev v0');
     await expectEvent('del address v4', (e) => e.type === 'del' && e.family === 'address' && e.object.address === '192.0.2.2/24');
     ns.ip('link del v0');

@@ -289,7 +289,7 @@ describe('the seeds\u2019 scenarios', () => {
     }
     for (const s of setups) {
       const route = await withRtnl(s.n, (r) => r.routes.get({ to: '198.18.7.7' }));
-      expect(route).toMatchObject({ gateway: s.gw, dst: '198.18.7.7' });
+      expect(route).toMatchObject({ gateway: s.gw, dst: '198.18.7.7/32' });
       // `ip route get` in the same namespace agrees.
       const ip = JSON.parse(execFileSync('ip', ['-n', s.n, '-j', 'route', 'get', '198.18.7.7'], { encoding: 'utf8' })) as { gateway: string }[];
       expect(ip[0].gateway).toBe(s.gw);

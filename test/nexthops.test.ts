@@ -161,8 +161,8 @@ describe('nexthops in a namespace', () => {
       expect(by(102)).toMatchObject({ fdb: null });
       // The route through the group: ip and the library agree it uses nhid 100.
       expect(ns.ipJson<IpJson[]>('route show 198.51.100.0/24')).toEqual([expect.objectContaining({ nhid: 100 })]);
-      const [route] = (await rtnl.routes.list({ family: 'inet' })).filter((r) => r.dst === '198.51.100.0');
-      expect(route.nhId).toBe(100);
+      const [route] = (await rtnl.routes.list({ family: 'inet' })).filter((r) => r.dst === '198.51.100.0/24');
+      expect(route.nexthopId).toBe(100);
     });
 
     it('add returns the nexthop as made; without an id the kernel picks one', async () => {

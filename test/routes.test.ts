@@ -10,22 +10,24 @@ import { NLM_F_ACK } from '../src/netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
 import { dumpObjects } from '../src/rtnl/common/requests.js';
 import { routeMessage, RTM_GETROUTE, RTM_NEWROUTE } from '../src/rtnl/generated/route.js';
-import type { Route, RouteFilter, RouteSpec } from '../src/rtnl/route/routes.js';
+import { routeFromWire, routeToWire, type RouteWire } from '../src/rtnl/route/mapping.js';
+import { routeKey, type Route, type RouteFilter, type RouteSpec } from '../src/rtnl/route/routes.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { capturedDatagrams, decodeAndReencode, expectSameRequest, linkNames, loadKernelFixture, openLooseRtnl, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';
 
 type IpJson = Record<string, unknown>;
 
-const SCOPES: Record<string, string> = { universe: 'global', site: 'site', link: 'link', host: 'host', nowhere: 'nowhere' };
 const TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
 const IP_FLAGS: Record<string, string> = { dead: 'dead', onlink: 'onlink', pervasive: 'pervasive', offload: 'offload', linkdown: 'linkdown', unresolved: 'unresolved', notify: 'notify' };
 
-function ipDst(family: unknown, addr: string | undefined, len: number): string {
-  if (len === 0) return 'default';
-  const a = addr ?? (family === 'inet6' ? '::' : '0.0.0.0');
-  return len === (family === 'inet6' ? 128 : 32) ? a : `${a}/${len}`;
+/** A prefix of the model as ip prints it: a host prefix without its length. */
+function ipDst(family: string, prefix: string): string {
+  const host = family === 'inet6' ? '/128' : '/32';
+  return prefix.endsWith(host) ? prefix.slice(0, -host.length) : prefix;
 }
+
+const viaOf = (addr: string): IpJson => ({ family: addr.includes(':') ? 'inet6' : 'inet', host: addr });
 
 function ipFlags(flags: readonly (string | number)[] | undefined): string[] {
   return (flags ?? []).filter((f): f is string => typeof f === 'string' && f in IP_FLAGS).map((f) => IP_FLAGS[f]);
@@ -33,31 +35,30 @@ function ipFlags(flags: readonly (string | number)[] | undefined): string[] {
 
 /** A route as `ip -j -d route show` prints it (the fields this test compares). */
 function routeToIpJson(r: Route, names: ReadonlyMap<number, string>): IpJson {
-  const o: IpJson = { type: r.type, dst: ipDst(r.family, r.dst as string | undefined, r.dstLen as number) };
-  if (r.nhId !== undefined) o.nhid = r.nhId;
+  const o: IpJson = { type: r.type, dst: ipDst(r.family, r.dst) };
+  if (r.nexthopId !== undefined) o.nhid = r.nexthopId;
   if (r.gateway !== undefined) o.gateway = r.gateway;
-  if (r.via !== undefined) o.via = { family: r.via.family, host: r.via.addr };
+  if (r.via !== undefined) o.via = viaOf(r.via);
   if (r.oif !== undefined) o.dev = names.get(r.oif);
-  const table = r.table ?? (r.rtmTable as number);
-  o.table = TABLES[table] ?? String(table);
+  o.table = TABLES[r.table] ?? String(r.table);
   o.protocol = String(r.protocol);
-  o.scope = SCOPES[String(r.scope)] ?? String(r.scope);
+  o.scope = String(r.scope);
   if (r.priority !== undefined) o.metric = r.priority;
   if (r.prefsrc !== undefined) o.prefsrc = r.prefsrc;
   o.flags = ipFlags(r.flags);
   if (r.metrics !== undefined) {
-    // ip -j leaves the RTAX_LOCK mask out (its text output says `mtu lock 1300`).
+    // ip -j leaves the locked metrics out (its text output says `mtu lock 1300`).
     const { lock: _lock, ...m } = r.metrics;
     o.metrics = [m];
   }
   if (r.pref !== undefined) o.pref = r.pref;
-  if (r.multipath !== undefined) {
-    o.nexthops = r.multipath.map((nh) => {
+  if (r.nexthops !== undefined) {
+    o.nexthops = r.nexthops.map((nh) => {
       const p: IpJson = {};
-      if (nh.attrs?.gateway !== undefined) p.gateway = nh.attrs.gateway;
-      if (nh.attrs?.via !== undefined) p.via = { family: nh.attrs.via.family, host: nh.attrs.via.addr };
-      p.dev = names.get(nh.ifindex);
-      p.weight = nh.hops + 1;
+      if (nh.gateway !== undefined) p.gateway = nh.gateway;
+      if (nh.via !== undefined) p.via = viaOf(nh.via);
+      p.dev = names.get(nh.oif);
+      p.weight = nh.weight;
       p.flags = ipFlags(nh.flags);
       return p;
     });
@@ -93,15 +94,33 @@ describe('kernel fixture route-dump', () => {
   const names = linkNames(fx);
 
   it('decodes every RTM_NEWROUTE and re-encodes it byte for byte', () => {
-    const routes = decodeAndReencode(routeMessage, receivedMessages(fx, RTM_NEWROUTE, 3));
-    expect(routes).toHaveLength(21);
-    const weighted = routes.find((r) => r.multipath !== undefined);
+    const wire = decodeAndReencode(routeMessage, receivedMessages(fx, RTM_NEWROUTE, 3));
+    expect(wire).toHaveLength(21);
+    const weighted = wire.find((r) => r.multipath !== undefined);
     expect(weighted?.multipath?.map((nh) => [nh.attrs?.gateway, nh.hops])).toEqual([
       ['192.0.2.2', 0],
       ['192.0.2.3', 1],
     ]);
-    const t1000 = routes.find((r) => r.table === 1000);
-    expect(t1000).toMatchObject({ rtmTable: 252, dst: '198.51.100.0', dstLen: 24, gateway: '192.0.2.2', protocol: 'boot' });
+    expect(wire.find((r) => r.table === 1000)).toMatchObject({ rtmTable: 252, dst: '198.51.100.0', dstLen: 24 });
+  });
+
+  it('maps into the model: prefixes with their length, one table, weights as typed; and back: fromWire(toWire(route)) equals route', () => {
+    const routes = decodeAndReencode(routeMessage, receivedMessages(fx, RTM_NEWROUTE, 3)).map(routeFromWire);
+    for (const r of routes) expect(routeFromWire(routeToWire(r) as RouteWire), routeKey(r)).toEqual(r);
+    const weighted = routes.find((r) => r.nexthops !== undefined);
+    expect(weighted?.nexthops?.map((nh) => [nh.gateway, nh.weight])).toEqual([
+      ['192.0.2.2', 1],
+      ['192.0.2.3', 2],
+    ]);
+    expect(routes.find((r) => r.table === 1000)).toEqual({
+      family: 'inet', dst: '198.51.100.0/24', table: 1000, type: 'unicast', protocol: 'boot', scope: 'global', flags: [], gateway: '192.0.2.2', oif: 3,
+    });
+    expect(routes.filter((r) => r.dst === 'default').length).toBeGreaterThan(0);
+    // What JSON.stringify gives back is the same object (no bigint, no bytes); the objects are plain.
+    expect(JSON.parse(JSON.stringify(routes))).toEqual(routes);
+    for (const r of routes) expect(Object.getPrototypeOf(r)).toBe(Object.prototype);
+    // A route lists no field twice: no wire names left.
+    for (const r of routes) for (const k of ['dstLen', 'srcLen', 'rtmTable', 'multipath', 'nhId', 'cacheinfo']) expect(r).not.toHaveProperty(k);
   });
 
   it('replays through routes.list({ table: "all" }): the same request iproute2 sent, the replies equal ip -j -d route show', async () => {
@@ -233,7 +252,7 @@ describe('routes in a namespace', () => {
       { dst: '2001:db8:dead::/48', type: 'blackhole', table: 300 },
       { dst: '198.18.1.0/24', oif: 'veth0', metrics: { mtu: 1400, advmss: 1360, window: 65535 } },
       { dst: '198.18.3.0/24', via: 'fe80::2', oif: 'veth0' },
-      { dst: '198.18.4.0/24', gateway: '198.18.255.1', oif: 'veth0', onlink: true },
+      { dst: '198.18.4.0/24', gateway: '198.18.255.1', oif: 'veth0', flags: ['onlink'] },
       { dst: '198.18.5.0/24', gateway: '192.0.2.2', prefsrc: '192.0.2.10', protocol: 'static', scope: 'universe' },
       { dst: '192.0.2.77', type: 'local', oif: 'veth0', table: 'local' },
     ];
@@ -267,18 +286,18 @@ describe('routes in a namespace', () => {
       expect(byDst('192.0.2.77', 'local')).toMatchObject({ type: 'local', scope: 'host' });
     });
 
-    it('keeps the full table id in RTA_TABLE and 252 (compat) in the header above 255, and weights as hops', async () => {
+    it('gives the full table id above 255, the weights as given, and the time left in seconds', async () => {
       const [big] = await rtnl.routes.list({ table: 70000 });
-      expect(big).toMatchObject({ table: 70000, rtmTable: 252, dstLen: 0, gateway: '192.0.2.254' });
-      const [mp] = (await rtnl.routes.list({ family: 'inet' })).filter((r) => r.dst === '203.0.113.0');
-      expect(mp.multipath?.map((nh) => [nh.attrs?.gateway, nh.hops, nh.ifindex])).toEqual([
-        ['192.0.2.2', 0, veth0],
-        ['192.0.2.3', 2, veth0],
+      expect(big).toMatchObject({ table: 70000, dst: 'default', gateway: '192.0.2.254' });
+      const [mp] = (await rtnl.routes.list({ family: 'inet' })).filter((r) => r.dst === '203.0.113.0/24');
+      expect(mp.nexthops).toEqual([
+        { gateway: '192.0.2.2', oif: veth0, weight: 1, flags: [] },
+        { gateway: '192.0.2.3', oif: veth0, weight: 3, flags: [] },
       ]);
-      // IPv6 reports the time left in rta_cacheinfo (clock ticks), not in RTA_EXPIRES.
-      const [v6] = (await rtnl.routes.list({ family: 'inet6' })).filter((r) => r.dst === '2001:db8:2::');
-      expect(v6.cacheinfo?.expires).toBeGreaterThan(500 * 100);
-      expect(v6.cacheinfo?.expires).toBeLessThanOrEqual(600 * 100);
+      // IPv6 reports the time left in rta_cacheinfo (clock ticks): the model says seconds.
+      const [v6] = (await rtnl.routes.list({ family: 'inet6' })).filter((r) => r.dst === '2001:db8:2::/64');
+      expect(v6.expires).toBeGreaterThan(500);
+      expect(v6.expires).toBeLessThanOrEqual(600);
     });
 
     it('replace, append and change, like ip route replace / append / change', async () => {
@@ -287,7 +306,7 @@ describe('routes in a namespace', () => {
       await rtnl.routes.replace({ dst: '198.18.6.0/24', gateway: '192.0.2.2' }); // creates
       await rtnl.routes.append({ dst: '198.18.6.0/24', gateway: '192.0.2.3' });
       expect(ipRoutes('198.18.6.0/24').map((r) => r.gateway)).toEqual(['192.0.2.2', '192.0.2.3']);
-      await rtnl.routes.change({ dst: '198.18.4.0/24', gateway: '198.18.255.2', oif: 'veth0', onlink: true });
+      await rtnl.routes.change({ dst: '198.18.4.0/24', gateway: '198.18.255.2', oif: 'veth0', flags: ['onlink'] });
       expect(ipRoutes('198.18.4.0/24')).toEqual([expect.objectContaining({ gateway: '198.18.255.2', flags: ['onlink'] })]);
       await rtnl.routes.append({ dst: '2001:db8:3::/64', gateway: '2001:db8::2' });
       await rtnl.routes.append({ dst: '2001:db8:3::/64', gateway: '2001:db8::3' });
@@ -326,17 +345,17 @@ describe('routes in a namespace', () => {
       const theirs = await expectSameAsIp({ table: 2000 }, 'table 2000');
       expect(theirs.length).toBe(11);
       const routes = await rtnl.routes.list({ table: 2000 });
-      expect(routes.every((r) => r.table === 2000 && r.rtmTable === 252)).toBe(true);
+      expect(routes.every((r) => r.table === 2000)).toBe(true);
       const find = (dst: string): Route => routes.find((r) => r.dst === dst) as Route;
-      expect(find('198.51.100.0')).toMatchObject({ priority: 7, protocol: 'static', gateway: '192.0.2.2', oif: veth0 });
-      expect(find('198.51.100.128').multipath?.map((nh) => nh.hops + 1)).toEqual([2, 5]);
-      expect(find('198.18.20.0').metrics).toEqual({ lock: 1 << 2, mtu: 1300, advmss: 1200 });
-      expect(find('198.18.21.0').type).toBe('prohibit');
-      expect(find('198.18.22.0').type).toBe('throw');
-      expect(find('2001:db8:20::')).toMatchObject({ family: 'inet6', pref: 'low' });
-      expect(find('198.18.25.0').nhId).toBe(50);
-      expect(find('198.18.26.0').via).toEqual({ family: 'inet6', addr: 'fe80::3' });
-      expect(find('198.18.27.1')).toMatchObject({ type: 'local', scope: 'host', dstLen: 32 });
+      expect(find('198.51.100.0/25')).toMatchObject({ priority: 7, protocol: 'static', gateway: '192.0.2.2', oif: veth0 });
+      expect(find('198.51.100.128/25').nexthops?.map((nh) => nh.weight)).toEqual([2, 5]);
+      expect(find('198.18.20.0/24').metrics).toEqual({ lock: ['mtu'], mtu: 1300, advmss: 1200 });
+      expect(find('198.18.21.0/24').type).toBe('prohibit');
+      expect(find('198.18.22.0/24').type).toBe('throw');
+      expect(find('2001:db8:20::/64')).toMatchObject({ family: 'inet6', pref: 'low' });
+      expect(find('198.18.25.0/24').nexthopId).toBe(50);
+      expect(find('198.18.26.0/24').via).toBe('fe80::3');
+      expect(find('198.18.27.1/32')).toMatchObject({ type: 'local', scope: 'host' });
     });
   });
 
@@ -364,8 +383,8 @@ describe('routes in a namespace', () => {
     it.each(cases)('%j equals ip route show %j', async (filter, ipArgs, optional) => {
       const strict = await rtnl.routes.list(filter);
       const library = await loose.routes.list(filter);
-      // cacheinfo counts down (IPv6 expiry) between the two dumps.
-      const steady = (rs: Route[]): Route[] => rs.map(({ cacheinfo: _c, ...r }) => r as Route);
+      // expires counts down (IPv6) between the two dumps.
+      const steady = (rs: Route[]): Route[] => rs.map(({ expires: _e, ...r }) => r);
       expect(steady(library)).toEqual(steady(strict));
       const theirs = ipArgs.flatMap((a) => ipRoutes(a));
       const c = comparable(strict.map((r) => routeToIpJson(r, names)), theirs, ['table', ...optional]);
@@ -378,10 +397,10 @@ describe('routes in a namespace', () => {
       const t2000 = await loose.routes.list({ table: 2000 });
       expect(t2000.length).toBeGreaterThan(0);
       expect(all.length).toBeGreaterThan(t2000.length);
-      const raw = await dumpObjects(loose.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: 2000 } as Partial<Route>);
+      const raw = await dumpObjects(loose.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: 2000 } as Partial<RouteWire>);
       expect(raw.kernelFiltered).toBe(false);
       expect(raw.items.length).toBeGreaterThan(t2000.filter((r) => r.family === 'inet').length);
-      const strictRaw = await dumpObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: 2000 } as Partial<Route>);
+      const strictRaw = await dumpObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: 2000 } as Partial<RouteWire>);
       expect(strictRaw.kernelFiltered).toBe(true);
     });
 
@@ -422,17 +441,16 @@ describe('routes in a namespace', () => {
       expect(r.gateway).toBe(theirs.gateway);
       expect(names.get(r.oif as number)).toBe(theirs.dev);
       expect(r.prefsrc).toBe(theirs.prefsrc);
-      expect(r.dst).toBe(theirs.dst);
-      const t = r.table as number;
-      expect(TABLES[t] ?? String(t)).toBe(table);
+      expect(ipDst(r.family, r.dst)).toBe(theirs.dst);
+      expect(TABLES[r.table] ?? String(r.table)).toBe(table);
       if (theirs.table !== undefined) expect(String(theirs.table)).toBe(table);
       if (r.family === 'inet') expect(r.flags).toContain('cloned');
     });
 
     it('fibMatch returns the FIB entry, like ip route get fibmatch', async () => {
       const r = await rtnl.routes.get({ to: '203.0.113.9', fibMatch: true });
-      expect(r).toMatchObject({ dst: '203.0.113.0', dstLen: 24, type: 'unicast' });
-      expect(r.multipath?.length).toBe(2);
+      expect(r).toMatchObject({ dst: '203.0.113.0/24', type: 'unicast' });
+      expect(r.nexthops?.length).toBe(2);
       const theirs = ipGet('fibmatch 203.0.113.9');
       expect(theirs.dst).toBe('203.0.113.0/24');
     });
@@ -496,7 +514,20 @@ describe('routes in a namespace', () => {
           [{ dst: '198.51.100.0/24', nexthops: [{ gateway: '192.0.2.2' }, { gateway: '192.0.2.3', weight: 0 }] }, 'nexthops.1.weight'],
           [{ dst: '198.51.100.0/24', nexthops: [{ gateway: '192.0.2.2' }, { gateway: '2001:db8::3' }] }, 'nexthops.1.gateway'],
           [{ dst: '198.51.100.0/24', nexthops: [] }, 'nexthops'],
-          [{ dst: '198.51.100.0/24', nexthopId: 5, gateway: '192.0.2.2' }, 'nexthopId'],
+          [{ dst: '198.51.100.0/24', nexthopId: 0 }, 'nexthopId'],
+          // Unknown keys, at every level, in JS as in TS: nothing is silently dropped.
+          [{ dst: '198.51.100.0/24', dstLen: 24 } as RouteSpec, 'dstLen'],
+          [{ dst: '198.51.100.0/24', nexthops: [{ gateway: '192.0.2.2', wieght: 3 }] } as unknown as RouteSpec, 'nexthops.0.wieght'],
+          [{ dst: '198.51.100.0/24', metrics: { mtuu: 1400 } } as RouteSpec, 'metrics.mtuu'],
+          [{ dst: '198.51.100.0/24', realms: { from: 1, to: 2, too: 3 } } as RouteSpec, 'realms.too'],
+          [{ dst: '198.51.100.0/24', nexthopId: 5, nexthops: [{ oif: 3, wieght: 3 }] } as unknown as RouteSpec, 'nexthops.0.wieght'],
+          [{ dst: '198.51.100.0/24', flags: ['onlnk'] } as unknown as RouteSpec, 'flags.0'],
+          [{ dst: '198.51.100.0/24', nexthops: [{ gateway: '192.0.2.2', flags: 'onlink' }] } as unknown as RouteSpec, 'nexthops.0.flags'],
+          [{ dst: '198.51.100.0/24', metrics: { lock: ['mtuu'] } } as unknown as RouteSpec, 'metrics.lock.0'],
+          [{ dst: '198.51.100.0/24', metrics: { rtt: -1 } }, 'metrics.rtt'],
+          [{ dst: '198.51.100.0/24', realms: { from: 1, to: 70000 } }, 'realms.to'],
+          [{ dst: '198.51.100.0/24', src: '2001:db8::/64' }, 'src'],
+          [{ dst: '198.51.100.0/24', scope: 'universal' as 'global' }, 'scope'],
           [{ dst: '198.51.100.0/24', prefsrc: '2001:db8::1' }, 'prefsrc'],
           [{ dst: '198.51.100.0/24', priority: -1 }, 'priority'],
           [{ dst: '198.51.100.0/24', oif: 0 }, 'link.index'],

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplayTransport } from '../src/netlink/capture/index.js';
 import { InvalidArgumentError, NetlinkError } from '../src/netlink/errors.js';
 import { RTM_NEWRULE, ruleMessage } from '../src/rtnl/generated/rule.js';
-import type { Rule, RuleSpec } from '../src/rtnl/rule/rules.js';
+import { ruleFromWire, ruleToWire, type RuleWire } from '../src/rtnl/rule/mapping.js';
+import { ruleKey, type Rule, type RuleSpec } from '../src/rtnl/rule/rules.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { capturedDatagrams, decodeAndReencode, expectSameRequest, loadKernelFixture, receivedMessages, requestBytes } from './harness/kernel-fixture.js';
 import { useTestNetns } from './harness/netns.js';
@@ -19,33 +20,30 @@ const PROTOS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ip
 
 /** A rule as `ip -j -d rule show` prints it. */
 function ruleToIpJson(r: Rule): IpJson {
-  const o: IpJson = { priority: r.priority ?? 0 };
-  const flags = r.flags ?? [];
-  if (flags.includes('invert')) o.not = null;
+  const o: IpJson = { priority: r.priority };
+  if (r.flags.includes('invert')) o.not = null;
   const host = r.family === 'inet6' ? 128 : 32;
-  if (r.src !== undefined) {
-    o.src = r.src;
-    if (r.srcLen !== host) o.srclen = r.srcLen;
-  } else {
-    o.src = 'all';
-  }
-  if (r.dst !== undefined) {
-    o.dst = r.dst;
-    if (r.dstLen !== host) o.dstlen = r.dstLen;
-  }
+  const prefix = (key: string, text: string): void => {
+    const [addr, len] = text.split('/');
+    o[key] = addr;
+    if (Number(len) !== host) o[`${key}len`] = Number(len);
+  };
+  if (r.from !== undefined) prefix('src', r.from);
+  else o.src = 'all';
+  if (r.to !== undefined) prefix('dst', r.to);
   if (r.fwmark !== undefined || r.fwmask !== undefined) {
     o.fwmark = `0x${(r.fwmark ?? 0).toString(16)}`;
     if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) o.fwmask = `0x${r.fwmask.toString(16)}`;
   }
-  if (r.iifname !== undefined) o.iif = r.iifname;
-  if (r.oifname !== undefined) o.oif = r.oifname;
+  if (r.iif !== undefined) o.iif = r.iif;
+  if (r.oif !== undefined) o.oif = r.oif;
   if (r.l3mdev) o.l3mdev = null;
   if (r.uidRange !== undefined) {
     o.uid_start = r.uidRange.start;
     o.uid_end = r.uidRange.end;
   }
-  if (r.ipProto !== undefined) o.ipproto = PROTOS[r.ipProto] ?? String(r.ipProto);
-  for (const [key, range] of [['sport', r.sportRange], ['dport', r.dportRange]] as const) {
+  if (r.ipProto !== undefined) o.ipproto = typeof r.ipProto === 'number' ? (PROTOS[r.ipProto] ?? String(r.ipProto)) : r.ipProto;
+  for (const [key, range] of [['sport', r.sport], ['dport', r.dport]] as const) {
     if (range === undefined) continue;
     if (range.start === range.end) o[key] = range.start;
     else {
@@ -53,20 +51,19 @@ function ruleToIpJson(r: Rule): IpJson {
       o[`${key}_end`] = range.end;
     }
   }
-  const table = r.table ?? (r.frhTable as number);
-  if (table !== 0) o.table = TABLES[table] ?? String(table);
-  if (r.suppressPrefixlen !== undefined && r.suppressPrefixlen !== -1) o.suppress_prefixlen = r.suppressPrefixlen;
+  if (r.table !== undefined) o.table = TABLES[r.table] ?? String(r.table);
+  if (r.suppressPrefixlength !== undefined) o.suppress_prefixlen = r.suppressPrefixlength;
   // ip names the group (from /etc/iproute2/group), so prints a string.
-  if (r.suppressIfgroup !== undefined && r.suppressIfgroup !== -1) o.suppress_ifgroup = String(r.suppressIfgroup);
+  if (r.suppressIfgroup !== undefined) o.suppress_ifgroup = String(r.suppressIfgroup);
   if (r.action === 'goto') {
     o.goto = r.goto ?? 'none';
-    if (flags.includes('unresolved')) o.unresolved = null;
+    if (r.flags.includes('unresolved')) o.unresolved = null;
   } else if (r.action === 'nop') {
     o.nop = null;
   } else if (r.action !== 'to-tbl') {
     o.action = String(r.action);
   }
-  o.protocol = String(r.protocol ?? 'unspec');
+  o.protocol = String(r.protocol);
   return o;
 }
 
@@ -77,10 +74,21 @@ describe('kernel fixture rule-dump', () => {
   const fx = loadKernelFixture('rule-dump');
 
   it('decodes every RTM_NEWRULE and re-encodes it byte for byte', () => {
-    const rules = decodeAndReencode(ruleMessage, receivedMessages(fx, RTM_NEWRULE));
-    expect(rules).toHaveLength(6);
-    expect(rules.find((r) => r.priority === 100)).toMatchObject({ src: '192.0.2.0', srcLen: 24, table: 1000, frhTable: 252, action: 'to-tbl' });
+    const wire = decodeAndReencode(ruleMessage, receivedMessages(fx, RTM_NEWRULE));
+    expect(wire).toHaveLength(6);
+    expect(wire.find((r) => r.priority === 100)).toMatchObject({ src: '192.0.2.0', srcLen: 24, table: 1000, frhTable: 252, action: 'to-tbl' });
+    // The kernel leaves FRA_PRIORITY out for priority 0.
+    expect(wire.filter((r) => r.priority === undefined)).toHaveLength(1);
+  });
+
+  it('maps into the model: priority 0 present, prefixes with their length, one table; and back: fromWire(toWire(rule)) equals rule', () => {
+    const rules = decodeAndReencode(ruleMessage, receivedMessages(fx, RTM_NEWRULE)).map(ruleFromWire);
+    for (const r of rules) expect(ruleFromWire(ruleToWire(r) as RuleWire), ruleKey(r)).toEqual(r);
+    expect(rules.map((r) => r.priority)).toEqual([0, 100, 200, 300, 32766, 32767]);
+    expect(rules[0]).toEqual({ family: 'inet', priority: 0, table: 255, action: 'to-tbl', flags: [], protocol: 'kernel' });
+    expect(rules.find((r) => r.priority === 100)).toEqual({ family: 'inet', priority: 100, from: '192.0.2.0/24', table: 1000, action: 'to-tbl', flags: [], protocol: 'unspec' });
     expect(rules.find((r) => r.priority === 300)).toMatchObject({ fwmark: 0x10, fwmask: 0xff });
+    expect(JSON.parse(JSON.stringify(rules))).toEqual(rules);
   });
 
   it('replays through rules.list({ family: "inet" }): the request iproute2 sent, the rules ip -j -d rule show printed', async () => {
@@ -104,8 +112,8 @@ const IPROUTE2_REQUESTS: [string, (rtnl: Rtnl) => Promise<unknown>, string][] = 
         from: '198.51.100.0/24',
         iif: 'veth0',
         ipProto: 'tcp',
-        sport: [1000, 2000],
-        dport: 443,
+        sport: { start: 1000, end: 2000 },
+        dport: { start: 443, end: 443 },
         uidRange: { start: 100, end: 200 },
         fwmark: 0x10,
         fwmask: 0xff,
@@ -147,16 +155,16 @@ describe('rules in a namespace', () => {
       { priority: 100, from: '192.0.2.0/24', table: 1000 },
       { priority: 110, to: '198.51.100.0/24', table: 'main' },
       { priority: 120, fwmark: 0x10, fwmask: 0xff, table: 1000 },
-      { priority: 130, iif: 'veth0', oif: 'veth1', ipProto: 'tcp', sport: [1000, 2000], dport: 443, uidRange: { start: 100, end: 200 }, suppressPrefixlength: 0, table: 'main' },
+      { priority: 130, iif: 'veth0', oif: 'veth1', ipProto: 'tcp', sport: { start: 1000, end: 2000 }, dport: { start: 443, end: 443 }, uidRange: { start: 100, end: 200 }, suppressPrefixlength: 0, table: 'main' },
       { priority: 140, action: 'blackhole' },
       { priority: 141, action: 'unreachable', from: '203.0.113.0/24' },
       { priority: 142, action: 'prohibit', fwmark: 3 },
       { priority: 143, action: 'nop' },
       { priority: 150, goto: 160, from: '198.51.100.7' },
       { priority: 160, l3mdev: true },
-      { priority: 170, invert: true, from: '192.0.2.0/24', table: 50 },
+      { priority: 170, flags: ['invert'], from: '192.0.2.0/24', table: 50 },
       { priority: 180, fwmark: 7, table: 70000 },
-      { priority: 190, protocol: 'static', to: '203.0.113.0/25', ipProto: 'udp', dport: [53, 54], table: 1 },
+      { priority: 190, protocol: 'static', to: '203.0.113.0/25', ipProto: 'udp', dport: { start: 53, end: 54 }, table: 1 },
       { priority: 200, suppressIfgroup: 5, table: 'main' },
       { priority: 100, from: '2001:db8::/32', table: 10 },
       { priority: 110, family: 'inet6', action: 'prohibit', to: '2001:db8:1::/48', iif: 'veth1' },
@@ -184,14 +192,19 @@ describe('rules in a namespace', () => {
       expect(theirs.filter((r) => r.fwmark === '0x1' && r.table === '20')).toHaveLength(1);
     });
 
-    it('keeps the full table id in FRA_TABLE and 252 in the header above 255; ports and uids as ranges', async () => {
+    it('gives the full table id above 255, ports and uids as ranges, prefixes with their length', async () => {
       const rules = await rtnl.rules.list({ family: 'inet' });
       expect(rules.every((r) => r.family === 'inet')).toBe(true);
-      expect(rules.find((r) => r.priority === 180)).toMatchObject({ table: 70000, frhTable: 252, action: 'to-tbl', fwmark: 7 });
-      expect(rules.find((r) => r.priority === 130)).toMatchObject({ sportRange: { start: 1000, end: 2000 }, dportRange: { start: 443, end: 443 }, uidRange: { start: 100, end: 200 }, ipProto: 6 });
+      expect(rules.find((r) => r.priority === 180)).toEqual({ family: 'inet', priority: 180, table: 70000, action: 'to-tbl', fwmark: 7, fwmask: 0xffffffff, flags: [], protocol: 'unspec' });
+      expect(rules.find((r) => r.priority === 130)).toMatchObject({ sport: { start: 1000, end: 2000 }, dport: { start: 443, end: 443 }, uidRange: { start: 100, end: 200 }, ipProto: 'tcp', iif: 'veth0', oif: 'veth1' });
+      expect(rules.find((r) => r.priority === 141)).toMatchObject({ action: 'unreachable', from: '203.0.113.0/24' });
+      expect(rules.find((r) => r.priority === 141)).not.toHaveProperty('table');
+      expect(rules.find((r) => r.priority === 150)).toMatchObject({ action: 'goto', goto: 160, from: '198.51.100.7/32' });
       const v6 = await rtnl.rules.list({ family: 'inet6' });
       expect(v6.every((r) => r.family === 'inet6')).toBe(true);
-      expect(v6.find((r) => r.priority === 110)).toMatchObject({ action: 'prohibit', dst: '2001:db8:1::', dstLen: 48, iifname: 'veth1' });
+      expect(v6.find((r) => r.priority === 110)).toMatchObject({ action: 'prohibit', to: '2001:db8:1::/48', iif: 'veth1' });
+      // The rule of the local table has priority 0, present.
+      expect([...rules, ...v6].filter((r) => r.priority === 0).map((r) => r.table)).toEqual([255, 255]);
     });
 
     it('delete matches on the fields given', async () => {
@@ -223,14 +236,15 @@ describe('rules in a namespace', () => {
       expect(await ours()).toEqual(ipRules());
       const rules = await rtnl.rules.list();
       const at = (p: number, family = 'inet'): Rule | undefined => rules.find((r) => r.priority === p && r.family === family);
-      expect(at(1000)).toMatchObject({ src: '198.18.0.0', srcLen: 15, dst: '203.0.113.0', dstLen: 24, table: 3000 });
-      expect(at(1001)).toMatchObject({ flags: ['invert'], fwmark: 0x20, fwmask: 0xf0, iifname: 'veth1', table: 254 });
-      expect(at(1002)).toMatchObject({ ipProto: 17, sportRange: { start: 5000, end: 6000 }, dportRange: { start: 53, end: 53 }, uidRange: { start: 1000, end: 2000 } });
-      expect(at(1003)).toMatchObject({ suppressPrefixlen: 8 });
+      expect(at(1000)).toMatchObject({ from: '198.18.0.0/15', to: '203.0.113.0/24', table: 3000 });
+      expect(at(1001)).toMatchObject({ flags: ['invert'], fwmark: 0x20, fwmask: 0xf0, iif: 'veth1', table: 254 });
+      expect(at(1002)).toMatchObject({ ipProto: 'udp', sport: { start: 5000, end: 6000 }, dport: { start: 53, end: 53 }, uidRange: { start: 1000, end: 2000 } });
+      expect(at(1003)).toMatchObject({ suppressPrefixlength: 8 });
       expect(at(1004)).toMatchObject({ action: 'goto', goto: 1006 });
       expect(at(1005)).toMatchObject({ action: 'unreachable' });
-      expect(at(1006)).toMatchObject({ l3mdev: 1, protocol: 'bgp' });
-      expect(at(1000, 'inet6')).toMatchObject({ src: '2001:db8:5::', srcLen: 48, oifname: 'veth0', table: 3002 });
+      expect(at(1006)).toMatchObject({ l3mdev: true, protocol: 'bgp' });
+      expect(at(1006)).not.toHaveProperty('table');
+      expect(at(1000, 'inet6')).toMatchObject({ from: '2001:db8:5::/48', oif: 'veth0', table: 3002 });
     });
   });
 
@@ -260,9 +274,15 @@ describe('rules in a namespace', () => {
           [{ from: '192.0.2.0/33' }, 'from'],
           [{ from: '192.0.2.0/24', to: '2001:db8::/32' }, 'to'],
           [{ family: 'inet6', from: '192.0.2.0/24' }, 'from'],
-          [{ sport: [2000, 1000] }, 'sport'],
-          [{ dport: 70000 }, 'dport'],
-          [{ dport: [1, 2, 3] as unknown as [number, number] }, 'dport'],
+          [{ sport: { start: 2000, end: 1000 } }, 'sport'],
+          [{ dport: { start: 70000, end: 70000 } }, 'dport.start'],
+          [{ dport: [1, 2] as unknown as { start: number; end: number } }, 'dport'],
+          [{ dport: 53 as unknown as { start: number; end: number } }, 'dport'],
+          [{ dport: { start: 53, end: 53, mask: 1 } as unknown as { start: number; end: number } }, 'dport.mask'],
+          [{ form: '192.0.2.0/24' } as unknown as RuleSpec, 'form'],
+          [{ uidRange: { start: 1, end: 2, stop: 3 } } as unknown as RuleSpec, 'uidRange.stop'],
+          [{ flags: ['inverted'] } as unknown as RuleSpec, 'flags.0'],
+          [{ l3mdev: 1 } as unknown as RuleSpec, 'l3mdev'],
           [{ uidRange: { start: 10, end: 5 } }, 'uidRange'],
           [{ uidRange: { start: -1, end: 5 } }, 'uidRange.start'],
           [{ table: 'mian' as 'main' }, 'table'],

@@ -20,6 +20,8 @@ export { addressFromWire, addressToWire } from '../rtnl/address/mapping.js';
 export { neighbourFromWire, neighbourToWire, fdbFromWire, fdbToWire } from '../rtnl/neigh/mapping.js';
 export { nexthopFromWire, nexthopToWire } from '../rtnl/nexthop/mapping.js';
 export { nsidFromWire, nsidToWire } from '../rtnl/nsid/mapping.js';
+export { routeFromWire, routeToWire, type RouteWire } from '../rtnl/route/mapping.js';
+export { ruleFromWire, ruleToWire, type RuleWire } from '../rtnl/rule/mapping.js';
 export { qdiscFromWire, qdiscToWire } from '../rtnl/tc/qdisc/mapping.js';
 export { LINK_KINDS, LINK_KINDS_WITHOUT_DATA, LINK_PORT_KINDS } from '../rtnl/link/kinds.js';
 export { linkFromWire, linkToWire, type LinkWire } from '../rtnl/link/mapping.js';
