@@ -1,84 +1,105 @@
-// npm run bench: prints one JSON line per measurement. Every measurement runs in throwaway network
-// namespaces that are removed afterwards, also on failure or Ctrl-C. `ip -j` on the same data in
-// the same run is the reference; the targets come from the issues (C, Go figures of facts.md).
+// npm run bench: the library against its references, measured in the same run on the same data,
+// every figure with its ratio to the C reference of this run. Figures from other runs, days or
+// machines are never compared against.
 //
-// Each library figure is the median of several runs after warm-up runs (the first run of a process
-// compiles the decoders). Peak memory for the route dump is measured in a child process of its own.
+// - The library is compiled (tsc) into bench/.build and measured there with plain node, as users
+//   run it. Every library figure comes from a fresh process (bench/worker.ts): its first run is
+//   the cold figure (what a short-lived tool such as `rtnl link show` sees), the median of the
+//   later runs in that process, each keeping the previous result alive, is the warm figure.
+// - The C reference (bench/cref.c, compiled with `cc -O2` when a C compiler is present; skipped
+//   with a note when not) receives the same dumps without decoding them, adds routes one at a
+//   time waiting for each ACK, and 100 per write; it also produces the changes of the events run.
+// - `ip -j` on the same data (a whole process: start, dump, JSON) and a JS floor (the same dump
+//   through the library's socket and engine, not decoded) are measured alongside.
+// - Wall times on a shared machine are noisy: CPU times (user + system of the process) are
+//   printed too, and ratios are taken between figures of this run only.
+//
+// Everything runs in throwaway namespaces (rtnl-bench-PID-*), removed at the end, on failure and
+// on Ctrl-C; only 198.18.0.0/15 and documentation addresses are used.
+//
+// Prints one JSON line per measurement, then a summary table.
+//   npm run bench [-- links routes stream add events cli]
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
-import { Rtnl } from '../src/rtnl/rtnl.js';
-import { dumpObjects } from '../src/rtnl/common/requests.js';
-import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
 
-const LINK_PAIRS = 1000;
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const BUILD = join(ROOT, 'bench', '.build');
+const WORKER = join(BUILD, 'bench', 'worker.js');
+const CREF = join(BUILD, 'cref');
+const LINK_PAIRS = 1000; // 2,001 links with lo
 const ROUTES = 100_000;
 const ROUTE_TABLE = 100;
-const RUNS = 9;
-const WARMUP = 3;
+const STREAM_TABLES = 8; // 8 tables of 125,000 /32s: 1,000,000 routes
+const STREAM_PER_TABLE = 125_000;
+const ADDS = 10_000;
+const EVENT_CHANGES = 100_000; // added then deleted: 200,000 events
 
 const created: string[] = [];
 function cleanup(): void {
-  for (const n of created.splice(0)) if (netnsExists(n)) deleteNetns(n);
+  for (const n of created.splice(0)) {
+    try {
+      execFileSync('ip', ['netns', 'delete', n], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  }
 }
 process.on('exit', cleanup);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => process.exit(130));
 
 function namespace(suffix: string): string {
   const name = `rtnl-bench-${process.pid}-${suffix}`;
-  addNetns(name);
+  execFileSync('ip', ['netns', 'add', name]);
   created.push(name);
   return name;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const r2 = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
+const ratio = (lib: number | undefined, ref: number | undefined): number | null => (lib === undefined || ref === undefined || !(ref > 0) ? null : r2(lib / ref));
+
+interface Row {
+  what: string;
+  unit: string;
+  lib_cold: number | null;
+  lib_warm: number | null;
+  c_cold: number | null;
+  c_warm: number | null;
+  ratio_cold: number | null;
+  ratio_warm: number | null;
+  target: string;
+  extra: string;
+}
+const rows: Row[] = [];
+
+function emit(bench: string, obj: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench, ...obj }));
 }
 
-const round = (x: number): number => Math.round(x * 100) / 100;
-
-function emit(obj: Record<string, unknown>): void {
-  console.log(JSON.stringify(obj));
+function run(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-async function timeRuns(fn: () => Promise<number>): Promise<{ median: number; min: number; count: number }> {
-  let count = 0;
-  for (let i = 0; i < WARMUP; i++) count = await fn();
+function worker(args: string[]): Record<string, number> {
+  const out = run(process.execPath, [WORKER, ...args]).trim().split('\n').pop() as string;
+  return JSON.parse(out) as Record<string, number>;
+}
+
+let haveC = false;
+function cref(args: string[]): Record<string, number | number[]> | undefined {
+  if (!haveC) return undefined;
+  return JSON.parse(run(CREF, args).trim()) as Record<string, number | number[]>;
+}
+
+function timeProcess(cmd: string, args: string[], n = 5): number {
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    count = await fn();
-    times.push(performance.now() - t0);
-  }
-  return { median: median(times), min: Math.min(...times), count };
-}
-
-// Runs each function RUNS times after WARMUP runs, in turns (a, b, a, b, ...), so that both see the
-// same machine load; one result per function.
-async function timeInterleaved(fns: (() => Promise<number>)[]): Promise<{ median: number; min: number; count: number }[]> {
-  const counts = fns.map(() => 0);
-  for (let i = 0; i < WARMUP; i++) for (const [j, fn] of fns.entries()) counts[j] = await fn();
-  const times: number[][] = fns.map(() => []);
-  for (let i = 0; i < RUNS; i++) {
-    for (const [j, fn] of fns.entries()) {
-      const t0 = performance.now();
-      counts[j] = await fn();
-      times[j].push(performance.now() - t0);
-    }
-  }
-  return times.map((t, j) => ({ median: median(t), min: Math.min(...t), count: counts[j] }));
-}
-
-function timeIp(args: string[]): number {
-  const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    execFileSync('ip', args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+    execFileSync(cmd, args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
     times.push(performance.now() - t0);
   }
   return median(times);
@@ -95,147 +116,220 @@ function ipBatch(ns: string, lines: string[]): void {
   }
 }
 
-async function benchLinks(): Promise<void> {
-  const ns = namespace('links');
-  const rtnl = await Rtnl.open({ netns: ns });
-  try {
-    const lines: string[] = [];
-    for (let i = 0; i < LINK_PAIRS; i++) lines.push(`link add bv${i}a type veth peer name bv${i}b`);
-    ipBatch(ns, lines);
-    // The model (links.list()) and, interleaved in the same runs, the wire messages alone (what
-    // links.list() returned before the model: the same dump decoded by the wire schema, no mapping).
-    const wireDump = async (): Promise<number> =>
-      (await dumpObjects(rtnl.connection, RTM_GETLINK, RTM_NEWLINK, linkMessage, { family: 'unspec', type: 0, index: 0, flags: [], change: [] })).items.length;
-    const [r, wire] = await timeInterleaved([async () => (await rtnl.links.list()).length, wireDump]);
-    const ipMs = timeIp(['-n', ns, '-j', 'link', 'show']);
-    emit({
-      bench: 'dump-links',
-      objects: r.count,
-      ms_median: round(r.median),
-      ms_min: round(r.min),
-      wire_only_ms_median: round(wire.median),
-      wire_only_ms_min: round(wire.min),
-      ip_j_ms: round(ipMs),
-      target_ms: 'within 1.5x of C (10-14 ms) and below Go vishvananda (25 ms)',
-    });
-  } finally {
-    rtnl.close();
+// A namespace with lo up and a veth pair whose first end is up; returns that end's index.
+function withVeth(ns: string): number {
+  ipBatch(ns, ['link set lo up', 'link add bench0 type veth peer name bench1', 'link set bench0 up', 'link set bench1 up']);
+  const links = JSON.parse(run('ip', ['-n', ns, '-j', 'link', 'show', 'bench0'])) as { ifindex: number }[];
+  return links[0].ifindex;
+}
+
+// Adds `n` /32s of 198.18.0.0/15 to `table`: with the C reference when there is one, else with the library.
+function fill(ns: string, oif: number, table: number, n: number): void {
+  if (haveC) {
+    run(CREF, ['fill', ns, String(oif), String(table), String(n), '0']);
+    return;
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`route add 198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 dev bench0 table ${table}`);
+  ipBatch(ns, lines);
+}
+
+function build(): void {
+  rmSync(BUILD, { recursive: true, force: true });
+  run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.bench.json')]);
+  const cc = spawnSync('cc', ['-O2', '-o', CREF, join(ROOT, 'bench', 'cref.c')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  haveC = cc.status === 0 && existsSync(CREF);
+  if (!haveC) {
+    emit('note', { c_reference: 'skipped: no working C compiler (cc); C figures and ratios are null', error: cc.error?.message ?? cc.stderr?.trim() });
   }
 }
 
-// The route dump runs in a child process so that its peak resident size is its own.
 function benchRoutes(): void {
   const ns = namespace('routes');
-  const lines: string[] = ['link set lo up', 'link add dummyveth0 type veth peer name dummyveth1', 'link set dummyveth0 up', 'link set dummyveth1 up'];
-  for (let i = 0; i < ROUTES; i++) {
-    // 198.18.0.0/15 holds 131072 addresses: one /32 each.
-    const a = 18 + (i >> 16);
-    lines.push(`route add 198.${a}.${(i >> 8) & 255}.${i & 255}/32 dev dummyveth0 table ${ROUTE_TABLE}`);
-  }
-  ipBatch(ns, lines);
-  const self = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--route-child', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) throw new Error(`route benchmark child failed (${child.status})`);
-  const res = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { count: number; median: number; min: number; peakMb: number; baseMb: number };
-  const ipMs = timeIp(['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)]);
-  emit({
-    bench: 'dump-routes',
-    objects: res.count,
-    ms_median: round(res.median),
-    ms_min: round(res.min),
-    peak_rss_mb: round(res.peakMb),
-    rss_before_mb: round(res.baseMb),
-    ip_j_ms: round(ipMs),
-    target_ms: 'within 2x of C (38 ms), at least 3x faster than Go vishvananda (262 ms); peak RSS < 200 MB',
+  const oif = withVeth(ns);
+  fill(ns, oif, ROUTE_TABLE, ROUTES);
+  const c = cref(['dump', ns, 'route', '0', String(ROUTE_TABLE), '9']);
+  const lib = worker(['dump-routes', ns, String(ROUTE_TABLE), '8']);
+  const floor = worker(['floor-routes', ns, String(ROUTE_TABLE), '8']);
+  const ipMs = timeProcess('ip', ['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)], 3);
+  const cCold = c?.first_ms as number | undefined;
+  const cWarm = c?.median_ms as number | undefined;
+  emit('dump-routes-100k', {
+    objects: lib.count,
+    lib_cold_ms: r2(lib.cold_ms),
+    lib_warm_ms: r2(lib.warm_ms),
+    lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
+    lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
+    c_cold_ms: r2(cCold),
+    c_warm_ms: r2(cWarm),
+    ratio_cold: ratio(lib.cold_ms, cCold),
+    ratio_warm: ratio(lib.warm_ms, cWarm),
+    js_floor_cold_ms: r2(floor.cold_ms),
+    js_floor_warm_ms: r2(floor.warm_ms),
+    js_floor_ratio_warm: ratio(floor.warm_ms, cWarm),
+    ip_j_ms: r2(ipMs),
+    ip_j_ratio: ratio(ipMs, cWarm),
+    peak_rss_mb: r2(lib.peak_rss_mb),
+    target: 'warm <= 3x C, cold <= 5x C; peak RSS holding them < 150 MB',
   });
+  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `floor ${r2(floor.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
+  rows.push({ what: 'peak RSS, 100k routes held', unit: 'MB', lib_cold: r2(lib.peak_rss_mb), lib_warm: null, c_cold: null, c_warm: null, ratio_cold: null, ratio_warm: null, target: '< 150', extra: '' });
 }
 
-async function routeChild(ns: string): Promise<void> {
-  const rtnl = await Rtnl.open({ netns: ns });
-  const vmHwm = (): number => {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) / 1024 : -1;
-  };
-  const before = vmHwm();
-  // Peak resident size of this process after one dump of the 100k routes into objects, kept alive.
-  const first = await rtnl.routes.list({ table: ROUTE_TABLE });
-  const peakMb = vmHwm();
-  const held = first.length;
-  const r = await timeRuns(async () => (await rtnl.routes.list({ table: ROUTE_TABLE })).length);
-  rtnl.close();
-  console.log(JSON.stringify({ count: r.count, median: r.median, min: r.min, peakMb, baseMb: before, held }));
+function benchLinks(): void {
+  const ns = namespace('links');
+  const lines: string[] = [];
+  for (let i = 0; i < LINK_PAIRS; i++) lines.push(`link add bv${i}a type veth peer name bv${i}b`);
+  ipBatch(ns, lines);
+  const c = cref(['dump', ns, 'link', '0', '0', '11']);
+  const lib = worker(['dump-links', ns, '10']);
+  const floor = worker(['floor-links', ns, '10']);
+  const ipMs = timeProcess('ip', ['-n', ns, '-j', 'link', 'show']);
+  const cCold = c?.first_ms as number | undefined;
+  const cWarm = c?.median_ms as number | undefined;
+  emit('dump-links-2001', {
+    objects: lib.count,
+    lib_cold_ms: r2(lib.cold_ms),
+    lib_warm_ms: r2(lib.warm_ms),
+    lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
+    lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
+    c_cold_ms: r2(cCold),
+    c_warm_ms: r2(cWarm),
+    ratio_cold: ratio(lib.cold_ms, cCold),
+    ratio_warm: ratio(lib.warm_ms, cWarm),
+    js_floor_cold_ms: r2(floor.cold_ms),
+    js_floor_warm_ms: r2(floor.warm_ms),
+    ip_j_ms: r2(ipMs),
+    target: 'warm <= 2x C, cold <= 4x C',
+  });
+  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `floor ${r2(floor.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
 }
 
-// Adds 10k routes one at a time, each waiting for its ACK, then deletes them one at a time.
-async function benchRouteAdd(): Promise<void> {
-  const N = 10_000;
+function benchStream(): void {
+  const ns = namespace('stream');
+  const oif = withVeth(ns);
+  for (let t = 0; t < STREAM_TABLES; t++) fill(ns, oif, 1000 + t, STREAM_PER_TABLE);
+  const c = cref(['dump', ns, 'route', '2', '0', '4']);
+  const lib = worker(['stream', ns, '3']);
+  const cCold = c?.first_ms as number | undefined;
+  const cWarm = c?.median_ms as number | undefined;
+  emit('stream-routes-1m', {
+    objects: lib.count,
+    lib_cold_ms: r2(lib.cold_ms),
+    lib_warm_ms: r2(lib.warm_ms),
+    lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
+    lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
+    c_cold_ms: r2(cCold),
+    c_warm_ms: r2(cWarm),
+    c_messages: c?.messages,
+    ratio_cold: ratio(lib.cold_ms, cCold),
+    ratio_warm: ratio(lib.warm_ms, cWarm),
+    peak_rss_mb: r2(lib.peak_rss_mb),
+    target: '<= 2x C, peak RSS < 100 MB',
+  });
+  rows.push({ what: 'stream 1M routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=2x', extra: `peak RSS ${r2(lib.peak_rss_mb)} MB (< 100)` });
+}
+
+function benchAdd(): void {
   const ns = namespace('add');
-  const rtnl = await Rtnl.open({ netns: ns });
-  try {
-    await rtnl.links.set('lo', { up: true });
-    // The link's index, resolved once: a name would cost a lookup (RTM_GETLINK) per route.
-    const oif = (await rtnl.links.add({ name: 'bench0', kind: 'veth', peer: { name: 'bench1' }, up: true })).index;
-    const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
-    // Three rounds of 10k adds then 10k deletes; the first round of a process includes compiling
-    // the encoders, so every round is reported and the median is the figure.
-    const adds: number[] = [];
-    const dels: number[] = [];
-    let listed = 0;
-    let left = 0;
-    for (let round = 0; round < 3; round++) {
-      const t0 = performance.now();
-      for (let i = 0; i < N; i++) await rtnl.routes.add({ dst: dst(i), oif, table: ROUTE_TABLE });
-      adds.push(((performance.now() - t0) * 1000) / N);
-      listed = (await rtnl.routes.list({ table: ROUTE_TABLE })).length;
-      const t1 = performance.now();
-      for (let i = 0; i < N; i++) await rtnl.routes.delete({ dst: dst(i), oif, table: ROUTE_TABLE });
-      dels.push(((performance.now() - t1) * 1000) / N);
-      left = (await rtnl.routes.list({ table: ROUTE_TABLE })).length;
-    }
-    const addUs = median(adds);
-    const delUs = median(dels);
-    emit({
-      bench: 'add-delete-routes',
-      routes: N,
-      listed_after_add: listed,
-      left_after_delete: left,
-      add_us_per_route: round(addUs),
-      delete_us_per_route: round(delUs),
-      add_us_rounds: adds.map(round),
-      delete_us_rounds: dels.map(round),
-      target_us: 'within 1.5x of C (6.7-9 us per route) and below Go vishvananda (13 us per route)',
+  const oif = withVeth(ns);
+  const cOne = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', '3']);
+  const cBatch = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', '3']);
+  const cOneUs = cOne ? median(cOne.add_us as number[]) : undefined;
+  const cOneCold = cOne ? (cOne.add_us as number[])[0] : undefined;
+  const cBatchUs = cBatch ? median(cBatch.add_us as number[]) : undefined;
+  const cBatchCold = cBatch ? (cBatch.add_us as number[])[0] : undefined;
+  const perSecond = (us: number | undefined): number | null => (us === undefined ? null : Math.round(1e6 / us));
+  for (const [how, label, ref, refCold, target] of [
+    ['seq', 'add one at a time, ACK each', cOneUs, cOneCold, 'warm <= 1.5x C'],
+    ['batch', 'rtnl.batch of 10k adds', cBatchUs, cBatchCold, '>= 150k routes/s'],
+    ['pipe', 'Promise.all of 10k adds', cBatchUs, cBatchCold, '>= 100k routes/s'],
+  ] as const) {
+    const lib = worker(['add', ns, String(oif), String(ADDS), '3', how]);
+    emit(`add-routes-${how}`, {
+      routes: ADDS,
+      lib_cold_us_per_route: r2(lib.cold_us),
+      lib_warm_us_per_route: r2(lib.warm_us),
+      lib_warm_cpu_us_per_route: r2(lib.warm_cpu_us),
+      lib_warm_routes_per_s: perSecond(lib.warm_us),
+      c_reference: how === 'seq' ? 'one per write, ACK each' : '100 per write',
+      c_cold_us_per_route: r2(refCold),
+      c_warm_us_per_route: r2(ref),
+      c_warm_routes_per_s: perSecond(ref),
+      ratio_cold: ratio(lib.cold_us, refCold),
+      ratio_warm: ratio(lib.warm_us, ref),
+      target,
     });
-  } finally {
-    rtnl.close();
+    rows.push({ what: label, unit: 'us/route', lib_cold: r2(lib.cold_us), lib_warm: r2(lib.warm_us), c_cold: r2(refCold), c_warm: r2(ref), ratio_cold: ratio(lib.cold_us, refCold), ratio_warm: ratio(lib.warm_us, ref), target, extra: `${perSecond(lib.warm_us)} routes/s (C ${perSecond(ref)})` });
   }
 }
 
-function benchEvents(): void {
-  const self = fileURLToPath(new URL('./events.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) throw new Error(`events benchmark failed (${child.status})`);
-  process.stdout.write(child.stdout);
+async function benchEvents(): Promise<void> {
+  if (!haveC) {
+    emit('events', { skipped: 'the events producer is the C reference' });
+    return;
+  }
+  const ns = namespace('events');
+  const oif = withVeth(ns);
+  const child = spawn(process.execPath, [WORKER, 'events', ns, String(EVENT_CHANGES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready\n')) resolve();
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await ready;
+  const producer = JSON.parse(run(CREF, ['produce', ns, String(oif), String(ROUTE_TABLE), String(EVENT_CHANGES)])) as { changes: number; ms: number; per_second: number };
+  await exited;
+  const lib = JSON.parse(out.trim().split('\n').pop() as string) as { expected: number; events: number; lost: number; overruns: number; per_second: number };
+  emit('events-routes', {
+    producer_changes: producer.changes,
+    producer_per_second: Math.round(producer.per_second),
+    events_received: lib.events,
+    events_lost: lib.lost,
+    overrun_markers: lib.overruns,
+    lib_events_per_second: Math.round(lib.per_second),
+    ratio_to_producer: ratio(lib.per_second, producer.per_second),
+    target: 'keep up with a C producer without loss, or report every loss',
+  });
+  rows.push({ what: 'events (C producer)', unit: 'events/s', lib_cold: Math.round(lib.per_second), lib_warm: null, c_cold: Math.round(producer.per_second), c_warm: null, ratio_cold: ratio(lib.per_second, producer.per_second), ratio_warm: null, target: 'no silent loss', extra: `${lib.events}/${lib.expected} received, ${lib.overruns} overrun markers` });
 }
 
-/** Reading a 100 MB capture, binary-parser against the DataView reader it replaced (no kernel needed). */
-function benchCaptureRead(): void {
-  const self = fileURLToPath(new URL('./capture-read.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) throw new Error(`capture-read benchmark failed (${child.status})`);
-  process.stdout.write(child.stdout);
+function benchCli(): void {
+  const ns = namespace('cli');
+  const bin = join(BUILD, 'src', 'cli', 'bin.js');
+  const cli = timeProcess(process.execPath, [bin, '-n', ns, 'link', 'show'], 11);
+  const bare = timeProcess(process.execPath, ['-e', '0'], 11);
+  const ip = timeProcess('ip', ['-n', ns, 'link', 'show'], 11);
+  emit('cli-start', { rtnl_link_show_ms: r2(cli), node_e_0_ms: r2(bare), ip_link_show_ms: r2(ip), target: 'rtnl -n NS link show <= 100 ms' });
+  rows.push({ what: 'rtnl -n NS link show', unit: 'ms', lib_cold: r2(cli), lib_warm: null, c_cold: r2(ip), c_warm: null, ratio_cold: ratio(cli, ip), ratio_warm: null, target: '<= 100 ms', extra: `node -e 0: ${r2(bare)} ms; reference column is ip` });
+}
+
+function summary(): void {
+  const head = ['measurement', 'unit', 'lib cold', 'lib warm', 'C cold', 'C warm', 'x C cold', 'x C warm', 'target', 'notes'];
+  const body = rows.map((r) => [r.what, r.unit, r.lib_cold, r.lib_warm, r.c_cold, r.c_warm, r.ratio_cold, r.ratio_warm, r.target, r.extra].map((v) => (v === null ? '-' : String(v))));
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log('');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) console.log(line(b));
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv[0] === '--route-child') return routeChild(argv[1]);
-  const only = new Set(argv);
+  const only = new Set(process.argv.slice(2));
   const want = (name: string): boolean => only.size === 0 || only.has(name);
-  if (want('links')) await benchLinks();
+  build();
   if (want('routes')) benchRoutes();
-  if (want('route-add')) await benchRouteAdd();
-  if (want('events')) benchEvents();
-  if (want('capture-read')) benchCaptureRead();
+  if (want('links')) benchLinks();
+  if (want('stream')) benchStream();
+  if (want('add')) benchAdd();
+  if (want('events')) await benchEvents();
+  if (want('cli')) benchCli();
   cleanup();
+  summary();
 }
 
 main().catch((err: unknown) => {

@@ -208,7 +208,7 @@ async function report(): Promise<void> {
     if (addrs.length) console.log(`\n${formatTable(['link', 'address'], addrs.map((a) => [names.get(a.link), a.peer === undefined ? a.address : `${a.address} peer ${a.peer}`]))}`);
     const routes = await rtnl.routes.list();
     if (routes.length) {
-      console.log(`\n${formatTable(['route', 'via', 'dev', 'proto', 'scope'], routes.map((r) => [r.dst ? `${r.dst}/${r.dstLen}` : 'default', r.gateway ?? '', r.oif !== undefined ? names.get(r.oif) : '', r.protocol, r.scope]))}`);
+      console.log(`\n${formatTable(['route', 'via', 'dev', 'proto', 'scope'], routes.map((r) => [r.dst, r.gateway ?? '', r.oif !== undefined ? names.get(r.oif) : '', r.protocol, r.scope]))}`);
     }
     if (nsids.length) console.log(`\n${formatTable(['nsid', 'namespace'], nsids.map((n) => [n.nsid, byNsid.get(n.nsid)]))}`);
   }

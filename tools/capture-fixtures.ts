@@ -37,6 +37,8 @@ export interface KernelFixture {
   exitStatus: number;
   /** What the traced command printed on stderr, when anything. */
   stderr?: string;
+  /** What the traced command printed on stdout, when the capture keeps it (tc 6.1 prints classes as text only). */
+  stdout?: string;
   /** Anything unusual about how the fixture was captured. */
   note?: string;
   /** The NETLINK_ROUTE datagrams, in the order strace saw them. */
@@ -134,6 +136,7 @@ function main(): void {
     };
     const stderr = readFileSync(join(work, `${name}.stderr`), 'utf8').trim();
     if (stderr) fixture.stderr = stderr;
+    if (meta.has('keepStdout')) fixture.stdout = readFileSync(join(work, `${name}.stdout`), 'utf8');
     if (meta.has('note')) fixture.note = one(meta, 'note', metaPath);
     if (meta.has('ipJsonCommand')) {
       fixture.ipJsonCommand = one(meta, 'ipJsonCommand', metaPath);
@@ -147,6 +150,7 @@ function main(): void {
       iproute2: fixture.iproute2,
       exitStatus: fixture.exitStatus,
       ...(fixture.stderr !== undefined ? { stderr: fixture.stderr } : {}),
+      ...(fixture.stdout !== undefined ? { stdout: fixture.stdout } : {}),
       ...(fixture.note !== undefined ? { note: fixture.note } : {}),
       datagrams: fixture.datagrams,
       ...(fixture.ipJsonCommand !== undefined ? { ipJsonCommand: fixture.ipJsonCommand, ipJson: fixture.ipJson } : {}),

@@ -398,6 +398,26 @@ export interface RouteJsonOptions {
   nexthops?: ReadonlyMap<number, Nexthop>;
 }
 
+/** A prefix of the model (`192.0.2.0/24`, `192.0.2.7/32`, `default`) as ip prints it: host prefixes without their length. */
+export function ipPrefixText(prefix: string, family: string): string {
+  const host = family === 'inet6' ? '/128' : '/32';
+  return prefix.endsWith(host) ? prefix.slice(0, -host.length) : prefix;
+}
+
+/** The family of an address by its text, as ip names it in a `via`. */
+function viaFamily(addr: string): string {
+  return addr.includes(':') ? 'inet6' : 'inet';
+}
+
+/** A metric of the model in the unit `ip -j` prints: RTT and RTT variance in milliseconds as the kernel scales them, RTO_MIN in milliseconds. */
+function metricJson(key: string, v: number | string): IpJson {
+  if (typeof v !== 'number') return v;
+  if (key === 'rtt') return Math.trunc(Math.round(v * 8000) / 8);
+  if (key === 'rttvar') return Math.trunc(Math.round(v * 4000) / 4);
+  if (key === 'rtoMin') return Math.round(v * 1000);
+  return v;
+}
+
 /** A route (or the answer of a route lookup) as `ip -j route show` (`ip -j route get`) prints it. */
 export function routeToIpJson(
   r: Route,
@@ -408,22 +428,14 @@ export function routeToIpJson(
   const details = options.details ?? false;
   const type = routeTypeName(r.type);
   if (type !== 'unicast' || details) o.type = type;
-  const host = r.family === 'inet6' ? 128 : r.family === 'mpls' ? 20 : 32;
-  const prefix = (addr: string | undefined, len: number | undefined): string | undefined => {
-    if (addr !== undefined) return len === host ? addr : `${addr}/${len ?? 0}`;
-    return len ? `0/${len}` : undefined;
-  };
-  // MPLS labels print as iproute2's mpls_ntop does: the label values, '/' between them.
-  const labels = (l: string | readonly { label: number }[] | undefined): string | undefined => (Array.isArray(l) ? l.map((e) => e.label).join('/') : (l as string | undefined));
-  o.dst = prefix(labels(r.dst), r.dstLen) ?? 'default';
-  put(o, 'newdst', labels(r.newdst));
-  put(o, 'from', prefix(r.src, r.srcLen));
-  put(o, 'nhid', r.nhId);
+  o.dst = ipPrefixText(r.dst, r.family);
+  if (r.src !== undefined) o.from = ipPrefixText(r.src, r.family);
+  put(o, 'nhid', r.nexthopId);
   if (r.tos) o.tos = dsfields().name(r.tos);
   put(o, 'gateway', r.gateway);
-  if (r.via !== undefined) o.via = { family: String(r.via.family), host: r.via.addr };
+  if (r.via !== undefined) o.via = { family: viaFamily(r.via), host: r.via };
   if (r.oif !== undefined && !options.devFiltered) o.dev = linkName(byIndex, r.oif);
-  const table = r.table ?? r.rtmTable ?? 0;
+  const table = r.table;
   if (table !== 0 && (table !== 254 || details) && !options.tableFiltered) o.table = routeTables().name(table);
   const flags = flagBits(r.flags, RTM_FLAG_BITS);
   if ((flags & RTM_F_CLONED) === 0) {
@@ -438,36 +450,31 @@ export function routeToIpJson(
   if (r.mark) o.mark = r.mark;
   put(o, 'uid', r.uid);
   if (r.family === 'inet' && (flags & RTM_F_CLONED) !== 0) o.cache = cacheFlags(flags);
-  if (r.cacheinfo !== undefined && (r.family === 'inet' || r.family === 'inet6')) {
-    if (r.cacheinfo.expires !== 0) o.expires = Math.trunc(r.cacheinfo.expires / 100);
-    if (r.cacheinfo.error !== 0) o.error = r.cacheinfo.error;
-  }
+  put(o, 'expires', r.expires);
+  if (r.error !== undefined) o.error = r.error >>> 0;
   if (r.metrics !== undefined) {
     // One object in an array, as ip prints it; the RTAX_LOCK mask only shows in its text output.
     const m: IpJsonObject = {};
-    for (const [k, v] of Object.entries(r.metrics)) {
+    for (const [k, v] of Object.entries(r.metrics) as [string, number | string | undefined][]) {
       if (k === 'lock' || v === undefined) continue;
       if (k === 'hoplimit' && v === 0xffffffff) continue;
-      const name = METRIC_NAMES[k] ?? k;
-      if (k === 'rtt' && typeof v === 'number') m[name] = Math.trunc(v / 8);
-      else if (k === 'rttvar' && typeof v === 'number') m[name] = Math.trunc(v / 4);
-      else m[name] = v;
+      m[METRIC_NAMES[k] ?? k] = metricJson(k, v);
     }
     o.metrics = [m];
   }
   if (r.iif !== undefined) o.iif = linkName(byIndex, r.iif);
   if (r.pref !== undefined) o.pref = String(r.pref);
-  if (details && r.nhId !== undefined) {
-    const nh = options.nexthops?.get(r.nhId);
+  if (details && r.nexthopId !== undefined) {
+    const nh = options.nexthops?.get(r.nexthopId);
     if (nh !== undefined) o.nh_info = nexthopToIpJson(nh, byIndex, true);
   }
-  if (r.multipath !== undefined) {
-    o.nexthops = r.multipath.map((nh) => {
+  if (r.nexthops !== undefined) {
+    o.nexthops = r.nexthops.map((nh) => {
       const p: IpJsonObject = {};
-      put(p, 'gateway', nh.attrs?.gateway);
-      if (nh.attrs?.via !== undefined) p.via = { family: String(nh.attrs.via.family), host: nh.attrs.via.addr };
-      if (nh.ifindex) p.dev = linkName(byIndex, nh.ifindex);
-      p.weight = nh.hops + 1;
+      put(p, 'gateway', nh.gateway);
+      if (nh.via !== undefined) p.via = { family: viaFamily(nh.via), host: nh.via };
+      if (nh.oif) p.dev = linkName(byIndex, nh.oif);
+      p.weight = nh.weight;
       p.flags = rtFlags(flagBits(nh.flags, RTM_FLAG_BITS));
       return p;
     });
@@ -560,43 +567,39 @@ export function fdbEntryToIpJson(e: FdbEntry, byIndex: ReadonlyMap<number, Link>
 
 const FR_ACT: Readonly<Record<string, number>> = { unspec: 0, 'to-tbl': 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 };
 
+const IP_PROTO_NUMBERS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, 'ipv6-icmp': 58, sctp: 132 };
+
 /** A rule as `ip -j rule show` prints it (`-d`: `details`). */
 export function ruleToIpJson(
   r: Rule,
   details = false,
 ): IpJsonObject {
   const o: IpJsonObject = {};
-  o.priority = r.priority ?? 0;
-  const flags = r.flags ?? [];
+  o.priority = r.priority;
+  const flags = r.flags;
   if (flags.includes('invert')) o.not = null;
   const host = r.family === 'inet6' ? 128 : 32;
-  if (r.src !== undefined) {
-    o.src = r.src;
-    if (r.srcLen !== host) o.srclen = r.srcLen ?? 0;
-  } else if (r.srcLen) {
-    o.src = '0';
-    o.srclen = r.srcLen;
-  } else {
-    o.src = 'all';
-  }
-  if (r.dst !== undefined) {
-    o.dst = r.dst;
-    if (r.dstLen !== host) o.dstlen = r.dstLen ?? 0;
-  } else if (r.dstLen) {
-    o.dst = '0';
-    o.dstlen = r.dstLen;
-  }
+  // ip prints a prefix as its address, and its length apart unless it is a host prefix.
+  const prefix = (key: 'src' | 'dst', text: string): void => {
+    const slash = text.lastIndexOf('/');
+    const len = slash < 0 ? host : Number(text.slice(slash + 1));
+    o[key] = slash < 0 ? text : text.slice(0, slash);
+    if (len !== host) o[`${key}len`] = len;
+  };
+  if (r.from !== undefined) prefix('src', r.from);
+  else o.src = 'all';
+  if (r.to !== undefined) prefix('dst', r.to);
   if (r.tos) o.tos = dsfields().name(r.tos);
   if (r.fwmark !== undefined || r.fwmask !== undefined) {
     o.fwmark = `0x${(r.fwmark ?? 0).toString(16)}`;
     if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) o.fwmask = `0x${r.fwmask.toString(16)}`;
   }
-  if (r.iifname !== undefined) {
-    o.iif = r.iifname;
+  if (r.iif !== undefined) {
+    o.iif = r.iif;
     if (flags.includes('iif-detached')) o.iif_detached = null;
   }
-  if (r.oifname !== undefined) {
-    o.oif = r.oifname;
+  if (r.oif !== undefined) {
+    o.oif = r.oif;
     if (flags.includes('oif-detached')) o.oif_detached = null;
   }
   if (r.l3mdev) o.l3mdev = null;
@@ -604,8 +607,8 @@ export function ruleToIpJson(
     o.uid_start = r.uidRange.start;
     o.uid_end = r.uidRange.end;
   }
-  if (r.ipProto !== undefined) o.ipproto = ipProtocols().name(r.ipProto);
-  for (const [key, range] of [['sport', r.sportRange], ['dport', r.dportRange]] as const) {
+  if (r.ipProto !== undefined) o.ipproto = ipProtocols().name(typeof r.ipProto === 'number' ? r.ipProto : IP_PROTO_NUMBERS[r.ipProto]);
+  for (const [key, range] of [['sport', r.sport], ['dport', r.dport]] as const) {
     if (range === undefined) continue;
     if (range.start === range.end) o[key] = range.start;
     else {
@@ -613,17 +616,15 @@ export function ruleToIpJson(
       o[`${key}_end`] = range.end;
     }
   }
-  const table = r.table ?? r.frhTable ?? 0;
+  const table = r.table ?? 0;
   if (table !== 0) {
     o.table = routeTables().name(table);
-    if (r.suppressPrefixlen !== undefined && r.suppressPrefixlen !== -1) o.suppress_prefixlen = r.suppressPrefixlen;
+    if (r.suppressPrefixlength !== undefined && r.suppressPrefixlength !== -1) o.suppress_prefixlen = r.suppressPrefixlength;
     if (r.suppressIfgroup !== undefined && r.suppressIfgroup !== -1) o.suppress_ifgroup = linkGroups().name(r.suppressIfgroup);
   }
-  if (r.flow !== undefined) {
-    const to = r.flow & 0xffff;
-    const from = r.flow >>> 16;
-    o.flow_to_realm = to;
-    if (from) o.flow_from_realm = from;
+  if (r.realms !== undefined) {
+    o.flow_to_realm = r.realms.to;
+    if (r.realms.from) o.flow_from_realm = r.realms.from;
   }
   const action = enumValue(r.action, FR_ACT);
   if (action === FR_ACT.goto) {
@@ -634,10 +635,8 @@ export function ruleToIpJson(
   } else if (action !== FR_ACT['to-tbl']) {
     o.action = ROUTE_TYPES[action] ?? String(action);
   }
-  if (r.protocol !== undefined) {
-    const p = enumValue(r.protocol, ROUTE_PROTOCOL_NUMBERS);
-    if ((p !== 0 && p !== 2) || details) o.protocol = routeProtocols().name(p);
-  }
+  const p = enumValue(r.protocol, ROUTE_PROTOCOL_NUMBERS);
+  if ((p !== 0 && p !== 2) || details) o.protocol = routeProtocols().name(p);
   return o;
 }
 

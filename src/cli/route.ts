@@ -1,7 +1,6 @@
 // rtnl route show | get | add | del | replace | append | change
 
-import type { IpFamily, Route, RouteFilter, RouteLookup, RouteNexthopSpec, RouteProtocol, RouteScope, RouteSpec, RouteTable, RouteType } from '../index.js';
-import type { Link } from '../index.js';
+import type { IpFamily, Link, Route, RouteFilter, RouteLookup, RouteNexthopSpec, RouteProtocol, RouteScope, RouteSpec, RouteTable, RouteTypeName } from '../index.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { routeToIpJson, type IpJsonObject, type RouteJsonOptions } from './ipjson.js';
@@ -56,7 +55,7 @@ function scopeArg(args: Args, text: string): RouteScope {
 
 const TYPE_NAMES = new Set(Object.values(ROUTE_TYPES).filter((t) => t !== 'none' && t !== 'xresolve'));
 
-function isRouteType(w: string): w is RouteType {
+function isRouteType(w: string): w is RouteTypeName {
   return TYPE_NAMES.has(w);
 }
 
@@ -99,7 +98,7 @@ async function showRoutes(ctx: Context, args: Args): Promise<void> {
   }
   const byIndex = await ctx.linksByIndex();
   // ip -d shows the nexthop object a route uses.
-  const nexthops = ctx.options.details && routes.some((r) => r.nhId !== undefined) ? new Map((await rtnl.nexthops.list()).map((n) => [n.id as number, n])) : undefined;
+  const nexthops = ctx.options.details && routes.some((r) => r.nexthopId !== undefined) ? new Map((await rtnl.nexthops.list()).map((n) => [n.id as number, n])) : undefined;
   const opts: RouteJsonOptions = {
     ...(nexthops ? { nexthops } : {}),
     details: ctx.options.details,
@@ -165,7 +164,7 @@ function parseNexthop(args: Args): RouteNexthopSpec {
       } else nh.gateway = gw;
     } else if (w === 'dev') nh.oif = args.value('dev');
     else if (w === 'weight') nh.weight = args.uint('weight', 256);
-    else if (w === 'onlink') nh.onlink = true;
+    else if (w === 'onlink') nh.flags = ['onlink'];
     else throw args.unknown(w);
   }
   return nh;
@@ -198,7 +197,7 @@ async function changeRoute(ctx: Context, args: Args, cmd: 'add' | 'delete' | 're
     else if (w === 'proto' || w === 'protocol') spec.protocol = protocolArg(args, args.value(w));
     else if (w === 'scope') spec.scope = scopeArg(args, args.value('scope'));
     else if (w === 'src') spec.prefsrc = args.value('src');
-    else if (w === 'onlink') spec.onlink = true;
+    else if (w === 'onlink') spec.flags = ['onlink'];
     else if (w === 'nhid') spec.nexthopId = args.uint('nhid');
     else if (w === 'tos' || w === 'dsfield') spec.tos = args.uint(w, 255);
     else if (w === 'pref') {

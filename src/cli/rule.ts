@@ -43,7 +43,7 @@ function portRange(args: Args, what: string): PortRange {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
   if (!m) throw args.error(`invalid ${what} "${text}": expected PORT or PORT-PORT`);
   const lo = parseUint(m[1], what, 0xffff, args.topic);
-  return m[2] === undefined ? lo : [lo, parseUint(m[2], what, 0xffff, args.topic)];
+  return { start: lo, end: m[2] === undefined ? lo : parseUint(m[2], what, 0xffff, args.topic) };
 }
 
 async function changeRule(ctx: Context, args: Args, cmd: 'add' | 'delete'): Promise<void> {
@@ -52,7 +52,7 @@ async function changeRule(ctx: Context, args: Args, cmd: 'add' | 'delete'): Prom
     const w = args.shift() as string;
     switch (w) {
       case 'not':
-        spec.invert = true;
+        spec.flags = ['invert'];
         break;
       case 'from':
         spec.from = args.value('from');

@@ -2,7 +2,8 @@
 // names and values wherever tc prints the same thing (rates in bytes per second, bursts in bytes
 // as tc recomputes them from the kernel's ticks, latencies in microseconds).
 
-import { kernelTicks, TICKS_PER_USEC, type Qdisc, type TcStatistics } from '../index.js';
+import { burstTicks, kernelTicks, matchesToKeys, TICKS_PER_USEC } from '../entries/wire.js';
+import type { Filter, HtbClassOptions, Qdisc, TcAction, TcStatistics, TrafficClass, U32Options } from '../index.js';
 import type { IpJsonObject } from './ipjson.js';
 
 /** Bytes per second of a model rate in bits per second. */
@@ -73,4 +74,213 @@ export function qdiscToTcJson(q: Qdisc, dev: string | undefined, stats = true): 
   if (q.refcount !== undefined && q.refcount !== 1) out.refcnt = q.refcount;
   out.options = qdiscOptionsToTcJson(q);
   return stats ? { ...out, ...statsToTcJson(q.stats) } : out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classes. tc 6.1 prints classes as text only (its JSON output for classes came with iproute2
+// 6.2): the JSON below has the field names of newer tc, and the text is tc 6.1's.
+
+/** A rate as tc prints it (print_color_rate): bits per second in units of 1000 while exact below 1000 of a unit. */
+export function tcRateText(rateBytes: number): string {
+  const units = ['', 'K', 'M', 'G', 'T'];
+  let rate = BigInt(Math.floor(rateBytes)) * 8n;
+  let i = 0;
+  for (; i < units.length - 1; i++) {
+    if (rate < 1000n) break;
+    if (rate % 1000n !== 0n && rate < 1000n * 1000n) break;
+    rate /= 1000n;
+  }
+  return `${rate}${units[i]}bit`;
+}
+
+/** A size as tc prints it (sprint_size). */
+export function tcSizeText(bytes: number): string {
+  const sz = Math.floor(bytes) >>> 0;
+  const kilo = 1024;
+  const mega = kilo * kilo;
+  // rint: round half to even.
+  const rint = (x: number): number => {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  };
+  if (sz >= mega && Math.abs(mega * rint(sz / mega) - sz) < 1024) return `${rint(sz / mega)}Mb`;
+  if (sz >= kilo && Math.abs(kilo * rint(sz / kilo) - sz) < 16) return `${rint(sz / kilo)}Kb`;
+  return `${sz}b`;
+}
+
+/** What tc prints for a burst kept as ticks: tc_calc_xmitsize of the ticks our burst gives. */
+function htbBurst(rateBytes: number, burst: number): number {
+  return tcXmitSize(rateBytes, burstTicks(rateBytes, burst)) >>> 0;
+}
+
+/** The htb class options tc prints, in its order; `details` as `tc -d`. */
+function htbClassFields(o: HtbClassOptions, details: boolean): [key: string, value: number | string, text: string][] {
+  const rate = bps(o.rate);
+  const ceil = bps(o.ceil);
+  const out: [string, number | string, string][] = [];
+  if (!o.level) {
+    out.push(['prio', o.prio, `prio ${o.prio}`]);
+    if (details) out.push(['quantum', o.quantum, `quantum ${o.quantum}`]);
+  }
+  out.push(['rate', rate, `rate ${tcRateText(rate)}`]);
+  if (o.overhead) out.push(['overhead', o.overhead, `overhead ${o.overhead}`]);
+  out.push(['ceil', ceil, `ceil ${tcRateText(ceil)}`]);
+  if (o.linklayer === 'atm' || details) out.push(['linklayer', o.linklayer ?? 'ethernet', `linklayer ${o.linklayer ?? 'ethernet'}`]);
+  const burst = htbBurst(rate, o.burst);
+  const cburst = htbBurst(ceil, o.cburst);
+  if (details) {
+    // The kernel does not keep the cell logs: it lists 0 (cell size 1).
+    out.push(['burst', burst, `burst ${tcSizeText(burst)}/1`], ['mpu_rate', o.mpu ?? 0, `mpu ${tcSizeText(o.mpu ?? 0)}`]);
+    out.push(['cburst', cburst, `cburst ${tcSizeText(cburst)}/1`], ['mpu_ceil', o.mpu ?? 0, `mpu ${tcSizeText(o.mpu ?? 0)}`]);
+    out.push(['level', o.level ?? 0, `level ${o.level ?? 0}`]);
+  } else {
+    out.push(['burst', burst, `burst ${tcSizeText(burst)}`], ['cburst', cburst, `cburst ${tcSizeText(cburst)}`]);
+  }
+  return out;
+}
+
+const isHtb = (c: TrafficClass): c is TrafficClass & { options: HtbClassOptions } => c.kind === 'htb' && c.options !== undefined && !(c.options instanceof Uint8Array);
+
+/**
+ * A class as newer tc (iproute2 6.2 and later) prints it with `-j [-s] class show`; `dev` is the
+ * interface's name (tc leaves it out when the command names the device: pass undefined then).
+ */
+export function classToTcJson(c: TrafficClass, dev: string | undefined, stats = true, details = false): IpJsonObject {
+  const out: IpJsonObject = { class: c.kind, handle: c.handle };
+  if (dev !== undefined) out.dev = dev;
+  if (c.parent === 'root') out.root = true;
+  else out.parent = c.parent;
+  if (c.leaf !== undefined) out.leaf = `0x${c.leaf.slice(0, -1)}`;
+  if (isHtb(c)) for (const [k, v] of htbClassFields(c.options, details)) out[k] = v;
+  if (stats && c.stats) {
+    const st: IpJsonObject = statsToTcJson(c.stats);
+    const x = c.xstats;
+    if (c.kind === 'htb' && x !== undefined && !(x instanceof Uint8Array)) {
+      Object.assign(st, { lended: x.lends, borrowed: x.borrows, giants: x.giants, tokens: x.tokens, ctokens: x.ctokens });
+    }
+    out.stats = st;
+  }
+  return out;
+}
+
+/** The statistics lines tc 6.1 prints under a qdisc or class with `-s` (print_tcstats2_attr), each with its prefix. */
+function statsText(s: TcStatistics, prefix: string): string {
+  let t = `${prefix}Sent ${s.bytes} bytes ${s.packets} pkt (dropped ${s.drops}, overlimits ${s.overlimits} requeues ${s.requeues}) `;
+  if (s.rate !== undefined) t += `\n${prefix}rate ${tcRateText(s.rate / 8)} ${s.packetRate ?? 0}pps`;
+  else t += '\n';
+  t += `${prefix}backlog ${tcSizeText(s.backlog)} ${s.qlen}p requeues ${s.requeues}`;
+  return t;
+}
+
+/**
+ * A class as tc 6.1 prints it with `[-s] [-d] class show`, newline included; `dev` as for
+ * {@link classToTcJson}.
+ */
+export function classToTcText(c: TrafficClass, dev: string | undefined, stats = true, details = false): string {
+  let t = `class ${c.kind} ${c.handle} `;
+  if (dev !== undefined) t += `dev ${dev} `;
+  t += c.parent === 'root' ? 'root ' : `parent ${c.parent} `;
+  if (c.leaf !== undefined) t += `leaf ${c.leaf} `;
+  if (isHtb(c)) t += htbClassFields(c.options, details).map(([, , text]) => `${text} `).join('');
+  t += '\n';
+  if (stats && c.stats) {
+    t += `${statsText(c.stats, ' ')}\n`;
+    const x = c.xstats;
+    if (c.kind === 'htb' && x !== undefined && !(x instanceof Uint8Array)) {
+      t += ` lended: ${x.lends} borrowed: ${x.borrows} giants: ${x.giants}\n tokens: ${x.tokens} ctokens: ${x.ctokens}\n\n`;
+    }
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters and actions, as tc 6.1 prints them with -j (tc_filter.c print_filter, f_u32.c, m_*.c).
+
+/** The parts of a u32 handle: hash table id, bucket, node id. */
+function u32Parts(handle: string): { htid: number; hash: number; node: number } {
+  const [a = '', b = '', c = ''] = handle.split(':');
+  return { htid: a === '' ? 0 : parseInt(a, 16), hash: b === '' ? 0 : parseInt(b, 16), node: c === '' ? 0 : parseInt(c, 16) };
+}
+
+/** The keys of a u32 filter's matches as the kernel holds them (tc prints keys, not matches). */
+function u32KeysText(o: U32Options): { value: string; mask: string; offmask: string; off: number }[] {
+  return matchesToKeys(o.matches ?? [], 'matches').map((x) => ({ value: x.val.toString(16), mask: x.mask.toString(16), offmask: x.offmask ? (x.offmask >>> 0).toString(16) : '', off: x.off }));
+}
+
+/** The names tc prints for a control action (action_n2a) in `control_action`. */
+function controlJson(c: string | number | undefined): IpJsonObject {
+  if (typeof c === 'string') {
+    const m = /^(goto chain|jump) (\d+)$/.exec(c);
+    if (m) return m[1] === 'jump' ? { type: 'jump', jump: Number(m[2]) } : { type: 'goto', chain: Number(m[2]) };
+    return { type: c };
+  }
+  return { type: String(c) };
+}
+
+/** An action as tc prints it inside a filter (`order` is its place, from 1). */
+export function actionToTcJson(a: TcAction, order: number, devName: (index: number) => string | undefined): IpJsonObject {
+  const out: IpJsonObject = { order, kind: a.kind };
+  if (a.kind === 'mirred' && 'direction' in a) {
+    out.mirred_action = a.action;
+    out.direction = a.direction;
+    out.to_dev = devName(a.link) ?? String(a.link);
+    out.control_action = controlJson(a.control);
+  } else if (a.kind === 'gact' && 'control' in a) {
+    out.control_action = controlJson(a.control);
+  }
+  if (a.index !== undefined) out.index = a.index;
+  if (a.refcount !== undefined) out.ref = a.refcount;
+  if (a.bindcount !== undefined) out.bind = a.bindcount;
+  if (a.installed !== undefined) out.installed = Math.floor(a.installed);
+  if (a.lastUsed !== undefined) out.last_used = Math.floor(a.lastUsed);
+  if (a.firstUsed) out.first_used = Math.floor(a.firstUsed);
+  if (a.stats) out.stats = statsToTcJson(a.stats);
+  return out;
+}
+
+/**
+ * A filter as `tc -j [-s] filter show dev X parent P` prints it (tc leaves out the device and the
+ * parent the command names: pass them as `shown`). tc 6.1 prints one `match` field per key of a
+ * u32 selector under the same name, so a JSON parser keeps the last: so does this.
+ */
+export function filterToTcJson(f: Filter, shown: { dev?: string; parent?: string }, devName: (index: number) => string | undefined): IpJsonObject {
+  const out: IpJsonObject = {};
+  if (shown.dev === undefined) out.dev = devName(f.link) ?? String(f.link);
+  if (shown.parent === undefined || shown.parent !== f.parent) {
+    if (f.parent === 'root') out.root = true;
+    else if (f.parent === 'ffff:fff2') out.ingress = true;
+    else if (f.parent === 'ffff:fff3') out.egress = true;
+    else out.parent = f.parent;
+  }
+  out.protocol = typeof f.protocol === 'number' ? `[${f.protocol}]` : f.protocol;
+  if (f.priority) out.pref = f.priority;
+  out.kind = f.kind;
+  out.chain = f.chain;
+  const o = f.options;
+  if (o !== undefined && !(o instanceof Uint8Array) && f.kind === 'u32') {
+    const u = o as U32Options;
+    const opts: IpJsonObject = {};
+    if (f.handle !== undefined) opts.fh = f.handle;
+    const parts = u32Parts(f.handle ?? '');
+    if (parts.node) opts.order = parts.node;
+    if (u.divisor !== undefined) opts.ht_divisor = u.divisor;
+    else if (u.hashTable !== undefined) {
+      const ht = u32Parts(u.hashTable);
+      opts.key_ht = ht.htid.toString(16);
+      opts.bkt = ht.hash.toString(16);
+    }
+    if (u.classid !== undefined) opts.flowid = u.classid;
+    if (u.link !== undefined) opts.link = u.link;
+    if (u.flags?.includes('skip_hw')) opts.skip_hw = true;
+    if (u.flags?.includes('skip_sw')) opts.skip_sw = true;
+    if (u.inHw === true) opts.in_hw = true;
+    else if (u.inHw === false) opts.not_in_hw = true;
+    if (u.mark) Object.assign(opts, { fwmark_value: `0x${u.mark.value.toString(16)}`, fwmark_mask: `0x${u.mark.mask.toString(16)}`, fwmark_success: 0 });
+    const keys = u32KeysText(u);
+    if (keys.length > 0) opts.match = keys[keys.length - 1];
+    if (u.indev !== undefined) opts.input_dev = u.indev;
+    if (u.actions) opts.actions = u.actions.map((a, i) => actionToTcJson(a, i + 1, devName));
+    out.options = opts;
+  }
+  return out;
 }

@@ -86,3 +86,4 @@ export { errnoName, errnoText, type ExtendedAck, type RequestInfo } from '../net
 export { parsePrefix, ipv4Broadcast, type Prefix } from '../rtnl/common/prefix.js';
 export { NETNS_RUN_DIR, describeNetns, openNetns, netnsPath, validateNetnsName, type OpenNetns } from '../ns/ref.js';
 export { netnsIdentity, type NetnsIdentity, type NamedNetnsIdentity } from '../ns/netns.js';
+export { monitor, watch, EventStream } from '../rtnl/events/monitor.js';

@@ -2,11 +2,12 @@
 // datagrams, NLM_F_DUMP_INTR, timeouts. It talks to a Transport and hands each reply message, still
 // undecoded, to the caller's callback, so decoding happens straight out of the receive buffer.
 
-import { Reader, Writer } from './bytes.js';
+import { Reader, Writer, copyBytes } from './bytes.js';
 import {
   NLMSG_DONE,
   NLMSG_ERROR,
   NLMSG_NOOP,
+  NLMSG_HDRLEN,
   NLMSG_OVERRUN,
   NLM_F_ACK,
   NLM_F_DUMP,
@@ -84,22 +85,77 @@ export interface DumpResultOf<T> extends DumpStatus {
   result: T;
 }
 
-type Step = 'done' | 'wait' | 'yield';
+// What reading the replies of a write came to: every request answered ('done'), nothing queued
+// yet ('wait'), a batch of datagrams handled ('yield': let the event loop run), or, when reading
+// one datagram at a time for a stream, one handled ('more').
+type Step = 'done' | 'wait' | 'yield' | 'more';
 
-// The state of the request being served.
-interface Pending {
+// One request from the moment it is made until it settles.
+interface Job {
   req: Request;
   onMessage: MessageHandler | undefined;
+  isDump: boolean;
+  // A streamed dump: served alone, and the consumer pulls its datagrams (see DumpStream).
+  stream: DumpStream<unknown> | undefined;
   flags: number;
   seq: number;
-  bytes: Uint8Array;
+  // False when the request went without NLM_F_ACK (see Connection.send): silence means success.
+  acked: boolean;
+  // Where the request's bytes lie in the engine's writer while its write is being answered.
+  start: number;
+  end: number;
   timeoutMs: number;
   deadline: number;
   status: DumpStatus;
   done: boolean;
   failure: Error | undefined;
-  datagrams: number;
+  resolve: (status: DumpStatus) => void;
+  reject: (err: Error) => void;
 }
+
+// The requests of one write, in order; their sequence numbers are consecutive (but for the
+// wrap-around past 0), so a reply finds its request by subtraction.
+interface Write {
+  jobs: Job[];
+  firstSeq: number;
+  outstanding: number;
+  datagrams: number;
+  // Requests before this index are all settled.
+  settledBelow: number;
+  // The earliest deadline of its requests.
+  deadline: number;
+}
+
+// What a DumpStream needs of its engine.
+interface EnginePort {
+  job(
+    req: Request,
+    onMessage: MessageHandler | undefined,
+    opts: RequestOptions,
+    stream: DumpStream<unknown> | undefined,
+    resolve: (s: DumpStatus) => void,
+    reject: (e: Error) => void,
+  ): Job;
+  enqueue(job: Job): void;
+  release(): void;
+  pumpOne(w: Write): Step;
+  waitFor(w: Write): Promise<void>;
+}
+
+// The engine hands a sent stream request over through this key, not a public name.
+const STARTED = Symbol('started');
+
+// Room in the receive queue reserved per request while its write is answered. An ACK takes about
+// 830 bytes of the queue (its sk_buff, measured on this kernel: 157 ACKs fill a 128 KiB queue);
+// an error ACK also echoes the request and carries the extended-ACK text, hence twice the request's
+// length on top. A request with a data reply (a GET, NLM_F_ECHO) reserves room for a large object.
+const ACK_ROOM = 1024;
+const DATA_ROOM = 64 * 1024;
+// Bytes of requests per write: well under the kernel's default send buffer (wmem_default, 208 KiB),
+// and large enough that a write of small changes costs one system call per several hundred.
+const MAX_WRITE = 64 * 1024;
+// Datagrams (or writes) handled before the event loop gets a turn during long work.
+const YIELD_EVERY = 8;
 
 /** A dump the kernel kept flagging as interrupted, under the `throw` policy or after all retries. */
 export class DumpInterruptedError extends RtnetlinkError {
@@ -115,20 +171,33 @@ export class DumpInterruptedError extends RtnetlinkError {
 }
 
 /**
- * A request engine over one transport. Requests are served one at a time in the order they were
- * made; any number may be pending from async code and their replies never mix.
+ * A request engine over one transport. Requests are answered in the order they were made; any
+ * number may be pending from async code and their replies never mix.
+ *
+ * Requests made while the engine is busy, or in the same turn of the event loop (such as
+ * `Promise.all` of many changes), are packed many to a write when the transport allows it (the
+ * kernel's socket does): the kernel handles each message of a write in turn and answers each on
+ * its own, so every request gets the same result and error as if it had been sent alone, at a
+ * fraction of the cost. A write never holds more requests than the receive queue has room for
+ * their replies, so ACKs never overflow it. Dumps are always sent alone.
  */
 export class Connection {
   private seq: number;
-  // One request at a time: the next ones wait in this queue.
-  private busy = false;
-  private readonly queue: (() => void)[] = [];
+  private readonly queue: (Job | undefined)[] = [];
+  private head = 0;
+  // A drive loop is running, or a stream holds the engine.
+  private active = false;
+  private scheduled = false;
   private readonly writer = new Writer(4096);
   private readonly timeoutMs: number;
   private readonly policy: DumpInterruptedPolicy;
   private readonly retries: number;
   // The sequence number of a dump that timed out: the kernel still runs it (see drain()).
   private unfinishedDump: number | undefined;
+  private readonly tick = (): void => {
+    this.scheduled = false;
+    if (!this.active) void this.drive();
+  };
 
   constructor(
     /** The transport this engine sends through. */
@@ -156,9 +225,8 @@ export class Connection {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (!this.busy) return this.run(req, onMessage, opts);
     return new Promise<DumpStatus>((resolve, reject) => {
-      this.queue.push(() => this.run(req, onMessage, opts).then(resolve, reject));
+      this.enqueue(this.job(req, onMessage, opts, undefined, resolve, reject));
     });
   }
 
@@ -180,126 +248,110 @@ export class Connection {
     }
   }
 
+  /**
+   * A dump consumed as it arrives: `for await (const x of conn.stream(req, decode))`. Only the
+   * objects of one datagram (at most about 32 KiB of messages) are held at a time, and the next
+   * datagram is read when the consumer asks for more. `decode` turns each data message into an
+   * object, or `undefined` to skip it.
+   *
+   * The request is sent when iteration starts. Until the stream ends (its last object read, a
+   * `break` out of the loop, or an exception in it) the engine serves no other request of this
+   * connection: finish or leave the loop promptly. Leaving early reads the rest of the dump
+   * without decoding it, so the socket stays in step.
+   *
+   * An interrupted dump (NLM_F_DUMP_INTR) cannot start over once objects were handed out: under
+   * the `throw` policy the stream throws {@link DumpInterruptedError} at its end, otherwise
+   * {@link DumpStream.status} says `interrupted`.
+   */
+  stream<T>(req: Request, decode: (r: Reader, m: MessageView) => T | undefined, opts: RequestOptions = {}): DumpStream<T> {
+    checkRequest(req, decode, opts);
+    return new DumpStream<T>(this.port, { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP }, decode, opts);
+  }
+
+  // What a stream needs of the engine, kept off the public surface.
+  private readonly port: EnginePort = {
+    job: (req, onMessage, opts, stream, resolve, reject) => this.job(req, onMessage, opts, stream, resolve, reject),
+    enqueue: (job) => this.enqueue(job),
+    release: () => this.release(),
+    pumpOne: (w) => this.pump(w, true),
+    waitFor: (w) => this.waitFor(w),
+  };
+
   /** Closes the transport; pending requests fail. */
   close(): void {
     this.transport.close();
   }
 
-  private info(type: number, flags: number, seq: number, bytes?: Uint8Array): RequestInfo {
-    const info: RequestInfo = { type, flags, seq };
-    const name = this.options.typeName?.(type);
-    if (name) info.typeName = name;
-    if (bytes) info.bytes = bytes;
-    return info;
-  }
+  // ---------------------------------------------------------------------------------------------
 
-  private nextSeq(): number {
-    this.seq = (this.seq + 1) >>> 0;
-    if (this.seq === 0) this.seq = 1;
-    return this.seq;
-  }
-
-  // The kernel answers rtnetlink requests inside sendmsg(), so a request usually runs to its end
-  // synchronously here and returns one settled promise; it goes async only to wait for data that
-  // is not there yet, or to let the event loop run during a long dump.
-  private run(req: Request, onMessage: MessageHandler | undefined, opts: RequestOptions): Promise<DumpStatus> {
-    this.busy = true;
-    let st: Pending;
-    let step: Step;
-    try {
-      st = this.start(req, onMessage, opts);
-      step = this.pump(st);
-    } catch (err) {
-      this.finish();
-      return Promise.reject(err);
-    }
-    if (step === 'done') {
-      this.finish();
-      return st.failure ? Promise.reject(st.failure) : Promise.resolve(st.status);
-    }
-    const finish = (): void => this.finish();
-    const p = this.continue(st, step);
-    p.then(finish, finish);
-    return p;
-  }
-
-  private finish(): void {
-    this.busy = false;
-    this.queue.shift()?.();
-  }
-
-  private start(req: Request, onMessage: MessageHandler | undefined, opts: RequestOptions): Pending {
-    const t = this.transport;
-    if (t.closed) throw new RtnetlinkError('the connection is closed');
-    if (this.unfinishedDump !== undefined) this.drain(this.unfinishedDump);
+  private job(
+    req: Request,
+    onMessage: MessageHandler | undefined,
+    opts: RequestOptions,
+    stream: DumpStream<unknown> | undefined,
+    resolve: (s: DumpStatus) => void,
+    reject: (e: Error) => void,
+  ): Job {
     const isDump = ((req.flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
-    const flags = NLM_F_REQUEST | (req.flags ?? 0) | (isDump ? 0 : NLM_F_ACK);
-    const seq = this.nextSeq();
-    const w = this.writer;
-    w.length = 0;
-    writeMessage(w, req.type, flags, seq, 0, req.body);
-    const bytes = w.take();
-    t.send(bytes);
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return {
       req,
       onMessage,
-      flags,
-      seq,
-      bytes,
+      isDump,
+      stream,
+      flags: NLM_F_REQUEST | (req.flags ?? 0) | (isDump ? 0 : NLM_F_ACK),
+      seq: 0,
+      acked: true,
+      start: 0,
+      end: 0,
       timeoutMs,
-      deadline: Date.now() + timeoutMs,
+      deadline: 0,
       status: { interrupted: false, filtered: false, messages: 0 },
       done: false,
       failure: undefined,
-      datagrams: 0,
+      resolve,
+      reject,
     };
   }
 
-  // Reads and handles whatever is queued: 'done' at the end of the reply, 'wait' when nothing is
-  // queued yet, 'yield' after a batch of dump datagrams.
-  private pump(st: Pending): Step {
-    const t = this.transport;
-    const portId = t.portId;
-    for (;;) {
-      const d = t.receive();
-      if (d === null) return 'wait';
-      const r = new Reader(d);
-      try {
-        forEachMessage(r, (m) => this.handle(st, r, m, portId));
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw err;
-        st.failure ??= err;
-        st.done = true;
-      }
-      if (st.done) return 'done';
-      // The timeout bounds the whole request: a dump that keeps coming is checked between datagrams.
-      if (Date.now() >= st.deadline) throw this.timeout(st);
-      if (++st.datagrams % 8 === 0) return 'yield';
+  private enqueue(job: Job): void {
+    this.queue.push(job);
+    if (!this.active && !this.scheduled) {
+      // After the current burst of synchronous code and promise callbacks: every request made in
+      // it is queued by then and shares the writes.
+      this.scheduled = true;
+      process.nextTick(this.tick);
     }
   }
 
-  private async continue(st: Pending, step: Step): Promise<DumpStatus> {
-    const t = this.transport;
-    while (step !== 'done') {
-      if (step === 'yield') {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      } else {
-        const left = st.deadline - Date.now();
-        if (left <= 0 || !(await t.wait(left))) {
-          if (t.closed) throw new RtnetlinkError('the connection was closed while a request was pending');
-          throw this.timeout(st);
-        }
-      }
-      step = this.pump(st);
+  // Called by a stream when it has read its dump to the end: the engine goes on.
+  private release(): void {
+    this.active = false;
+    if (this.head < this.queue.length && !this.scheduled) {
+      this.scheduled = true;
+      process.nextTick(this.tick);
     }
-    if (st.failure) throw st.failure;
-    return st.status;
   }
 
-  private timeout(st: Pending): TimeoutError {
-    if ((st.flags & NLM_F_DUMP) === NLM_F_DUMP) this.unfinishedDump = st.seq;
-    return new TimeoutError(this.info(st.req.type, st.flags, st.seq, st.bytes), st.timeoutMs);
+  // Waits for replies to the outstanding requests of `w`; fails those whose time is up.
+  private async waitFor(w: Write): Promise<void> {
+    const t = this.transport;
+    const left = Math.min(...w.jobs.filter((j) => !j.done).map((j) => j.deadline)) - Date.now();
+    if (left > 0 && (await t.wait(left))) return;
+    // Time is up for some, or the transport says nothing more will come (a replay that ran out):
+    // then for all.
+    const now = Date.now();
+    const all = !w.jobs.some((j) => !j.done && j.deadline <= now);
+    for (const j of w.jobs) {
+      if (j.done) continue;
+      if (t.closed) this.settle(w, j, new RtnetlinkError('the connection was closed while a request was pending'));
+      else if (all || j.deadline <= now) this.settle(w, j, this.timeout(j));
+    }
+  }
+
+  private timeout(j: Job): TimeoutError {
+    if (j.isDump) this.unfinishedDump = j.seq;
+    return new TimeoutError(this.info(j.req.type, j.flags, j.seq, this.bytesOf(j)), j.timeoutMs);
   }
 
   // A dump that timed out is still running in the kernel, which refuses another dump on this socket
@@ -321,43 +373,405 @@ export class Connection {
     }
   }
 
-  private handle(st: Pending, r: Reader, m: MessageView, portId: number): boolean | void {
+  // ---------------------------------------------------------------------------------------------
+
+  private info(type: number, flags: number, seq: number, bytes?: Uint8Array): RequestInfo {
+    const info: RequestInfo = { type, flags, seq };
+    const name = this.options.typeName?.(type);
+    if (name) info.typeName = name;
+    if (bytes) info.bytes = bytes;
+    return info;
+  }
+
+  // A copy of a request's bytes; valid while its write is being answered.
+  private bytesOf(j: Job): Uint8Array {
+    return copyBytes(this.writer.buf, j.start, j.end);
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  // Serves the queue, a write at a time. The kernel answers rtnetlink requests inside the write,
+  // so this normally runs through without waiting; it awaits only to let the event loop run during
+  // long work, or to wait for replies not there yet.
+  private async drive(): Promise<void> {
+    this.active = true;
+    let handedOver = false;
+    try {
+      let turns = 0;
+      while (this.head < this.queue.length) {
+        let w: Write | undefined;
+        try {
+          w = this.send();
+        } catch (err) {
+          // Nothing in send() throws by design; should it, the request it was on fails with the
+          // error rather than the engine looping on it.
+          const j = this.queue[this.head];
+          this.queue[this.head++] = undefined;
+          if (j !== undefined && !j.done) {
+            j.done = true;
+            j.reject(err instanceof Error ? err : new Error(String(err)));
+          }
+          continue;
+        }
+        if (w === undefined) continue;
+        const stream = w.jobs[0].stream;
+        if (stream !== undefined) {
+          // The consumer pulls the rest; it calls release() at the end.
+          handedOver = true;
+          stream[STARTED](w);
+          return;
+        }
+        try {
+          let step = this.pump(w, false);
+          while (step !== 'done') {
+            if (step === 'yield') await new Promise<void>((resolve) => setImmediate(resolve));
+            else await this.waitFor(w);
+            step = this.pump(w, false);
+          }
+        } catch (err) {
+          // Nothing above throws by design; should it, the requests of this write fail with it
+          // rather than hang.
+          const e = err instanceof Error ? err : new Error(String(err));
+          for (const j of w.jobs) this.settle(w, j, e);
+        }
+        if (++turns % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      if (!handedOver) this.active = false;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      // Requests that arrived during the last await.
+      if (!handedOver && this.head < this.queue.length) this.enqueue0();
+    }
+  }
+
+  private enqueue0(): void {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      process.nextTick(this.tick);
+    }
+  }
+
+  // Takes the next requests off the queue, encodes them into one write and sends it. A dump or a
+  // stream goes alone; plain requests go together while the write and the receive queue have room.
+  // Returns undefined when none of them could be sent (each already settled with its error).
+  private send(): Write | undefined {
+    const t = this.transport;
+    if (this.unfinishedDump !== undefined && !t.closed) this.drain(this.unfinishedDump);
+    const w = this.writer;
+    w.length = 0;
+    const jobs: Job[] = [];
+    const room = t.closed ? undefined : t.replyRoom;
+    let budget = room === undefined ? 0 : room / 2;
+    while (this.head < this.queue.length) {
+      const j = this.queue[this.head] as Job;
+      if (t.closed) {
+        this.queue[this.head++] = undefined;
+        j.done = true;
+        j.reject(new RtnetlinkError('the connection is closed'));
+        continue;
+      }
+      const alone = j.isDump || j.stream !== undefined || room === undefined;
+      if (jobs.length > 0 && (alone || w.length >= MAX_WRITE || budget < ACK_ROOM)) break;
+      const at = w.length;
+      j.seq = this.nextSeq();
+      try {
+        writeMessage(w, j.req.type, j.flags, j.seq, 0, j.req.body);
+      } catch (err) {
+        w.length = at;
+        this.queue[this.head++] = undefined;
+        j.done = true;
+        j.reject(err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
+      const len = w.length - at;
+      const need = (j.onMessage ? DATA_ROOM : ACK_ROOM) + 2 * len;
+      if (jobs.length > 0 && need > budget) {
+        w.length = at;
+        break;
+      }
+      budget -= need;
+      j.start = at;
+      j.end = at + len;
+      this.queue[this.head++] = undefined;
+      jobs.push(j);
+      if (alone) break;
+    }
+    if (jobs.length === 0) return undefined;
+    // A change that succeeds is answered by an ACK only if it asks for one, and the kernel answers
+    // the messages of a write in order: so only the last request of a write, and those with a data
+    // reply, keep NLM_F_ACK. When the answer to a later request arrives, every earlier request
+    // without an error reply has succeeded. This spares the kernel an ACK and this process a read
+    // for every successful change but the last; an error is reported exactly as when alone.
+    for (let k = 0; k < jobs.length - 1; k++) {
+      const j = jobs[k];
+      if (j.onMessage !== undefined || j.isDump) continue;
+      j.acked = false;
+      w.view.setUint16(j.start + 6, j.flags & ~NLM_F_ACK, true);
+    }
+    const write: Write = { jobs, firstSeq: jobs[0].seq, outstanding: jobs.length, datagrams: 0, settledBelow: 0, deadline: Infinity };
+    const now = Date.now();
+    for (const j of jobs) {
+      j.deadline = now + j.timeoutMs;
+      if (j.deadline < write.deadline) write.deadline = j.deadline;
+    }
+    try {
+      t.send(w.buf.subarray(0, w.length));
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      for (const j of jobs) this.settle(write, j, e);
+      return write.jobs[0].stream ? write : undefined;
+    }
+    return write;
+  }
+
+  // Reads and handles whatever is queued, until every request of the write has its answer.
+  private pump(w: Write, once: boolean): Step {
+    const t = this.transport;
+    const portId = t.portId;
+    if (w.outstanding === 0) return 'done';
+    for (;;) {
+      let d: Uint8Array | null;
+      try {
+        d = t.receive();
+      } catch (err) {
+        // ENOBUFS (replies were lost), EMSGSIZE, EBADF: no request of the write can trust its answer.
+        const e = err instanceof Error ? err : new Error(String(err));
+        for (const j of w.jobs) this.settle(w, j, e);
+        return 'done';
+      }
+      if (d === null) return 'wait';
+      const r = new Reader(d);
+      try {
+        forEachMessage(r, (m) => this.handle(w, r, m, portId));
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        // A malformed datagram: whose it was cannot be told, so every request still waiting fails.
+        for (const j of w.jobs) if (!j.done) this.settle(w, j, err);
+      }
+      if (w.outstanding === 0) return 'done';
+      // The timeout bounds the whole request: one whose answer keeps coming is checked between datagrams.
+      if (!once && Date.now() >= w.deadline) {
+        const now = Date.now();
+        for (const j of w.jobs) if (!j.done && now >= j.deadline) this.settle(w, j, this.timeout(j));
+        if (w.outstanding === 0) return 'done';
+      }
+      if (++w.datagrams % YIELD_EVERY === 0) return 'yield';
+      if (once) return 'more';
+    }
+  }
+
+  // The index in the write of the request with sequence number `seq`, or -1.
+  private find(w: Write, seq: number): number {
+    const jobs = w.jobs;
+    const i = (seq - w.firstSeq) >>> 0;
+    if (i < jobs.length && jobs[i].seq === seq) return i;
+    // Only after the sequence number wrapped past 0 inside this write.
+    return jobs.findIndex((j) => j.seq === seq);
+  }
+
+  private handle(w: Write, r: Reader, m: MessageView, portId: number): void {
     // Stale replies (to a request that timed out) and anything not addressed to us are skipped.
-    if (m.seq !== st.seq || (m.pid !== portId && m.pid !== 0 && portId !== 0)) return;
-    if (m.flags & NLM_F_DUMP_INTR) st.status.interrupted = true;
-    if (m.flags & NLM_F_DUMP_FILTERED) st.status.filtered = true;
+    if (m.pid !== portId && m.pid !== 0 && portId !== 0) return;
+    const i = this.find(w, m.seq);
+    if (i < 0) return;
+    const j = w.jobs[i];
+    if (j.done) return;
+    if (m.flags & NLM_F_DUMP_INTR) j.status.interrupted = true;
+    if (m.flags & NLM_F_DUMP_FILTERED) j.status.filtered = true;
     switch (m.type) {
       case NLMSG_NOOP:
       case NLMSG_OVERRUN:
         return;
       case NLMSG_ERROR: {
+        this.silentBefore(w, i);
+        // An ACK (error 0) needs nothing of its payload.
+        if (m.end - m.payloadOffset >= 4 + NLMSG_HDRLEN && r.view.getInt32(m.payloadOffset, true) === 0) {
+          this.settle(w, j, undefined);
+          return;
+        }
         const e = decodeErrorPayload(r, m.payloadOffset, m.end, m.flags);
-        if (e.error !== 0) st.failure = this.kernelError(-e.error, st.req.type, st.flags, st.seq, st.bytes, e.extack);
-        st.done = true;
-        return false;
+        this.settle(w, j, e.error !== 0 ? this.kernelError(-e.error, j, e.extack) : undefined);
+        return;
       }
       case NLMSG_DONE: {
         const d = decodeDonePayload(r, m.payloadOffset, m.end, m.flags);
-        if (d.error < 0) st.failure = this.kernelError(-d.error, st.req.type, st.flags, st.seq, st.bytes, d.extack);
-        st.done = true;
-        return false;
+        this.settle(w, j, d.error < 0 ? this.kernelError(-d.error, j, d.extack) : undefined);
+        return;
       }
       default:
-        st.status.messages++;
-        if (st.onMessage) {
+        j.status.messages++;
+        if (j.onMessage) {
           try {
-            st.onMessage(r, m);
+            j.onMessage(r, m);
           } catch (err) {
             // Keep reading to the end of the reply so the socket stays in step, then report.
-            st.failure ??= err instanceof Error ? err : new Error(String(err));
+            j.failure ??= err instanceof Error ? err : new Error(String(err));
           }
         }
         return;
     }
   }
 
-  private kernelError(errno: number, type: number, flags: number, seq: number, bytes: Uint8Array, extack: ExtendedAck): NetlinkError {
+  // The answer to request `i` of the write has come: every earlier request that went without
+  // NLM_F_ACK and got no error reply has succeeded.
+  private silentBefore(w: Write, i: number): void {
+    const jobs = w.jobs;
+    for (let k = w.settledBelow; k < i; k++) {
+      const j = jobs[k];
+      if (!j.done && !j.acked) this.settle(w, j, undefined);
+    }
+    if (i > w.settledBelow) w.settledBelow = i;
+  }
+
+  // Ends a request: with `err`, or else with the failure its handler reported, or with its status.
+  private settle(w: Write, j: Job, err: Error | undefined): void {
+    if (j.done) return;
+    j.done = true;
+    w.outstanding--;
+    const failure = j.failure ?? err;
+    if (failure !== undefined) j.reject(failure);
+    else j.resolve(j.status);
+  }
+
+  private kernelError(errno: number, j: Job, extack: ExtendedAck): NetlinkError {
+    const bytes = this.bytesOf(j);
     const path = extack.offset !== undefined ? this.options.attributePath?.(bytes, extack.offset) : undefined;
-    return new NetlinkError(errno, this.info(type, flags, seq, bytes), extack, path);
+    return new NetlinkError(errno, this.info(j.req.type, j.flags, j.seq, bytes), extack, path);
+  }
+}
+
+/**
+ * A dump read as it arrives (see {@link Connection.stream}): an async iterator of the decoded
+ * objects that holds only one datagram's worth of them at a time.
+ */
+export class DumpStream<T> implements AsyncIterableIterator<T> {
+  #buffer: (T | undefined)[] = [];
+  #next = 0;
+  #state: 'idle' | 'queued' | 'running' | 'ended' = 'idle';
+  #write: Write | undefined;
+  #job: Job | undefined;
+  #failure: Error | undefined;
+  #cancelled = false;
+  #started: (() => void) | undefined;
+  #status: DumpStatus = { interrupted: false, filtered: false, messages: 0 };
+
+  /** @internal */
+  constructor(
+    private readonly conn: EnginePort,
+    private readonly req: Request,
+    private readonly decode: (r: Reader, m: MessageView) => T | undefined,
+    private readonly opts: RequestOptions,
+  ) {}
+
+  /** How the dump went: complete once the stream has ended. */
+  get status(): DumpStatus {
+    return this.#status;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** The next object, or the end. */
+  next(): Promise<IteratorResult<T>> {
+    if (this.#next < this.#buffer.length) {
+      const value = this.#buffer[this.#next] as T;
+      this.#buffer[this.#next++] = undefined;
+      return Promise.resolve({ value, done: false });
+    }
+    return this.#fill();
+  }
+
+  /** Stops early: the rest of the dump is read without decoding, then the engine goes on. */
+  async return(): Promise<IteratorResult<T>> {
+    this.#cancelled = true;
+    this.#buffer = [];
+    this.#next = 0;
+    if (this.#state === 'idle') this.#state = 'ended';
+    while (this.#state !== 'ended') await this.#fill().catch(() => undefined);
+    this.#failure = undefined;
+    return { value: undefined, done: true };
+  }
+
+  /** @internal The engine has sent the request and hands the reading over. */
+  [STARTED](w: Write): void {
+    this.#write = w;
+    this.#state = 'running';
+    this.#started?.();
+  }
+
+  #start(): Promise<void> {
+    this.#state = 'queued';
+    const job = this.conn.job(
+      this.req,
+      (r, m) => {
+        if (this.#cancelled) return;
+        const v = this.decode(r, m);
+        if (v !== undefined) this.#buffer.push(v);
+      },
+      this.opts,
+      this as DumpStream<unknown>,
+      () => undefined,
+      (err) => {
+        this.#failure = err;
+        // Refused before it was sent (a closed connection): the engine never hands it over.
+        if (this.#write === undefined && this.#state === 'queued') {
+          this.#state = 'ended';
+          this.#started?.();
+        }
+      },
+    );
+    this.#job = job;
+    this.#status = job.status;
+    return new Promise<void>((resolve) => {
+      this.#started = resolve;
+      this.conn.enqueue(job);
+    });
+  }
+
+  async #fill(): Promise<IteratorResult<T>> {
+    if (this.#state === 'idle') await this.#start();
+    let datagrams = 0;
+    for (;;) {
+      if (this.#next < this.#buffer.length) return this.next();
+      if (this.#state === 'ended') {
+        const f = this.#failure;
+        if (f !== undefined) {
+          this.#failure = undefined;
+          throw f;
+        }
+        return { value: undefined, done: true };
+      }
+      const w = this.#write as Write;
+      this.#buffer.length = 0;
+      this.#next = 0;
+      const step = this.conn.pumpOne(w);
+      if (step === 'wait') {
+        // The deadline counts time waiting for the kernel, not time the consumer spent.
+        const j = this.#job as Job;
+        j.deadline = Date.now() + j.timeoutMs;
+        await this.conn.waitFor(w);
+      } else if (step === 'yield' || (step === 'more' && ++datagrams % YIELD_EVERY === 0)) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (w.outstanding === 0 && this.#state === 'running') this.#end();
+    }
+  }
+
+  #end(): void {
+    this.#state = 'ended';
+    const policy = this.opts.dumpInterrupted ?? 'retry';
+    if (this.#failure === undefined && this.#status.interrupted && policy === 'throw' && !this.#cancelled) {
+      const j = this.#job as Job;
+      this.#failure = new DumpInterruptedError({ type: j.req.type, flags: j.flags, seq: j.seq }, 1);
+    }
+    this.conn.release();
   }
 }

@@ -188,6 +188,7 @@ export class NetlinkSocket implements Transport {
   readonly #waits = new Set<FdWait>();
   #closed = false;
   #released = false;
+  #replyRoom: number | undefined;
   #native: { headers: NativeMemory; data: NativeMemory } | undefined;
 
   private constructor(fd: number, portId: number, readBufferSize: number) {
@@ -204,6 +205,16 @@ export class NetlinkSocket implements Transport {
   /** True once {@link NetlinkSocket.close} has run. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * The kernel handles every message of a datagram and answers each: the request engine may pack
+   * many requests into one send, as many as the receive queue ({@link receiveBufferSize}) has room
+   * for their replies.
+   */
+  get replyRoom(): number {
+    // Asked once (a system call), after the queue size was set.
+    return (this.#replyRoom ??= this.#closed ? 0 : this.receiveBufferSize);
   }
 
   /**
@@ -403,6 +414,7 @@ export class NetlinkSocket implements Transport {
   setReceiveBufferSize(bytes: number): void {
     checkPositiveInt('bytes', bytes, MAX_RECEIVE_BUFFER_SIZE);
     setReceiveBuffer(this.#fd, bytes);
+    this.#replyRoom = undefined;
   }
 
   /** The kernel's receive queue size (SO_RCVBUF as reported by the kernel: twice the size set). */

@@ -8,6 +8,13 @@ export interface Transport {
   /** True once {@link Transport.close} has run. */
   readonly closed: boolean;
   /**
+   * Set when the peer handles several messages per datagram and answers each one, as the kernel
+   * does: the bytes of receive queue the replies to one datagram may fill (the socket's SO_RCVBUF).
+   * The request engine then packs many requests into each datagram, as many as their replies have
+   * room for. Unset, every request goes in a datagram of its own, one at a time.
+   */
+  readonly replyRoom?: number;
+  /**
    * Sends one datagram holding one or more netlink messages. The kernel processes rtnetlink
    * requests inside this call, so their replies are queued when it returns.
    * @throws {@link SocketError} when the send fails.

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type * as FfiRsModule from 'ffi-rs';
 import type { DataType, JsExternal } from 'ffi-rs';
 import { SocketError } from './errors.js';
+import { loadFfiRs } from './ffi.js';
 import { AF_NETLINK } from './constants.js';
 
 /** The ffi-rs library key under which libc (the main program's symbols) is opened. */
@@ -31,7 +32,7 @@ function ffi(): FfiRs {
   if (ffiRs !== undefined) return ffiRs;
   let loaded: FfiRs;
   try {
-    loaded = requireHere('ffi-rs') as FfiRs;
+    loaded = loadFfiRs() as FfiRs;
   } catch (cause) {
     const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw new Error(

@@ -6,7 +6,7 @@
 // round-trip failures (must be none: what decodes re-encodes to the same bytes, or to bytes that
 // decode to the same value) and the worst time per input.
 //
-// Used by test/fuzz/run.ts (`npm run fuzz`, the long run) and test/fuzz.test.ts (a short run in
+// Used by test/fuzz/run.ts (`npm run fuzz`, the long run) and test/unit/fuzz.test.ts (a short run in
 // `npm test`). Pure: no kernel, no root.
 
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // What every rtnetlink family does the same way: dump and decode, get one, send a change and wait
 // for its ACK. The typed families (links, addresses, ...) are thin layers over these.
 
-import type { Connection, RequestOptions } from '../../netlink/connection.js';
+import type { Connection, DumpStream, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_ECHO } from '../../netlink/constants.js';
 import type { MessageSchema, MessageValue } from '../../netlink/message.js';
 import { decodeContext, type AttrSpecs, type StructMembers } from '../../netlink/schema/index.js';
@@ -52,6 +52,28 @@ export async function dumpObjects<H extends StructMembers, A extends AttrSpecs, 
     opts,
   );
   return { items: res.result, kernelFiltered: res.filtered, interrupted: res.interrupted };
+}
+
+/**
+ * Dumps the objects of `replyType` matching `query` as a stream: each message is decoded with
+ * `schema` and passed through `map` (a model mapping, or a filter returning `undefined` to drop the
+ * object) when the consumer asks for it; only one datagram's objects are held at a time.
+ */
+export function streamObjects<H extends StructMembers, A extends AttrSpecs, T = MessageValue<H, A>>(
+  conn: Connection,
+  requestType: number,
+  replyType: number,
+  schema: MessageSchema<H, A>,
+  query: Partial<MessageValue<H, A>>,
+  map: (wire: MessageValue<H, A>) => T | undefined = (wire) => wire as unknown as T,
+  opts?: RequestOptions,
+): DumpStream<T> {
+  const ctx = decodeContext();
+  return conn.stream<T>(
+    { type: requestType, body: (w) => schema.encode(w, query) },
+    (r, m) => (m.type === replyType ? map(schema.decode(r, m.payloadOffset, m.end, ctx)) : undefined),
+    opts,
+  );
 }
 
 /** Sends a GET for one object and returns the decoded reply (the kernel answers ENODEV/ENOENT if none). */

@@ -2,15 +2,9 @@
 // dump request, object identity (the key a view is indexed by), which fields are volatile (counters
 // and timers that change without an event), and which objects a tracked view holds.
 
-import type { Connection, RequestOptions } from '../../netlink/connection.js';
-import type { MessageSchema, SchemaValue } from '../../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
-import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
-import { RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
 import { addressFacts } from '../address/facts.js';
 import type { Address } from '../address/model.js';
 import type { IgnoreTree, KindFacts } from '../common/facts.js';
-import { dumpObjects, type DumpResult } from '../common/requests.js';
 import { linkFacts } from '../link/facts.js';
 import type { Link } from '../link/model.js';
 import { neighFacts } from '../neigh/facts.js';
@@ -19,6 +13,10 @@ import { nexthopFacts } from '../nexthop/facts.js';
 import type { Nexthop } from '../nexthop/model.js';
 import { nsidFacts } from '../nsid/facts.js';
 import type { Nsid } from '../nsid/model.js';
+import { routeFacts } from '../route/facts.js';
+import { routeBaseKey as baseKeyOfRoute, type Route } from '../route/model.js';
+import { ruleFacts } from '../rule/facts.js';
+import type { Rule } from '../rule/model.js';
 
 export type { IgnoreTree } from '../common/facts.js';
 
@@ -98,10 +96,10 @@ export interface GroupFamilies {
   rule: 'rule';
 }
 
-/** A route as the kernel describes it (struct rtmsg and the RTA_* attributes). */
-export type RouteObject = SchemaValue<typeof routeMessage>;
-/** A policy-routing rule (struct fib_rule_hdr and the FRA_* attributes). */
-export type RuleObject = SchemaValue<typeof ruleMessage>;
+/** A route: the same {@link Route} that `routes.list()` returns. */
+export type RouteObject = Route;
+/** A policy-routing rule: the same {@link Rule} that `rules.list()` returns. */
+export type RuleObject = Rule;
 
 /** The type of the object each family's events carry: the same shape its `list()` gives. */
 export interface EventObjects {
@@ -110,18 +108,17 @@ export interface EventObjects {
   /** IPv4 and IPv6 addresses. */
   address: Address;
   /** IPv4 and IPv6 routes. */
-  route: RouteObject;
+  route: Route;
   /** Neighbours, and bridge FDB entries (`family: 'bridge'`). */
   neigh: Neighbour | FdbEntry;
   /** Policy-routing rules. */
-  rule: RuleObject;
+  rule: Rule;
   /** Nexthop objects. */
   nexthop: Nexthop;
   /** Namespace ids (without names). */
   nsid: Nsid;
 }
 
-type AnySchema = MessageSchema<StructMembers, AttrSpecs>;
 type Obj = Record<string, unknown>;
 
 /** Everything the event machinery knows about one family: its kind's facts, on plain objects. @internal */
@@ -139,66 +136,18 @@ export function tracks(info: FamilyInfo, o: Obj, groups: ReadonlySet<RtnlGroupNa
   return info.kind(o, groups) && info.announced(o);
 }
 
-const FLAG: RequestOptions = { dumpInterrupted: 'flag' };
-
-function flagged(res: DumpResult<unknown>): { items: Obj[]; interrupted: boolean } {
-  return { items: res.items as Obj[], interrupted: res.interrupted };
-}
-
-const s = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
-
-function hasFlag(flags: unknown, name: string): boolean {
-  return Array.isArray(flags) && flags.includes(name);
-}
-
-function byFamily(o: Obj, groups: ReadonlySet<string>, v4: RtnlGroupName, v6: RtnlGroupName): boolean {
-  return (o.family === 'inet' && groups.has(v4)) || (o.family === 'inet6' && groups.has(v6));
-}
-
-/** The identity of a route, without its path: what NLM_F_REPLACE replaces. */
+/** The identity of a route, without its path: what NLM_F_REPLACE replaces. @internal */
 export function routeBaseKey(o: Obj): string {
-  return `${s(o.family)}|${s(o.table ?? o.rtmTable)}|${s(o.dst)}/${s(o.dstLen)}|${s(o.src)}/${s(o.srcLen)}|${s(o.tos)}|${s(o.priority ?? 0)}`;
+  return baseKeyOfRoute(o as unknown as Route);
 }
 
 /** The per-family descriptions. @internal */
 export const FAMILIES: Readonly<Record<EventFamily, FamilyInfo>> = {
   link: family('link', linkFacts),
   address: family('address', addressFacts),
-  route: {
-    family: 'route',
-    // Not mapped into a model of its own yet: the wire message as decoded.
-    fromWire: (o) => o as Obj,
-    newType: RTM_NEWROUTE,
-    delType: RTM_DELROUTE,
-    schema: routeMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [] }, FLAG)),
-    // The path (oif, gateway) is part of the identity: IPv6 keeps one route per device for the same
-    // prefix and metric (fe80::/64 on every link), and IPv4 allows them with NLM_F_APPEND.
-    key: (o) => `${routeBaseKey(o)}|${s(o.oif)}|${s(o.gateway)}`,
-    // The kernel sets and clears RTNH_F_LINKDOWN / RTNH_F_DEAD on routes (and on multipath paths)
-    // as links lose and regain carrier, without a route event: they follow the link's state.
-    volatile: { cacheinfo: true, flags: true, multipath: true },
-    // Cached (cloned) IPv6 routes are not in a dump; neither are multicast or MPLS routes in these groups.
-    kind: (o, g) => byFamily(o, g, 'ipv4-route', 'ipv6-route') && !hasFlag(o.flags, 'cloned'),
-    announced: () => true,
-  },
+  route: family('route', routeFacts),
   neigh: family('neigh', neighFacts),
-  rule: {
-    family: 'rule',
-    // Not mapped into a model of its own yet: the wire message as decoded.
-    fromWire: (o) => o as Obj,
-    newType: RTM_NEWRULE,
-    delType: RTM_DELRULE,
-    schema: ruleMessage as unknown as AnySchema,
-    dump: async (conn) =>
-      flagged(await dumpObjects(conn, RTM_GETRULE, RTM_NEWRULE, ruleMessage, { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, frhTable: 0, action: 0, flags: [] }, FLAG)),
-    // A rule has no id: two rules differ when anything differs.
-    key: (o) => canonical(o),
-    volatile: {},
-    kind: (o, g) => byFamily(o, g, 'ipv4-rule', 'ipv6-rule'),
-    announced: () => true,
-  },
+  rule: family('rule', ruleFacts),
   nexthop: family('nexthop', nexthopFacts),
   nsid: family('nsid', nsidFacts),
 };
@@ -266,18 +215,4 @@ export function equalObjects(a: unknown, b: unknown, ignore?: IgnoreTree): boole
     nb++;
   }
   return na === nb;
-}
-
-/** A stable text form of a decoded object (sorted keys; bigints and bytes spelled out). @internal */
-export function canonical(v: unknown): string {
-  if (v === undefined || v === null) return 'null';
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v !== 'object') return JSON.stringify(v);
-  if (v instanceof Uint8Array) return `<${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}>`;
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  const o = v as Obj;
-  const keys = Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
 }

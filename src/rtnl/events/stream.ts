@@ -448,7 +448,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
   #usesNexthops(targets: Map<EventFamily, View> | undefined): boolean {
     const view = targets?.get('route') ?? this.#views.get('route');
     if (view === undefined) return true;
-    for (const o of view.map.values()) if (o.nhId !== undefined) return true;
+    for (const o of view.map.values()) if (o.nexthopId !== undefined) return true;
     return false;
   }
 
@@ -576,7 +576,7 @@ function event(del: boolean, family: EventFamily, object: Obj, nsid: number | un
   if (nsid !== undefined) e.nsid = nsid;
   if (flag === 'initial') e.initial = true;
   else if (flag === 'resync') e.resync = true;
-  return e as ObjectEvent;
+  return e as unknown as ObjectEvent;
 }
 
 /** Any failure to decode, as a DecodeError (a mapping may refuse a value with another error). */

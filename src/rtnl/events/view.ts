@@ -53,7 +53,7 @@ export class View {
     const key = this.info.key(o);
     if (this.#base && !fromDump && !this.map.has(key)) {
       const siblings = this.siblings(o);
-      if (siblings.length > 0 && (o.multipath !== undefined || siblings.some((k) => this.map.get(k)?.multipath !== undefined))) this.ambiguous = true;
+      if (siblings.length > 0 && (o.nexthops !== undefined || siblings.some((k) => this.map.get(k)?.nexthops !== undefined))) this.ambiguous = true;
     }
     // An object that leaves the view (an IPv6 address tentative again) is deleted from it.
     if (!del && !this.info.announced(o)) {

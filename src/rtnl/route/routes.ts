@@ -1,123 +1,63 @@
-// Routes: RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE.
+// Routes: RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE. Every operation takes and returns the
+// `Route` model (model.ts); the wire message is made and read in mapping.ts only.
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
-import type { SchemaValue } from '../../netlink/message.js';
-import type { SetValue } from '../../netlink/schema/index.js';
-import { changeObject, dumpObjects, getObject, type DumpResult } from '../common/requests.js';
-import { RtProtocol, RtScope } from '../generated/common.js';
-import { RtmType } from '../generated/common.js';
-import { RoutePref, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, metrics as metricsSet, routeMessage } from '../generated/route.js';
-import type { LinkRef, Links } from '../link/links.js';
 import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
+import { checkKeys, checkObject } from '../common/model.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
+import { changeObject, dumpObjects, getObject, type DumpResult } from '../common/requests.js';
+import { RtmType, RtnhFlags, RtProtocol } from '../generated/common.js';
+import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RtmFlags, routeMessage } from '../generated/route.js';
+import type { LinkRef, Links } from '../link/links.js';
+import { familyOfAddress, NO_FLAGS, routeFromWire, routeToWireParsed, type RouteWire } from './mapping.js';
+import {
+  REALMS_KEYS,
+  ROUTE_KEYS,
+  ROUTE_METRIC_KEYS,
+  ROUTE_NEXTHOP_KEYS,
+  ROUTE_SCOPES,
+  RT_TABLE,
+  type IpFamily,
+  type IpProto,
+  type Realms,
+  type Route,
+  type RouteFlag,
+  type RouteMetricName,
+  type RouteMetrics,
+  type RouteNexthop,
+  type RouteNexthopFlag,
+  type RouteProtocol,
+  type RouteScope,
+  type RouteSpec,
+  type RouteTable,
+  type RouteType,
+} from './model.js';
 
-/**
- * A route as the kernel describes it: the rtmsg header (`family`, `dstLen`, `srcLen`, `tos`,
- * `rtmTable`, `protocol`, `scope`, `type`, `flags`) and the attributes (`dst`, `gateway`, `oif`,
- * `priority`, `prefsrc`, `table`, `metrics`, `multipath`, `via`, `pref`, `nhId`, `expires`,
- * `cacheinfo`, ...). `table` (RTA_TABLE) holds the full table id; `rtmTable` is only its low 8
- * bits (252, RT_TABLE_COMPAT, for ids above 255). An IPv6 route's remaining lifetime is
- * `cacheinfo.expires`, in clock ticks of 1/100 s.
- */
-export type Route = SchemaValue<typeof routeMessage>;
-
-/** Route metrics (RTA_METRICS): `mtu`, `advmss`, `window`, `hoplimit`, `initcwnd`, ... `lock` is the RTAX_LOCK bit mask. */
-export type RouteMetrics = SetValue<typeof metricsSet>;
-
-/** Address families of routes, rules and nexthops. */
-export type IpFamily = 'inet' | 'inet6';
-
-/** A route type (RTN_*) by name. */
-export type RouteType = Exclude<keyof typeof RtmType, 'unspec'>;
-
-/** A scope (RT_SCOPE_*) by name or number. */
-export type RouteScope = keyof typeof RtScope | number;
-
-/** The protocol that installed a route (RTPROT_*), by name or number. */
-export type RouteProtocol = keyof typeof RtProtocol | number;
-
-/** A routing table: its id (1 to 2^32-1), or `main` (254), `local` (255), `default` (253). */
-export type RouteTable = number | 'main' | 'local' | 'default';
-
-/** Ids of the reserved routing tables (RT_TABLE_*), by name. */
-export const RT_TABLE = {
-  /** RT_TABLE_UNSPEC: no table (in a dump request: all tables). */
-  unspec: 0,
-  /** RT_TABLE_COMPAT: what rtm_table says for ids above 255 (the full id is in RTA_TABLE). */
-  compat: 252,
-  /** RT_TABLE_DEFAULT. */
-  default: 253,
-  /** RT_TABLE_MAIN: where routes go unless told otherwise. */
-  main: 254,
-  /** RT_TABLE_LOCAL: local and broadcast addresses, maintained by the kernel. */
-  local: 255,
-} as const;
-
-/** An IP protocol: its number or a common name. */
-export type IpProto = number | 'icmp' | 'tcp' | 'udp' | 'ipv6-icmp' | 'sctp';
-
-const IP_PROTOS: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, 'ipv6-icmp': 58, sctp: 132 };
-
-/** One path of a multipath route (RTA_MULTIPATH), like `nexthop via ADDR dev DEV weight N`. */
-export interface RouteNexthopSpec {
-  /** The gateway, of the route's family. */
-  gateway?: string;
-  /** A gateway of the other family (RTA_VIA): an IPv6 gateway for an IPv4 route. */
-  via?: string;
-  /** The output interface. */
-  oif?: LinkRef;
-  /** The path's weight, 1 to 256 (default 1); the kernel stores weight - 1 in rtnh_hops. */
-  weight?: number;
-  /** Use the gateway even if it is not on a subnet of the interface (RTNH_F_ONLINK). */
-  onlink?: boolean;
-}
-
-/**
- * A route to add, replace, append, change or delete, with the defaults `ip route add` uses:
- * table main, protocol boot, type unicast, scope universe (link for a unicast route with neither
- * gateway nor nexthops, host for local and nat routes, link for broadcast, multicast and anycast).
- * For a delete the defaults match any protocol, type and scope, like `ip route del`.
- */
-export interface RouteSpec {
-  /** The destination prefix, such as `198.51.100.0/24` or `2001:db8::/64`, or `default`. */
-  dst: string;
-  /** The address family, needed only when `dst` is `default` and no gateway tells it (default `inet`). */
-  family?: IpFamily;
-  /** The routing table (default `main`). Ids above 255 go in RTA_TABLE, as iproute2 does. */
-  table?: RouteTable;
-  /** The route type (default `unicast`). */
-  type?: RouteType;
-  /** The scope (default: see {@link RouteSpec}). */
-  scope?: RouteScope;
-  /** Who installs the route (default `boot`, as `ip route add`). */
-  protocol?: RouteProtocol;
-  /** The route's priority, `metric` in iproute2 terms (RTA_PRIORITY). */
-  priority?: number;
-  /** The preferred source address for packets sent along this route (RTA_PREFSRC). */
-  prefsrc?: string;
-  /** The gateway, of the route's family (RTA_GATEWAY). */
-  gateway?: string;
-  /** A gateway of the other family (RTA_VIA), such as an IPv6 next hop for an IPv4 route. */
-  via?: string;
-  /** The output interface (RTA_OIF). */
-  oif?: LinkRef;
-  /** Use the gateway even if it is not on a subnet of the interface (RTNH_F_ONLINK). */
-  onlink?: boolean;
-  /** Route metrics: `{ mtu: 1400, advmss: 1360, window: 65535, ... }`. */
-  metrics?: RouteMetrics;
-  /** The paths of a multipath route, each with its gateway, interface and weight. */
-  nexthops?: RouteNexthopSpec[];
-  /** Use this nexthop object (RTA_NH_ID) instead of a gateway, interface or nexthops. */
-  nexthopId?: number;
-  /** IPv6 router preference (RTA_PREF). IPv6 only. */
-  pref?: 'low' | 'medium' | 'high';
-  /** Seconds until the kernel removes the route (RTA_EXPIRES). IPv6 only. */
-  expires?: number;
-  /** Type of service the route applies to (rtm_tos), IPv4 only. */
-  tos?: number;
-}
+export {
+  RT_TABLE,
+  ROUTE_SCOPES,
+  routeKey,
+  routeBaseKey,
+  type IpFamily,
+  type IpProto,
+  type Realms,
+  type Route,
+  type RouteFlag,
+  type RouteMetricName,
+  type RouteMetrics,
+  type RouteNexthop,
+  type RouteNexthopFlag,
+  type RouteNexthopSpec,
+  type RoutePref,
+  type RouteProtocol,
+  type RouteScope,
+  type RouteSpec,
+  type RouteTable,
+  type RouteType,
+  type RouteTypeName,
+} from './model.js';
 
 /** Filters for {@link Routes.list}; the kernel applies them where it can. */
 export interface RouteFilter {
@@ -157,8 +97,8 @@ export interface RouteLookup {
   fibMatch?: boolean;
 }
 
-// ---------------------------------------------------------------------------------------------
-
+const IP_PROTOS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, 'ipv6-icmp': 58, sctp: 132 };
+const IP_PROTO_NAMES: ReadonlyMap<number, IpProto> = new Map(Object.entries(IP_PROTOS).map(([name, n]) => [n, name as IpProto]));
 
 /** The id of a routing table given by number or name; names `field` on failure. */
 export function routeTableId(field: string, table: RouteTable | 'all'): number {
@@ -176,26 +116,70 @@ export function ipProtoNumber(field: string, p: IpProto): number {
   return enumNumber(field, p, IP_PROTOS);
 }
 
-
-/** The family of an address given as text, or undefined if it is not one. */
-function familyOfText(text: string | undefined): IpFamily | undefined {
-  if (typeof text !== 'string') return undefined;
-  return text.includes(':') ? 'inet6' : 'inet';
+/** An IP protocol number by its common name when it has one. */
+export function ipProtoName(n: number): IpProto {
+  return IP_PROTO_NAMES.get(n) ?? n;
 }
 
-const ROUTE_METRIC_KEYS = new Set(Object.keys(metricsSet.specs));
+const SCOPE_NAMES: Readonly<Record<string, number>> = { ...ROUTE_SCOPES, universe: 0 };
 
-function checkMetrics(m: RouteMetrics): void {
-  if (m === null || typeof m !== 'object') throw new InvalidArgumentError('metrics', 'expected an object such as { mtu: 1400 }');
-  for (const [k, v] of Object.entries(m)) {
+/** The number of a scope by name (`global` or `universe` for 0) or number. */
+function scopeNumber(field: string, scope: RouteScope | 'universe'): number {
+  return enumNumber(field, scope, SCOPE_NAMES);
+}
+
+/** Checks a list of flags (names of `bits`, or bit values) and keeps those a request may set. */
+function settableFlags<F extends string | number>(field: string, flags: readonly F[] | undefined, bits: Readonly<Record<string, number>>, settable: readonly F[]): readonly F[] {
+  if (flags === undefined || (Array.isArray(flags) && flags.length === 0)) return NO_FLAGS;
+  if (!Array.isArray(flags)) throw new InvalidArgumentError(field, `expected an array of flag names such as ['onlink']`);
+  const out: F[] = [];
+  for (const [i, f] of flags.entries()) {
+    const ok = typeof f === 'string' ? Object.hasOwn(bits, f) : typeof f === 'number' && Number.isInteger(f) && f > 0 && f <= 0x80000000 && (f & (f - 1)) === 0;
+    if (!ok) throw new InvalidArgumentError(`${field}.${i}`, `unknown flag ${JSON.stringify(f)}; expected one of ${Object.keys(bits).join(', ')} or the value of one bit`);
+    if (settable.includes(f) && !out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
+function checkRealms(field: string, r: Realms): Realms {
+  checkObject(r as unknown, field, '{ from, to }');
+  checkKeys(r, REALMS_KEYS, `${field}.`);
+  if (r.from === undefined || r.to === undefined) throw new InvalidArgumentError(field, 'expected { from, to }');
+  checkInteger(`${field}.from`, r.from, 0, 0xffff);
+  checkInteger(`${field}.to`, r.to, 0, 0xffff);
+  return { from: r.from, to: r.to };
+}
+
+const METRIC_LIMITS: Readonly<Partial<Record<RouteMetricName, number>>> = { rtt: 0xffffffff / 8000, rttvar: 0xffffffff / 4000, rtoMin: 0xffffffff / 1000 };
+
+function checkMetrics(m: RouteMetrics): RouteMetrics {
+  checkObject(m as unknown, 'metrics', 'an object such as { mtu: 1400 }');
+  checkKeys(m, ROUTE_METRIC_KEYS, 'metrics.');
+  const out: RouteMetrics = {};
+  for (const [k, v] of Object.entries(m) as [keyof RouteMetrics, unknown][]) {
     if (v === undefined) continue;
-    if (!ROUTE_METRIC_KEYS.has(k)) throw new InvalidArgumentError(`metrics.${k}`, `unknown metric; expected one of ${[...ROUTE_METRIC_KEYS].join(', ')}`);
-    if (k === 'ccAlgo') {
-      if (typeof v !== 'string' || v === '') throw new InvalidArgumentError('metrics.ccAlgo', 'expected the name of a congestion control algorithm');
+    const field = `metrics.${k}`;
+    if (k === 'lock') {
+      if (!Array.isArray(v)) throw new InvalidArgumentError(field, "expected an array of metric names such as ['mtu']");
+      for (const [i, name] of v.entries()) {
+        const ok = typeof name === 'number' ? Number.isInteger(name) && name >= 0 && name < 32 : typeof name === 'string' && ROUTE_METRIC_KEYS.has(name) && name !== 'lock';
+        if (!ok) throw new InvalidArgumentError(`${field}.${i}`, `${JSON.stringify(name)} is not a metric name (or an RTAX_* number below 32)`);
+      }
+      out.lock = [...(v as (RouteMetricName | number)[])];
+    } else if (k === 'ccAlgo') {
+      if (typeof v !== 'string' || v === '') throw new InvalidArgumentError(field, 'expected the name of a congestion control algorithm');
+      out.ccAlgo = v;
     } else {
-      checkInteger(`metrics.${k}`, v as number, 0, 0xffffffff);
+      const limit = METRIC_LIMITS[k];
+      if (limit !== undefined) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > limit) throw new InvalidArgumentError(field, `${String(v)} is not a time in seconds from 0 to ${Math.floor(limit)}`);
+      } else {
+        checkInteger(field, v as number, 0, 0xffffffff);
+      }
+      out[k] = v as number;
     }
   }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,42 +192,46 @@ export class Routes {
   ) {}
 
   /**
-   * Adds a route, like `ip route add`.
-   * @throws {@link InvalidArgumentError} for a malformed prefix, address or option, before sending.
+   * Adds a route, like `ip route add`. A route from {@link Routes.list} is accepted as it is: it
+   * creates that route again. IPv6 refuses a second route of the same prefix, table and metric
+   * through another interface (EEXIST) although the kernel makes such routes itself (`fe80::/64`
+   * on every link): {@link Routes.append} adds it, like `ip -6 route append`.
+   * @throws {@link InvalidArgumentError} for an unknown key, a malformed prefix, address or option, before sending.
    * @throws {@link NetlinkError} `EEXIST` when the table has that route already, `ENETUNREACH`
    * for a gateway that is not reachable, and whatever else the kernel refuses.
    */
-  async add(spec: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, routeMessage, await this.message(spec, false), undefined, opts);
+  async add(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, routeMessage, await this.request(route, false), undefined, opts);
   }
 
   /** Adds a route or replaces the one with the same destination, table, tos and priority, like `ip route replace`. */
-  async replace(spec: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, routeMessage, await this.message(spec, false), undefined, opts);
+  async replace(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, routeMessage, await this.request(route, false), undefined, opts);
   }
 
   /**
    * Adds a route even if one with the same destination exists, like `ip route append` (for IPv6
    * the new route's path joins the existing route's paths).
    */
-  async append(spec: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, routeMessage, await this.message(spec, false), undefined, opts);
+  async append(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, routeMessage, await this.request(route, false), undefined, opts);
   }
 
   /**
    * Changes an existing route, like `ip route change`.
    * @throws {@link NetlinkError} `ENOENT` when there is no such route.
    */
-  async change(spec: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_REPLACE, routeMessage, await this.message(spec, false), undefined, opts);
+  async change(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_REPLACE, routeMessage, await this.request(route, false), undefined, opts);
   }
 
   /**
-   * Deletes a route, like `ip route del`: what the spec leaves out matches any route.
+   * Deletes a route, like `ip route del`: what the spec leaves out matches any route. A route from
+   * {@link Routes.list} names everything, so exactly that route is deleted.
    * @throws {@link NetlinkError} `ESRCH` when no route matches.
    */
-  async delete(spec: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_DELROUTE, 0, routeMessage, await this.message(spec, true), undefined, opts);
+  async delete(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_DELROUTE, 0, routeMessage, await this.request(route, true), undefined, opts);
   }
 
   /**
@@ -258,31 +246,35 @@ export class Routes {
     const protocol = filter.protocol === undefined ? 0 : enumNumber('protocol', filter.protocol, RtProtocol);
     const type = filter.type === undefined ? 0 : enumNumber('type', filter.type, RtmType);
     const oif = filter.oif === undefined ? 0 : await this.links.indexOf(filter.oif);
-    const query = { family: filter.family ?? 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol, scope: 0, type, flags: [] } as Partial<Route>;
+    const query = { family: filter.family ?? 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol, scope: 0, type, flags: [] } as Partial<RouteWire>;
     if (table !== 0) query.table = table;
     if (oif !== 0) query.oif = oif;
+    const family = filter.family;
     let res: DumpResult<Route>;
     try {
-      res = await dumpObjects(this.conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, opts);
+      res = await dumpObjects(this.conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, opts, (w) =>
+        (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? routeFromWire(w) : undefined);
     } catch (err) {
       // A table the kernel has never created: asked for one family, the kernel says ENOENT.
       if (table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT') return [];
       throw err;
     }
-    let items = res.items.filter((r) => (filter.family === undefined ? r.family === 'inet' || r.family === 'inet6' : r.family === filter.family));
+    let items = res.items;
     // The kernel filters in strict mode (NLM_F_DUMP_FILTERED); filter here too, so the answer is the same either way.
     if (!res.kernelFiltered) {
-      if (table !== 0) items = items.filter((r) => (r.table ?? r.rtmTable) === table);
-      if (protocol !== 0) items = items.filter((r) => enumNumber('protocol', r.protocol as RouteProtocol, RtProtocol) === protocol);
-      if (type !== 0) items = items.filter((r) => enumNumber('type', r.type as RouteType, RtmType) === type);
-      if (oif !== 0) items = items.filter((r) => r.oif === oif || (r.multipath ?? []).some((nh) => nh.ifindex === oif));
+      if (table !== 0) items = items.filter((r) => r.table === table);
+      if (protocol !== 0) items = items.filter((r) => enumNumber('protocol', r.protocol, RtProtocol) === protocol);
+      if (type !== 0) items = items.filter((r) => enumNumber('type', r.type, RtmType) === type);
+      if (oif !== 0) items = items.filter((r) => r.oif === oif || (r.nexthops ?? []).some((nh) => nh.oif === oif));
     }
     return items;
   }
 
   /**
-   * Asks the kernel which route a packet would take, like `ip route get`: the answer carries the
-   * gateway, output interface, preferred source and the table the route was found in.
+   * Asks the kernel which route a packet would take, like `ip route get`: the answer is a
+   * {@link Route} with the gateway, output interface, preferred source and the table the route was
+   * found in (IPv4 answers are cached routes: `dst` is the address asked about, `/32`, and
+   * `flags` has `cloned`).
    * @throws {@link NetlinkError} `ENETUNREACH` / `EHOSTUNREACH` when there is no route, `EINVAL`
    * for an impossible question (such as `iif` without `from`).
    */
@@ -291,9 +283,9 @@ export class Routes {
     const to = parseAddress(lookup.to, 'to');
     const bits = to.family === 'inet' ? 32 : 128;
     // Like ip route get: IPv4 reports the table the route was found in (RTM_F_LOOKUP_TABLE, which IPv6 refuses and does anyway).
-    const flags: string[] = to.family === 'inet' ? ['lookup-table'] : [];
+    const flags: (keyof typeof RtmFlags)[] = to.family === 'inet' ? ['lookup-table'] : [];
     if (lookup.fibMatch) flags.push('fib-match');
-    const query = { family: to.family, dstLen: bits, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags, dst: to.address } as Partial<Route>;
+    const query = { family: to.family, dstLen: bits, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags, dst: to.address } as Partial<RouteWire>;
     if (lookup.from !== undefined) {
       const from = parseAddress(lookup.from, 'from');
       if (from.family !== to.family) throw new InvalidArgumentError('from', 'the source is of another address family than the destination');
@@ -313,119 +305,145 @@ export class Routes {
     if (lookup.dport !== undefined) query.dport = lookup.dport;
     const route = await getObject(this.conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, opts);
     if (!route) throw new InvalidArgumentError('to', `the kernel sent no route for ${lookup.to}`);
-    return route;
+    return routeFromWire(route);
   }
 
-  // The request for add/replace/append/change (del = false) or delete (del = true).
-  private async message(spec: RouteSpec, del: boolean): Promise<Partial<Route>> {
-    if (spec === null || typeof spec !== 'object') throw new InvalidArgumentError('dst', 'expected a route spec { dst, ... }');
+  /**
+   * Checks a spec and makes the route it describes, with interfaces as indexes and the defaults of
+   * `ip route add` (del = false) or `ip route del` (del = true: match anything left out), without
+   * what a request does not carry: read-only fields, flags the kernel sets, and the kernel's copy
+   * of a nexthop object's paths.
+   */
+  private async resolve(spec: RouteSpec, del: boolean): Promise<{ route: Route; dst: Prefix | undefined; src: Prefix | undefined }> {
+    checkObject(spec as unknown, 'route', 'a route { dst, ... }');
+    checkKeys(spec, ROUTE_KEYS);
     if (spec.family !== undefined && spec.family !== 'inet' && spec.family !== 'inet6') {
       throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(spec.family)}`);
     }
+    if (spec.dst === undefined) throw new InvalidArgumentError('dst', "a route needs a destination: a prefix such as '198.51.100.0/24', or 'default'");
     let family: IpFamily;
     let dst: Prefix | undefined;
     if (spec.dst === 'default') {
-      family = spec.family ?? familyOfText(spec.gateway) ?? familyOfText(spec.prefsrc) ?? familyOfText(spec.nexthops?.[0]?.gateway) ?? 'inet';
+      family = spec.family ?? textFamily(spec.gateway) ?? textFamily(spec.prefsrc) ?? textFamily(spec.nexthops?.[0]?.gateway) ?? 'inet';
     } else {
       dst = parsePrefix(spec.dst, 'dst');
       family = dst.family;
       if (spec.family !== undefined && spec.family !== family) throw new InvalidArgumentError('family', `${spec.dst} is not an ${spec.family} prefix`);
     }
+    let src: Prefix | undefined;
+    if (spec.src !== undefined) {
+      src = parsePrefix(spec.src, 'src');
+      if (src.family !== family) throw new InvalidArgumentError('src', `${spec.src} is not an ${family} prefix`);
+    }
     const type = spec.type === undefined ? (del ? 0 : RtmType.unicast) : enumNumber('type', spec.type, RtmType);
     if (type === 0 && spec.type !== undefined) throw new InvalidArgumentError('type', 'unspec is not a route type');
-    const hasPath = spec.gateway !== undefined || spec.via !== undefined || spec.nexthops !== undefined || spec.nexthopId !== undefined;
+    const viaNexthop = spec.nexthopId !== undefined;
+    const hasPath = viaNexthop || spec.gateway !== undefined || spec.via !== undefined || spec.nexthops !== undefined;
     let scope: number;
-    if (spec.scope !== undefined) scope = enumNumber('scope', spec.scope, RtScope);
-    else if (del) scope = RtScope.nowhere; // matches any scope
-    else if (family === 'inet6') scope = RtScope.universe;
-    else if (type === RtmType.local || type === RtmType.nat) scope = RtScope.host;
-    else if (type === RtmType.broadcast || type === RtmType.multicast || type === RtmType.anycast) scope = RtScope.link;
-    else if (type === RtmType.unicast) scope = hasPath ? RtScope.universe : RtScope.link;
-    else scope = RtScope.universe;
+    if (spec.scope !== undefined) scope = scopeNumber('scope', spec.scope);
+    else if (del) scope = ROUTE_SCOPES.nowhere; // matches any scope
+    else if (family === 'inet6') scope = ROUTE_SCOPES.global;
+    else if (type === RtmType.local || type === RtmType.nat) scope = ROUTE_SCOPES.host;
+    else if (type === RtmType.broadcast || type === RtmType.multicast || type === RtmType.anycast) scope = ROUTE_SCOPES.link;
+    else if (type === RtmType.unicast) scope = hasPath ? ROUTE_SCOPES.global : ROUTE_SCOPES.link;
+    else scope = ROUTE_SCOPES.global;
     const protocol = spec.protocol === undefined ? (del ? 0 : RtProtocol.boot) : enumNumber('protocol', spec.protocol, RtProtocol);
     const table = spec.table === undefined ? RT_TABLE.main : routeTableId('table', spec.table);
-    checkInteger('tos', spec.tos, 0, 255);
-    const msg = {
+    const route: Route = {
       family,
-      dstLen: dst?.length ?? 0,
-      srcLen: 0,
-      tos: spec.tos ?? 0,
-      rtmTable: table < 256 ? table : RT_TABLE.unspec,
+      dst: dst === undefined ? 'default' : spec.dst,
+      table,
+      type,
       protocol,
       scope,
-      type,
-      flags: spec.onlink ? ['onlink'] : [],
-    } as Partial<Route>;
-    if (dst) msg.dst = dst.address;
-    if (table >= 256) msg.table = table;
+      flags: settableFlags<RouteFlag>('flags', spec.flags, RtmFlags, ['onlink']),
+    };
+    if (src !== undefined) route.src = spec.src;
+    checkInteger('tos', spec.tos, 0, 255);
+    if (spec.tos) route.tos = spec.tos;
     checkInteger('priority', spec.priority, 0, 0xffffffff);
-    if (spec.priority !== undefined) msg.priority = spec.priority;
+    if (spec.priority !== undefined) route.priority = spec.priority;
     if (spec.prefsrc !== undefined) {
       const p = parseAddress(spec.prefsrc, 'prefsrc');
       if (p.family !== family) throw new InvalidArgumentError('prefsrc', `${spec.prefsrc} is not an ${family} address`);
-      msg.prefsrc = p.address;
+      route.prefsrc = p.address;
     }
-    if (spec.gateway !== undefined) msg.gateway = this.gateway(spec.gateway, family, 'gateway');
-    if (spec.via !== undefined) {
-      if (spec.gateway !== undefined) throw new InvalidArgumentError('via', 'give either gateway or via');
-      const v = parseAddress(spec.via, 'via');
-      msg.via = { family: v.family, addr: v.address };
+    // The path: a gateway and/or interface, several paths, or a nexthop object. With a nexthop
+    // object, the kernel lists its paths too (read-only): they are checked but not sent.
+    const gateway = spec.gateway === undefined ? undefined : gatewayOf(spec.gateway, family, 'gateway');
+    if (spec.via !== undefined && spec.gateway !== undefined) throw new InvalidArgumentError('via', 'give either gateway or via');
+    const via = spec.via === undefined ? undefined : parseAddress(spec.via, 'via').address;
+    if (spec.nexthops !== undefined && (spec.gateway !== undefined || spec.via !== undefined)) {
+      throw new InvalidArgumentError('nexthops', 'a multipath route takes its gateways in nexthops, not in gateway/via');
     }
-    if (spec.oif !== undefined) msg.oif = await this.links.indexOf(spec.oif);
-    if (spec.metrics !== undefined) {
-      checkMetrics(spec.metrics);
-      msg.metrics = spec.metrics;
-    }
-    if (spec.nexthops !== undefined) {
-      if (!Array.isArray(spec.nexthops) || spec.nexthops.length === 0) throw new InvalidArgumentError('nexthops', 'expected a non-empty array of { gateway?, oif?, weight? }');
-      if (spec.gateway !== undefined || spec.via !== undefined) throw new InvalidArgumentError('nexthops', 'a multipath route takes its gateways in nexthops, not in gateway/via');
-      const paths: NonNullable<Route['multipath']> = [];
-      for (const [i, nh] of spec.nexthops.entries()) {
-        const f = `nexthops.${i}`;
-        if (nh === null || typeof nh !== 'object') throw new InvalidArgumentError(f, 'expected { gateway?, via?, oif?, weight? }');
-        checkInteger(`${f}.weight`, nh.weight, 1, 256);
-        const attrs: NonNullable<NonNullable<Route['multipath']>[number]['attrs']> = {};
-        if (nh.gateway !== undefined) attrs.gateway = this.gateway(nh.gateway, family, `${f}.gateway`);
-        if (nh.via !== undefined) {
-          if (nh.gateway !== undefined) throw new InvalidArgumentError(`${f}.via`, 'give either gateway or via');
-          const v = parseAddress(nh.via, `${f}.via`);
-          attrs.via = { family: v.family, addr: v.address };
-        }
-        const path: NonNullable<Route['multipath']>[number] = {
-          flags: nh.onlink ? ['onlink'] : [],
-          hops: (nh.weight ?? 1) - 1,
-          ifindex: nh.oif === undefined ? 0 : await this.links.indexOf(nh.oif),
-        };
-        if (Object.keys(attrs).length > 0) path.attrs = attrs;
-        paths.push(path);
-      }
-      msg.multipath = paths;
-    }
-    if (spec.nexthopId !== undefined) {
+    const nexthops = spec.nexthops === undefined ? undefined : await this.nexthops(spec.nexthops, family, viaNexthop);
+    if (viaNexthop) {
       checkInteger('nexthopId', spec.nexthopId, 1, 0xffffffff);
-      if (spec.gateway !== undefined || spec.via !== undefined || spec.oif !== undefined || spec.nexthops !== undefined) {
-        throw new InvalidArgumentError('nexthopId', 'a route through a nexthop object takes no gateway, via, oif or nexthops');
-      }
-      msg.nhId = spec.nexthopId;
+      route.nexthopId = spec.nexthopId;
+    } else {
+      if (gateway !== undefined) route.gateway = gateway;
+      if (via !== undefined) route.via = via;
+      if (spec.oif !== undefined) route.oif = await this.links.indexOf(spec.oif);
+      if (nexthops !== undefined) route.nexthops = nexthops;
     }
+    if (spec.metrics !== undefined) route.metrics = checkMetrics(spec.metrics);
     if (spec.pref !== undefined) {
       if (family !== 'inet6') throw new InvalidArgumentError('pref', 'router preference is for IPv6 routes');
-      if (spec.pref !== 'low' && spec.pref !== 'medium' && spec.pref !== 'high') throw new InvalidArgumentError('pref', `expected low, medium or high, got ${JSON.stringify(spec.pref)}`);
-      msg.pref = spec.pref satisfies keyof typeof RoutePref;
+      if (typeof spec.pref === 'number') checkInteger('pref', spec.pref, 0, 255);
+      else if (spec.pref !== 'low' && spec.pref !== 'medium' && spec.pref !== 'high') throw new InvalidArgumentError('pref', `expected low, medium or high, got ${JSON.stringify(spec.pref)}`);
+      route.pref = spec.pref;
     }
     if (spec.expires !== undefined) {
       if (family !== 'inet6') throw new InvalidArgumentError('expires', 'only IPv6 routes expire');
       checkInteger('expires', spec.expires, 0, 0x7fffffff);
-      msg.expires = spec.expires;
+      route.expires = spec.expires;
     }
-    return msg;
+    if (spec.realms !== undefined) route.realms = checkRealms('realms', spec.realms);
+    // The parsed prefixes come along, so that the request is made without parsing them again.
+    return { route, dst, src };
   }
 
-  private gateway(text: string, family: IpFamily, field: string): string {
-    const g = parseAddress(text, field);
-    if (g.family !== family) {
-      throw new InvalidArgumentError(field, `${text} is not an ${family} address (give a gateway of the other family as \`via\`)`);
+  /** The paths of a multipath route, checked, with their interfaces as indexes (not resolved when `readOnly`). */
+  private async nexthops(specs: RouteSpec['nexthops'], family: IpFamily, readOnly: boolean): Promise<RouteNexthop[]> {
+    if (!Array.isArray(specs) || specs.length === 0) throw new InvalidArgumentError('nexthops', 'expected a non-empty array of { gateway?, oif?, weight? }');
+    const paths: RouteNexthop[] = [];
+    for (const [i, nh] of specs.entries()) {
+      const f = `nexthops.${i}`;
+      checkObject(nh as unknown, f, '{ gateway?, via?, oif?, weight? }');
+      checkKeys(nh, ROUTE_NEXTHOP_KEYS, `${f}.`);
+      checkInteger(`${f}.weight`, nh.weight, 1, 256);
+      const path: RouteNexthop = {
+        oif: nh.oif === undefined || readOnly ? 0 : await this.links.indexOf(nh.oif),
+        weight: nh.weight ?? 1,
+        flags: settableFlags<RouteNexthopFlag>(`${f}.flags`, nh.flags, RtnhFlags, ['onlink']),
+      };
+      if (nh.gateway !== undefined) path.gateway = gatewayOf(nh.gateway, family, `${f}.gateway`);
+      if (nh.via !== undefined) {
+        if (nh.gateway !== undefined) throw new InvalidArgumentError(`${f}.via`, 'give either gateway or via');
+        path.via = parseAddress(nh.via, `${f}.via`).address;
+      }
+      if (nh.realms !== undefined) path.realms = checkRealms(`${f}.realms`, nh.realms);
+      paths.push(path);
     }
-    return g.address;
+    return paths;
   }
+
+  // The request message for add/replace/append/change (del = false) or delete (del = true).
+  private async request(spec: RouteSpec, del: boolean): Promise<Partial<RouteWire>> {
+    const { route, dst, src } = await this.resolve(spec, del);
+    return routeToWireParsed(route, dst, src);
+  }
+}
+
+/** The family of an address given as text, or undefined if it is not one. */
+function textFamily(text: string | undefined): IpFamily | undefined {
+  return typeof text === 'string' ? familyOfAddress(text) : undefined;
+}
+
+function gatewayOf(text: string, family: IpFamily, field: string): string {
+  const g = parseAddress(text, field);
+  if (g.family !== family) {
+    throw new InvalidArgumentError(field, `${text} is not an ${family} address (give a gateway of the other family as \`via\`)`);
+  }
+  return g.address;
 }

@@ -1,88 +1,22 @@
-// Routing policy rules: RTM_NEWRULE / RTM_DELRULE / RTM_GETRULE.
+// Routing policy rules: RTM_NEWRULE / RTM_DELRULE / RTM_GETRULE. Every operation takes and returns
+// the `Rule` model (model.ts); the wire message is made and read in mapping.ts only.
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js';
 import { InvalidArgumentError } from '../../netlink/errors.js';
-import type { SchemaValue } from '../../netlink/message.js';
+import { checkInteger, enumNumber } from '../common/checks.js';
+import { checkKeys, checkObject } from '../common/model.js';
+import { parsePrefix, type Prefix } from '../common/prefix.js';
 import { changeObject, dumpObjects } from '../common/requests.js';
 import { RtProtocol } from '../generated/common.js';
-import { FrAct, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
+import { FibRuleFlags, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, ruleMessage } from '../generated/rule.js';
 import { validateLinkName } from '../link/links.js';
-import { parsePrefix, type Prefix } from '../common/prefix.js';
-import { checkInteger, enumNumber } from '../common/checks.js';
-import { ipProtoNumber, RT_TABLE, routeTableId, type IpFamily, type IpProto, type RouteProtocol, type RouteTable } from '../route/routes.js';
+import { REALMS_KEYS, RT_TABLE, type IpFamily } from '../route/model.js';
+import { ipProtoName, ipProtoNumber, routeTableId } from '../route/routes.js';
+import { ruleFromWire, ruleToWire, type RuleWire } from './mapping.js';
+import { RANGE_KEYS, RULE_KEYS, type PortRange, type Rule, type RuleFlag, type RuleSpec, type UidRange } from './model.js';
 
-/**
- * A rule as the kernel describes it: the fib_rule_hdr (`family`, `dstLen`, `srcLen`, `tos`,
- * `frhTable`, `action`, `flags`) and the attributes (`priority`, `src`, `dst`, `iifname`,
- * `oifname`, `fwmark`, `fwmask`, `table`, `goto`, `suppressPrefixlen`, `uidRange`, `ipProto`,
- * `sportRange`, `dportRange`, `l3mdev`, `protocol`, ...). `table` holds the full table id.
- */
-export type Rule = SchemaValue<typeof ruleMessage>;
-
-/**
- * What a rule does when it matches: look up a table (`to-tbl`, also spelled `to_tbl`), jump to
- * another rule (`goto`), nothing (`nop`), or refuse the packet (`blackhole`, `unreachable`, `prohibit`).
- */
-export type RuleAction = 'to-tbl' | 'to_tbl' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
-
-/** A port or an inclusive port range `[low, high]`. */
-export type PortRange = number | readonly [number, number];
-
-/**
- * A rule to add or delete, like `ip rule add|del`. Adding uses the defaults `ip rule add` uses:
- * action `to-tbl` (or `goto` when `goto` is given) and table main when neither a table nor
- * `l3mdev` is given. Deleting matches on the fields given and nothing else.
- */
-export interface RuleSpec {
-  /** `inet` or `inet6`; default: the family of `from` or `to`, else `inet` (like `ip rule`). */
-  family?: IpFamily;
-  /** The rule's priority (FRA_PRIORITY), 0 to 2^32-1; the kernel picks one below the last when absent. */
-  priority?: number;
-  /** Source prefix (`from`). */
-  from?: string;
-  /** Destination prefix (`to`). */
-  to?: string;
-  /** Incoming interface, by name (it need not exist yet). */
-  iif?: string;
-  /** Outgoing interface, by name (it need not exist yet). */
-  oif?: string;
-  /** Firewall mark to match. */
-  fwmark?: number;
-  /** Mask for `fwmark` (default all ones). */
-  fwmask?: number;
-  /** The table to look up. */
-  table?: RouteTable;
-  /** The action (default `to-tbl`, or `goto` when `goto` is given). */
-  action?: RuleAction;
-  /** The priority of the rule to jump to, for action `goto`. */
-  goto?: number;
-  /** Ignore routes found with a prefix length of this many bits or less (FRA_SUPPRESS_PREFIXLEN). */
-  suppressPrefixlength?: number;
-  /** Ignore routes whose device is in this interface group (FRA_SUPPRESS_IFGROUP). */
-  suppressIfgroup?: number;
-  /** Range of socket uids to match. */
-  uidRange?: {
-    /** First uid of the range. */
-    start: number;
-    /** Last uid of the range. */
-    end: number;
-  };
-  /** IP protocol to match. */
-  ipProto?: IpProto;
-  /** Source port or range to match. */
-  sport?: PortRange;
-  /** Destination port or range to match. */
-  dport?: PortRange;
-  /** Look up the table of the l3mdev (VRF) device of the packet (FRA_L3MDEV). */
-  l3mdev?: boolean;
-  /** Match the packets that do NOT match the selector (`not`). */
-  invert?: boolean;
-  /** Type of service to match (IPv4 DSCP/TOS byte). */
-  tos?: number;
-  /** Who installs the rule (FRA_PROTOCOL). */
-  protocol?: RouteProtocol;
-}
+export { ruleKey, type PortRange, type Rule, type RuleAction, type RuleFlag, type RuleSpec, type UidRange } from './model.js';
 
 /** Filters for {@link Rules.list}. */
 export interface RuleFilter {
@@ -90,12 +24,17 @@ export interface RuleFilter {
   family?: IpFamily;
 }
 
-function portRange(field: string, p: PortRange): { start: number; end: number } {
-  const [start, end] = typeof p === 'number' ? [p, p] : Array.isArray(p) && p.length === 2 ? p : [NaN, NaN];
-  checkInteger(field, start, 1, 0xffff);
-  checkInteger(field, end, 1, 0xffff);
-  if (start > end) throw new InvalidArgumentError(field, `the range ${start}-${end} is empty`);
-  return { start, end };
+/** FR_ACT_* by the model's names. */
+const ACTIONS: Readonly<Record<string, number>> = { 'to-tbl': 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 };
+
+function checkRange<R extends PortRange | UidRange>(field: string, r: R, min: number, max: number): R {
+  checkObject(r as unknown, field, '{ start, end }');
+  checkKeys(r, RANGE_KEYS, `${field}.`);
+  if (r.start === undefined || r.end === undefined) throw new InvalidArgumentError(field, 'expected { start, end }');
+  checkInteger(`${field}.start`, r.start, min, max);
+  checkInteger(`${field}.end`, r.end, min, max);
+  if (r.start > r.end) throw new InvalidArgumentError(field, `the range ${r.start}-${r.end} is empty`);
+  return { start: r.start, end: r.end } as R;
 }
 
 /** The routing policy rules of one network namespace. */
@@ -103,35 +42,45 @@ export class Rules {
   constructor(private readonly conn: Connection) {}
 
   /**
-   * Adds a rule, like `ip rule add`.
-   * @throws {@link InvalidArgumentError} for a malformed prefix, port range or option, before sending.
+   * Adds a rule, like `ip rule add`. A rule from {@link Rules.list} is accepted as it is: it
+   * creates that rule again, at its priority.
+   * @throws {@link InvalidArgumentError} for an unknown key, a malformed prefix, port range or option, before sending.
    * @throws {@link NetlinkError} `EEXIST` when the same rule exists.
    */
-  async add(spec: RuleSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, ruleMessage, this.message(spec, false), undefined, opts);
+  async add(rule: RuleSpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, ruleMessage, this.request(rule, false), undefined, opts);
   }
 
   /**
-   * Deletes the first rule matching the fields given, like `ip rule del`.
+   * Deletes the first rule matching the fields given, like `ip rule del`. A rule from
+   * {@link Rules.list} names everything, so exactly that rule is deleted.
    * @throws {@link NetlinkError} `ENOENT` when no rule matches.
    */
-  async delete(spec: RuleSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_DELRULE, 0, ruleMessage, this.message(spec, true), undefined, opts);
+  async delete(rule: RuleSpec, opts?: RequestOptions): Promise<void> {
+    await changeObject(this.conn, RTM_DELRULE, 0, ruleMessage, this.request(rule, true), undefined, opts);
   }
 
   /** Lists rules, like `ip rule show` (both families unless `family` is given), in priority order per family. */
   async list(filter: RuleFilter = {}, opts?: RequestOptions): Promise<Rule[]> {
-    if (filter.family !== undefined && filter.family !== 'inet' && filter.family !== 'inet6') {
-      throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(filter.family)}`);
+    if (filter === null || typeof filter !== 'object') throw new InvalidArgumentError('filter', 'expected { family? }');
+    const family = filter.family;
+    if (family !== undefined && family !== 'inet' && family !== 'inet6') {
+      throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(family)}`);
     }
     // The kernel takes no filter in a rule dump but the family (a strict dump refuses anything else).
-    const query = { family: filter.family ?? 'unspec', dstLen: 0, srcLen: 0, tos: 0, frhTable: 0, action: 0, flags: [] } as Partial<Rule>;
-    const res = await dumpObjects(this.conn, RTM_GETRULE, RTM_NEWRULE, ruleMessage, query, opts);
-    return res.items.filter((r) => (filter.family === undefined ? r.family === 'inet' || r.family === 'inet6' : r.family === filter.family));
+    const query = { family: family ?? 'unspec', dstLen: 0, srcLen: 0, tos: 0, frhTable: 0, action: 0, flags: [] } as Partial<RuleWire>;
+    const res = await dumpObjects(this.conn, RTM_GETRULE, RTM_NEWRULE, ruleMessage, query, opts, (w) =>
+      (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? ruleFromWire(w) : undefined);
+    return res.items;
   }
 
-  private message(spec: RuleSpec, del: boolean): Partial<Rule> {
-    if (spec === null || typeof spec !== 'object') throw new InvalidArgumentError('priority', 'expected a rule spec');
+  /**
+   * Checks a spec and makes the rule it describes, with the defaults of `ip rule add` (del =
+   * false) or nothing more than given (del = true), without the flags the kernel sets.
+   */
+  private resolve(spec: RuleSpec, del: boolean): Rule {
+    checkObject(spec as unknown, 'rule', 'a rule { priority?, from?, to?, table?, ... }');
+    checkKeys(spec, RULE_KEYS);
     if (spec.family !== undefined && spec.family !== 'inet' && spec.family !== 'inet6') {
       throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(spec.family)}`);
     }
@@ -145,67 +94,87 @@ export class Rules {
 
     let action: number;
     if (spec.action !== undefined) {
-      const name = spec.action === 'to_tbl' ? 'to-tbl' : spec.action;
-      action = enumNumber('action', name, FrAct);
+      action = enumNumber('action', spec.action, ACTIONS);
       if (action === 0) throw new InvalidArgumentError('action', 'unspec is not a rule action');
     } else {
-      action = del ? 0 : spec.goto !== undefined ? FrAct.goto : FrAct['to-tbl'];
+      action = del ? 0 : spec.goto !== undefined ? ACTIONS.goto : ACTIONS['to-tbl'];
     }
-    if (spec.goto !== undefined && action !== FrAct.goto) throw new InvalidArgumentError('goto', `a goto target needs action goto, not ${String(spec.action)}`);
+    if (spec.goto !== undefined && action !== ACTIONS.goto) throw new InvalidArgumentError('goto', `a goto target needs action goto, not ${String(spec.action)}`);
     let table = spec.table === undefined ? 0 : routeTableId('table', spec.table);
-    if (!del && table === 0 && action === FrAct['to-tbl'] && !spec.l3mdev) table = RT_TABLE.main;
-    if (table !== 0 && action !== 0 && action !== FrAct['to-tbl']) {
-      throw new InvalidArgumentError('table', `action ${Object.keys(FrAct).find((k) => FrAct[k as keyof typeof FrAct] === action) ?? action} looks up no table`);
+    if (!del && table === 0 && action === ACTIONS['to-tbl'] && !spec.l3mdev) table = RT_TABLE.main;
+    if (table !== 0 && action !== 0 && action !== ACTIONS['to-tbl']) {
+      throw new InvalidArgumentError('table', `action ${String(spec.action ?? action)} looks up no table`);
     }
-    checkInteger('tos', spec.tos, 0, 255);
-
-    const msg = {
-      family,
-      dstLen: to?.length ?? 0,
-      srcLen: from?.length ?? 0,
-      tos: spec.tos ?? 0,
-      frhTable: table < 256 ? table : RT_TABLE.unspec,
-      action,
-      flags: spec.invert ? ['invert'] : [],
-    } as Partial<Rule>;
-    if (table >= 256) msg.table = table;
+    let flags: RuleFlag[] = [];
+    if (spec.flags !== undefined) {
+      if (!Array.isArray(spec.flags)) throw new InvalidArgumentError('flags', "expected an array of flag names such as ['invert']");
+      for (const [i, f] of spec.flags.entries()) {
+        const ok = typeof f === 'string' ? Object.hasOwn(FibRuleFlags, f) : typeof f === 'number' && Number.isInteger(f) && f > 0 && f <= 0x80000000 && (f & (f - 1)) === 0;
+        if (!ok) throw new InvalidArgumentError(`flags.${i}`, `unknown flag ${JSON.stringify(f)}; expected one of ${Object.keys(FibRuleFlags).join(', ')}`);
+        if (f === 'invert' || f === FibRuleFlags.invert) flags = ['invert'];
+      }
+    }
     checkInteger('priority', spec.priority, 0, 0xffffffff);
-    if (spec.priority !== undefined) msg.priority = spec.priority;
-    if (from) msg.src = from.address;
-    if (to) msg.dst = to.address;
+    const rule: Rule = { family, priority: spec.priority ?? 0, action, flags, protocol: 0 };
+    if (from) rule.from = `${from.address}/${from.length}`;
+    if (to) rule.to = `${to.address}/${to.length}`;
+    if (table !== 0) rule.table = table;
     if (spec.iif !== undefined) {
       validateLinkName(spec.iif, 'iif');
-      msg.iifname = spec.iif;
+      rule.iif = spec.iif;
     }
     if (spec.oif !== undefined) {
       validateLinkName(spec.oif, 'oif');
-      msg.oifname = spec.oif;
+      rule.oif = spec.oif;
     }
     checkInteger('fwmark', spec.fwmark, 0, 0xffffffff);
     checkInteger('fwmask', spec.fwmask, 0, 0xffffffff);
-    if (spec.fwmask !== undefined && spec.fwmark === undefined) throw new InvalidArgumentError('fwmask', 'a mask needs an fwmark');
-    if (spec.fwmark !== undefined) msg.fwmark = spec.fwmark;
-    if (spec.fwmask !== undefined) msg.fwmask = spec.fwmask;
+    if (spec.fwmask !== undefined && spec.fwmark === undefined) throw new InvalidArgumentError('fwmask', 'a mask needs an fwmark (0 matches packets whose masked mark is 0)');
+    if (spec.fwmark !== undefined) rule.fwmark = spec.fwmark;
+    if (spec.fwmask !== undefined) rule.fwmask = spec.fwmask;
     checkInteger('goto', spec.goto, 0, 0xffffffff);
-    if (spec.goto !== undefined) msg.goto = spec.goto;
+    if (spec.goto !== undefined) rule.goto = spec.goto;
+    checkInteger('tos', spec.tos, 0, 255);
+    if (spec.tos) rule.tos = spec.tos;
+    checkInteger('dscp', spec.dscp, 0, 63);
+    if (spec.dscp !== undefined) rule.dscp = spec.dscp;
+    checkInteger('dscpMask', spec.dscpMask, 0, 63);
+    if (spec.dscpMask !== undefined) rule.dscpMask = spec.dscpMask;
+    checkInteger('flowlabel', spec.flowlabel, 0, 0xfffff);
+    if (spec.flowlabel !== undefined) rule.flowlabel = spec.flowlabel;
+    checkInteger('flowlabelMask', spec.flowlabelMask, 0, 0xfffff);
+    if (spec.flowlabelMask !== undefined) rule.flowlabelMask = spec.flowlabelMask;
     checkInteger('suppressPrefixlength', spec.suppressPrefixlength, 0, family === 'inet' ? 32 : 128);
-    if (spec.suppressPrefixlength !== undefined) msg.suppressPrefixlen = spec.suppressPrefixlength;
+    if (spec.suppressPrefixlength !== undefined) rule.suppressPrefixlength = spec.suppressPrefixlength;
     checkInteger('suppressIfgroup', spec.suppressIfgroup, 0, 0x7fffffff);
-    if (spec.suppressIfgroup !== undefined) msg.suppressIfgroup = spec.suppressIfgroup;
-    if (spec.uidRange !== undefined) {
-      const u = spec.uidRange;
-      if (u === null || typeof u !== 'object') throw new InvalidArgumentError('uidRange', 'expected { start, end }');
-      checkInteger('uidRange.start', u.start, 0, 0xffffffff);
-      checkInteger('uidRange.end', u.end, 0, 0xffffffff);
-      if (u.start === undefined || u.end === undefined) throw new InvalidArgumentError('uidRange', 'expected { start, end }');
-      if (u.start > u.end) throw new InvalidArgumentError('uidRange', `the range ${u.start}-${u.end} is empty`);
-      msg.uidRange = { start: u.start, end: u.end };
+    if (spec.suppressIfgroup !== undefined) rule.suppressIfgroup = spec.suppressIfgroup;
+    if (spec.uidRange !== undefined) rule.uidRange = checkRange('uidRange', spec.uidRange, 0, 0xffffffff);
+    if (spec.ipProto !== undefined) rule.ipProto = ipProtoName(ipProtoNumber('ipProto', spec.ipProto));
+    if (spec.sport !== undefined) rule.sport = checkRange('sport', spec.sport, 1, 0xffff);
+    checkInteger('sportMask', spec.sportMask, 0, 0xffff);
+    if (spec.sportMask !== undefined) rule.sportMask = spec.sportMask;
+    if (spec.dport !== undefined) rule.dport = checkRange('dport', spec.dport, 1, 0xffff);
+    checkInteger('dportMask', spec.dportMask, 0, 0xffff);
+    if (spec.dportMask !== undefined) rule.dportMask = spec.dportMask;
+    if (spec.l3mdev !== undefined && typeof spec.l3mdev !== 'boolean') throw new InvalidArgumentError('l3mdev', 'expected true or false');
+    if (spec.l3mdev) rule.l3mdev = true;
+    if (spec.realms !== undefined) {
+      const r = spec.realms;
+      checkObject(r as unknown, 'realms', '{ from, to }');
+      checkKeys(r, REALMS_KEYS, 'realms.');
+      checkInteger('realms.from', r.from, 0, 0xffff);
+      checkInteger('realms.to', r.to, 0, 0xffff);
+      rule.realms = { from: r.from ?? 0, to: r.to ?? 0 };
     }
-    if (spec.ipProto !== undefined) msg.ipProto = ipProtoNumber('ipProto', spec.ipProto);
-    if (spec.sport !== undefined) msg.sportRange = portRange('sport', spec.sport);
-    if (spec.dport !== undefined) msg.dportRange = portRange('dport', spec.dport);
-    if (spec.l3mdev) msg.l3mdev = 1;
-    if (spec.protocol !== undefined) msg.protocol = enumNumber('protocol', spec.protocol, RtProtocol);
-    return msg;
+    if (spec.protocol !== undefined) rule.protocol = enumNumber('protocol', spec.protocol, RtProtocol);
+    return rule;
+  }
+
+  // The request message for add (del = false) or delete (del = true).
+  private request(spec: RuleSpec, del: boolean): Partial<RuleWire> {
+    const w = ruleToWire(this.resolve(spec, del));
+    // Without a priority the kernel picks one (add) or matches any (delete): FRA_PRIORITY absent.
+    if (spec.priority === undefined) delete w.priority;
+    return w;
   }
 }

@@ -1,0 +1,212 @@
+// One measurement of `npm run bench`, in a fresh process, on the compiled library (bench.ts builds
+// it into bench/.build and runs this file from there with plain node: what users run, not tsx).
+// Prints one JSON line. The first run of a process is its cold figure; the median of the later
+// runs, each keeping its result alive while the next one runs, is its warm figure.
+//
+//   worker dump-routes NS TABLE RUNS   routes.list({ table }) into objects
+//   worker dump-links NS RUNS          links.list() into objects
+//   worker floor-routes NS TABLE RUNS  the same dump through the library's socket and engine, not decoded
+//   worker floor-links NS RUNS
+//   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped
+//   worker add NS OIF N ROUNDS MODE    N route adds: one at a time (seq), rtnl.batch (batch),
+//                                      Promise.all (pipe); deleted again by a batch after each round
+//   worker events NS N                 counts the route events of 2N changes another process makes
+
+import { readFileSync } from 'node:fs';
+import type { Writer } from '../src/netlink/bytes.js';
+import { NLM_F_DUMP } from '../src/netlink/constants.js';
+import { RTM_GETLINK } from '../src/rtnl/generated/link.js';
+import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../src/rtnl/generated/route.js';
+import { streamObjects } from '../src/rtnl/common/requests.js';
+import { Rtnl } from '../src/rtnl/rtnl.js';
+
+const [mode, ns, ...rest] = process.argv.slice(2);
+
+function vmHwmMb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : -1;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
+}
+
+const cpuMs = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+/** Runs `fn` `runs` times; the first is cold, the rest warm (median). Each result stays alive until the next run has ended. */
+async function runs(n: number, fn: () => Promise<number>): Promise<Record<string, number>> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let kept: unknown;
+  let count = 0;
+  let hwmAfterFirst = 0;
+  for (let i = 0; i < n; i++) {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    count = await fn();
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
+    if (i === 0) hwmAfterFirst = vmHwmMb();
+    kept = count;
+  }
+  void kept;
+  return {
+    count,
+    cold_ms: wall[0],
+    warm_ms: median(wall.slice(1)),
+    cold_cpu_ms: cpu[0],
+    warm_cpu_ms: median(cpu.slice(1)),
+    peak_rss_mb: hwmAfterFirst,
+  };
+}
+
+const held: unknown[] = [];
+// Keeps the last result alive while the next dump runs (a long-lived process uses its results).
+function hold(x: unknown): void {
+  held.push(x);
+  if (held.length > 1) held.shift();
+}
+
+async function main(): Promise<void> {
+  const rtnl = await Rtnl.open({ netns: ns });
+  let out: Record<string, unknown>;
+  try {
+    switch (mode) {
+      case 'dump-routes': {
+        const table = Number(rest[0]);
+        out = await runs(Number(rest[1]), async () => {
+          const r = await rtnl.routes.list({ table });
+          hold(r);
+          return r.length;
+        });
+        break;
+      }
+      case 'dump-links':
+        out = await runs(Number(rest[0]), async () => {
+          const r = await rtnl.links.list();
+          hold(r);
+          return r.length;
+        });
+        break;
+      case 'floor-routes':
+      case 'floor-links': {
+        const routes = mode === 'floor-routes';
+        const table = routes ? Number(rest[0]) : 0;
+        // The request the library's list() sends: rtmsg (family unspec) + RTA_TABLE, or an ifinfomsg.
+        const body = routes
+          ? (w: Writer) => {
+              w.zeros(12);
+              const a = w.beginAttr(15);
+              w.u32(table);
+              w.endAttr(a);
+            }
+          : (w: Writer) => w.zeros(16);
+        out = await runs(Number(routes ? rest[1] : rest[0]), async () => {
+          let n = 0;
+          await rtnl.connection.request({ type: routes ? RTM_GETROUTE : RTM_GETLINK, flags: NLM_F_DUMP, body }, () => {
+            n++;
+          });
+          return n;
+        });
+        break;
+      }
+      case 'stream': {
+        let peak = 0;
+        out = await runs(Number(rest[0]), async () => {
+          let n = 0;
+          const s = streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet' } as never);
+          for await (const r of s) if (r.dst !== undefined) n++;
+          peak = Math.max(peak, vmHwmMb());
+          return n;
+        });
+        out.peak_rss_mb = peak;
+        break;
+      }
+      case 'add': {
+        const [oifText, nText, roundsText, how] = rest;
+        const oif = Number(oifText);
+        const N = Number(nText);
+        const table = 100;
+        const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
+        const us: number[] = [];
+        const cpu: number[] = [];
+        for (let round = 0; round < Number(roundsText); round++) {
+          const c0 = cpuMs();
+          const t0 = performance.now();
+          if (how === 'seq') {
+            for (let i = 0; i < N; i++) await rtnl.routes.add({ dst: dst(i), oif, table });
+          } else if (how === 'batch') {
+            const res = await rtnl.batch(Array.from({ length: N }, (_, i) => () => rtnl.routes.add({ dst: dst(i), oif, table })));
+            if (!res.every((r) => r.ok)) throw new Error('a batched add failed');
+          } else {
+            await Promise.all(Array.from({ length: N }, (_, i) => rtnl.routes.add({ dst: dst(i), oif, table })));
+          }
+          us.push(((performance.now() - t0) * 1000) / N);
+          cpu.push(((cpuMs() - c0) * 1000) / N);
+          const listed = (await rtnl.routes.list({ table })).length;
+          if (listed !== N) throw new Error(`${listed} routes listed after adding ${N}`);
+          const del = await rtnl.batch(Array.from({ length: N }, (_, i) => () => rtnl.routes.delete({ dst: dst(i), oif, table })));
+          if (!del.every((r) => r.ok)) throw new Error('a batched delete failed');
+        }
+        out = { count: N, cold_us: us[0], warm_us: median(us.slice(1)), cold_cpu_us: cpu[0], warm_cpu_us: median(cpu.slice(1)), rounds_us: us };
+        break;
+      }
+      case 'events': {
+        const expected = 2 * Number(rest[0]);
+        let events = 0;
+        let overruns = 0;
+        let first = 0;
+        let last = 0;
+        const stream = rtnl.monitor(['ipv4-route']);
+        const it = stream[Symbol.asyncIterator]();
+        // The subscription exists once iteration has started: tell the parent to start producing.
+        const firstEvent = it.next();
+        process.stdout.write('ready\n');
+        let idle: NodeJS.Timeout | undefined;
+        const done = new Promise<void>((resolve) => {
+          const arm = (): void => {
+            clearTimeout(idle);
+            idle = setTimeout(resolve, 3000);
+          };
+          arm();
+          void (async () => {
+            let r = await firstEvent;
+            while (!r.done) {
+              const ev = r.value;
+              if (ev.type === 'overrun') overruns++;
+              else if (ev.type === 'new' || ev.type === 'del') {
+                if (events === 0) first = performance.now();
+                events++;
+                last = performance.now();
+                if (events >= expected) break;
+              }
+              arm();
+              r = await it.next();
+            }
+            resolve();
+          })();
+        });
+        await done;
+        clearTimeout(idle);
+        stream.close();
+        const seconds = (last - first) / 1000;
+        out = { expected, events, lost: expected - events, overruns, per_second: seconds > 0 ? events / seconds : 0 };
+        break;
+      }
+      default:
+        throw new Error(`unknown mode ${mode}`);
+    }
+  } finally {
+    rtnl.close();
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
