@@ -95,8 +95,10 @@ describe('the tarball', () => {
     expect(shipped.has('LICENSE')).toBe(true);
     expect(fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     for (const f of ['README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/require.cjs', 'dist/cli/bin.js']) expect(shipped).toContain(f);
-    const targets = JSON.stringify(pkg.exports).match(/"\.\/[^"]+"/g) ?? [];
-    for (const t of targets) expect(shipped).toContain(t.slice(3, -1));
+    // The targets are the values of the map (its keys, such as "./netlink", are subpaths).
+    const targets = [...JSON.stringify(pkg.exports).matchAll(/:"\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(targets).toContain('dist/entries/netlink.js');
+    for (const t of targets) expect(shipped).toContain(t);
     // Nothing from the test suite, the benchmarks or the tools.
     expect([...shipped].filter((f) => /^(test|bench|tools|demo|node_modules)\//.test(f))).toEqual([]);
   });
