@@ -22,6 +22,13 @@ beforeAll(async () => {
   ns.ip('link set veth1 up');
   ns.ip('addr add 192.0.2.1/24 dev veth0');
   ns.ip('addr add 2001:db8::1/64 dev veth0 nodad');
+  // The kernel gives each link its link-local address (and that address its local route) only once
+  // duplicate address detection ends, after `up`: wait for both, so no listing races with them.
+  type IpAddr = { ifname: string; addr_info: { scope: string; tentative?: boolean }[] };
+  const settled = (): boolean =>
+    ns.ipJson<IpAddr[]>('-6 addr show').filter((l) => l.ifname.startsWith('veth') && l.addr_info.some((a) => a.scope === 'link' && !a.tentative)).length === 2;
+  for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(settled()).toBe(true);
   rtnl = await Rtnl.open({ netns: ns.name });
 });
 
