@@ -16,8 +16,7 @@ import { readFileSync } from 'node:fs';
 import type { Writer } from '../src/netlink/bytes.js';
 import { NLM_F_DUMP } from '../src/netlink/constants.js';
 import { RTM_GETLINK } from '../src/rtnl/generated/link.js';
-import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../src/rtnl/generated/route.js';
-import { streamObjects } from '../src/rtnl/common/requests.js';
+import { RTM_GETROUTE } from '../src/rtnl/generated/route.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 
 const [mode, ns, ...rest] = process.argv.slice(2);
@@ -118,8 +117,7 @@ async function main(): Promise<void> {
         let peak = 0;
         out = await runs(Number(rest[0]), async () => {
           let n = 0;
-          const s = streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet' } as never);
-          for await (const r of s) if (r.dst !== undefined) n++;
+          for await (const r of rtnl.routes.stream({ table: 'all', family: 'inet' })) if (r.dst !== undefined) n++;
           peak = Math.max(peak, vmHwmMb());
           return n;
         });
