@@ -2,15 +2,9 @@
 
 export { Rtnl, type RtnlOptions, type BatchResult, type BatchOptions } from './rtnl/rtnl.js';
 export {
-  Links,
-  normalizeRef,
-  validateLinkName,
-  IFNAMSIZ_MAX,
   linkKey,
   isKind,
-  isPortKind,
-  LINK_READ_ONLY,
-  LINK_SETTABLE_FLAGS,
+  type Links,
   type Link,
   type LinkAfSpec,
   type LinkData,
@@ -38,13 +32,27 @@ export {
   type VethPeer,
   type OpenLinksIn,
 } from './rtnl/link/links.js';
-export { Addresses, addressKey, type Address, type AddressFamily, type AddressFilter, type AddressFlag, type AddressProtocol, type AddressSpec } from './rtnl/address/addresses.js';
-export type { Scope, ScopeInput } from './rtnl/common/scope.js';
-export { parsePrefix, ipv4Broadcast, type Prefix } from './rtnl/common/prefix.js';
 export {
-  Routes,
+  addressKey,
+  type Addresses,
+  type Address,
+  type AddressFamily,
+  type AddressFilter,
+  type AddressFlag,
+  type AddressProtocol,
+  type AddressSpec,
+} from './rtnl/address/addresses.js';
+export type {
+  Scope,
+  ScopeInput,
+} from './rtnl/common/scope.js';
+export type {
+  Prefix,
+} from './rtnl/common/prefix.js';
+export {
   RT_TABLE,
   routeKey,
+  type Routes,
   type Route,
   type RouteNexthop,
   type RouteMetrics,
@@ -66,10 +74,10 @@ export {
   type RouteLookup,
 } from './rtnl/route/routes.js';
 export {
-  Neighbours,
-  Fdb,
   neighbourKey,
   fdbKey,
+  type Neighbours,
+  type Fdb,
   type Neighbour,
   type FdbEntry,
   type NeighbourState,
@@ -81,10 +89,20 @@ export {
   type FdbEntrySpec,
   type FdbFilter,
 } from './rtnl/neigh/neighbours.js';
-export { Rules, ruleKey, type Rule, type RuleAction, type RuleFlag, type PortRange, type UidRange, type RuleSpec, type RuleFilter } from './rtnl/rule/rules.js';
 export {
-  Nexthops,
+  ruleKey,
+  type Rules,
+  type Rule,
+  type RuleAction,
+  type RuleFlag,
+  type PortRange,
+  type UidRange,
+  type RuleSpec,
+  type RuleFilter,
+} from './rtnl/rule/rules.js';
+export {
   nexthopKey,
+  type Nexthops,
   type Nexthop,
   type NexthopFlag,
   type NexthopGroupMember,
@@ -95,79 +113,140 @@ export {
   type NexthopSpec,
   type NexthopFilter,
 } from './rtnl/nexthop/nexthops.js';
-export { Nsids, nsidKey, type Nsid, type NsidSpec, type NsidListOptions } from './rtnl/nsid/nsids.js';
-export * from './rtnl/tc/index.js';
 export {
-  monitor,
-  watch,
+  nsidKey,
+  type Nsids,
+  type Nsid,
+  type NsidSpec,
+  type NsidListOptions,
+} from './rtnl/nsid/nsids.js';
+export {
+  qdiscKey,
+  parseRate,
+  type Qdiscs,
+  type Qdisc,
+  type QdiscSpec,
+  type QdiscFilter,
+  type QdiscOptions,
+  type QdiscOptionsSpec,
+  type QdiscOptionsByKind,
+  type KnownQdiscKind,
+  type HtbQdiscOptions,
+  type TbfOptions,
+  type FifoOptions,
+  type PrioOptions,
+  type NetemOptions,
+  type FqCodelOptions,
+  type FqOptions,
+  type SfqOptions,
+  type CakeOptions,
+  type RedOptions,
+  type RateSettings,
+  type Classes,
+  type TrafficClass,
+  type TrafficClassSpec,
+  type ClassFilter,
+  type ClassOptions,
+  type ClassOptionsSpec,
+  type ClassOptionsByKind,
+  type KnownClassKind,
+  type HtbClassOptions,
+  type HtbClassXstats,
+  type Filters,
+  type Filter,
+  type FilterSpec,
+  type FilterFilter,
+  type FilterOptions,
+  type FilterOptionsSpec,
+  type FilterOptionsByKind,
+  type KnownFilterKind,
+  type U32Options,
+  type U32Match,
+  type ClsFlag,
+  type FlowerOptions,
+  type MatchallOptions,
+  type BasicOptions,
+  type BpfFilterOptions,
+  type TcAction,
+  type TcActionSpec,
+  type ActionBase,
+  type ActionControl,
+  type MirredAction,
+  type GactAction,
+  type PoliceAction,
+  type PoliceSettings,
+  type SkbeditAction,
+  type VlanAction,
+  type TunnelKeyAction,
+  type BpfAction,
+  type RawAction,
+  type TcStatistics,
+  type TcHandle,
+  type LinkLayer,
+} from './rtnl/tc/index.js';
+export type {
   EventStream,
-  type ObjectEventOf,
-  type ObjectEvent,
-  type OverrunEvent,
-  type SyncedEvent,
-  type ResyncedEvent,
-  type MonitorEvent,
-  type MonitorOptions,
-  type WatchOptions,
-  type EventHost,
-  type EventSocket,
-  type MalformedEvent,
-  type DropCounts,
+  ObjectEventOf,
+  ObjectEvent,
+  OverrunEvent,
+  SyncedEvent,
+  ResyncedEvent,
+  MonitorEvent,
+  MonitorOptions,
+  WatchOptions,
+  EventHost,
+  EventSocket,
+  MalformedEvent,
+  DropCounts,
 } from './rtnl/events/monitor.js';
-export {
-  RTNL_GROUPS,
-  GROUP_SHORTHANDS,
-  type RtnlGroupName,
-  type MonitorGroup,
-  type EventFamily,
-  type GroupFamilies,
-  type EventObjects,
-  type RouteObject,
-  type RuleObject,
+export type {
+  RtnlGroupName,
+  MonitorGroup,
+  EventFamily,
+  GroupFamilies,
+  EventObjects,
+  RouteObject,
+  RuleObject,
 } from './rtnl/events/families.js';
-export {
-  LINK_KINDS,
-  LINK_KINDS_WITHOUT_DATA,
-  LINK_PORT_KINDS,
-  type LinkInfoValue,
-  type LinkKindData,
-  type LinkKind,
-  type LinkKindWithoutData,
-  type LinkPortData,
-  type LinkPortKind,
+export type {
+  LinkInfoValue,
+  LinkKindData,
+  LinkKind,
+  LinkKindWithoutData,
+  LinkPortData,
+  LinkPortKind,
 } from './rtnl/link/kinds.js';
-export { schemaForType, RTM_TYPE_NAMES } from './rtnl/registry.js';
-export { linkMessage } from './rtnl/generated/link.js';
-export { addrMessage } from './rtnl/generated/addr.js';
-export { routeMessage } from './rtnl/generated/route.js';
-export { neighMessage } from './rtnl/generated/neigh.js';
-export { ruleMessage } from './rtnl/generated/rule.js';
-export { nexthopMessage } from './rtnl/nexthop/wire.js';
-export { nsidMessage } from './rtnl/nsid/wire.js';
-export { MessageSchema, type MessageValue, type SchemaValue, type NetlinkHeader, type MessageView, forEachMessage, splitMessages, readHeader, writeMessage } from './netlink/message.js';
-export { Reader, Writer } from './netlink/bytes.js';
-export {
-  attr,
-  multiAttr,
-  attrSet,
-  struct,
-  nest,
-  indexedArray,
-  subMessage,
-  enumOf,
-  flagsOf,
-  unknownAttributes,
-  decodeWith,
-  encodeWith,
+
+
+
+
+
+
+
+
+export type {
+  MessageSchema,
+  MessageValue,
+  SchemaValue,
+  NetlinkHeader,
+  MessageView,
+} from './netlink/message.js';
+export type {
+  Reader,
+  Writer,
+} from './netlink/bytes.js';
+export type {
   AttrSet,
   Struct,
-  type Codec,
-  type AttrSpec,
-  type AttrValues,
-  type RawAttribute,
-  type SetValue,
+  Codec,
+  AttrSpec,
+  AttrValues,
+  RawAttribute,
+  SetValue,
 } from './netlink/schema/index.js';
-export type { DumpResult } from './rtnl/common/requests.js';
+export type {
+  DumpResult,
+} from './rtnl/common/requests.js';
 
 export {
   addNetns,
@@ -175,7 +254,6 @@ export {
   deleteNetns,
   listNetns,
   netnsExists,
-  netnsIdentity,
   currentNetns,
   identifyNetns,
   netnsPids,
@@ -186,8 +264,17 @@ export {
   type NetnsIdentity,
   type NamedNetnsIdentity,
 } from './ns/netns.js';
-export { listenInNetns, connectInNetns, type NetnsListenOptions, type NetnsConnectOptions } from './ns/sockets.js';
-export { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, netnsPath, validateNetnsName, type NetnsRef, type OpenNetns } from './ns/ref.js';
+export {
+  listenInNetns,
+  connectInNetns,
+  type NetnsListenOptions,
+  type NetnsConnectOptions,
+} from './ns/sockets.js';
+export {
+  NamespaceNotFoundError,
+  type NetnsRef,
+  type OpenNetns,
+} from './ns/ref.js';
 
 export {
   RtnetlinkError,
@@ -197,14 +284,12 @@ export {
   SocketError,
   TimeoutError,
   InvalidArgumentError,
-  errnoName,
-  errnoText,
   type ExtendedAck,
   type RequestInfo,
 } from './netlink/errors.js';
 export {
-  Connection,
   DumpInterruptedError,
+  type Connection,
   type ConnectionOptions,
   type RequestOptions,
   type Request,
@@ -215,7 +300,18 @@ export {
   type DumpResultOf,
   type DumpStream,
 } from './netlink/connection.js';
-export { parseStraceDump, StraceParseError, type StraceDatagram, type StraceSocket, type StraceSyscall } from './netlink/strace.js';
-export type { Transport } from './netlink/transport.js';
-export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from './netlink/socket.js';
-export * from './netlink/capture/index.js';
+export type {
+  StraceParseError,
+  StraceDatagram,
+  StraceSocket,
+  StraceSyscall,
+} from './netlink/strace.js';
+export type {
+  Transport,
+} from './netlink/transport.js';
+export type {
+  NetlinkSocket,
+  NetlinkSocketOptions,
+  DatagramWithNsid,
+  ReceivedDatagram,
+} from './netlink/socket.js';

@@ -81,6 +81,8 @@ export const tcOverrides: FamilyOverrides = {
     { set: 'netem-attrs', attr: 'loss', key: 'lossModel' },
     // Action lists are numbered from 1 (tcf_action_init reads tb[1] .. tb[TCA_ACT_MAX_PRIO]; index 0 is ignored).
     ...FILTERS_WITH_ACTIONS.map((set) => ({ set, attr: 'act', patch: { 'x-first-index': 1 } })),
+    // tc opens TCA_ACT_OPTIONS with NLA_F_NESTED (m_action.c: addattr_nest(n, MAX_MSG, TCA_ACT_OPTIONS | NLA_F_NESTED)).
+    { set: 'act-attrs', attr: 'options', patch: { 'x-nested-flag': true } },
     // TCA_U32_SEL: struct tc_u32_sel followed by nkeys struct tc_u32_key.
     { set: 'u32-attrs', attr: 'sel', patch: { 'x-codec': { call: 'structAndArray' as const, args: [{ struct: 'tc-u32-sel' }, { literal: 'keys' }, { struct: 'tc-u32-key' }] } } },
     // TCA_U32_PCNT: struct tc_u32_pcnt followed by one u64 hit count per key.

@@ -2,7 +2,9 @@
 //
 //   sudo npx tsx docs/examples/replay.ts record fixtures/links.pcap [NETNS]   # once, as root
 //   npx tsx docs/examples/replay.ts replay fixtures/links.pcap        # in CI, no root, no kernel
-import { NetlinkSocket, RecordingTransport, ReplayTransport, Rtnl, addNetns, deleteNetns, openNetns } from 'rtnetlink';
+import { Rtnl, addNetns, deleteNetns } from 'rtnetlink';
+import { RecordingTransport, ReplayTransport } from 'rtnetlink/capture';
+import { NetlinkSocket, openNetns } from 'rtnetlink/netlink';
 
 /** The code under test: it takes a handle, so a test can hand it a replaying one. */
 export async function upLinks(rtnl: Rtnl): Promise<string[]> {

@@ -2,7 +2,7 @@
 
 import type { MonitorGroup } from '../index.js';
 import type { Link } from '../index.js';
-import { monitor, type MonitorEvent } from '../index.js';
+import type { MonitorEvent } from '../index.js';
 import type { Args } from './args.js';
 import type { Context } from './context.js';
 import { addressToIpJson, fdbEntryToIpJson, linkName, linkToIpJson, neighbourToIpJson, nexthopToIpJson, routeToIpJson, ruleToIpJson, type IpJsonObject } from './ipjson.js';
@@ -42,7 +42,7 @@ export async function runMonitor(ctx: Context, args: Args): Promise<void> {
   if (ctx.io.signal?.aborted) return;
   const rtnl = await ctx.rtnl();
   // Subscribe first, then learn the link names: no event is missed meanwhile.
-  const stream = monitor(rtnl, [...groups], { ...(ctx.io.signal ? { signal: ctx.io.signal } : {}), allNamespaces });
+  const stream = rtnl.monitor([...groups], { ...(ctx.io.signal ? { signal: ctx.io.signal } : {}), allNamespaces });
   try {
     const byIndex: Map<number, Link> = await ctx.linksByIndex();
     for await (const ev of stream) printEvent(ctx, ev, byIndex);

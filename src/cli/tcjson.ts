@@ -2,7 +2,8 @@
 // names and values wherever tc prints the same thing (rates in bytes per second, bursts in bytes
 // as tc recomputes them from the kernel's ticks, latencies in microseconds).
 
-import { burstTicks, kernelTicks, TICKS_PER_USEC, type HtbClassOptions, type Qdisc, type TcStatistics, type TrafficClass } from '../index.js';
+import { burstTicks, kernelTicks, matchesToKeys, TICKS_PER_USEC } from '../entries/wire.js';
+import type { Filter, HtbClassOptions, Qdisc, TcAction, TcStatistics, TrafficClass, U32Options } from '../index.js';
 import type { IpJsonObject } from './ipjson.js';
 
 /** Bytes per second of a model rate in bits per second. */
@@ -190,4 +191,96 @@ export function classToTcText(c: TrafficClass, dev: string | undefined, stats = 
     }
   }
   return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters and actions, as tc 6.1 prints them with -j (tc_filter.c print_filter, f_u32.c, m_*.c).
+
+/** The parts of a u32 handle: hash table id, bucket, node id. */
+function u32Parts(handle: string): { htid: number; hash: number; node: number } {
+  const [a = '', b = '', c = ''] = handle.split(':');
+  return { htid: a === '' ? 0 : parseInt(a, 16), hash: b === '' ? 0 : parseInt(b, 16), node: c === '' ? 0 : parseInt(c, 16) };
+}
+
+/** The keys of a u32 filter's matches as the kernel holds them (tc prints keys, not matches). */
+function u32KeysText(o: U32Options): { value: string; mask: string; offmask: string; off: number }[] {
+  return matchesToKeys(o.matches ?? [], 'matches').map((x) => ({ value: x.val.toString(16), mask: x.mask.toString(16), offmask: x.offmask ? (x.offmask >>> 0).toString(16) : '', off: x.off }));
+}
+
+/** The names tc prints for a control action (action_n2a) in `control_action`. */
+function controlJson(c: string | number | undefined): IpJsonObject {
+  if (typeof c === 'string') {
+    const m = /^(goto chain|jump) (\d+)$/.exec(c);
+    if (m) return m[1] === 'jump' ? { type: 'jump', jump: Number(m[2]) } : { type: 'goto', chain: Number(m[2]) };
+    return { type: c };
+  }
+  return { type: String(c) };
+}
+
+/** An action as tc prints it inside a filter (`order` is its place, from 1). */
+export function actionToTcJson(a: TcAction, order: number, devName: (index: number) => string | undefined): IpJsonObject {
+  const out: IpJsonObject = { order, kind: a.kind };
+  if (a.kind === 'mirred' && 'direction' in a) {
+    out.mirred_action = a.action;
+    out.direction = a.direction;
+    out.to_dev = devName(a.link) ?? String(a.link);
+    out.control_action = controlJson(a.control);
+  } else if (a.kind === 'gact' && 'control' in a) {
+    out.control_action = controlJson(a.control);
+  }
+  if (a.index !== undefined) out.index = a.index;
+  if (a.refcount !== undefined) out.ref = a.refcount;
+  if (a.bindcount !== undefined) out.bind = a.bindcount;
+  if (a.installed !== undefined) out.installed = Math.floor(a.installed);
+  if (a.lastUsed !== undefined) out.last_used = Math.floor(a.lastUsed);
+  if (a.firstUsed) out.first_used = Math.floor(a.firstUsed);
+  if (a.stats) out.stats = statsToTcJson(a.stats);
+  return out;
+}
+
+/**
+ * A filter as `tc -j [-s] filter show dev X parent P` prints it (tc leaves out the device and the
+ * parent the command names: pass them as `shown`). tc 6.1 prints one `match` field per key of a
+ * u32 selector under the same name, so a JSON parser keeps the last: so does this.
+ */
+export function filterToTcJson(f: Filter, shown: { dev?: string; parent?: string }, devName: (index: number) => string | undefined): IpJsonObject {
+  const out: IpJsonObject = {};
+  if (shown.dev === undefined) out.dev = devName(f.link) ?? String(f.link);
+  if (shown.parent === undefined || shown.parent !== f.parent) {
+    if (f.parent === 'root') out.root = true;
+    else if (f.parent === 'ffff:fff2') out.ingress = true;
+    else if (f.parent === 'ffff:fff3') out.egress = true;
+    else out.parent = f.parent;
+  }
+  out.protocol = typeof f.protocol === 'number' ? `[${f.protocol}]` : f.protocol;
+  if (f.priority) out.pref = f.priority;
+  out.kind = f.kind;
+  out.chain = f.chain;
+  const o = f.options;
+  if (o !== undefined && !(o instanceof Uint8Array) && f.kind === 'u32') {
+    const u = o as U32Options;
+    const opts: IpJsonObject = {};
+    if (f.handle !== undefined) opts.fh = f.handle;
+    const parts = u32Parts(f.handle ?? '');
+    if (parts.node) opts.order = parts.node;
+    if (u.divisor !== undefined) opts.ht_divisor = u.divisor;
+    else if (u.hashTable !== undefined) {
+      const ht = u32Parts(u.hashTable);
+      opts.key_ht = ht.htid.toString(16);
+      opts.bkt = ht.hash.toString(16);
+    }
+    if (u.classid !== undefined) opts.flowid = u.classid;
+    if (u.link !== undefined) opts.link = u.link;
+    if (u.flags?.includes('skip_hw')) opts.skip_hw = true;
+    if (u.flags?.includes('skip_sw')) opts.skip_sw = true;
+    if (u.inHw === true) opts.in_hw = true;
+    else if (u.inHw === false) opts.not_in_hw = true;
+    if (u.mark) Object.assign(opts, { fwmark_value: `0x${u.mark.value.toString(16)}`, fwmark_mask: `0x${u.mark.mask.toString(16)}`, fwmark_success: 0 });
+    const keys = u32KeysText(u);
+    if (keys.length > 0) opts.match = keys[keys.length - 1];
+    if (u.indev !== undefined) opts.input_dev = u.indev;
+    if (u.actions) opts.actions = u.actions.map((a, i) => actionToTcJson(a, i + 1, devName));
+    out.options = opts;
+  }
+  return out;
 }

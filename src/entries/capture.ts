@@ -20,3 +20,5 @@ export type { ReplayOptions } from '../netlink/capture/replay.js';
 export { ReplayMismatchError, ReplayTransport } from '../netlink/capture/replay.js';
 export type { Transport } from '../netlink/transport.js';
 export { decodeDatagram, messageFlagNames, messageTypeName, type DecodedErrno, type DecodedMessage, type DecodedRequestHeader } from '../rtnl/decode.js';
+// The errors the readers, writers and replay throw, so this module's references to them resolve here too.
+export { RtnetlinkError, DecodeError, SocketError, InvalidArgumentError } from '../netlink/errors.js';

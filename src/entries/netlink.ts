@@ -71,6 +71,7 @@ export {
 } from '../netlink/schema/index.js';
 export {
   Connection,
+  DumpInterruptedError,
   type ConnectionOptions,
   type RequestOptions,
   type Request,
@@ -82,7 +83,21 @@ export {
 } from '../netlink/connection.js';
 export type { Transport } from '../netlink/transport.js';
 export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from '../netlink/socket.js';
-export { errnoName, errnoText, type ExtendedAck, type RequestInfo } from '../netlink/errors.js';
+export {
+  errnoName,
+  errnoText,
+  type ExtendedAck,
+  type RequestInfo,
+  // Re-exported so this module's references to the errors its functions throw resolve here too.
+  RtnetlinkError,
+  NetlinkError,
+  DecodeError,
+  SystemError,
+  SocketError,
+  TimeoutError,
+  InvalidArgumentError,
+} from '../netlink/errors.js';
 export { parsePrefix, ipv4Broadcast, type Prefix } from '../rtnl/common/prefix.js';
-export { NETNS_RUN_DIR, describeNetns, openNetns, netnsPath, validateNetnsName, type OpenNetns } from '../ns/ref.js';
+export { NETNS_RUN_DIR, NamespaceNotFoundError, describeNetns, openNetns, netnsPath, validateNetnsName, type OpenNetns } from '../ns/ref.js';
 export { netnsIdentity, type NetnsIdentity, type NamedNetnsIdentity } from '../ns/netns.js';
+export { monitor, watch, EventStream } from '../rtnl/events/monitor.js';

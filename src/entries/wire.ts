@@ -26,3 +26,11 @@ export { qdiscFromWire, qdiscToWire } from '../rtnl/tc/qdisc/mapping.js';
 export { LINK_KINDS, LINK_KINDS_WITHOUT_DATA, LINK_PORT_KINDS } from '../rtnl/link/kinds.js';
 export { linkFromWire, linkToWire, type LinkWire } from '../rtnl/link/mapping.js';
 export { burstTicks, burstBytes, kernelTicks, TICKS_PER_USEC } from '../rtnl/tc/common/units.js';
+export { classFromWire, classToWire } from '../rtnl/tc/class/mapping.js';
+export { classKey } from '../rtnl/tc/class/facts.js';
+export { filterFromWire, filterToWire } from '../rtnl/tc/filter/mapping.js';
+export { filterKey } from '../rtnl/tc/filter/facts.js';
+export { matchesToKeys, keysToMatches, formatU32Handle, parseU32Handle, type U32Key } from '../rtnl/tc/filter/u32.js';
+export { isQdiscKind, tbfLimitForLatency, parseHandle, formatHandle, parseSize, parseTime, formatRate, formatSize, formatTime } from '../rtnl/tc/index.js';
+// The errors the mappings and parsers throw, so this module's references to them resolve here too.
+export { RtnetlinkError, DecodeError, InvalidArgumentError } from '../netlink/errors.js';

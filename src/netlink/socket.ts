@@ -276,7 +276,7 @@ export class NetlinkSocket implements Transport {
    * for the kernel) and, in NETLINK_LISTEN_ALL_NSID mode, the nsid of its namespace. Never blocks;
    * an empty array when nothing is queued. Meant for event sockets, where multicast from other
    * sockets must be told apart from the kernel's (one FFI call for many datagrams).
-   * @param max - At most {@link RECEIVE_MANY_MAX}.
+   * @param max - At most 32 (`RECEIVE_MANY_MAX`).
    * @throws {@link SocketError} `recvmmsg`: ENOBUFS after the receive queue overflowed (reported
    * after the datagrams queued before the loss were returned), EBADF after close. A datagram
    * larger than the read buffer is returned with `truncated` set.

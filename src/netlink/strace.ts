@@ -11,7 +11,7 @@
  */
 import { RtnetlinkError } from './errors.js';
 
-/** The syscalls whose data {@link parseStraceDump} reports. */
+/** The syscalls whose data `parseStraceDump` reports. */
 export type StraceSyscall = 'sendmsg' | 'recvmsg' | 'sendto' | 'recvfrom' | 'write' | 'read';
 
 /** How a traced fd was created, when strace traced the `socket()` call that returned it. */

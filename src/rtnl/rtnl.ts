@@ -23,6 +23,7 @@ import { Routes } from './route/routes.js';
 import { Rules } from './rule/rules.js';
 import { Qdiscs } from './tc/qdisc/qdiscs.js';
 import { Classes } from './tc/class/classes.js';
+import { Filters } from './tc/filter/filters.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
@@ -100,6 +101,8 @@ export class Rtnl {
   readonly qdiscs: Qdiscs;
   /** Traffic control: classes of classful qdiscs such as htb (RTM_*TCLASS, `tc class`). */
   readonly classes: Classes;
+  /** Traffic control: filters and their actions (RTM_*TFILTER, `tc filter`). */
+  readonly filters: Filters;
   /** The request engine, for requests the typed families do not cover. */
   readonly connection: Connection;
 
@@ -122,6 +125,7 @@ export class Rtnl {
     this.nsids = new Nsids(connection);
     this.qdiscs = new Qdiscs(connection, this.links);
     this.classes = new Classes(connection, this.links);
+    this.filters = new Filters(connection, this.links);
   }
 
   /**

@@ -1,7 +1,7 @@
 // Decodes every captured fixture, every link-kind fixture and a fixed set of fuzzed inputs, and
 // reduces what each gave (the value with its hidden wire record, or the error) to text: the
 // compiled and the generic decoders must give the same text. Run directly, it prints the digest
-// of this process's decoders (test/codegen.test.ts runs it under
+// of this process's decoders (test/unit/codegen.test.ts runs it under
 // `node --disallow-code-generation-from-strings`).
 
 import { createHash } from 'node:crypto';

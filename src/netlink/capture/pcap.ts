@@ -63,7 +63,7 @@ const OPT_EPB_FLAGS = 2;
 
 const NLM_F_REQUEST = 0x1;
 
-/** One datagram for {@link encodePcapRecord} or {@link PcapWriter.write}. */
+/** One datagram for {@link PcapWriter.write}. */
 export interface PcapRecordInput {
   /** `sent` to the kernel or `received` from it. */
   direction: CaptureDirection;
@@ -79,7 +79,7 @@ export interface PcapRecordInput {
 export interface PcapWriterOptions {
   /** The netlink protocol written into every packet's pseudo-header when a record does not say. Default 0, NETLINK_ROUTE. */
   protocol?: number;
-  /** The snapshot length: longer packets are cut to it (and {@link CapturedDatagram.originalLength} says so on reading). Default {@link PCAP_SNAPLEN}. */
+  /** The snapshot length: longer packets are cut to it (and {@link CapturedDatagram.originalLength} says so on reading). Default 262144 (`PCAP_SNAPLEN`). */
   snaplen?: number;
   /**
    * The mode of a newly created file (less the umask). Default 0o600: a capture holds everything
@@ -163,7 +163,7 @@ export function encodePcapRecord(datagram: PcapRecordInput, snaplen: number = PC
  * writes: what was recorded is in the file even if the process dies right after. The file is
  * created (or truncated) and its header written by the constructor: created with mode 0600 by
  * default, never through a symbolic link at the path's last component, and only as a regular file
- * (see {@link createCaptureFile}).
+ * (see `createCaptureFile`).
  */
 export class PcapWriter implements CaptureSink {
   /** The file's path. */

@@ -42,7 +42,7 @@ const NETLINK_PROTOCOLS: Readonly<Record<string, number>> = {
 };
 
 /**
- * Reads strace output holding hex dumps (see {@link parseStraceDump} for the expected strace
+ * Reads strace output holding hex dumps (see `parseStraceDump` for the expected strace
  * options) as netlink datagrams: the direction comes from the syscall (sendmsg/sendto/write are
  * `sent`, recvmsg/recvfrom/read `received`), the protocol from the traced `socket()` call, the
  * `fd` is kept. Datagrams of sockets that strace shows are not AF_NETLINK are dropped. strace's

@@ -101,7 +101,7 @@ export interface DropCounts {
 // ---------------------------------------------------------------------------------------------
 // Options
 
-/** Options of {@link monitor}. */
+/** Options of {@link Rtnl.monitor} (and of `monitor()` in `rtnetlink/netlink`). */
 export interface MonitorOptions {
   /** Aborting it ends the stream (like {@link EventStream.close}). */
   signal?: AbortSignal;
@@ -122,7 +122,7 @@ export interface MonitorOptions {
   receiveBufferSize?: number;
 }
 
-/** Options of {@link watch}. */
+/** Options of {@link Rtnl.watch} (and of `watch()` in `rtnetlink/netlink`). */
 export interface WatchOptions {
   /** Aborting it ends the stream (like {@link EventStream.close}). */
   signal?: AbortSignal;

@@ -2,6 +2,7 @@
 //
 // Netlink raw family for tc qdisc, chain, class and filter configuration over rtnetlink.
 
+import { NLA_F_NESTED } from '../../netlink/constants.js';
 import { message } from '../../netlink/message.js';
 import {
   attr,
@@ -1534,7 +1535,7 @@ export const actAttrs = attrSet('act-attrs', {
   /** TCA_ACT_KIND */
   kind: attr(1, string),
   /** TCA_ACT_OPTIONS */
-  options: attr(2, actOptionsMsg),
+  options: attr(2, actOptionsMsg, NLA_F_NESTED),
   /** TCA_ACT_INDEX */
   index: attr(3, u32),
   /** TCA_ACT_STATS */

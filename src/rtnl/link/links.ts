@@ -78,7 +78,12 @@ export function validateLinkName(name: string, field = 'name'): void {
  * The handle that owns a {@link Links} provides it: `add()` needs it to read back (and finish) a
  * link it created in another namespace, whose echo does not reach this socket.
  */
-export type OpenLinksIn = (netns: NetnsRef) => { links: Links; close(): void };
+export type OpenLinksIn = (netns: NetnsRef) => {
+  /** The links of that namespace. */
+  links: Links;
+  /** Closes what was opened for that namespace. */
+  close(): void;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Argument checks: every key known, every value checked, before anything is sent.

@@ -63,7 +63,7 @@ export type LinkProtoDownReason = SetValue<typeof protoDownReasonAttrs>;
 /**
  * A link's role as the port of a master (a bridge, bond or vrf): the master's kind
  * (IFLA_INFO_SLAVE_KIND) and the port settings (IFLA_INFO_SLAVE_DATA), typed by that kind.
- * Narrow `data` with {@link isPortKind}.
+ * Narrow `data` with `isPortKind`.
  */
 export interface LinkPort {
   /** The master's kind: `bridge`, `bond`, `vrf`, ... */
@@ -447,7 +447,13 @@ export function linkKey(link: Pick<Link, 'index'>): string {
  * }
  * ```
  */
-export function isKind<T extends { kind?: string }, K extends LinkKind>(
+export function isKind<
+  T extends {
+    /** The link's kind. */
+    kind?: string;
+  },
+  K extends LinkKind,
+>(
   obj: T | undefined,
   kind: K,
 ): obj is T & {

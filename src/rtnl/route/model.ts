@@ -334,7 +334,7 @@ export function routeBaseKey(r: Route): string {
 
 /**
  * The identity of a route: what makes two routes "the same route" when diffing two lists or
- * following events. {@link routeBaseKey} and the route's own output interface and gateway (IPv6
+ * following events. `routeBaseKey` (family, table, dst, src, tos, priority) and the route's own output interface and gateway (IPv6
  * keeps one route per interface for the same prefix and metric, such as `fe80::/64` on every link,
  * and IPv4 allows several with `append`). Two routes with the same key but other fields are one
  * route that changed.

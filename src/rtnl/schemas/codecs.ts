@@ -162,11 +162,16 @@ export function arrayOf<T>(element: Codec<T>): Codec<T[]> {
     kind: `${element.kind}[]`,
     decode(r, off, len, ctx) {
       if (len % size !== 0) throw new DecodeError(`${element.kind}[]: payload of ${len} bytes is not a multiple of ${size}`, off, [...ctx.path]);
-      const out: T[] = [];
-      for (let i = 0; i < len / size; i++) {
-        ctx.path.push(i);
-        out.push(element.decode(r, off + i * size, size, ctx));
-        ctx.path.pop();
+      const n = len / size;
+      const out: T[] = new Array<T>(n);
+      // The path names an element only when one fails: pushing it for each would cost more than
+      // decoding a number (these arrays reach thousands of elements).
+      let i = 0;
+      try {
+        for (; i < n; i++) out[i] = element.decode(r, off + i * size, size, ctx);
+      } catch (e) {
+        if (e instanceof DecodeError) throw new DecodeError(e.reason, e.offset, [...ctx.path, i, ...e.path.slice(ctx.path.length)]);
+        throw e;
       }
       return out;
     },

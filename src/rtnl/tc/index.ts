@@ -36,6 +36,38 @@ export type {
   HtbClassOptions,
   HtbClassXstats,
 } from './class/model.js';
+export type { Filters } from './filter/filters.js';
+export type {
+  Filter,
+  FilterSpec,
+  FilterFilter,
+  FilterOptions,
+  FilterOptionsSpec,
+  FilterOptionsByKind,
+  KnownFilterKind,
+  U32Options,
+  U32Match,
+  ClsFlag,
+  FlowerOptions,
+  MatchallOptions,
+  BasicOptions,
+  BpfFilterOptions,
+} from './filter/model.js';
+export type {
+  TcAction,
+  TcActionSpec,
+  ActionBase,
+  ActionControl,
+  MirredAction,
+  GactAction,
+  PoliceAction,
+  PoliceSettings,
+  SkbeditAction,
+  VlanAction,
+  TunnelKeyAction,
+  BpfAction,
+  RawAction,
+} from './action/model.js';
 export type { TcStatistics } from './common/stats.js';
 export { parseHandle, formatHandle, type TcHandle } from './common/handle.js';
 export { parseRate, parseSize, parseTime, formatRate, formatSize, formatTime, burstTicks, burstBytes, kernelTicks, TICKS_PER_USEC, type LinkLayer } from './common/units.js';

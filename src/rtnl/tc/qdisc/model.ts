@@ -82,13 +82,39 @@ export interface NetemOptions {
   /** Packet duplication, in percent. */
   duplicate?: number;
   /** Correlation of successive delay, loss and duplication decisions, in percent. */
-  correlation?: { delay: number; loss: number; duplicate: number };
+  correlation?: {
+    /** Correlation of each delay with the previous one, in percent. */
+    delay: number;
+    /** Correlation of each loss decision with the previous one, in percent. */
+    loss: number;
+    /** Correlation of each duplication decision with the previous one, in percent. */
+    duplicate: number;
+  };
   /** Packets sent immediately (re-ordered), in percent, and its correlation. */
-  reorder?: { probability: number; correlation: number };
+  reorder?: {
+    /** Packets sent immediately instead of delayed, in percent. */
+    probability: number;
+    /** Correlation of each re-order decision with the previous one, in percent. */
+    correlation: number;
+  };
   /** Packets corrupted, in percent, and its correlation. */
-  corrupt?: { probability: number; correlation: number };
+  corrupt?: {
+    /** Packets with a random bit flipped, in percent. */
+    probability: number;
+    /** Correlation of each corruption decision with the previous one, in percent. */
+    correlation: number;
+  };
   /** Rate limit in bits per second, and framing it charges. */
-  rate?: { rate: number; packetOverhead: number; cellSize: number; cellOverhead: number };
+  rate?: {
+    /** The rate in bits per second (the kernel keeps bytes per second). */
+    rate: number;
+    /** Bytes added to each packet's length when charging it; negative subtracts. */
+    packetOverhead: number;
+    /** Link-layer cell size in bytes: each packet is charged whole cells (0: no cells). */
+    cellSize: number;
+    /** Bytes added to each cell when charging it; negative subtracts. */
+    cellOverhead: number;
+  };
   /** Mark packets with ECN instead of dropping them. */
   ecn?: boolean;
   /** Delay distribution table (TCA_NETEM_DELAY_DIST), as sent. */
@@ -174,7 +200,24 @@ export interface SfqOptions {
   /** Drop from the head rather than the tail. */
   headdrop: boolean;
   /** RED parameters when sfq runs RED per flow (all zero otherwise), as struct tc_sfq_qopt_v1 has them. */
-  red: { limit: number; min: number; max: number; wlog: number; plog: number; scellLog: number; flags: number; maxP: number };
+  red: {
+    /** Hard limit of each flow's queue, in bytes. */
+    limit: number;
+    /** Average flow queue length where marking starts, in bytes (`qth_min`). */
+    min: number;
+    /** Average flow queue length where marking is certain, in bytes (`qth_max`). */
+    max: number;
+    /** log2 of the inverse averaging weight (`Wlog`: the weight is 2^-wlog). */
+    wlog: number;
+    /** log2 of the probability divisor: P_max / (max - min) is 2^-plog (`Plog`). */
+    plog: number;
+    /** Cell size log for idle damping (`Scell_log`). */
+    scellLog: number;
+    /** TC_RED_* flags sfq honours: ECN 1, HARDDROP 2. */
+    flags: number;
+    /** Max marking probability as 32-bit fixed point (2^32 is 1) (`max_P`). */
+    maxP: number;
+  };
 }
 
 /** Options of a `cake` qdisc. Rates in bits per second, times in seconds. */
@@ -344,6 +387,11 @@ export interface QdiscFilter {
 }
 
 /** Whether `q` is a qdisc of kind `K` (narrows its options). */
-export function isQdiscKind<K extends KnownQdiscKind>(q: Qdisc, kind: K): q is Qdisc & { kind: K; options?: QdiscOptionsByKind[K] } {
+export function isQdiscKind<K extends KnownQdiscKind>(q: Qdisc, kind: K): q is Qdisc & {
+  /** The qdisc's kind. */
+  kind: K;
+  /** Its options, typed by kind. */
+  options?: QdiscOptionsByKind[K];
+} {
   return q.kind === kind;
 }

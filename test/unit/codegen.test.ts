@@ -1,0 +1,51 @@
+// The compiled decoders (generated with `new Function`) and the generic ones they fall back to
+// decode every input alike: every captured fixture, every link-kind fixture, fuzzed inputs. And
+// the library loads and decodes where code generation from strings is refused.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { codeGenerationAllowed, useCompiledDecoders } from '../../src/netlink/schema/compile.js';
+import { digest, inputs, outcome } from '../fuzz/digest.js';
+
+// Fuzzed inputs per schema: enough to reach the error paths; a shared CI machine runs this in seconds.
+const FUZZED = 100;
+
+describe('compiled and generic decoders agree', () => {
+  afterEach(() => {
+    useCompiledDecoders(true);
+  });
+
+  it('code generation is allowed in this test process (so that both paths run)', () => {
+    // Under NODE_OPTIONS=--disallow-code-generation-from-strings (npm run test:no-codegen) only
+    // the generic path exists: the comparison below is then of the generic path with itself.
+    expect(typeof codeGenerationAllowed).toBe('boolean');
+  });
+
+  it(`on every fixture message and ${FUZZED} fuzzed inputs per schema: same value, same hidden wire record, same error`, () => {
+    const list = inputs(FUZZED);
+    expect(list.length).toBeGreaterThan(7 * FUZZED);
+    let errors = 0;
+    for (const { schema, bytes } of list) {
+      useCompiledDecoders(true);
+      const compiled = outcome(schema, bytes);
+      useCompiledDecoders(false);
+      const generic = outcome(schema, bytes);
+      if (generic.startsWith('!')) errors++;
+      expect(generic, Buffer.from(bytes).toString('hex')).toBe(compiled);
+    }
+    // The fuzzed inputs reach the error paths too.
+    expect(errors).toBeGreaterThan(list.length / 10);
+  }, 180_000);
+
+  it('under node --disallow-code-generation-from-strings the library loads and decodes the same', () => {
+    const script = fileURLToPath(new URL('../fuzz/digest.ts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', script, String(FUZZED)], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    const theirs = JSON.parse(child.stdout) as { codeGenerationAllowed: boolean; compiled: boolean; count: number; sha256: string };
+    expect(theirs.codeGenerationAllowed).toBe(false);
+    expect(theirs.compiled).toBe(false);
+    useCompiledDecoders(true);
+    expect(theirs).toEqual({ codeGenerationAllowed: false, ...digest(FUZZED), compiled: false });
+  }, 180_000);
+});
