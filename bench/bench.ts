@@ -18,7 +18,7 @@
 // on Ctrl-C; only 198.18.0.0/15 and documentation addresses are used.
 //
 // Prints one JSON line per measurement, then a summary table.
-//   npm run bench [-- links routes stream add events cli]
+//   npm run bench [-- routes links stream add events cli capture-read]
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,8 +84,8 @@ function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-function worker(args: string[]): Record<string, number> {
-  const out = run(process.execPath, [WORKER, ...args]).trim().split('\n').pop() as string;
+function worker(args: string[], nodeFlags: string[] = []): Record<string, number> {
+  const out = run(process.execPath, [...nodeFlags, WORKER, ...args]).trim().split('\n').pop() as string;
   return JSON.parse(out) as Record<string, number>;
 }
 
@@ -151,6 +151,8 @@ function benchRoutes(): void {
   const c = cref(['dump', ns, 'route', '0', String(ROUTE_TABLE), '9']);
   const lib = worker(['dump-routes', ns, String(ROUTE_TABLE), '8']);
   const floor = worker(['floor-routes', ns, String(ROUTE_TABLE), '8']);
+  const wire = worker(['wire-routes', ns, String(ROUTE_TABLE), '8']);
+  const bytes = worker(['bytes-routes', ns, String(ROUTE_TABLE)], ['--expose-gc']);
   const ipMs = timeProcess('ip', ['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)], 3);
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
@@ -167,12 +169,16 @@ function benchRoutes(): void {
     js_floor_cold_ms: r2(floor.cold_ms),
     js_floor_warm_ms: r2(floor.warm_ms),
     js_floor_ratio_warm: ratio(floor.warm_ms, cWarm),
+    wire_only_cold_ms: r2(wire.cold_ms),
+    wire_only_warm_ms: r2(wire.warm_ms),
+    model_bytes_per_route: bytes.model_bytes_per_route,
+    wire_bytes_per_route: bytes.wire_bytes_per_route,
     ip_j_ms: r2(ipMs),
     ip_j_ratio: ratio(ipMs, cWarm),
     peak_rss_mb: r2(lib.peak_rss_mb),
     target: 'warm <= 3x C, cold <= 5x C; peak RSS holding them < 150 MB',
   });
-  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `floor ${r2(floor.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
+  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route})` });
   rows.push({ what: 'peak RSS, 100k routes held', unit: 'MB', lib_cold: r2(lib.peak_rss_mb), lib_warm: null, c_cold: null, c_warm: null, ratio_cold: null, ratio_warm: null, target: '< 150', extra: '' });
 }
 
@@ -184,6 +190,7 @@ function benchLinks(): void {
   const c = cref(['dump', ns, 'link', '0', '0', '11']);
   const lib = worker(['dump-links', ns, '10']);
   const floor = worker(['floor-links', ns, '10']);
+  const wire = worker(['wire-links', ns, '10']);
   const ipMs = timeProcess('ip', ['-n', ns, '-j', 'link', 'show']);
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
@@ -199,10 +206,12 @@ function benchLinks(): void {
     ratio_warm: ratio(lib.warm_ms, cWarm),
     js_floor_cold_ms: r2(floor.cold_ms),
     js_floor_warm_ms: r2(floor.warm_ms),
+    wire_only_cold_ms: r2(wire.cold_ms),
+    wire_only_warm_ms: r2(wire.warm_ms),
     ip_j_ms: r2(ipMs),
     target: 'warm <= 2x C, cold <= 4x C',
   });
-  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `floor ${r2(floor.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
+  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
 }
 
 function benchStream(): void {
@@ -307,6 +316,11 @@ function benchCli(): void {
   rows.push({ what: 'rtnl -n NS link show', unit: 'ms', lib_cold: r2(cli), lib_warm: null, c_cold: r2(ip), c_warm: null, ratio_cold: ratio(cli, ip), ratio_warm: null, target: '<= 100 ms', extra: `node -e 0: ${r2(bare)} ms; reference column is ip` });
 }
 
+/** Reading a 100 MB capture, binary-parser against the DataView reader it replaced (no kernel needed). */
+function benchCaptureRead(): void {
+  process.stdout.write(run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'capture-read.ts')]));
+}
+
 function summary(): void {
   const head = ['measurement', 'unit', 'lib cold', 'lib warm', 'C cold', 'C warm', 'x C cold', 'x C warm', 'target', 'notes'];
   const body = rows.map((r) => [r.what, r.unit, r.lib_cold, r.lib_warm, r.c_cold, r.c_warm, r.ratio_cold, r.ratio_warm, r.target, r.extra].map((v) => (v === null ? '-' : String(v))));
@@ -328,6 +342,7 @@ async function main(): Promise<void> {
   if (want('add')) benchAdd();
   if (want('events')) await benchEvents();
   if (want('cli')) benchCli();
+  if (want('capture-read')) benchCaptureRead();
   cleanup();
   summary();
 }

@@ -11,13 +11,16 @@
 //   worker add NS OIF N ROUNDS MODE    N route adds: one at a time (seq), rtnl.batch (batch),
 //                                      Promise.all (pipe); deleted again by a batch after each round
 //   worker events NS N                 counts the route events of 2N changes another process makes
+//   worker wire-routes NS TABLE RUNS   the route dump decoded into wire messages only, no model
+//   worker wire-links NS RUNS          (what list() returned before the model: issue 9's "before")
+//   worker bytes-routes NS TABLE       heap held per listed route, model and wire (needs --expose-gc)
 
 import { readFileSync } from 'node:fs';
 import type { Writer } from '../src/netlink/bytes.js';
 import { NLM_F_DUMP } from '../src/netlink/constants.js';
-import { RTM_GETLINK } from '../src/rtnl/generated/link.js';
+import { dumpObjects } from '../src/rtnl/common/requests.js';
+import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
 import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../src/rtnl/generated/route.js';
-import { streamObjects } from '../src/rtnl/common/requests.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 
 const [mode, ns, ...rest] = process.argv.slice(2);
@@ -71,6 +74,33 @@ function hold(x: unknown): void {
   if (held.length > 1) held.shift();
 }
 
+// The query routes.list({ table }) sends.
+function routeQuery(table: number): never {
+  return { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table } as never;
+}
+
+/**
+ * The heap one object of a dump holds, in bytes: the growth of the used heap (after collecting
+ * garbage) when a second result is held beside a first. -1 without --expose-gc.
+ */
+async function heldBytesPerObject(dump: () => Promise<unknown[]>): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return -1;
+  const sizes: number[] = [];
+  const kept: unknown[][] = [];
+  for (let i = 0; i < 3; i++) {
+    kept.length = 0;
+    kept.push(await dump());
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    kept.push(await dump());
+    gc();
+    sizes.push((process.memoryUsage().heapUsed - base) / kept[1].length);
+  }
+  kept.length = 0;
+  return Math.round(median(sizes));
+}
+
 async function main(): Promise<void> {
   const rtnl = await Rtnl.open({ netns: ns });
   let out: Record<string, unknown>;
@@ -118,8 +148,7 @@ async function main(): Promise<void> {
         let peak = 0;
         out = await runs(Number(rest[0]), async () => {
           let n = 0;
-          const s = streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet' } as never);
-          for await (const r of s) if (r.dst !== undefined) n++;
+          for await (const r of rtnl.routes.stream({ table: 'all', family: 'inet' })) if (r.dst !== undefined) n++;
           peak = Math.max(peak, vmHwmMb());
           return n;
         });
@@ -195,6 +224,30 @@ async function main(): Promise<void> {
         stream.close();
         const seconds = (last - first) / 1000;
         out = { expected, events, lost: expected - events, overruns, per_second: seconds > 0 ? events / seconds : 0 };
+        break;
+      }
+      case 'wire-routes': {
+        const table = Number(rest[0]);
+        out = await runs(Number(rest[1]), async () => {
+          const r = (await dumpObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, routeQuery(table))).items;
+          hold(r);
+          return r.length;
+        });
+        break;
+      }
+      case 'wire-links':
+        out = await runs(Number(rest[0]), async () => {
+          const r = (await dumpObjects(rtnl.connection, RTM_GETLINK, RTM_NEWLINK, linkMessage, { family: 'unspec', type: 0, index: 0, flags: [], change: [] } as never)).items;
+          hold(r);
+          return r.length;
+        });
+        break;
+      case 'bytes-routes': {
+        const table = Number(rest[0]);
+        out = {
+          model_bytes_per_route: await heldBytesPerObject(() => rtnl.routes.list({ table })),
+          wire_bytes_per_route: await heldBytesPerObject(async () => (await dumpObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, routeQuery(table))).items),
+        };
         break;
       }
       default:

@@ -261,11 +261,17 @@ export class Connection {
    *
    * An interrupted dump (NLM_F_DUMP_INTR) cannot start over once objects were handed out: under
    * the `throw` policy the stream throws {@link DumpInterruptedError} at its end, otherwise
-   * {@link DumpStream.status} says `interrupted`.
+   * {@link DumpStream.status} says `interrupted`. An error for which `endsWith` returns true ends
+   * the stream as if the dump had been empty from there (such as ENOENT for a table that does not exist).
    */
-  stream<T>(req: Request, decode: (r: Reader, m: MessageView) => T | undefined, opts: RequestOptions = {}): DumpStream<T> {
+  stream<T>(
+    req: Request,
+    decode: (r: Reader, m: MessageView) => T | undefined,
+    opts: RequestOptions = {},
+    endsWith?: (err: Error) => boolean,
+  ): DumpStream<T> {
     checkRequest(req, decode, opts);
-    return new DumpStream<T>(this.port, { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP }, decode, opts);
+    return new DumpStream<T>(this.port, { ...req, flags: (req.flags ?? 0) | NLM_F_DUMP }, decode, opts, endsWith);
   }
 
   // What a stream needs of the engine, kept off the public surface.
@@ -668,6 +674,7 @@ export class DumpStream<T> implements AsyncIterableIterator<T> {
     private readonly req: Request,
     private readonly decode: (r: Reader, m: MessageView) => T | undefined,
     private readonly opts: RequestOptions,
+    private readonly endsWith?: (err: Error) => boolean,
   ) {}
 
   /** How the dump went: complete once the stream has ended. */
@@ -745,7 +752,7 @@ export class DumpStream<T> implements AsyncIterableIterator<T> {
         const f = this.#failure;
         if (f !== undefined) {
           this.#failure = undefined;
-          throw f;
+          if (!this.endsWith?.(f)) throw f;
         }
         return { value: undefined, done: true };
       }

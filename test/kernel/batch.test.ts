@@ -124,10 +124,19 @@ describe('streamed dumps', () => {
   it('yields the same objects as the list, in the same order', async () => {
     const listed = await rtnl.routes.list({ table: TABLE, family: 'inet' });
     const streamed = [];
-    const s = stream();
-    for await (const r of s) streamed.push(r);
+    for await (const r of rtnl.routes.stream({ table: TABLE, family: 'inet' })) streamed.push(r);
     expect(streamed).toHaveLength(N);
     expect(streamed).toEqual(listed);
+    // Filters as list() does; a table that was never created streams nothing.
+    const some = [];
+    for await (const r of rtnl.routes.stream({ table: TABLE, oif: 's0', protocol: 'boot' })) some.push(r);
+    expect(some).toEqual(await rtnl.routes.list({ table: TABLE, oif: 's0', protocol: 'boot' }));
+    const none = [];
+    for await (const r of rtnl.routes.stream({ table: 4242, family: 'inet' })) none.push(r);
+    expect(none).toEqual([]);
+    // The engine-level stream reports how the dump went.
+    const s = stream();
+    for await (const r of s) expect(r).toBeDefined();
     expect(s.status).toMatchObject({ interrupted: false, messages: N });
   });
 
@@ -150,7 +159,7 @@ describe('streamed dumps', () => {
 
   it('a decoding error in the stream surfaces after the rest was read, and the handle goes on', async () => {
     let n = 0;
-    const s = streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', table: TABLE } as never, (r) => {
+    const s = streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', table: TABLE } as never, undefined, (r) => {
       if (++n === 100) throw new Error('mapping failed');
       return r;
     });

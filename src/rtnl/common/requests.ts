@@ -57,7 +57,8 @@ export async function dumpObjects<H extends StructMembers, A extends AttrSpecs, 
 /**
  * Dumps the objects of `replyType` matching `query` as a stream: each message is decoded with
  * `schema` and passed through `map` (a model mapping, or a filter returning `undefined` to drop the
- * object) when the consumer asks for it; only one datagram's objects are held at a time.
+ * object) when the consumer asks for it; only one datagram's objects are held at a time. An error
+ * `endsWith` accepts ends the stream quietly.
  */
 export function streamObjects<H extends StructMembers, A extends AttrSpecs, T = MessageValue<H, A>>(
   conn: Connection,
@@ -65,15 +66,43 @@ export function streamObjects<H extends StructMembers, A extends AttrSpecs, T = 
   replyType: number,
   schema: MessageSchema<H, A>,
   query: Partial<MessageValue<H, A>>,
-  map: (wire: MessageValue<H, A>) => T | undefined = (wire) => wire as unknown as T,
   opts?: RequestOptions,
+  map: (wire: MessageValue<H, A>) => T | undefined = (wire) => wire as unknown as T,
+  endsWith?: (err: Error) => boolean,
 ): DumpStream<T> {
   const ctx = decodeContext();
   return conn.stream<T>(
     { type: requestType, body: (w) => schema.encode(w, query) },
     (r, m) => (m.type === replyType ? map(schema.decode(r, m.payloadOffset, m.end, ctx)) : undefined),
     opts,
+    endsWith,
   );
+}
+
+/**
+ * A stream whose dump can only be made after some asynchronous preparation (resolving an
+ * interface name in a filter): `open` runs on the first `next()`, and every later call goes
+ * straight to the dump stream, with no extra promise per object.
+ */
+export function lazyStream<T>(open: () => Promise<DumpStream<T>>): AsyncIterableIterator<T> {
+  let inner: DumpStream<T> | undefined;
+  let opening: Promise<DumpStream<T>> | undefined;
+  const it: AsyncIterableIterator<T> = {
+    next(): Promise<IteratorResult<T>> {
+      if (inner !== undefined) return inner.next();
+      opening ??= open().then((s) => (inner = s));
+      return opening.then((s) => s.next());
+    },
+    async return(): Promise<IteratorResult<T>> {
+      if (inner === undefined && opening !== undefined) await opening.catch(() => undefined);
+      if (inner !== undefined) return inner.return();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
 }
 
 /** Sends a GET for one object and returns the decoded reply (the kernel answers ENODEV/ENOENT if none). */
