@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError } from '../../src/netlink/errors.js';
 import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../../src/rtnl/generated/route.js';
 import { streamObjects } from '../../src/rtnl/common/requests.js';
+import { routeFromWire } from '../../src/rtnl/route/mapping.js';
 import { Rtnl } from '../../src/rtnl/rtnl.js';
 import { useTestNetns } from '../harness/netns.js';
 
@@ -118,7 +119,7 @@ describe('streamed dumps', () => {
   afterAll(() => rtnl?.close());
 
   const stream = () =>
-    streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', table: TABLE } as never);
+    streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', table: TABLE } as never, routeFromWire);
 
   it('yields the same objects as the list, in the same order', async () => {
     const listed = await rtnl.routes.list({ table: TABLE, family: 'inet' });

@@ -430,7 +430,7 @@ export class Routes {
     const gateway = spec.gateway === undefined ? undefined : gatewayOf(spec.gateway, family, 'gateway');
     if (spec.via !== undefined && spec.gateway !== undefined) throw new InvalidArgumentError('via', 'give either gateway or via');
     const via = spec.via === undefined ? undefined : parseAddress(spec.via, 'via').address;
-    if (spec.nexthops !== undefined && (spec.gateway !== undefined || spec.via !== undefined)) {
+    if (!viaNexthop && spec.nexthops !== undefined && (spec.gateway !== undefined || spec.via !== undefined)) {
       throw new InvalidArgumentError('nexthops', 'a multipath route takes its gateways in nexthops, not in gateway/via');
     }
     const nexthops = spec.nexthops === undefined ? undefined : await this.nexthops(spec.nexthops, family, viaNexthop);
