@@ -84,7 +84,10 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     else put(o, 'link', linkName(byIndex, link.link));
   }
   put(o, 'ifname', link.name);
-  put(o, 'flags', ipLinkFlags(link.flags));
+  const flags = ipLinkFlags(link.flags);
+  // M-DOWN: the lower link (in this namespace) is down, or unknown, as print_name_and_link finds it.
+  if (link.link && link.linkNetnsid === undefined && !(byIndex.get(link.link)?.flags ?? []).includes('up')) flags.push('M-DOWN');
+  put(o, 'flags', flags);
   put(o, 'mtu', link.mtu);
   put(o, 'qdisc', link.qdisc);
   if (link.master !== undefined) put(o, 'master', linkName(byIndex, link.master));
