@@ -9,7 +9,7 @@ import type { Nexthop } from '../index.js';
 import type { Route } from '../index.js';
 import type { Rule } from '../index.js';
 import { infoDataJson, infoSlaveDataJson } from './ipjson-linkinfo.js';
-import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, routeProtocols, routeRealms, routeScopes, routeTables } from './names.js';
+import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, protodownReasons, routeProtocols, routeRealms, routeScopes, routeTables } from './names.js';
 
 /** A JSON value as `ip -j` prints it. */
 export type IpJson = string | number | boolean | null | IpJson[] | { [key: string]: IpJson };
@@ -102,6 +102,15 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
   put(o, 'broadcast', link.broadcast);
   if (link.linkNetnsid !== undefined) put(o, 'link_netnsid', link.linkNetnsid);
   if (link.protoDown) put(o, 'proto_down', true);
+  // print_proto_down: the reason bits by name, from the low 8 bits of the value (ip reads a u8).
+  // ip 6.1 checks IFLA_BROADCAST where it means the reason's value, so it prints the reasons only
+  // of links with a broadcast address: the same here.
+  const reasons = (link.protoDownReason?.value ?? 0) & 0xff;
+  if (reasons !== 0 && link.broadcast !== undefined) {
+    const names: string[] = [];
+    for (let bit = 0; bit < 8; bit++) if ((reasons >>> bit) & 1) names.push(protodownReasons().name(bit));
+    o.proto_down_reason = names;
+  }
   if (details) {
     put(o, 'promiscuity', link.promiscuity);
     put(o, 'allmulti', link.allmulti);

@@ -63,7 +63,6 @@ const LOOSE: Readonly<Record<string, Loose>> = {
 const LEFT_OUT: Readonly<Record<string, string>> = {
   vfinfo_list: 'SR-IOV virtual functions (IFLA_VFINFO_LIST): not in the link model; no such device in a namespace',
   xdp: 'attached XDP programs: ip looks the programs up through bpf(2); not formatted',
-  proto_down_reason: 'the reasons of protocol-down: not formatted (only proto_down is)',
   info_xstats: 'kind statistics: ip prints them only with -s',
 };
 
@@ -180,6 +179,9 @@ beforeAll(() => {
     'tuntap add tap1 mode tap user nobody group nogroup',
     'tuntap add tun0 mode tun multi_queue',
     ...['veth0', 'veth1', 'veth2', 'veth3', 'br0', 'br1', 'vx4', 'vx6', 'vxm', 'mv0', 'mvs', 'ifb9', 'tap0'].map((l) => `link set ${l} up`),
+    // Held protocol-down for reason bit 3 (vxlan is a kind that supports it).
+    'link set vx4 protodown on',
+    'link set vx4 protodown_reason 3 on',
     'link set br0 alias bridge-zero',
     'link property add dev br0 altname bridge0',
     'link set veth0 mtu 1400 txqlen 500 group 5',
@@ -283,6 +285,8 @@ describe('rtnl -j -d X show equals ip -j -d X show, object by object', () => {
       'linkinfo.info_slave_data.locked',
       'inet6_addr_gen_mode',
       'ifalias',
+      'proto_down',
+      'proto_down_reason',
     ]) {
       expect({ p, printed: paths.has(p) }).toEqual({ p, printed: true });
     }
