@@ -242,9 +242,21 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 //
 // The container formats (the pcap file and record headers, the pcapng blocks and their options)
 // are declared with binary-parser, one set of parsers per byte order: a pcap file has one byte
-// order, and each pcapng section announces its own. The loops below walk the records and blocks,
-// check what the formats promise (lengths, versions, link types) and turn every failure, the
-// parsers' included, into a CaptureFormatError (a DecodeError) with the offset in the file.
+// order, and each pcapng section announces its own. The loops below check what the formats
+// promise (lengths, versions, link types) and turn every failure, the parsers' included, into a
+// CaptureFormatError (a DecodeError) with the offset in the file.
+//
+// Two paths read the same declarations' fields. The run path frames a run of records or blocks
+// (up to RUN_BYTES of the file) in ONE call of a compiled parser, an array of records or blocks,
+// and the loop then checks each in plain JS: a parser call has a fixed cost (a DataView, a result
+// object that binary-parser turns into a dictionary by deleting its `$parent`/`$root`) that a call
+// per record, or four per pcapng packet, made slower than hand-written DataView reads. The exact
+// path reads one record or block with one small parser per header; it reads every block the run
+// path does not take as ordinary (section and interface headers, obsolete and simple packet
+// blocks, anything odd), every run whose parser failed (a truncated or inconsistent file: the
+// exact path finds the first problem and its offset), and everything where code generation is
+// refused. Both paths share the checks that can fail, so a file gives the same datagrams and the
+// same error either way.
 
 /** The 24-byte header of a classic pcap file. */
 interface PcapFileHeader {
@@ -339,65 +351,55 @@ function runParser(parser: Parser, bytes: Uint8Array): unknown {
 
 /**
  * binary-parser's declaration of a parser, executed step by step without compiling it: the
- * subset the capture formats use (integers of either byte order, `seek` by a number or a field,
- * `saveOffset`, arrays read to the end). Like the compiled code, reading past the end throws a
+ * subset the exact path's parsers use (integers of either byte order, `seek` by a number or a
+ * field, `saveOffset`). The run parsers are never interpreted: where code generation is refused,
+ * everything is read by the exact path. Like the compiled code, reading past the end throws a
  * RangeError.
  */
 function interpret(parser: Parser, bytes: Uint8Array): Record<string, unknown> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
-  const run = (root: Parser): Record<string, unknown> => {
-    const vars: Record<string, unknown> = {};
-    for (let p = root.next; p !== undefined; p = p.next) {
-      const le = p.type.endsWith('le');
-      switch (p.type) {
-        case 'uint8':
-          vars[p.varName] = view.getUint8(offset);
-          offset += 1;
-          break;
-        case 'uint16le':
-        case 'uint16be':
-          vars[p.varName] = view.getUint16(offset, le);
-          offset += 2;
-          break;
-        case 'uint32le':
-        case 'uint32be':
-          vars[p.varName] = view.getUint32(offset, le);
-          offset += 4;
-          break;
-        case 'int32le':
-        case 'int32be':
-          vars[p.varName] = view.getInt32(offset, le);
-          offset += 4;
-          break;
-        case 'int64le':
-        case 'int64be':
-          vars[p.varName] = view.getBigInt64(offset, le);
-          offset += 8;
-          break;
-        case 'seek': {
-          const by = p.options.length;
-          offset += typeof by === 'number' ? by : typeof by === 'string' ? (vars[by] as number) : 0;
-          break;
-        }
-        case 'saveOffset':
-          vars[p.varName] = offset;
-          break;
-        case 'array': {
-          const item = p.options.type;
-          if (p.options.readUntil !== 'eof' || !(item instanceof Parser)) throw new Error(`binary-parser array ${p.varName}: only readUntil 'eof' with a parser type is interpreted`);
-          const items: Record<string, unknown>[] = [];
-          while (offset < bytes.length) items.push(run(item));
-          vars[p.varName] = items;
-          break;
-        }
-        default:
-          throw new Error(`binary-parser type ${p.type} is not interpreted`);
+  const vars: Record<string, unknown> = {};
+  for (let p = parser.next; p !== undefined; p = p.next) {
+    const le = p.type.endsWith('le');
+    switch (p.type) {
+      case 'uint8':
+        vars[p.varName] = view.getUint8(offset);
+        offset += 1;
+        break;
+      case 'uint16le':
+      case 'uint16be':
+        vars[p.varName] = view.getUint16(offset, le);
+        offset += 2;
+        break;
+      case 'uint32le':
+      case 'uint32be':
+        vars[p.varName] = view.getUint32(offset, le);
+        offset += 4;
+        break;
+      case 'int32le':
+      case 'int32be':
+        vars[p.varName] = view.getInt32(offset, le);
+        offset += 4;
+        break;
+      case 'int64le':
+      case 'int64be':
+        vars[p.varName] = view.getBigInt64(offset, le);
+        offset += 8;
+        break;
+      case 'seek': {
+        const by = p.options.length;
+        offset += typeof by === 'number' ? by : typeof by === 'string' ? (vars[by] as number) : 0;
+        break;
       }
+      case 'saveOffset':
+        vars[p.varName] = offset;
+        break;
+      default:
+        throw new Error(`binary-parser type ${p.type} is not interpreted`);
     }
-    return vars;
-  };
-  return run(parser);
+  }
+  return vars;
 }
 
 /**
@@ -421,8 +423,10 @@ function reader<T>(what: string, parser: Parser): Reader<T> {
 interface ContainerReaders {
   pcapFileHeader: Reader<PcapFileHeader>;
   pcapRecordHeader: Reader<PcapRecordHeader>;
-  /** Every record of a classic pcap file after its header, in one pass. */
-  pcapRecords: Parser;
+  /** The records of a classic pcap file that start in the next {@link runLength} bytes (run path). */
+  pcapRecordRun: Parser;
+  /** The pcapng blocks that start in the next {@link runLength} bytes (run path). */
+  pcapngBlockRun: Parser;
   blockHeader: Reader<PcapngBlockHeader & { magicBe: number }>;
   blockTrailer: Reader<{ length: number }>;
   sectionHeader: Reader<PcapngSectionHeader>;
@@ -438,15 +442,66 @@ interface ContainerReaders {
   i64: Reader<{ value: bigint }>;
 }
 
+/** One pcapng block as the run parser frames it: its fixed part if it is an enhanced packet block. */
+interface RunBlock extends PcapngBlockHeader, Partial<PcapngPacketHeader> {
+  /** The block's trailing copy of its length. */
+  trailer: number;
+  /** The first option after an enhanced packet block's packet, when 8 bytes are there. */
+  optionCode?: number;
+  optionLength?: number;
+  optionValue?: number;
+}
+
+/**
+ * Most bytes of records or blocks one run parser call frames: small enough that its result objects
+ * die young (in the scavenged generation) and that a run cut short (a section changing byte order)
+ * wastes little, large enough to spread the call's own cost over hundreds of small records.
+ */
+const RUN_BYTES = 64 * 1024;
+/** The bytes the next run parser call frames (the parsers' array `lengthInBytes` reads it): set by {@link parseRun}. */
+let runLength = 0;
+
+// The functions the run parsers call per block (binary-parser passes the block as `this`).
+const currentRunLength = (): number => runLength;
+// A block length under 12 would not move the parser forward: stop the run (the exact path names it).
+const blockLengthMoves = (length: number | string): boolean => (length as number) >= 12;
+function enhancedPacketHasOption(this: RunBlock): number {
+  return this.length - 32 - align4(this.captured ?? 0) >= 8 ? 1 : 0;
+}
+function toOptions(this: RunBlock): number {
+  return align4(this.captured ?? 0);
+}
+function backFromOption(this: RunBlock): number {
+  return -(align4(this.captured ?? 0) + 8);
+}
+
 function containerReaders(endian: 'little' | 'big'): ContainerReaders {
   const p = (): Parser => new Parser().endianness(endian);
+  const enhancedPacketFixed = p()
+    .uint32('interfaceId')
+    .uint32('tsHigh')
+    .uint32('tsLow')
+    .uint32('captured')
+    .uint32('original')
+    // Writers put epb_flags first: read the first option here, and come back.
+    .choice({ tag: enhancedPacketHasOption, choices: { 1: p().seek(toOptions).uint16('optionCode').uint16('optionLength').uint32('optionValue').seek(backFromOption) }, defaultChoice: p() })
+    .seek(-28);
+  const runBlock = p()
+    .uint32('type')
+    .uint32('length', { assert: blockLengthMoves })
+    .choice({ tag: 'type', choices: { [PCAPNG_EPB]: enhancedPacketFixed }, defaultChoice: p().seek(-8) })
+    // From the block's start to its trailing length.
+    .seek('length')
+    .seek(-4)
+    .uint32('trailer');
   return {
     pcapFileHeader: reader('pcap file header', p().uint32('magic').uint16('major').uint16('minor').int32('thiszone').uint32('sigfigs').uint32('snaplen').uint32('linktype')),
     pcapRecordHeader: reader('record header', p().uint32('sec').uint32('frac').uint32('captured').uint32('original')),
-    pcapRecords: p().array('records', {
-      readUntil: 'eof',
-      type: p().saveOffset('at').uint32('sec').uint32('frac').uint32('captured').uint32('original').seek('captured'),
+    pcapRecordRun: p().array('items', {
+      lengthInBytes: currentRunLength,
+      type: p().uint32('sec').uint32('frac').uint32('captured').uint32('original').seek('captured'),
     }),
+    pcapngBlockRun: p().array('items', { lengthInBytes: currentRunLength, type: runBlock }),
     // The first word big-endian as well: a section header block's type reads the same either way.
     blockHeader: reader('block header', p().uint32be('magicBe').seek(-4).uint32('type').uint32('length')),
     blockTrailer: reader('block trailer', p().uint32('length')),
@@ -461,6 +516,23 @@ function containerReaders(endian: 'little' | 'big'): ContainerReaders {
     u32: reader('option value', p().uint32('value')),
     i64: reader('option value', p().int64('value')),
   };
+}
+
+/**
+ * The records or blocks that start in `bytes[off, off + length)`, framed by one call of a run
+ * parser; undefined when the parser failed (a record or block runs past the end of the file, a
+ * block length under 12, a section in the other byte order) or code generation is refused: the
+ * caller then reads those bytes by the exact path.
+ */
+function parseRun<T>(parser: Parser, bytes: Uint8Array, off: number, length: number): T[] | undefined {
+  if (codegenRefused) return undefined;
+  runLength = length;
+  try {
+    return (parser.parse(bytes.subarray(off)) as { items: T[] }).items;
+  } catch (err) {
+    if (err instanceof EvalError) codegenRefused = true;
+    return undefined;
+  }
 }
 
 // Built on the first read, not at import: every program that imports the library (the `rtnl`
@@ -553,12 +625,6 @@ function decodePacket(out: Packets, bytes: Uint8Array, start: number, captured: 
   out.flagsDirections.push(flagsDirection);
 }
 
-/** One record header as the one-pass parser returns it. */
-interface PcapRecord extends PcapRecordHeader {
-  /** Offset of the record header, from the end of the file header. */
-  at: number;
-}
-
 function readPcap(bytes: Uint8Array, le: boolean, nano: boolean, out: Packets): void {
   const r = readersOf(le);
   const header = r.pcapFileHeader(bytes, 0);
@@ -568,38 +634,29 @@ function readPcap(bytes: Uint8Array, le: boolean, nano: boolean, out: Packets): 
     throw new CaptureFormatError(`link type ${linktype} is not LINKTYPE_NETLINK (${LINKTYPE_NETLINK})`, 20);
   }
   const units = nano ? 1e9 : 1e6;
-  // The common case in one pass of one parser; anything unusual (a cut or short record, another
-  // ARPHRD type) is read again record by record, which finds the first problem and its offset.
-  let records: PcapRecord[];
-  try {
-    records = (runParser(r.pcapRecords, bytes.subarray(PCAP_HEADER_LEN)) as { records: PcapRecord[] }).records;
-  } catch {
-    return readPcapRecords(bytes, r, units, out);
-  }
-  const n = bytes.length;
-  for (const rec of records) {
-    const start = PCAP_HEADER_LEN + rec.at + PCAP_RECORD_HEADER_LEN;
-    // A record cut by the end of the file: the record-by-record path names it.
-    if (rec.captured > n - start) break;
-    decodePacket(out, bytes, start, rec.captured, rec.original, rec.sec + rec.frac / units, 0);
-  }
-  if (out.datagrams.length !== records.length) {
-    out.datagrams.length = out.packetTypes.length = out.flagsDirections.length = 0;
-    readPcapRecords(bytes, r, units, out);
-  }
-}
-
-/** The records of a classic pcap file one at a time: the path that locates a problem. */
-function readPcapRecords(bytes: Uint8Array, r: ContainerReaders, units: number, out: Packets): void {
   const n = bytes.length;
   let off = PCAP_HEADER_LEN;
   while (off < n) {
-    const rec = r.pcapRecordHeader(bytes, off);
-    const start = off + PCAP_RECORD_HEADER_LEN;
-    if (rec.captured > n - start) throw new CaptureFormatError(`record of ${rec.captured} bytes runs past the end of the file (${n - start} bytes left)`, off + 8);
-    decodePacket(out, bytes, start, rec.captured, rec.original, rec.sec + rec.frac / units, 0);
-    off = start + rec.captured;
+    const end = Math.min(n, off + RUN_BYTES);
+    const records = parseRun<PcapRecordHeader>(r.pcapRecordRun, bytes, off, end - off);
+    if (records === undefined) {
+      // A record header cut by the end of the file, or no code generation: one record at a time.
+      while (off < end) {
+        const rec = r.pcapRecordHeader(bytes, off);
+        off = pcapRecord(out, bytes, off, rec, units);
+      }
+      continue;
+    }
+    for (let i = 0; i < records.length; i++) off = pcapRecord(out, bytes, off, records[i], units);
   }
+}
+
+/** One pcap record whose header (at `off`) says `rec`; returns the offset of the next record. */
+function pcapRecord(out: Packets, bytes: Uint8Array, off: number, rec: PcapRecordHeader, units: number): number {
+  const start = off + PCAP_RECORD_HEADER_LEN;
+  if (rec.captured > bytes.length - start) throw new CaptureFormatError(`record of ${rec.captured} bytes runs past the end of the file (${bytes.length - start} bytes left)`, off + 8);
+  decodePacket(out, bytes, start, rec.captured, rec.original, rec.sec + rec.frac / units, 0);
+  return start + rec.captured;
 }
 
 interface PcapngInterface {
@@ -611,113 +668,197 @@ interface PcapngInterface {
   offset: number;
 }
 
+/** What a pcapng file has said so far: the current section's byte order and interfaces. */
+interface PcapngState {
+  /** The parsers of the current section's byte order. */
+  r: ContainerReaders;
+  interfaces: PcapngInterface[];
+  /** Link types of the packets skipped because they are not netlink. */
+  otherLinktypes: Set<number>;
+}
+
 function readPcapng(bytes: Uint8Array, out: Packets): void {
   const n = bytes.length;
-  const otherLinktypes = new Set<number>();
-  const LITTLE = readersOf(true);
-  const BIG = readersOf(false);
-  let r = LITTLE;
-  let interfaces: PcapngInterface[] = [];
-  let off = 0;
+  const s: PcapngState = { r: readersOf(true), interfaces: [], otherLinktypes: new Set() };
+  // The file starts with a section header block (its magic was checked), which settles the byte order.
+  let off = pcapngBlock(s, bytes, 0, out);
+  let runBytes = RUN_BYTES;
   while (off < n) {
-    if (n - off < 12) throw new CaptureFormatError(`block header truncated: ${n - off} bytes left`, off);
-    const head = r.blockHeader(bytes, off);
-    let type = head.type;
-    let len = head.length;
-    if (head.magicBe === PCAPNG_SHB) {
-      // A section's byte order is only known from its byte-order magic; it holds for the section.
-      type = PCAPNG_SHB;
-      const bom = LITTLE.u32(bytes, off + 8).value;
-      if (bom === PCAPNG_BYTE_ORDER_MAGIC) r = LITTLE;
-      else if (BIG.u32(bytes, off + 8).value === PCAPNG_BYTE_ORDER_MAGIC) r = BIG;
-      else throw new CaptureFormatError(`section header's byte-order magic is 0x${bom.toString(16)}, not 0x1a2b3c4d`, off + 8);
-      len = r.blockHeader(bytes, off).length;
+    const end = Math.min(n, off + runBytes);
+    const blocks = parseRun<RunBlock>(s.r.pcapngBlockRun, bytes, off, end - off);
+    if (blocks === undefined) {
+      while (off < end) off = pcapngBlock(s, bytes, off, out);
+      continue;
     }
-    if (len < 12 || len % 4 !== 0) throw new CaptureFormatError(`block length ${len} is not a multiple of 4 of at least 12`, off + 4);
-    if (len > n - off) throw new CaptureFormatError(`block of ${len} bytes runs past the end of the file (${n - off} bytes left)`, off + 4);
-    const end = off + len;
-    const trailing = r.blockTrailer(bytes, end - 4).length;
-    if (trailing !== len) throw new CaptureFormatError(`block's trailing length ${trailing} differs from its length ${len}`, end - 4);
-    const bodyEnd = end - 4;
-    // The block's own bytes: a fixed part longer than the block is a truncated block.
-    const block = bytes.subarray(0, bodyEnd);
+    const from = off;
+    const r = s.r;
+    let i = 0;
+    for (; i < blocks.length; i++) {
+      const b = blocks[i];
+      if (ordinaryPacketBlock(s, bytes, off, b, out)) {
+        off += b.length;
+        continue;
+      }
+      off = pcapngBlock(s, bytes, off, out);
+      // A section in the other byte order: the rest of this run was framed wrongly.
+      if (s.r !== r) break;
+    }
+    // A run cut short wasted the parsing of its rest: keep the next one at most twice as long as what
+    // this one read, so that a file of many short sections is still read in linear time.
+    runBytes = i < blocks.length ? Math.max(1024, Math.min(RUN_BYTES, 2 * (off - from))) : Math.min(RUN_BYTES, 2 * runBytes);
+  }
+  if (out.datagrams.length === 0 && s.otherLinktypes.size > 0) {
+    throw new CaptureFormatError(`no LINKTYPE_NETLINK (${LINKTYPE_NETLINK}) packets: the file's packets are of link type ${[...s.otherLinktypes].join(', ')}`);
+  }
+}
 
-    switch (type) {
-      case PCAPNG_SHB: {
-        if (len < 28) throw new CaptureFormatError(`section header block of ${len} bytes, need 28`, off);
-        const shb = r.sectionHeader(block, off);
-        if (shb.major !== 1) throw new CaptureFormatError(`unsupported pcapng version ${shb.major}.${shb.minor}`, off + 12);
-        interfaces = [];
-        break;
-      }
-      case PCAPNG_IDB: {
-        if (len < 20) throw new CaptureFormatError(`interface description block of ${len} bytes, need 20`, off);
-        const idb = r.interfaceHeader(block, off);
-        const iface: PcapngInterface = { linktype: idb.linktype, snaplen: idb.snaplen, units: 1e6, offset: 0 };
-        forEachOption(r, bytes, off + 16, bodyEnd, (code, at, olen) => {
-          if (code === OPT_IF_TSRESOL && olen >= 1) {
-            const res = r.u8(bytes, at).value;
-            iface.units = res & 0x80 ? 2 ** (res & 0x7f) : 10 ** res;
-          } else if (code === OPT_IF_TSOFFSET && olen >= 8) {
-            iface.offset = Number(r.i64(bytes, at).value);
-          }
-        });
-        interfaces.push(iface);
-        break;
-      }
-      case PCAPNG_EPB:
-      case PCAPNG_OPB: {
-        if (len < 32) throw new CaptureFormatError(`packet block of ${len} bytes, need 32`, off);
-        const pb = type === PCAPNG_EPB ? r.enhancedPacketHeader(block, off) : r.obsoletePacketHeader(block, off);
-        const iface = interfaces[pb.interfaceId];
-        if (!iface) throw new CaptureFormatError(`packet of interface ${pb.interfaceId}, but the section describes ${interfaces.length}`, off + 8);
-        const ticks = pb.tsHigh * 4294967296 + pb.tsLow;
-        const start = off + 28;
-        if (pb.captured > bodyEnd - start) throw new CaptureFormatError(`packet of ${pb.captured} bytes does not fit in its block`, off + 20);
-        let flagsDirection = 0;
-        if (type === PCAPNG_EPB) {
-          let at = start + align4(pb.captured);
-          // epb_flags first, as writers put it, in one read; then the general walk.
-          if (bodyEnd - at >= 8) {
-            const o = r.option32(bytes, at);
-            if (o.code === OPT_EPB_FLAGS && o.length === 4) {
-              flagsDirection = o.value & 3;
-              at += 8;
-            }
-          }
-          forEachOption(r, bytes, at, bodyEnd, (code, at, olen) => {
-            if (code === OPT_EPB_FLAGS && olen >= 4) flagsDirection = r.u32(bytes, at).value & 3;
-          });
-        }
-        if (iface.linktype !== LINKTYPE_NETLINK) {
-          otherLinktypes.add(iface.linktype);
-          break;
-        }
-        decodePacket(out, bytes, start, pb.captured, pb.original, ticks / iface.units + iface.offset, flagsDirection);
-        break;
-      }
-      case PCAPNG_SPB: {
-        if (len < 16) throw new CaptureFormatError(`simple packet block of ${len} bytes, need 16`, off);
-        const iface = interfaces[0];
-        if (!iface) throw new CaptureFormatError('simple packet block in a section that describes no interface', off);
-        const original = r.simplePacketHeader(block, off).original;
-        let captured = Math.min(original, bodyEnd - (off + 12));
-        if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
-        if (iface.linktype !== LINKTYPE_NETLINK) {
-          otherLinktypes.add(iface.linktype);
-          break;
-        }
-        decodePacket(out, bytes, off + 12, captured, original, 0, 0);
-        break;
-      }
-      default:
-        break; // name resolution, statistics, custom blocks...: not needed
+/**
+ * Reads the enhanced packet block at `off` from what the run parser framed, if it is an ordinary
+ * one: consistent lengths and an interface the section describes. Returns false, having read
+ * nothing, for any other block: the exact path reads it (and names what is wrong with it).
+ */
+function ordinaryPacketBlock(s: PcapngState, bytes: Uint8Array, off: number, b: RunBlock, out: Packets): boolean {
+  const len = b.length;
+  if (b.type !== PCAPNG_EPB || len % 4 !== 0 || len > bytes.length - off || b.trailer !== len || len < 32) return false;
+  const iface = s.interfaces[b.interfaceId!];
+  const captured = b.captured!;
+  if (iface === undefined || captured > len - 32) return false;
+  let flagsDirection = 0;
+  let at = off + 28 + align4(captured);
+  if (b.optionCode === OPT_EPB_FLAGS && b.optionLength === 4) {
+    flagsDirection = b.optionValue! & 3;
+    at += 8;
+  }
+  packetBlockRest(s, bytes, off, len, at, b.tsHigh!, b.tsLow!, captured, b.original!, iface, flagsDirection, out);
+  return true;
+}
+
+/**
+ * The part of an enhanced packet block both paths read alike: its options from `at` (after
+ * epb_flags if that came first), then its packet.
+ */
+function packetBlockRest(
+  s: PcapngState,
+  bytes: Uint8Array,
+  off: number,
+  len: number,
+  at: number,
+  tsHigh: number,
+  tsLow: number,
+  captured: number,
+  original: number,
+  iface: PcapngInterface,
+  flagsDirection: number,
+  out: Packets,
+): void {
+  const bodyEnd = off + len - 4;
+  if (bodyEnd - at >= 4) {
+    forEachOption(s.r, bytes, at, bodyEnd, (code, at, olen) => {
+      if (code === OPT_EPB_FLAGS && olen >= 4) flagsDirection = s.r.u32(bytes, at).value & 3;
+    });
+  }
+  if (iface.linktype !== LINKTYPE_NETLINK) {
+    s.otherLinktypes.add(iface.linktype);
+    return;
+  }
+  decodePacket(out, bytes, off + 28, captured, original, (tsHigh * 4294967296 + tsLow) / iface.units + iface.offset, flagsDirection);
+}
+
+/** The exact path: reads the block at `off` one header at a time, and returns the offset of the next block. */
+function pcapngBlock(s: PcapngState, bytes: Uint8Array, off: number, out: Packets): number {
+  const n = bytes.length;
+  if (n - off < 12) throw new CaptureFormatError(`block header truncated: ${n - off} bytes left`, off);
+  let r = s.r;
+  const head = r.blockHeader(bytes, off);
+  let type = head.type;
+  let len = head.length;
+  if (head.magicBe === PCAPNG_SHB) {
+    // A section's byte order is only known from its byte-order magic; it holds for the section.
+    type = PCAPNG_SHB;
+    const LITTLE = readersOf(true);
+    const BIG = readersOf(false);
+    const bom = LITTLE.u32(bytes, off + 8).value;
+    if (bom === PCAPNG_BYTE_ORDER_MAGIC) r = LITTLE;
+    else if (BIG.u32(bytes, off + 8).value === PCAPNG_BYTE_ORDER_MAGIC) r = BIG;
+    else throw new CaptureFormatError(`section header's byte-order magic is 0x${bom.toString(16)}, not 0x1a2b3c4d`, off + 8);
+    s.r = r;
+    len = r.blockHeader(bytes, off).length;
+  }
+  if (len < 12 || len % 4 !== 0) throw new CaptureFormatError(`block length ${len} is not a multiple of 4 of at least 12`, off + 4);
+  if (len > n - off) throw new CaptureFormatError(`block of ${len} bytes runs past the end of the file (${n - off} bytes left)`, off + 4);
+  const end = off + len;
+  const trailing = r.blockTrailer(bytes, end - 4).length;
+  if (trailing !== len) throw new CaptureFormatError(`block's trailing length ${trailing} differs from its length ${len}`, end - 4);
+  const bodyEnd = end - 4;
+  // The block's own bytes: a fixed part longer than the block is a truncated block.
+  const block = bytes.subarray(0, bodyEnd);
+
+  switch (type) {
+    case PCAPNG_SHB: {
+      if (len < 28) throw new CaptureFormatError(`section header block of ${len} bytes, need 28`, off);
+      const shb = r.sectionHeader(block, off);
+      if (shb.major !== 1) throw new CaptureFormatError(`unsupported pcapng version ${shb.major}.${shb.minor}`, off + 12);
+      s.interfaces = [];
+      break;
     }
-    off = end;
+    case PCAPNG_IDB: {
+      if (len < 20) throw new CaptureFormatError(`interface description block of ${len} bytes, need 20`, off);
+      const idb = r.interfaceHeader(block, off);
+      const iface: PcapngInterface = { linktype: idb.linktype, snaplen: idb.snaplen, units: 1e6, offset: 0 };
+      forEachOption(r, bytes, off + 16, bodyEnd, (code, at, olen) => {
+        if (code === OPT_IF_TSRESOL && olen >= 1) {
+          const res = r.u8(bytes, at).value;
+          iface.units = res & 0x80 ? 2 ** (res & 0x7f) : 10 ** res;
+        } else if (code === OPT_IF_TSOFFSET && olen >= 8) {
+          iface.offset = Number(r.i64(bytes, at).value);
+        }
+      });
+      s.interfaces.push(iface);
+      break;
+    }
+    case PCAPNG_EPB:
+    case PCAPNG_OPB: {
+      if (len < 32) throw new CaptureFormatError(`packet block of ${len} bytes, need 32`, off);
+      const pb = type === PCAPNG_EPB ? r.enhancedPacketHeader(block, off) : r.obsoletePacketHeader(block, off);
+      const iface = s.interfaces[pb.interfaceId];
+      if (!iface) throw new CaptureFormatError(`packet of interface ${pb.interfaceId}, but the section describes ${s.interfaces.length}`, off + 8);
+      const start = off + 28;
+      if (pb.captured > bodyEnd - start) throw new CaptureFormatError(`packet of ${pb.captured} bytes does not fit in its block`, off + 20);
+      let flagsDirection = 0;
+      let at = start + align4(pb.captured);
+      if (type === PCAPNG_EPB) {
+        // epb_flags first, as writers put it, in one read; then the general walk.
+        if (bodyEnd - at >= 8) {
+          const o = r.option32(bytes, at);
+          if (o.code === OPT_EPB_FLAGS && o.length === 4) {
+            flagsDirection = o.value & 3;
+            at += 8;
+          }
+        }
+      } else {
+        at = bodyEnd; // an obsolete packet block's options carry no direction
+      }
+      packetBlockRest(s, bytes, off, len, at, pb.tsHigh, pb.tsLow, pb.captured, pb.original, iface, flagsDirection, out);
+      break;
+    }
+    case PCAPNG_SPB: {
+      if (len < 16) throw new CaptureFormatError(`simple packet block of ${len} bytes, need 16`, off);
+      const iface = s.interfaces[0];
+      if (!iface) throw new CaptureFormatError('simple packet block in a section that describes no interface', off);
+      const original = r.simplePacketHeader(block, off).original;
+      let captured = Math.min(original, bodyEnd - (off + 12));
+      if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
+      if (iface.linktype !== LINKTYPE_NETLINK) {
+        s.otherLinktypes.add(iface.linktype);
+        break;
+      }
+      decodePacket(out, bytes, off + 12, captured, original, 0, 0);
+      break;
+    }
+    default:
+      break; // name resolution, statistics, custom blocks...: not needed
   }
-  if (out.datagrams.length === 0 && otherLinktypes.size > 0) {
-    throw new CaptureFormatError(`no LINKTYPE_NETLINK (${LINKTYPE_NETLINK}) packets: the file's packets are of link type ${[...otherLinktypes].join(', ')}`);
-  }
+  return end;
 }
 
 function align4(n: number): number {
