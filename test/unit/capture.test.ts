@@ -367,8 +367,8 @@ function manyBlocks(sections: number, packets: number): Uint8Array {
 describe('the run path and the exact path', () => {
   it('read every file alike: where code generation is refused binary-parser\'s declarations are interpreted one header at a time, with the same results and the same errors', () => {
     const pcap = concat([writePcapHeader(), encodePcapRecord({ direction: 'sent', bytes: REQUEST, timestamp: 1.5 }), encodePcapRecord({ direction: 'received', bytes: REPLY, timestamp: 2 })]);
-    const bigPcap = manyRecords(3000);
-    const bigPcapng = manyBlocks(3, 800);
+    const bigPcap = manyRecords(12000);
+    const bigPcapng = manyBlocks(3, 3000);
     // A block length of 8 in the middle of a run: the run parser stops, the exact path names it.
     const shortBlock = bigPcapng.slice();
     const at = shb(true).length + idb(253, true, [option(9, new Uint8Array([6]), true)]).length + idb(1, true).length + epb(0, 0n, concat([pseudoHeader(4), REQUEST]), true).length;
@@ -383,7 +383,7 @@ describe('the run path and the exact path', () => {
       cut: pcap.subarray(0, pcap.length - 3),
       bad: concat([shb(true), idb(253, true), epb(0, 0n, pseudoHeader(0).subarray(0, 12), true)]),
       bigPcap,
-      // The last record (the 3000th: DONE) keeps 10 bytes of its header.
+      // The last record (the 12000th: DONE) keeps 10 bytes of its header.
       bigPcapCutInHeader: bigPcap.subarray(0, bigPcap.length - DONE.length - 32 + 10),
       bigPcapCutInRecord: bigPcap.subarray(0, bigPcap.length - 5),
       bigPcapng,
@@ -417,12 +417,12 @@ describe('the run path and the exact path', () => {
     }
     expect(here.cut).toMatch(/^CaptureFormatError: record of \d+ bytes runs past the end/);
     expect(here.bad).toMatch(/^CaptureFormatError: packet of 12 bytes is shorter/);
-    expect(JSON.parse(here.bigPcap)).toHaveLength(3000);
+    expect(JSON.parse(here.bigPcap)).toHaveLength(12000);
     expect(here.bigPcapCutInHeader).toBe(`CaptureFormatError: record header truncated: 10 of 16 bytes (at offset ${bigPcap.length - DONE.length - 32})`);
     expect(here.bigPcapCutInRecord).toMatch(/^CaptureFormatError: record of \d+ bytes runs past the end of the file/);
-    // 800 packets a section, one in 50 of the Ethernet interface.
+    // 3000 packets a section, one in 50 of the Ethernet interface.
     const big = JSON.parse(here.bigPcapng) as { direction: string; bytes: string }[];
-    expect(big).toHaveLength(3 * 784);
+    expect(big).toHaveLength(3 * 2940);
     expect(big.slice(0, 4).map((d) => d.direction)).toEqual(['received', 'received', 'sent', 'sent']);
     expect(here.bigPcapngCut).toMatch(/^CaptureFormatError: block of \d+ bytes runs past the end of the file/);
     expect(here.unaligned).toMatch(/^CaptureFormatError: block length 66 is not a multiple of 4/);

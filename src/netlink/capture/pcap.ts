@@ -450,6 +450,8 @@ interface RunBlock extends PcapngBlockHeader, Partial<PcapngPacketHeader> {
   optionCode?: number;
   optionLength?: number;
   optionValue?: number;
+  /** The code of the option after that one (0, opt_endofopt, ends the list), when 4 more bytes are there. */
+  nextOptionCode?: number;
 }
 
 /**
@@ -457,7 +459,7 @@ interface RunBlock extends PcapngBlockHeader, Partial<PcapngPacketHeader> {
  * die young (in the scavenged generation) and that a run cut short (a section changing byte order)
  * wastes little, large enough to spread the call's own cost over hundreds of small records.
  */
-const RUN_BYTES = 64 * 1024;
+const RUN_BYTES = 256 * 1024;
 /** The bytes the next run parser call frames (the parsers' array `lengthInBytes` reads it): set by {@link parseRun}. */
 let runLength = 0;
 
@@ -465,14 +467,19 @@ let runLength = 0;
 const currentRunLength = (): number => runLength;
 // A block length under 12 would not move the parser forward: stop the run (the exact path names it).
 const blockLengthMoves = (length: number | string): boolean => (length as number) >= 12;
-function enhancedPacketHasOption(this: RunBlock): number {
-  return this.length - 32 - align4(this.captured ?? 0) >= 8 ? 1 : 0;
+/** How much of the options an enhanced packet block's body holds: 2 a first option and the next code, 1 a first option, 0 less. */
+function enhancedPacketOptions(this: RunBlock): number {
+  const room = this.length - 32 - align4(this.captured ?? 0);
+  return room >= 12 ? 2 : room >= 8 ? 1 : 0;
 }
 function toOptions(this: RunBlock): number {
   return align4(this.captured ?? 0);
 }
 function backFromOption(this: RunBlock): number {
   return -(align4(this.captured ?? 0) + 8);
+}
+function backFromNextOption(this: RunBlock): number {
+  return -(align4(this.captured ?? 0) + 10);
 }
 
 function containerReaders(endian: 'little' | 'big'): ContainerReaders {
@@ -483,8 +490,16 @@ function containerReaders(endian: 'little' | 'big'): ContainerReaders {
     .uint32('tsLow')
     .uint32('captured')
     .uint32('original')
-    // Writers put epb_flags first: read the first option here, and come back.
-    .choice({ tag: enhancedPacketHasOption, choices: { 1: p().seek(toOptions).uint16('optionCode').uint16('optionLength').uint32('optionValue').seek(backFromOption) }, defaultChoice: p() })
+    // Writers put epb_flags first, often alone: read the first option and the code after it here,
+    // then come back.
+    .choice({
+      tag: enhancedPacketOptions,
+      choices: {
+        2: p().seek(toOptions).uint16('optionCode').uint16('optionLength').uint32('optionValue').uint16('nextOptionCode').seek(backFromNextOption),
+        1: p().seek(toOptions).uint16('optionCode').uint16('optionLength').uint32('optionValue').seek(backFromOption),
+      },
+      defaultChoice: p(),
+    })
     .seek(-28);
   const runBlock = p()
     .uint32('type')
@@ -727,7 +742,8 @@ function ordinaryPacketBlock(s: PcapngState, bytes: Uint8Array, off: number, b: 
   let at = off + 28 + align4(captured);
   if (b.optionCode === OPT_EPB_FLAGS && b.optionLength === 4) {
     flagsDirection = b.optionValue! & 3;
-    at += 8;
+    // epb_flags alone, or followed by opt_endofopt: no options to walk.
+    at = b.nextOptionCode === undefined || b.nextOptionCode === OPT_ENDOFOPT ? off + len - 4 : at + 8;
   }
   packetBlockRest(s, bytes, off, len, at, b.tsHigh!, b.tsLow!, captured, b.original!, iface, flagsDirection, out);
   return true;
