@@ -36,6 +36,28 @@ describe('demo', () => {
     expect(demoNamespaces().filter((n) => n.includes(`-${child.pid}-`))).toEqual([]);
   });
 
+  it('with --tc also shapes a pod the CNI way and measures it: each direction within 20%, unshaped again after', async () => {
+    const { child, output } = runDemo(['--tc']);
+    expect(await exited(child), output()).toBe(0);
+    expect(output()).toMatch(/demo: all \d+ checks passed/);
+    expect([...new Set([...output().matchAll(/scenario (\d+):/g)].map((m) => Number(m[1])))]).toEqual([1, 2, 3, 4]);
+    // The summary: each direction's configured and measured rate, and the unshaped speed.
+    const row = (dir: string): string[] => (output().split('\n').find((l) => l.startsWith(dir)) ?? '').split(/\s{2,}/);
+    const rate = (cell: string | undefined): number => Number(/^([\d.]+) Mbit\/s$/.exec(cell ?? '')?.[1]);
+    const [, , toConfigured, toMeasured, , toFree] = row('host -> pod');
+    const [, , fromConfigured, fromMeasured, , fromFree] = row('pod -> host');
+    expect([rate(toConfigured), rate(fromConfigured)]).toEqual([8, 4]);
+    expect(Math.abs(rate(toMeasured) - 8) / 8).toBeLessThanOrEqual(0.2);
+    expect(Math.abs(rate(fromMeasured) - 4) / 4).toBeLessThanOrEqual(0.2);
+    expect(rate(toFree)).toBeGreaterThan(3 * 8);
+    expect(rate(fromFree)).toBeGreaterThan(3 * 4);
+    expect(output()).toContain('mirred egress redirect to bwp-pod');
+    expect(output()).not.toMatch(/^FAIL/m);
+    const v4 = output().match(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g) ?? [];
+    expect(v4.filter((a) => !/^(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+$|^127\.0\.0\.1$/.test(a))).toEqual([]);
+    expect(demoNamespaces().filter((n) => n.includes(`-${child.pid}-`))).toEqual([]);
+  }, 120_000);
+
   it('prints a Mermaid diagram with --mermaid', async () => {
     const { child, output } = runDemo(['--mermaid']);
     expect(await exited(child)).toBe(0);
