@@ -1,7 +1,7 @@
 // The demo: it passes its checks, and leaves nothing behind, also when interrupted halfway.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const demoNamespaces = (): string[] =>
   execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -9,8 +9,11 @@ const demoNamespaces = (): string[] =>
     .map((l) => l.split(' ')[0])
     .filter((n) => n.startsWith('rtnl-demo-'));
 
+const children: ReturnType<typeof spawn>[] = [];
+
 function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/demo.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -22,6 +25,11 @@ const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => new 
 // Its speed is the benchmark's business, not a test's: a whole suite on a loaded 2-core machine
 // took the plain demo past vitest's 30 s default, so each run gets as long as it needs.
 const DEMO_TIMEOUT = 120_000;
+
+// A demo a failed or timed-out test leaves running is interrupted (it then removes what it made).
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGINT');
+});
 
 describe('demo', () => {
   // Only what it does is checked here.
