@@ -10,6 +10,7 @@ const demoNamespaces = (): string[] =>
     .filter((n) => n.startsWith('rtnl-demo-'));
 
 const children: ReturnType<typeof spawn>[] = [];
+const outputs = new WeakMap<ReturnType<typeof spawn>, () => string>();
 
 function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/demo.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -17,10 +18,19 @@ function runDemo(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnTy
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  outputs.set(child, () => out);
   return { child, output: () => out };
 }
 
-const exited = (child: ReturnType<typeof spawn>): Promise<number | null> => new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+/** The demo's exit code; a demo still running after 100 s fails the test with what it printed so far. */
+const exited = (child: ReturnType<typeof spawn>): Promise<number | null> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not end in 100 s; its output so far:\n${outputs.get(child)?.() ?? ''}`)), 100_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
 
 // Its speed is the benchmark's business, not a test's: a whole suite on a loaded 2-core machine
 // took the plain demo past vitest's 30 s default, so each run gets as long as it needs.
