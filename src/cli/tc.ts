@@ -5,7 +5,7 @@
 // text, or with -j the field names and values of `tc -j`.
 
 import type { FilterSpec, Link, QdiscSpec, TcActionSpec, TrafficClassSpec, U32Match } from '../index.js';
-import { parseRate } from '../index.js';
+import { NetlinkError, parseRate } from '../index.js';
 import { formatHandle, parseHandle, parseSize, parseTime } from '../entries/wire.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
@@ -304,9 +304,18 @@ async function changeClass(ctx: Context, args: Args, cmd: Command): Promise<void
   const rtnl = await ctx.rtnl();
   if (cmd === 'delete') return rtnl.classes.delete(spec);
   if (spec.kind === undefined) throw args.error('name the class kind (htb)');
-  if (cmd === 'add') await rtnl.classes.add(spec);
-  else if (cmd === 'replace') await rtnl.classes.replace(spec);
-  else await rtnl.classes.change(spec);
+  try {
+    if (cmd === 'add') await rtnl.classes.add(spec);
+    else if (cmd === 'replace') await rtnl.classes.replace(spec);
+    else await rtnl.classes.change(spec);
+  } catch (e) {
+    // The kernel gives no text for a class whose qdisc or parent class is missing: say which.
+    if (e instanceof NetlinkError && e.code === 'ENOENT' && e.extack.message === undefined) {
+      const parent = spec.parent ?? `${String(spec.handle).split(':')[0]}:`;
+      throw new Error(`${e.message}: no qdisc or class ${String(parent)} on ${spec.link} to hold class ${String(spec.handle)}`, { cause: e });
+    }
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,8 +492,12 @@ function u32Match(args: Args): U32Match {
       const max = bits === 32 ? 0xffffffff : (1 << bits) - 1;
       const value = uintArg(args, `match ${type} value`, max);
       const mask = uintArg(args, `match ${type} mask`, max);
-      if (args.shift() !== 'at') throw args.error(`"match ${type}" needs "at OFFSET"`);
-      const atText = args.value('at');
+      // As tc, `at OFFSET` may be left out: offset 0.
+      let atText = '0';
+      if (args.peek() === 'at') {
+        args.shift();
+        atText = args.value('at');
+      }
       const next = /^nexthdr\+(\d+)$/.exec(atText);
       const off = parseUint(next ? (next[1] as string) : atText, 'at', 0xffff, args.topic);
       const size = bits / 8;
@@ -612,7 +625,8 @@ function action(args: Args): TcActionSpec {
 async function changeFilter(ctx: Context, args: Args, cmd: Command): Promise<void> {
   const spec = parseFilter(args);
   const rtnl = await ctx.rtnl();
-  if (cmd === 'delete') return rtnl.filters.delete(spec);
+  // As tc: a deletion without a protocol matches any (0), not `all`.
+  if (cmd === 'delete') return rtnl.filters.delete({ ...spec, protocol: spec.protocol ?? 0 });
   if (spec.kind === undefined) throw args.error('name the filter kind (u32)');
   if (cmd === 'add') await rtnl.filters.add(spec);
   else if (cmd === 'replace') await rtnl.filters.replace(spec);
