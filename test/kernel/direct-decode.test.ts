@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NLM_F_DUMP } from '../../src/netlink/constants.js';
 import { Reader } from '../../src/netlink/bytes.js';
 import { decodeContext } from '../../src/netlink/schema/index.js';
+import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../../src/rtnl/generated/link.js';
 import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../../src/rtnl/generated/route.js';
+import { linkFromBytes, linkFromWire } from '../../src/rtnl/link/mapping.js';
 import { routeFromBytes, routeFromWire } from '../../src/rtnl/route/mapping.js';
 import { Rtnl } from '../../src/rtnl/rtnl.js';
 import { useTestNetns } from '../harness/netns.js';
@@ -20,7 +22,7 @@ const ordered = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (t
 /** Every reply message of a whole dump, as bytes (the receive buffer is reused: copied). */
 async function dumpBytes(type: number, replyType: number): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  await rtnl.connection.request({ type, flags: NLM_F_DUMP, body: (w) => w.zeros(12) }, (r, m) => {
+  await rtnl.connection.request({ type, flags: NLM_F_DUMP, body: (w) => w.zeros(type === RTM_GETROUTE ? 12 : 16) }, (r, m) => {
     if (m.type === replyType) out.push(Buffer.from(r.buf.subarray(m.payloadOffset, m.end)));
   });
   return out;
@@ -78,5 +80,20 @@ describe('direct decoders on real dumps', () => {
       streamed++;
     }
     expect(streamed).toBe(inetOnly.filter((r) => r.table === 100).length);
+  });
+
+  it('links: every link decodes alike both ways, counters and per-family data included', async () => {
+    const msgs = await dumpBytes(RTM_GETLINK, RTM_NEWLINK);
+    expect(msgs.length).toBeGreaterThanOrEqual(8);
+    const ctx = decodeContext();
+    const direct = msgs.map((b) => linkFromBytes(new Reader(b), 0, b.length, ctx));
+    const viaWire = msgs.map((b) => linkFromWire(linkMessage.decode(new Reader(b), 0, b.length)));
+    // Comparing reads stats and afSpec, which decodes them (both are decoded on first access).
+    expect(direct).toStrictEqual(viaWire);
+    expect(ordered(direct)).toBe(ordered(viaWire));
+    expect(direct.every((l) => typeof l.stats?.rxBytes === 'bigint')).toBe(true);
+    expect(direct.some((l) => l.kind === 'vxlan') && direct.some((l) => l.port?.kind === 'bridge')).toBe(true);
+    const listed = await rtnl.links.list();
+    expect(listed.map((l) => l.name).sort()).toEqual(direct.map((l) => l.name).sort());
   });
 });

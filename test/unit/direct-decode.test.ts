@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { Reader, Writer } from '../../src/netlink/bytes.js';
 import { splitMessages } from '../../src/netlink/message.js';
 import { decodeContext } from '../../src/netlink/schema/index.js';
+import { RTM_DELLINK, RTM_NEWLINK, linkMessage } from '../../src/rtnl/generated/link.js';
 import { RTM_DELROUTE, RTM_NEWROUTE, routeMessage } from '../../src/rtnl/generated/route.js';
+import { linkFromBytes, linkFromWire } from '../../src/rtnl/link/mapping.js';
+import type { Link } from '../../src/rtnl/link/model.js';
 import { routeFromBytes, routeFromWire, routeToWire } from '../../src/rtnl/route/mapping.js';
 import type { Route } from '../../src/rtnl/route/model.js';
 
@@ -71,6 +74,27 @@ function sameRoute(datagram: Uint8Array, off: number, end: number, what: string)
   expect(direct.value, what).toStrictEqual(viaWire.value);
   expect(ordered(direct.value), what).toBe(ordered(viaWire.value));
   return direct.value as Route;
+}
+
+/** Checks that both link decoders agree, the lazily decoded stats and afSpec read (and so compared) too. */
+function sameLink(datagram: Uint8Array, off: number, end: number, what: string): Link | undefined {
+  const r = new Reader(datagram);
+  const read = (l: Link): Link => {
+    void l.stats;
+    void l.afSpec;
+    return l;
+  };
+  const viaWire = outcome(() => read(linkFromWire(linkMessage.decode(r, off, end, decodeContext()))));
+  const ctx = decodeContext();
+  ctx.path.push('stale');
+  const direct = outcome(() => read(linkFromBytes(r, off, end, ctx)));
+  if (!viaWire.ok || !direct.ok) {
+    expect(direct, what).toEqual(viaWire);
+    return undefined;
+  }
+  expect(direct.value, what).toStrictEqual(viaWire.value);
+  expect(ordered(direct.value), what).toBe(ordered(viaWire.value));
+  return direct.value as Link;
 }
 
 function routeBytes(value: Record<string, unknown>): Buffer {
@@ -154,5 +178,60 @@ describe('routeFromBytes gives what routeFromWire(routeMessage.decode(...)) give
     // Some mutations decode, others fail: both ways were compared.
     expect(failures).toBeGreaterThan(0);
     expect(failures).toBeLessThan(4000);
+  });
+});
+
+describe('linkFromBytes gives what linkFromWire(linkMessage.decode(...)) gives', () => {
+  it('on every link message of every captured fixture, stats and afSpec included', () => {
+    const msgs = fixtureMessages().filter((m) => m.type === RTM_NEWLINK || m.type === RTM_DELLINK);
+    expect(msgs.length).toBeGreaterThan(20);
+    const links = msgs.map((m, i) => sameLink(m.datagram, m.off, m.end, `${m.file} message ${i}`));
+    expect(links.some((l) => l?.kind === 'vxlan' && l.data !== undefined)).toBe(true);
+    expect(links.some((l) => l?.port !== undefined)).toBe(true);
+    expect(links.some((l) => typeof l?.stats?.rxBytes === 'bigint')).toBe(true);
+  });
+
+  it('before its lazily decoded fields are read: the same keys, and the same values once read', () => {
+    const m = fixtureMessages().find((x) => x.type === RTM_NEWLINK) as { datagram: Buffer; off: number; end: number };
+    const r = new Reader(m.datagram);
+    const direct = linkFromBytes(r, m.off, m.end, decodeContext());
+    const viaWire = linkFromWire(linkMessage.decode(r, m.off, m.end));
+    expect(Object.keys(direct)).toEqual(Object.keys(viaWire));
+    // The receive buffer is reused: what is read later comes from a copy.
+    m.datagram.fill(0xee);
+    expect(ordered(direct)).toBe(ordered(viaWire));
+  });
+
+  it('on mutated fixture messages: the same value, or the same DecodeError', () => {
+    const msgs = fixtureMessages().filter((m) => m.type === RTM_NEWLINK);
+    let seed = 777;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    let failures = 0;
+    for (let i = 0; i < 3000; i++) {
+      const m = msgs[rand(msgs.length)];
+      let p = Buffer.from(m.datagram.subarray(m.off, m.end));
+      switch (rand(5)) {
+        case 0:
+          for (let k = 1 + rand(3); k > 0; k--) p[rand(p.length)] = rand(256);
+          break;
+        case 1:
+          p = p.subarray(0, rand(p.length + 1));
+          break;
+        case 2:
+          p = Buffer.concat([p, p.subarray(16, Math.min(p.length, 16 + 12))]);
+          break;
+        case 3:
+          if (p.length > 19) p[19] |= 0x80 >> rand(2);
+          break;
+        default:
+          if (p.length > 17) p.writeUInt16LE(rand(64), 16);
+      }
+      if (sameLink(p, 0, p.length, `mutation ${i}`) === undefined) failures++;
+    }
+    expect(failures).toBeGreaterThan(0);
+    expect(failures).toBeLessThan(3000);
   });
 });
