@@ -7,11 +7,11 @@ import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
 import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
-import { changeObject, dumpObjects, getObject, lazyStream, streamObjects, type DumpResult } from '../common/requests.js';
+import { changeObject, dumpDecoded, getObject, lazyStream, streamDecoded, type DumpResult } from '../common/requests.js';
 import { RtmType, RtnhFlags, RtProtocol } from '../generated/common.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RtmFlags, routeMessage } from '../generated/route.js';
 import type { LinkRef, Links } from '../link/links.js';
-import { familyOfAddress, NO_FLAGS, routeFromWire, routeToWireParsed, type RouteWire } from './mapping.js';
+import { familyOfAddress, NO_FLAGS, routeFromBytes, routeFromWire, routeToWireParsed, type RouteWire } from './mapping.js';
 import {
   REALMS_KEYS,
   ROUTE_KEYS,
@@ -267,8 +267,18 @@ export class Routes {
     const family = filter.family;
     let res: DumpResult<Route>;
     try {
-      res = await dumpObjects(this.conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, opts, (w) =>
-        (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? routeFromWire(w) : undefined);
+      res = await dumpDecoded(
+        this.conn,
+        RTM_GETROUTE,
+        RTM_NEWROUTE,
+        routeMessage,
+        query,
+        (r, off, end, ctx) => {
+          const route = routeFromBytes(r, off, end, ctx);
+          return (family === undefined ? route.family === 'inet' || route.family === 'inet6' : route.family === family) ? route : undefined;
+        },
+        opts,
+      );
     } catch (err) {
       // A table the kernel has never created: asked for one family, the kernel says ENOENT.
       if (table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT') return [];
@@ -310,18 +320,18 @@ export class Routes {
       (protocol === 0 || enumNumber('protocol', r.protocol, RtProtocol) === protocol) &&
       (type === 0 || enumNumber('type', r.type, RtmType) === type) &&
       (oif === 0 || r.oif === oif || (r.nexthops ?? []).some((nh) => nh.oif === oif));
-    return streamObjects(
+    return streamDecoded(
       this.conn,
       RTM_GETROUTE,
       RTM_NEWROUTE,
       routeMessage,
       query,
-      opts,
-      (w) => {
-        if (family === undefined ? w.family !== 'inet' && w.family !== 'inet6' : w.family !== family) return undefined;
-        const r = routeFromWire(w);
+      (bytes, off, end, ctx) => {
+        const r = routeFromBytes(bytes, off, end, ctx);
+        if (family === undefined ? r.family !== 'inet' && r.family !== 'inet6' : r.family !== family) return undefined;
         return keep(r) ? r : undefined;
       },
+      opts,
       // A table the kernel has never created: asked for one family, the kernel says ENOENT.
       (err) => table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT',
     );
