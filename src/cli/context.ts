@@ -37,6 +37,8 @@ export interface GlobalOptions {
   details: boolean;
   /** `-4` / `-6`: only IPv4 or IPv6 objects. */
   family?: 'inet' | 'inet6';
+  /** `-s`: statistics (given twice, `-s -s`: more of them), as `ip -s`. */
+  stats?: number;
 }
 
 /** The state of one CLI run. */
@@ -97,4 +99,21 @@ export class Context {
     const pick = <T>(xs: readonly T[]): T[] => xs.filter((_, i) => keep[i]);
     this.line(formatTable(pick(headers), rows.map((r) => pick(r))));
   }
+}
+
+/**
+ * Runs `round` (which deletes what a flush selects and says how many) until it finds nothing, as
+ * ip's flush does; with -s, ip's round lines (`*** Round 1, deleting 3 entries ***`).
+ */
+export async function flushRounds(ctx: Context, what: 'entries' | 'addresses', round: () => Promise<number>, maxRounds = 10): Promise<void> {
+  const stats = (ctx.options.stats ?? 0) > 0;
+  for (let n = 0; n < maxRounds; n++) {
+    const deleted = await round();
+    if (deleted === 0) {
+      if (stats) ctx.line(n === 0 ? 'Nothing to flush.' : `*** Flush is complete after ${n} round${n > 1 ? 's' : ''} ***`);
+      return;
+    }
+    if (stats) ctx.line(`\n*** Round ${n + 1}, deleting ${deleted} ${what} ***`);
+  }
+  throw new Error(`flush remains incomplete after ${maxRounds} rounds`);
 }

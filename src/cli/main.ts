@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { InvalidArgumentError, NetlinkError } from '../index.js';
 import { runAddress } from './addr.js';
-import { Args, UsageError, matchKeyword } from './args.js';
+import { Args, CommandError, UsageError, matchKeyword } from './args.js';
 import { Context, type CliIO, type GlobalOptions } from './context.js';
 import { runDecode } from './decode.js';
 import { helpText, type HelpTopic } from './help.js';
@@ -123,6 +123,17 @@ function errorLine(err: unknown): string {
 }
 
 /**
+ * A refused request as ip words it where it names the object: `Cannot find device "eth9"` for a
+ * link that does not exist; otherwise the request, the errno and the kernel's text.
+ */
+export function netlinkErrorLine(err: NetlinkError): string {
+  if (err.code === 'ENODEV' && err.link !== undefined) {
+    return typeof err.link === 'number' ? `Cannot find device with index ${err.link}` : `Cannot find device "${err.link}"`;
+  }
+  return errorLine(err);
+}
+
+/**
  * Runs the `rtnl` command line with `argv` (the words after the program name) and returns the exit
  * status: 0 on success, 1 when the request failed, 2 for a wrong command line. Output goes to
  * `io.stdout`, each error as one line `rtnl: ...` to `io.stderr`. `rtnl monitor` runs until
@@ -173,8 +184,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr.write(`rtnl: ${errorLine(err)}\n`);
       return EXIT_USAGE;
     }
-    if (err instanceof NetlinkError) {
+    if (err instanceof CommandError) {
       io.stderr.write(`rtnl: ${errorLine(err)}\n`);
+      return err.status;
+    }
+    if (err instanceof NetlinkError) {
+      io.stderr.write(`rtnl: ${netlinkErrorLine(err)}\n`);
       return EXIT_FAILURE;
     }
     io.stderr.write(`rtnl: ${errorLine(err)}\n`);
