@@ -6,6 +6,7 @@ import { Args, CommandError, matchKeyword } from './args.js';
 import { flushRounds, type Context } from './context.js';
 import { routeScopes } from './names.js';
 import { addressBytes, bitsMatch, fnmatch, parseSelectorPrefix, type SelectorPrefix } from './select.js';
+import { briefAddrJson, briefAddrLine, statsToIpJson } from './brief.js';
 import { addressToIpJson, linkAddressesToIpJson } from './ipjson.js';
 import { addressFlags, lifetimeText } from './text.js';
 
@@ -42,7 +43,8 @@ async function showAddresses(ctx: Context, args: Args): Promise<void> {
   }
   const rtnl = await ctx.rtnl();
   const family = ctx.options.family;
-  const only = dev === undefined ? undefined : await rtnl.links.get(dev);
+  const only = dev === undefined ? undefined : await rtnl.links.find(dev);
+  if (dev !== undefined && only === undefined) throw new CommandError(`Device "${dev}" does not exist.`, 1);
   const links = await rtnl.links.list();
   const byIndex = new Map(links.map((l) => [l.index as number, l]));
   const addrs = await rtnl.addresses.list(family === undefined ? {} : { family });
@@ -54,9 +56,17 @@ async function showAddresses(ctx: Context, args: Args): Promise<void> {
   }
   // As ip: every link (or the one asked for); with -4 / -6 only those with an address of that family.
   const shown = links.filter((l) => (only === undefined || l.index === only.index) && (family === undefined || byLink.has(l.index as number)));
-  if (ctx.options.json) {
+  const stats = ctx.options.stats ?? 0;
+  if (ctx.options.json || ctx.options.brief) {
     const opts = { details: ctx.options.details, devFiltered: dev !== undefined, ...(family !== undefined ? { family } : {}) };
-    ctx.json(shown.map((l) => linkAddressesToIpJson(l, byLink.get(l.index as number) ?? [], byIndex, opts)));
+    const objs = shown.map((l) => {
+      const o = linkAddressesToIpJson(l, byLink.get(l.index as number) ?? [], byIndex, opts);
+      if (stats > 0 && l.stats !== undefined) o.stats64 = statsToIpJson(l.stats, stats, l.carrierChanges);
+      return o;
+    });
+    if (!ctx.options.brief) ctx.json(objs);
+    else if (ctx.options.json) ctx.json(objs.map(briefAddrJson));
+    else for (const o of objs) ctx.line(briefAddrLine(o, ctx.options.color === true));
     return;
   }
   const rows = shown.flatMap((l) =>

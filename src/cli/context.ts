@@ -39,6 +39,18 @@ export interface GlobalOptions {
   family?: 'inet' | 'inet6';
   /** `-s`: statistics (given twice, `-s -s`: more of them), as `ip -s`. */
   stats?: number;
+  /** `-br`: one brief line per link (`link` and `addr` show), as `ip -br`. */
+  brief?: boolean;
+  /** `-o`: one line per object, as `ip -o`. */
+  oneline?: boolean;
+  /** `-c[=always|never|auto]` as given (`-c` alone: always, as ip). */
+  colorWhen?: 'always' | 'never' | 'auto';
+  /** Whether to colour: ip's colours in `-br` lines (`auto`: only when stdout is a terminal). */
+  color?: boolean;
+  /** `-force`: `-batch` goes on after a failed command. */
+  force?: boolean;
+  /** `-batch FILE` (`-` for stdin): commands to run, one per line. */
+  batch?: string;
 }
 
 /** The state of one CLI run. */

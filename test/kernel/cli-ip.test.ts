@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { Rtnl, NetlinkError } from '../../src/index.js';
 import { TEST_NETNS_PREFIX } from '../harness/netns.js';
@@ -109,6 +110,12 @@ function state(ns: string): unknown {
   };
 }
 
+/** Both namespaces list the same; operstates settle by themselves, so look again until they agree. */
+async function expectSameState(ours: string, theirs: string): Promise<void> {
+  for (let i = 0; i < 20 && !isDeepStrictEqual(state(ours), state(theirs)); i++) await new Promise((r) => setTimeout(r, 250));
+  expect(state(ours)).toEqual(state(theirs));
+}
+
 /**
  * `ip -n A WORDS` and `rtnl -n B WORDS` on two namespaces made alike: the same exit status, the
  * same -s output (the flush round lines), and what they leave is equal.
@@ -124,7 +131,7 @@ async function sameEffect(words: string, stats = false): Promise<{ ip: Run; rtnl
     expect({ words, code: ours.code, stdout: ours.stdout }).toEqual({ words, code: theirs.code, stdout: theirs.stdout });
     if (theirs.code === 0) expect(ours.stderr).toBe('');
     else expect(ours.stderr).not.toBe('');
-    expect(state(b)).toEqual(state(a));
+    await expectSameState(b, a);
     return { ip: theirs, rtnl: ours };
   } finally {
     drop(a);
@@ -184,6 +191,197 @@ describe('flush: what rtnl leaves equals what ip leaves', () => {
   it('fails as ip fails: no selector, a missing device, a table that does not exist', async () => {
     for (const words of ['addr flush', 'route flush', 'neigh flush', 'addr flush dev nosuch', 'neigh flush dev nosuch', 'route flush dev nosuch', 'route flush table 999']) {
       await sameEffect(words);
+    }
+  });
+});
+
+/** One namespace with the topology for the read-only comparisons. */
+function shared(): { name: string } {
+  const ns = { name: '' };
+  beforeAll(() => {
+    ns.name = fresh();
+  });
+  return ns;
+}
+
+/** `rtnl -n NS ARGS` succeeding. */
+async function ok(ns: string, args: string): Promise<string> {
+  const r = await rtnl(['-n', ns, ...args.split(/\s+/)]);
+  expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+  return r.stdout;
+}
+
+describe('route show selectors, next to ip -j', () => {
+  const ns = shared();
+  it('PREFIX, root, match, exact, proto, type, scope, via, src, tos, metric, table (incl. all), dev, from', async () => {
+    for (const sel of [
+      '198.18.0.0/16',
+      'to 198.18.5.0/24',
+      'root 198.18.0.0/16',
+      'match 198.18.5.7',
+      'exact 198.18.5.0/24',
+      'match 203.0.113.70',
+      'default',
+      'root 0.0.0.0/0',
+      'proto static',
+      'proto all',
+      'type blackhole',
+      'type unreachable',
+      'scope link',
+      'scope all',
+      'via 192.0.2.2',
+      'via 192.0.2.0/24',
+      'src 192.0.2.5',
+      'tos 0',
+      'metric 10',
+      'table 100',
+      'table 100 proto static',
+      'table all',
+      'table all type local',
+      'table local root 192.0.2.0/24',
+      'dev veth2',
+      'dev veth0 via 192.0.2.3',
+      'from 0.0.0.0/0',
+      '2001:db8:5::/64',
+    ]) {
+      const theirs = JSON.parse(ip(['-j', '-n', ns.name, 'route', 'show', ...sel.split(' ')]).stdout || '[]') as unknown;
+      const ours = JSON.parse(await ok(ns.name, `-j route show ${sel}`)) as unknown;
+      expect({ sel, routes: ours }).toEqual({ sel, routes: theirs });
+    }
+    for (const sel of ['2001:db8:5::/64', 'root 2001:db8::/32', 'dev veth2', 'table all', 'metric 300']) {
+      const theirs = JSON.parse(ip(['-6', '-j', '-n', ns.name, 'route', 'show', ...sel.split(' ')]).stdout || '[]') as unknown;
+      const ours = JSON.parse(await ok(ns.name, `-6 -j route show ${sel}`)) as unknown;
+      expect({ sel, routes: ours }).toEqual({ sel, routes: theirs });
+    }
+  });
+
+  it('a table that does not exist fails as ip: exit 2 and the kernel\'s reason; the API lists none', async () => {
+    for (const f of [[], ['-6']]) {
+      const theirs = ip([...f, '-n', ns.name, 'route', 'show', 'table', '999']);
+      const ours = await rtnl([...f, '-n', ns.name, 'route', 'show', 'table', '999']);
+      expect(theirs.code).toBe(2);
+      expect(theirs.stderr).toContain('FIB table does not exist');
+      expect(ours).toEqual({ code: 2, stdout: '', stderr: `rtnl: ${f.length ? 'ipv6' : 'ipv4'}: FIB table does not exist; dump terminated\n` });
+    }
+    // The API: a table never used has no routes (a network manager lists it without a special case),
+    // and tableExists() tells the two apart.
+    const h = await Rtnl.open({ netns: ns.name });
+    try {
+      expect(await h.routes.list({ table: 999, family: 'inet' })).toEqual([]);
+      expect(await h.routes.tableExists(999, 'inet')).toBe(false);
+      expect(await h.routes.tableExists(100, 'inet')).toBe(true);
+      expect(await h.routes.tableExists('main', 'inet6')).toBe(true);
+      // An emptied table still exists: ip lists it empty, and so does rtnl.
+      expect(await ok(ns.name, '-j route show table 100 proto bird')).toBe('[]\n');
+    } finally {
+      h.close();
+    }
+  });
+});
+
+describe('errors name the device', () => {
+  const ns = shared();
+  it('in the CLI as ip words them, with ip\'s exit status', async () => {
+    for (const words of ['link set nosuch up', 'link del nosuch', 'addr add 192.0.2.9/24 dev nosuch', 'route add 198.51.100.0/24 dev nosuch', 'route show dev nosuch', 'neigh show dev nosuch', 'link show nosuch', 'addr show dev nosuch']) {
+      const theirs = ip(['-n', ns.name, ...words.split(' ')]);
+      const ours = await rtnl(['-n', ns.name, ...words.split(' ')]);
+      expect({ words, code: ours.code, stderr: ours.stderr }).toEqual({ words, code: theirs.code, stderr: `rtnl: ${theirs.stderr.trim()}\n` });
+    }
+  });
+
+  it('in the API: ENODEV naming the link and the user\'s request, not an internal RTM_GETLINK', async () => {
+    const h = await Rtnl.open({ netns: ns.name });
+    try {
+      const set = await h.links.set('nosuch', { up: true }).catch((e: unknown) => e);
+      expect(set).toBeInstanceOf(NetlinkError);
+      expect(set).toMatchObject({ code: 'ENODEV', link: 'nosuch', request: { typeName: 'RTM_NEWLINK' } });
+      expect((set as Error).message).toBe('RTM_NEWLINK: ENODEV (No such device): Cannot find device "nosuch"');
+      const add = await h.addresses.add({ link: 'nosuch', address: '192.0.2.9/24' }).catch((e: unknown) => e);
+      expect(add).toMatchObject({ code: 'ENODEV', link: 'nosuch', request: { typeName: 'RTM_NEWADDR', seq: 0 } });
+      expect((add as Error).message).toBe('RTM_NEWADDR: ENODEV (No such device): Cannot find device "nosuch"');
+      const route = await h.routes.delete({ dst: '198.51.100.0/24', oif: 'nosuch' }).catch((e: unknown) => e);
+      expect(route).toMatchObject({ code: 'ENODEV', link: 'nosuch', request: { typeName: 'RTM_DELROUTE' } });
+      const neigh = await h.neighbours.list({ link: 'nosuch' }).catch((e: unknown) => e);
+      expect(neigh).toMatchObject({ code: 'ENODEV', link: 'nosuch', request: { typeName: 'RTM_GETNEIGH' } });
+      // By index: the kernel's own ENODEV for the request, naming the index.
+      const byIndex = await h.links.set(4242, { up: true }).catch((e: unknown) => e);
+      expect(byIndex).toMatchObject({ code: 'ENODEV', link: 4242 });
+      expect((byIndex as Error).message).toContain('Cannot find device with index 4242');
+      expect(await h.links.find('nosuch')).toBeUndefined();
+    } finally {
+      h.close();
+    }
+  });
+});
+
+describe('global options next to ip', () => {
+  const ns = shared();
+  it('-br and -br -j for link and addr, with -c colours', async () => {
+    for (const args of ['-br link show', '-br addr show', '-br -4 addr show', '-br link show dev veth0', '-br addr show dev veth2', '-c=always -br link show', '-c -br addr show', '-color=never -br link show', '-c=auto -br addr show']) {
+      const theirs = ip(['-n', ns.name, ...args.split(' ')]);
+      expect({ args, out: await ok(ns.name, args) }).toEqual({ args, out: theirs.stdout });
+    }
+    for (const args of ['-br -j link show', '-br -j addr show', '-br -j -6 addr show']) {
+      const theirs = JSON.parse(ip(['-n', ns.name, ...args.split(' ')]).stdout) as unknown;
+      expect({ args, out: JSON.parse(await ok(ns.name, args)) as unknown }).toEqual({ args, out: theirs });
+    }
+  });
+
+  it('-s and -s -s: the counters ip prints, with the same keys and sane values', async () => {
+    // Traffic on lo, so that the counters are not all 0: a UDP datagram to itself.
+    spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, '-e', "const s=require('dgram').createSocket('udp4');s.bind(0,'127.0.0.1',()=>s.send('x',s.address().port,'127.0.0.1',()=>s.close()))"]);
+    for (const [level, args] of [[1, '-s -j link show'], [2, '-s -s -j link show'], [1, '-s -j addr show']] as const) {
+      const theirs = JSON.parse(ip(['-n', ns.name, ...args.split(' ')]).stdout) as { ifname: string; stats64: { rx: Record<string, number>; tx: Record<string, number> } }[];
+      const ours = JSON.parse(await ok(ns.name, args)) as typeof theirs;
+      expect(ours.map((l) => l.ifname)).toEqual(theirs.map((l) => l.ifname));
+      for (const [i, l] of ours.entries()) {
+        const t = theirs[i].stats64;
+        expect({ args, rx: Object.keys(l.stats64.rx), tx: Object.keys(l.stats64.tx) }).toEqual({ args, rx: Object.keys(t.rx), tx: Object.keys(t.tx) });
+        // Counters only grow: ours were read after ip's.
+        for (const dir of ['rx', 'tx'] as const) for (const [k, v] of Object.entries(l.stats64[dir])) expect(v).toBeGreaterThanOrEqual(t[dir][k]);
+      }
+      expect(ours.find((l) => l.ifname === 'lo')?.stats64.rx.packets).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('-batch FILE and -batch - (stdin), with -force: errors, line numbers and exit status as ip', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtnl-batch-'));
+    try {
+      const file = join(dir, 'cmds');
+      const veth = (suffix: string): string => `link add b${suffix}0 address 02:00:00:00:01:0${suffix === 'x' ? 1 : 2} type veth peer name b${suffix}1 address 02:00:00:00:02:0${suffix === 'x' ? 1 : 2}`;
+      const script = (suffix: string): string => `# comment\n${veth(suffix)}\n\n${veth(suffix)}\nlink set b${suffix}0 up\n`;
+      for (const force of [false, true]) {
+        const a = fresh();
+        const b = fresh();
+        try {
+          writeFileSync(file, script('x'));
+          const f = force ? ['-force'] : [];
+          const theirs = ip(['-n', a, ...f, '-batch', file]);
+          const ours = await rtnl(['-n', b, ...f, '-batch', file]);
+          expect(ours.code).toBe(theirs.code);
+          expect(ours.stderr.split('\n').filter((l) => l.startsWith('Command failed'))).toEqual(theirs.stderr.split('\n').filter((l) => l.startsWith('Command failed')));
+          await expectSameState(b, a);
+          const upA = JSON.parse(execFileSync('ip', ['-j', '-n', a, 'link', 'show', 'bx0'], { encoding: 'utf8' })) as { flags: string[] }[];
+          const upB = JSON.parse(execFileSync('ip', ['-j', '-n', b, 'link', 'show', 'bx0'], { encoding: 'utf8' })) as { flags: string[] }[];
+          expect(upB[0].flags.includes('UP')).toBe(force);
+          expect(upB[0].flags).toEqual(upA[0].flags);
+          // The same from stdin: `-batch -`, and `Command failed -:3`.
+          const theirsIn = ip(['-n', a, ...f, '-batch', '-'], script('y'));
+          const oursIn = await rtnl(['-n', b, ...f, '-batch', '-'], script('y'));
+          expect(oursIn.code).toBe(theirsIn.code);
+          expect(oursIn.stderr).toContain('Command failed -:4\n');
+          expect(theirsIn.stderr).toContain('Command failed -:4\n');
+        } finally {
+          drop(a);
+          drop(b);
+        }
+      }
+      // Every line succeeding: exit 0, the output of each command in turn.
+      writeFileSync(file, 'link show lo\nlink show dev veth0\n');
+      const r = await rtnl(['-n', ns.name, '-br', '-batch', file]);
+      expect(r).toEqual({ code: 0, stdout: ip(['-n', ns.name, '-br', '-batch', file]).stdout, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
