@@ -7,6 +7,7 @@ import { Args, CommandError, matchKeyword, matches } from './args.js';
 import { flushRounds, type Context } from './context.js';
 import { addressBytes, bitsMatch, parseSelectorPrefix, type SelectorPrefix } from './select.js';
 import { ipNeighShows, neighbourToIpJson } from './ipjson.js';
+import { neighText } from './text.js';
 import { routeProtocols } from './names.js';
 import { protocolArg } from './route.js';
 
@@ -62,6 +63,11 @@ async function showNeighbours(ctx: Context, args: Args): Promise<void> {
   const objs = shown.map((n) => neighbourToIpJson(n, byIndex, { details: ctx.options.details, devFiltered: dev !== undefined }));
   if (ctx.options.json) {
     ctx.json(objs);
+    return;
+  }
+  if (ctx.options.oneline) {
+    // -o: ip's own text, one line per entry.
+    for (const o of objs) ctx.line(`${neighText(o)} `);
     return;
   }
   const flagWords = ['router', 'proxy', 'extern_learn', 'offload', 'managed'];

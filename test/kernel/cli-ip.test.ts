@@ -316,6 +316,15 @@ describe('errors name the device', () => {
 
 describe('global options next to ip', () => {
   const ns = shared();
+  it('-o: route and neigh lines as ip prints them', async () => {
+    // Sorted: the order of the kernel's own fe80::/64 routes is not the same from one dump to the next.
+    const lines = (text: string): string[] => text.split('\n').sort();
+    for (const args of ['-o route show', '-o route show table all', '-o -6 route show', '-o route show table 100', '-o neigh show', '-o neigh show dev veth0', '-o -br link show']) {
+      const theirs = ip(['-n', ns.name, ...args.split(' ')]);
+      expect({ args, out: lines(await ok(ns.name, args)) }).toEqual({ args, out: lines(theirs.stdout) });
+    }
+  });
+
   it('-br and -br -j for link and addr, with -c colours', async () => {
     for (const args of ['-br link show', '-br addr show', '-br -4 addr show', '-br link show dev veth0', '-br addr show dev veth2', '-c=always -br link show', '-c -br addr show', '-color=never -br link show', '-c=auto -br addr show']) {
       const theirs = ip(['-n', ns.name, ...args.split(' ')]);
