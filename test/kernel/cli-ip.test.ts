@@ -139,6 +139,9 @@ async function sameEffect(words: string, stats = false): Promise<{ ip: Run; rtnl
   }
 }
 
+// Each flush case builds two namespaces: slow on a loaded machine, so each test gets two minutes.
+const FLUSH_TIMEOUT = 120_000;
+
 describe('flush: what rtnl leaves equals what ip leaves', () => {
   it('addr flush with dev, scope, label, to, primary/secondary, -4 / -6', async () => {
     for (const words of [
@@ -157,7 +160,7 @@ describe('flush: what rtnl leaves equals what ip leaves', () => {
     // -s: ip's round lines, word for word.
     const r = await sameEffect('addr flush dev veth2', true);
     expect(r.rtnl.stdout).toMatch(/\*\*\* Round 1, deleting \d+ addresses \*\*\*/);
-  });
+  }, FLUSH_TIMEOUT);
 
   it('route flush with table, dev, proto, type, scope, via, src, metric and prefixes', async () => {
     for (const words of [
@@ -180,19 +183,19 @@ describe('flush: what rtnl leaves equals what ip leaves', () => {
     const r = await sameEffect('route flush table 100', true);
     expect(r.rtnl.stdout).toContain('*** Round 1, deleting 2 entries ***');
     expect((await sameEffect('route flush table 100 proto bird', true)).rtnl.stdout).toBe('Nothing to flush.\n');
-  });
+  }, FLUSH_TIMEOUT);
 
   it('neigh flush with dev, nud states, a prefix, -4 / -6', async () => {
     for (const words of ['neigh flush dev veth0', 'neigh flush dev veth0 nud stale', 'neigh flush dev veth0 nud all', 'neigh flush nud noarp dev veth0', 'neigh flush 192.0.2.0/24', '-6 neigh flush dev veth0', 'neigh flush to 203.0.113.0/24 nud stale']) {
       await sameEffect(words);
     }
-  });
+  }, FLUSH_TIMEOUT);
 
   it('fails as ip fails: no selector, a missing device, a table that does not exist', async () => {
     for (const words of ['addr flush', 'route flush', 'neigh flush', 'addr flush dev nosuch', 'neigh flush dev nosuch', 'route flush dev nosuch', 'route flush table 999']) {
       await sameEffect(words);
     }
-  });
+  }, FLUSH_TIMEOUT);
 });
 
 /** One namespace with the topology for the read-only comparisons. */
@@ -353,7 +356,7 @@ describe('global options next to ip', () => {
     }
   });
 
-  it('-batch FILE and -batch - (stdin), with -force: errors, line numbers and exit status as ip', async () => {
+  it('-batch FILE and -batch - (stdin), with -force: errors, line numbers and exit status as ip', { timeout: FLUSH_TIMEOUT }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rtnl-batch-'));
     try {
       const file = join(dir, 'cmds');
