@@ -56,7 +56,7 @@ async function showAddresses(ctx: Context, args: Args): Promise<void> {
   }
   // As ip: every link (or the one asked for); with -4 / -6 only those with an address of that family.
   const shown = links.filter((l) => (only === undefined || l.index === only.index) && (family === undefined || byLink.has(l.index as number)));
-  const stats = ctx.options.stats ?? 0;
+  const stats = ctx.options.statsLevel ?? 0;
   if (ctx.options.json || ctx.options.brief) {
     const opts = { details: ctx.options.details, devFiltered: dev !== undefined, ...(family !== undefined ? { family } : {}) };
     const objs = shown.map((l) => {

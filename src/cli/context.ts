@@ -35,10 +35,12 @@ export interface GlobalOptions {
   pretty: boolean;
   /** `-d`: details, as `ip -d`. */
   details: boolean;
+  /** `-s`: statistics (tc objects' counters, as `tc -s`). */
+  stats: boolean;
   /** `-4` / `-6`: only IPv4 or IPv6 objects. */
   family?: 'inet' | 'inet6';
-  /** `-s`: statistics (given twice, `-s -s`: more of them), as `ip -s`. */
-  stats?: number;
+  /** How many times `-s` was given: `-s -s` adds the error counters to `ip -s` link statistics. */
+  statsLevel?: number;
   /** `-br`: one brief line per link (`link` and `addr` show), as `ip -br`. */
   brief?: boolean;
   /** `-o`: one line per object, as `ip -o`. */
@@ -118,7 +120,7 @@ export class Context {
  * ip's flush does; with -s, ip's round lines (`*** Round 1, deleting 3 entries ***`).
  */
 export async function flushRounds(ctx: Context, what: 'entries' | 'addresses', round: () => Promise<number>, maxRounds = 10): Promise<void> {
-  const stats = (ctx.options.stats ?? 0) > 0;
+  const stats = ctx.options.stats;
   for (let n = 0; n < maxRounds; n++) {
     const deleted = await round();
     if (deleted === 0) {

@@ -64,7 +64,7 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
       (masterIndex === undefined || l.master === masterIndex) &&
       (!upOnly || (l.flags ?? []).includes('up')),
   );
-  const stats = ctx.options.stats ?? 0;
+  const stats = ctx.options.statsLevel ?? 0;
   const objs = links.map((l) => {
     const o = linkToIpJson(l, byIndex, ctx.options.details);
     if (stats > 0 && l.stats !== undefined) o.stats64 = statsToIpJson(l.stats, stats, l.carrierChanges);

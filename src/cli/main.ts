@@ -16,6 +16,7 @@ import { runNetns } from './netns.js';
 import { runNexthop } from './nexthop.js';
 import { runRoute } from './route.js';
 import { runRule } from './rule.js';
+import { runClass, runFilter, runQdisc } from './tc.js';
 
 export type { CliIO, TextSink, GlobalOptions } from './context.js';
 
@@ -44,6 +45,10 @@ const OBJECTS: readonly [word: string, topic: HelpTopic, run: Runner][] = [
   ['nexthop', 'nexthop', runNexthop],
   ['nh', 'nexthop', runNexthop],
   ['decode', 'decode', runDecode],
+  // Traffic control, as tc names its objects.
+  ['qdisc', 'qdisc', runQdisc],
+  ['class', 'class', runClass],
+  ['filter', 'filter', runFilter],
 ];
 
 function version(): string {
@@ -57,7 +62,7 @@ function version(): string {
 
 /** The global options and the words after them. */
 function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: string[]; help: boolean; version: boolean } {
-  const options: GlobalOptions = { json: false, pretty: false, details: false };
+  const options: GlobalOptions = { json: false, pretty: false, details: false, stats: false };
   let i = 0;
   let help = false;
   let showVersion = false;
@@ -94,17 +99,18 @@ function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: s
       case '--details':
         options.details = true;
         break;
+      case '-s':
+      case '-stats':
+      case '-statistics':
+      case '--stats':
+        options.stats = true;
+        options.statsLevel = (options.statsLevel ?? 0) + 1;
+        break;
       case '-4':
         options.family = 'inet';
         break;
       case '-6':
         options.family = 'inet6';
-        break;
-      case '-s':
-      case '-stats':
-      case '-statistics':
-      case '--stats':
-        options.stats = (options.stats ?? 0) + 1;
         break;
       case '-br':
       case '-brief':
