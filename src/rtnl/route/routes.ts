@@ -251,7 +251,7 @@ export class Routes {
     const table = routeTableId('table', filter.table ?? 'main');
     const protocol = filter.protocol === undefined ? 0 : enumNumber('protocol', filter.protocol, RtProtocol);
     const type = filter.type === undefined ? 0 : enumNumber('type', filter.type, RtmType);
-    const oif = filter.oif === undefined ? 0 : await this.links.indexOf(filter.oif);
+    const oif = filter.oif === undefined ? 0 : await this.links.resolve(filter.oif, RTM_GETROUTE);
     const query = { family: filter.family ?? 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol, scope: 0, type, flags: [] } as Partial<RouteWire>;
     if (table !== 0) query.table = table;
     if (oif !== 0) query.oif = oif;
@@ -293,6 +293,27 @@ export class Routes {
       if (oif !== 0) items = items.filter((r) => r.oif === oif || (r.nexthops ?? []).some((nh) => nh.oif === oif));
     }
     return items;
+  }
+
+  /**
+   * Whether routing table `table` of `family` exists. The kernel makes a table with its first
+   * route and keeps it, and answers a dump of a table it never made with ENOENT; {@link Routes.list}
+   * turns that into an empty list, since a network manager asking for a table's routes wants
+   * none either way. A tool that must tell the two apart (`ip route show table 999` fails) asks
+   * here: the table's routes are read but not decoded.
+   * @throws {@link InvalidArgumentError} for a bad table or family, before sending.
+   */
+  async tableExists(table: RouteTable, family: IpFamily, opts?: RequestOptions): Promise<boolean> {
+    if (family !== 'inet' && family !== 'inet6') throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(family)}`);
+    const id = routeTableId('table', table);
+    const query = { family, dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: id } as Partial<RouteWire>;
+    try {
+      await this.conn.dump({ type: RTM_GETROUTE, body: (w) => routeMessage.encode(w, query) }, () => ({ onMessage: () => undefined, result: () => undefined }), opts);
+      return true;
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENOENT') return false;
+      throw err;
+    }
   }
 
   /**
@@ -359,8 +380,8 @@ export class Routes {
       query.srcLen = bits;
       query.src = from.address;
     }
-    if (lookup.iif !== undefined) query.iif = await this.links.indexOf(lookup.iif);
-    if (lookup.oif !== undefined) query.oif = await this.links.indexOf(lookup.oif);
+    if (lookup.iif !== undefined) query.iif = await this.links.resolve(lookup.iif, RTM_GETROUTE);
+    if (lookup.oif !== undefined) query.oif = await this.links.resolve(lookup.oif, RTM_GETROUTE);
     checkInteger('mark', lookup.mark, 0, 0xffffffff);
     if (lookup.mark !== undefined) query.mark = lookup.mark;
     checkInteger('uid', lookup.uid, 0, 0xffffffff);
@@ -443,14 +464,14 @@ export class Routes {
     if (!viaNexthop && spec.nexthops !== undefined && (spec.gateway !== undefined || spec.via !== undefined)) {
       throw new InvalidArgumentError('nexthops', 'a multipath route takes its gateways in nexthops, not in gateway/via');
     }
-    const nexthops = spec.nexthops === undefined ? undefined : await this.nexthops(spec.nexthops, family, viaNexthop);
+    const nexthops = spec.nexthops === undefined ? undefined : await this.nexthops(spec.nexthops, family, viaNexthop, del ? RTM_DELROUTE : RTM_NEWROUTE);
     if (viaNexthop) {
       checkInteger('nexthopId', spec.nexthopId, 1, 0xffffffff);
       route.nexthopId = spec.nexthopId;
     } else {
       if (gateway !== undefined) route.gateway = gateway;
       if (via !== undefined) route.via = via;
-      if (spec.oif !== undefined) route.oif = await this.links.indexOf(spec.oif);
+      if (spec.oif !== undefined) route.oif = await this.links.resolve(spec.oif, del ? RTM_DELROUTE : RTM_NEWROUTE);
       if (nexthops !== undefined) route.nexthops = nexthops;
     }
     if (spec.metrics !== undefined) route.metrics = checkMetrics(spec.metrics);
@@ -471,7 +492,7 @@ export class Routes {
   }
 
   /** The paths of a multipath route, checked, with their interfaces as indexes (not resolved when `readOnly`). */
-  private async nexthops(specs: RouteSpec['nexthops'], family: IpFamily, readOnly: boolean): Promise<RouteNexthop[]> {
+  private async nexthops(specs: RouteSpec['nexthops'], family: IpFamily, readOnly: boolean, type: number): Promise<RouteNexthop[]> {
     if (!Array.isArray(specs) || specs.length === 0) throw new InvalidArgumentError('nexthops', 'expected a non-empty array of { gateway?, oif?, weight? }');
     const paths: RouteNexthop[] = [];
     for (const [i, nh] of specs.entries()) {
@@ -480,7 +501,7 @@ export class Routes {
       checkKeys(nh, ROUTE_NEXTHOP_KEYS, `${f}.`);
       checkInteger(`${f}.weight`, nh.weight, 1, 256);
       const path: RouteNexthop = {
-        oif: nh.oif === undefined || readOnly ? 0 : await this.links.indexOf(nh.oif),
+        oif: nh.oif === undefined || readOnly ? 0 : await this.links.resolve(nh.oif, type),
         weight: nh.weight ?? 1,
         flags: settableFlags<RouteNexthopFlag>(`${f}.flags`, nh.flags, RtnhFlags, ['onlink']),
       };
