@@ -45,7 +45,7 @@ describe('demo', () => {
   // Only what it does is checked here.
   it('passes every check and removes everything', async () => {
     const { child, output } = runDemo([]);
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child), output()).toBe(0);
     expect(output()).toMatch(/demo: all \d+ checks passed/);
     expect(output()).toContain('scenario 2: c1 -> c2 through br0');
     expect(output()).toContain('<==veth==>');
@@ -82,7 +82,7 @@ describe('demo', () => {
 
   it('prints a Mermaid diagram with --mermaid', async () => {
     const { child, output } = runDemo(['--mermaid']);
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child), output()).toBe(0);
     expect(output()).toMatch(/graph LR[\s\S]*---\|veth\|/);
   }, DEMO_TIMEOUT);
 
