@@ -2,7 +2,7 @@
 // datagrams, NLM_F_DUMP_INTR, timeouts. It talks to a Transport and hands each reply message, still
 // undecoded, to the caller's callback, so decoding happens straight out of the receive buffer.
 
-import { Reader, Writer, copyBytes } from './bytes.js';
+import { Reader, Writer, align4, copyBytes } from './bytes.js';
 import {
   NLMSG_DONE,
   NLMSG_ERROR,
@@ -205,8 +205,13 @@ export class Connection {
   private unfinishedDump: number | undefined;
   private readonly tick = (): void => {
     this.scheduled = false;
-    if (!this.active) void this.drive();
+    if (!this.active) this.serve();
   };
+  // A DataView over the transport's receive buffer, kept while the transport hands out views of
+  // the same memory (the kernel socket's read buffer): one less object per datagram.
+  private rview: DataView | undefined;
+  // The message header a datagram's messages are read into, one after another.
+  private readonly header: MessageView = { length: 0, type: 0, flags: 0, seq: 0, pid: 0, offset: 0, payloadOffset: 0, end: 0 };
 
   constructor(
     /** The transport this engine sends through. */
@@ -253,9 +258,7 @@ export class Connection {
       return Promise.reject(err);
     }
     return new Promise<void>((resolve, reject) => {
-      const j = this.job(req, undefined, opts ?? NO_OPTIONS, undefined, resolve as (s: DumpStatus | undefined) => void, reject);
-      if (!j.isDump) j.status = undefined;
-      this.enqueue(j);
+      this.enqueue(this.job(req, undefined, opts ?? NO_OPTIONS, undefined, resolve as (s: DumpStatus | undefined) => void, reject, false));
     });
   }
 
@@ -326,6 +329,7 @@ export class Connection {
     stream: DumpStream<unknown> | undefined,
     resolve: (s: DumpStatus | undefined) => void,
     reject: (e: Error) => void,
+    withStatus = true,
   ): Job {
     const isDump = ((req.flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
@@ -342,7 +346,7 @@ export class Connection {
       end: 0,
       timeoutMs,
       deadline: 0,
-      status: { interrupted: false, filtered: false, messages: 0 },
+      status: withStatus || isDump ? { interrupted: false, filtered: false, messages: 0 } : undefined,
       done: false,
       failure: undefined,
       resolve,
@@ -380,11 +384,7 @@ export class Connection {
 
   // Called by a stream when it has read its dump to the end: the engine goes on.
   private release(): void {
-    this.active = false;
-    if (this.head < this.queue.length && !this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.tick);
-    }
+    this.idle();
   }
 
   // Waits for replies to the outstanding requests of `w`; fails those whose time is up.
@@ -449,60 +449,110 @@ export class Connection {
   }
 
   // Serves the queue, a write at a time. The kernel answers rtnetlink requests inside the write,
-  // so this normally runs through without waiting; it awaits only to let the event loop run during
-  // long work, or to wait for replies not there yet.
-  private async drive(): Promise<void> {
+  // so this normally runs through without waiting, synchronously: one request awaited at a time
+  // costs no promise of the engine's own. It goes on asynchronously (drive) to wait for replies
+  // not there yet, or to let the event loop run during long work.
+  private serve(): void {
     this.active = true;
+    for (let turns = 1; this.head < this.queue.length; turns++) {
+      const w = this.sendNext();
+      if (w === undefined) continue;
+      const stream = w.jobs[0].stream;
+      if (stream !== undefined) {
+        // The consumer pulls the rest; it calls release() at the end.
+        stream[STARTED](w);
+        return;
+      }
+      const step = this.pumpWrite(w);
+      if (step !== 'done') {
+        void this.drive(w, step);
+        return;
+      }
+      if (turns % YIELD_EVERY === 0 && this.head < this.queue.length) {
+        void this.drive(undefined, 'yield');
+        return;
+      }
+    }
+    this.idle();
+  }
+
+  // serve() continued asynchronously: finishes the write `w` (whose last step was `step`), or
+  // yields first, then serves the queue, awaiting where it must.
+  private async drive(w: Write | undefined, step: Step): Promise<void> {
     let handedOver = false;
     try {
       let turns = 0;
-      while (this.head < this.queue.length) {
-        let w: Write | undefined;
-        try {
-          w = this.send();
-        } catch (err) {
-          // Nothing in send() throws by design; should it, the request it was on fails with the
-          // error rather than the engine looping on it.
-          const j = this.queue[this.head];
-          this.queue[this.head++] = undefined;
-          if (j !== undefined && !j.done) {
-            j.done = true;
-            j.reject(err instanceof Error ? err : new Error(String(err)));
+      for (;;) {
+        while (step !== 'done') {
+          try {
+            if (step === 'yield') await new Promise<void>((resolve) => setImmediate(resolve));
+            else if (w !== undefined) await this.waitFor(w);
+          } catch (err) {
+            // Nothing above throws by design; should it, the requests of this write fail with it
+            // rather than hang.
+            if (w !== undefined) this.failAll(w, err);
           }
-          continue;
+          step = w === undefined ? 'done' : this.pumpWrite(w);
         }
+        if (++turns % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.head >= this.queue.length) break;
+        w = this.sendNext();
         if (w === undefined) continue;
         const stream = w.jobs[0].stream;
         if (stream !== undefined) {
-          // The consumer pulls the rest; it calls release() at the end.
           handedOver = true;
           stream[STARTED](w);
           return;
         }
-        try {
-          let step = this.pump(w, false);
-          while (step !== 'done') {
-            if (step === 'yield') await new Promise<void>((resolve) => setImmediate(resolve));
-            else await this.waitFor(w);
-            step = this.pump(w, false);
-          }
-        } catch (err) {
-          // Nothing above throws by design; should it, the requests of this write fail with it
-          // rather than hang.
-          const e = err instanceof Error ? err : new Error(String(err));
-          for (const j of w.jobs) this.settle(w, j, e);
-        }
-        if (++turns % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        step = this.pumpWrite(w);
       }
     } finally {
-      if (!handedOver) this.active = false;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
-      }
-      // Requests that arrived during the last await.
-      if (!handedOver && this.head < this.queue.length) this.enqueue0();
+      if (!handedOver) this.idle();
     }
+  }
+
+  // The engine has nothing under way: it frees what the last burst left, and serves requests that
+  // arrived during the last await.
+  private idle(): void {
+    this.active = false;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.head < this.queue.length) this.enqueue0();
+    else this.compact();
+  }
+
+  // send(), but a throw (nothing in send() throws by design) fails the request it was on rather
+  // than the engine looping on it.
+  private sendNext(): Write | undefined {
+    try {
+      return this.send();
+    } catch (err) {
+      const j = this.queue[this.head];
+      this.queue[this.head++] = undefined;
+      if (j !== undefined && !j.done) {
+        j.done = true;
+        j.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      return undefined;
+    }
+  }
+
+  // pump() for a whole write; should it throw (nothing does by design), the write's requests fail
+  // with the error rather than hang.
+  private pumpWrite(w: Write): Step {
+    try {
+      return this.pump(w, false);
+    } catch (err) {
+      this.failAll(w, err);
+      return 'done';
+    }
+  }
+
+  private failAll(w: Write, err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    for (const j of w.jobs) this.settle(w, j, e);
   }
 
   private enqueue0(): void {
@@ -572,13 +622,18 @@ export class Connection {
     return write;
   }
 
-  // Drops the bytes of requests already answered from the front of the pending buffer (every
-  // earlier write has been answered when the next one is made), moving the queued ones to the
-  // front when that frees at least half of it, and lets a buffer grown by a large burst go.
+  // Drops the bytes of requests already answered from the front of the pending buffer (called
+  // when every write made has been answered: before the next one, or when the engine goes idle),
+  // moving the queued ones to the front when that frees at least half of it, and lets a buffer
+  // grown by a large burst go.
   private compact(): void {
     const p = this.pending;
     const head = this.queue[this.head];
-    const from = head === undefined ? p.length : head.start;
+    if (head === undefined) {
+      p.length = 0;
+      return;
+    }
+    const from = head.start;
     if (from === 0 || from * 2 < p.length) return;
     const keep = p.length - from;
     if (p.buf.length > 16 * MAX_WRITE && keep <= MAX_WRITE) {
@@ -612,9 +667,8 @@ export class Connection {
         return 'done';
       }
       if (d === null) return 'wait';
-      const r = new Reader(d);
       try {
-        forEachMessage(r, (m) => this.handle(w, r, m, portId));
+        this.handleDatagram(w, d, portId);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         // A malformed datagram: whose it was cannot be told, so every request still waiting fails.
@@ -630,6 +684,53 @@ export class Connection {
       if (++w.datagrams % YIELD_EVERY === 0) return 'yield';
       if (once) return 'more';
     }
+  }
+
+  // Hands each message of a datagram to handle() (what forEachMessage does, with the header read
+  // through a DataView kept across datagrams). A Reader is made only for a message that needs
+  // one: an ACK needs none.
+  private handleDatagram(w: Write, d: Uint8Array, portId: number): void {
+    let view = this.rview;
+    if (view === undefined || view.buffer !== d.buffer || view.byteOffset !== d.byteOffset || view.byteLength < d.byteLength) {
+      view = this.rview = new DataView(d.buffer, d.byteOffset, d.buffer.byteLength - d.byteOffset);
+    }
+    const m = this.header;
+    const total = d.byteLength;
+    let r: Reader | undefined;
+    let off = 0;
+    while (off < total) {
+      if (total - off < NLMSG_HDRLEN) throw new DecodeError(`${total - off} stray bytes where a message header (16 bytes) should be`, off);
+      const len = view.getUint32(off, true);
+      if (len < NLMSG_HDRLEN || len > total - off) throw new DecodeError(`message length ${len} does not fit in the ${total - off} bytes left`, off);
+      m.length = len;
+      m.type = view.getUint16(off + 4, true);
+      m.flags = view.getUint16(off + 6, true);
+      m.seq = view.getUint32(off + 8, true);
+      m.pid = view.getUint32(off + 12, true);
+      m.offset = off;
+      m.payloadOffset = off + NLMSG_HDRLEN;
+      m.end = off + len;
+      // An ACK (NLMSG_ERROR with error 0) is settled from the header and the error code alone.
+      if (m.type === NLMSG_ERROR && len >= 2 * NLMSG_HDRLEN + 4 && view.getInt32(off + NLMSG_HDRLEN, true) === 0) this.acked(w, m, portId);
+      else this.handle(w, (r ??= new Reader(d)), m, portId);
+      off += align4(len);
+    }
+  }
+
+  // An ACK: the request it answers has succeeded, and so has every silent one before it.
+  private acked(w: Write, m: MessageView, portId: number): void {
+    if (m.pid !== portId && m.pid !== 0 && portId !== 0) return;
+    const i = this.find(w, m.seq);
+    if (i < 0) return;
+    const j = w.jobs[i];
+    if (j.done) return;
+    const status = j.status;
+    if (status !== undefined) {
+      if (m.flags & NLM_F_DUMP_INTR) status.interrupted = true;
+      if (m.flags & NLM_F_DUMP_FILTERED) status.filtered = true;
+    }
+    this.silentBefore(w, i);
+    this.settle(w, j, undefined);
   }
 
   // The index in the write of the request with sequence number `seq`, or -1.
