@@ -137,6 +137,8 @@ function fill(ns: string, oif: number, table: number, n: number): void {
 function build(): void {
   rmSync(BUILD, { recursive: true, force: true });
   run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.bench.json')]);
+  // The CLI as `npm run build` ships it: bundled into one file.
+  run(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'bundle-cli.ts'), join(BUILD, 'src', 'cli', 'bin.js')]);
   const cc = spawnSync('cc', ['-O2', '-o', CREF, join(ROOT, 'bench', 'cref.c')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   haveC = cc.status === 0 && existsSync(CREF);
   if (!haveC) {

@@ -3,7 +3,7 @@
 // SIGINT and SIGTERM end `rtnl monitor` cleanly (its socket closed, exit status 0), and so does a
 // reader that goes away (`rtnl monitor | head -3`).
 
-import { main } from './main.js';
+import { main, type CliIO } from './main.js';
 
 const controller = new AbortController();
 const stop = (): void => controller.abort();
@@ -14,7 +14,17 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   stop();
 });
 
-const status = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: controller.signal });
+// stdin only when a command reads it (`netns exec`): creating process.stdin loads stream and tty
+// or pipe code that the other commands do not need.
+const io: CliIO = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  get stdin() {
+    return process.stdin;
+  },
+  signal: controller.signal,
+};
+const status = await main(process.argv.slice(2), io);
 process.removeListener('SIGINT', stop);
 process.removeListener('SIGTERM', stop);
 process.exitCode = status;

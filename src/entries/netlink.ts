@@ -72,6 +72,7 @@ export {
 export {
   Connection,
   DumpInterruptedError,
+  DumpStream,
   type ConnectionOptions,
   type RequestOptions,
   type Request,

@@ -7,6 +7,7 @@
  * @module
  */
 export { schemaForType, RTM_TYPE_NAMES } from '../rtnl/registry.js';
+export { dumpWire } from '../rtnl/wire-dump.js';
 export { linkMessage } from '../rtnl/generated/link.js';
 export { addrMessage } from '../rtnl/generated/addr.js';
 export { routeMessage, RtmFlags } from '../rtnl/generated/route.js';

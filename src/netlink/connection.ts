@@ -845,6 +845,7 @@ export class DumpStream<T> implements AsyncIterableIterator<T> {
     return this.#status;
   }
 
+  /** The stream is its own async iterator: `for await (const obj of stream)`. */
   [Symbol.asyncIterator](): this {
     return this;
   }

@@ -243,6 +243,24 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
     this.attrs.encodeFrom(w, value as Record<string, unknown>, ctx, this.headerKeys);
   }
 
+  /**
+   * Decodes one whole message payload (the bytes after the 16-byte nlmsghdr), as a pure function
+   * over bytes. Throws DecodeError on malformed input.
+   */
+  fromBytes(payload: Uint8Array): MessageValue<H, A> {
+    return this.decode(new Reader(payload), 0, payload.length);
+  }
+
+  /**
+   * Encodes `value` as a message payload (without the nlmsghdr). A value from {@link fromBytes} or
+   * a dump gives the kernel's bytes back, unknown attributes included.
+   */
+  toBytes(value: Partial<MessageValue<H, A>>): Uint8Array {
+    const w = new Writer(256);
+    this.encode(w, value);
+    return w.take();
+  }
+
   /** The attribute path (names, outermost first) of the attribute at byte `offset` of an encoded message. */
   attributePathAt(message: Uint8Array, offset: number): (string | number)[] {
     const r = new Reader(message);

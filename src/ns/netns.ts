@@ -2,7 +2,9 @@
 // namespace, on a shared mount so that unmounting frees it everywhere. Everything `ip netns` does
 // without a child process: add, delete, list, attach, identify, pids, and running code inside one.
 
-import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
+import type * as ChildProcesses from 'node:child_process';
+import type { ChildProcess, SpawnOptions, SpawnSyncOptions, SpawnSyncReturns } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { InvalidArgumentError, RtnetlinkError, SystemError } from '../netlink/errors.js';
 import { checkFunction, checkString, describeValue } from '../netlink/args.js';
@@ -31,6 +33,11 @@ export interface NetnsIdentity {
 }
 
 const EINVAL = 22;
+
+// node:child_process is loaded by the first exec, not at import: most users of this module (and
+// every `rtnl` command but `netns exec`) never start a process, and loading it costs start-up time.
+const builtin = createRequire(import.meta.url);
+const childProcesses = (): typeof ChildProcesses => builtin('node:child_process') as typeof ChildProcesses;
 
 /**
  * Fault injection for tests (not part of the public API): called between the steps of
@@ -318,6 +325,7 @@ export function runInNetns<T>(ref: NetnsRef, fn: () => T): T {
 export function execInNetns(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
   checkNetnsRef(ref);
   checkCommand(command, args, options);
+  const { spawn } = childProcesses();
   return runInNetns(ref, () => spawn(command, args, options));
 }
 
@@ -325,6 +333,7 @@ export function execInNetns(ref: NetnsRef, command: string, args: readonly strin
 export function execInNetnsSync(ref: NetnsRef, command: string, args: readonly string[] = [], options: SpawnSyncOptions = {}): SpawnSyncReturns<string | Buffer> {
   checkNetnsRef(ref);
   checkCommand(command, args, options);
+  const { spawnSync } = childProcesses();
   return runInNetns(ref, () => spawnSync(command, args, options));
 }
 

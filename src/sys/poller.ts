@@ -12,8 +12,9 @@
 // process from exiting: the 'exit' hook wakes it.
 
 import fs from 'node:fs';
-import { Worker, MessageChannel } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { FFI_RS_PATH, eventfd } from './libc.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK } from './constants.js';
 
@@ -121,6 +122,10 @@ const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOU
 
 const WAKE = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 
+// node:worker_threads is loaded when the first poller starts, not at import: loading it costs a
+// short-lived process (`rtnl link show`, which never waits for events) several milliseconds.
+const builtin = createRequire(import.meta.url);
+
 /**
  * Watches file descriptors for readability in one background thread (a worker thread blocked in
  * poll(2)), so that waiting never blocks the event loop nor occupies libuv's thread pool.
@@ -144,6 +149,7 @@ export class FdPoller {
 
   private constructor() {
     this.#wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    const { Worker, MessageChannel } = builtin('node:worker_threads') as typeof WorkerThreads;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     this.#worker = new Worker(WORKER_URL, {

@@ -39,9 +39,10 @@ const line = (r: TargetReport): string =>
     String(r.roundTripFailures).padStart(6),
     r.worstSteadyMs.toFixed(2).padStart(8),
     r.worstMs.toFixed(2).padStart(8),
+    r.worstCheckedMs.toFixed(2).padStart(9),
     String(r.worstBytes).padStart(7),
   ].join(' ');
-if (!opts.json) console.log(`${'target'.padEnd(8)} ${'inputs'.padStart(9)} ${'decodeErr'.padStart(9)} ${'other'.padStart(6)} ${'rtrip'.padStart(6)} ${'worst ms'.padStart(8)} ${'1st ms'.padStart(8)} ${'bytes'.padStart(7)}`);
+if (!opts.json) console.log(`${'target'.padEnd(8)} ${'inputs'.padStart(9)} ${'decodeErr'.padStart(9)} ${'other'.padStart(6)} ${'rtrip'.padStart(6)} ${'worst ms'.padStart(8)} ${'1st ms'.padStart(8)} ${'checked ms'.padStart(9)} ${'bytes'.padStart(7)}`);
 const t0 = Date.now();
 const reports = fuzz({
   ...(opts.inputs !== undefined ? { inputs: opts.inputs } : {}),

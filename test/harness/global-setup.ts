@@ -25,7 +25,7 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Deletes namespaces named `rtnltest-*` whose creating process (the pid in the name) is gone.
+ * Deletes namespaces named `rtnltest-PID-*` whose creating process (the pid in the name) is gone.
  * Namespaces of a live process are left alone: another test run may be using them.
  */
 function deleteLeftovers(): string[] {
@@ -36,7 +36,9 @@ function deleteLeftovers(): string[] {
     .filter((n) => n.startsWith(PREFIX));
   for (const name of names) {
     const pid = Number(/^rtnltest-(\d+)-/.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
+    // Only the harness's own names (rtnltest-PID-...) of a dead process: a name without a pid was
+    // made by hand, by someone still using it.
+    if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
     try {
       ip(['netns', 'delete', name]);
       deleted.push(name);

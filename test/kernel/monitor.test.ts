@@ -352,22 +352,29 @@ describe('watch()', () => {
     let running: Promise<void> = Promise.resolve();
     try {
       for (const delayMs of [0, 20, 60]) {
-        const churn: string[] = [];
-        for (let round = 0; round < 4; round++) {
-          for (let i = 0; i < 256; i++) churn.push(`addr add 198.19.${round}.${i}/32 dev lo`);
-          for (let i = 0; i < 256; i += 2) churn.push(`addr del 198.19.${round}.${i}/32 dev lo`);
-        }
-        // In chunks, each its own `ip` process, so that the churn lasts longer than the dump.
+        // Rounds of churn (256 adds, 128 deletes), each chunk its own `ip` process, until the watch
+        // has synced and one more whole round has run: the churn straddles the dump however long the
+        // dump takes on a loaded machine.
+        let synced = false;
         running = (async () => {
-          for (let i = 0; i < churn.length; i += 48) await ipBatchAsync(ns.name, churn.slice(i, i + 48));
+          for (let round = 0, after = 0; round < 250 && after < 1; round++) {
+            if (synced) after++;
+            const churn: string[] = [];
+            for (let i = 0; i < 256; i++) churn.push(`addr add 198.19.${round}.${i}/32 dev lo`);
+            for (let i = 0; i < 256; i += 2) churn.push(`addr del 198.19.${round}.${i}/32 dev lo`);
+            for (let i = 0; i < churn.length; i += 48) await ipBatchAsync(ns.name, churn.slice(i, i + 48));
+          }
         })();
         await sleep(delayMs);
         const w = keep(watch(rtnl, 'address'));
         const model = new ViewModel();
         const events = await until(w, (e) => e.type === 'synced', 15_000);
+        synced = true;
         const initialChurn = events.filter((e) => isChange(e) && String(e.object.address).startsWith('198.19.')).length;
         await running;
-        const live = await drainQuiet(w);
+        // Longer than the longest wait before dumping again after interrupted dumps (1 s): an
+        // interrupted initial dump may miss objects until that re-dump.
+        const live = await drainQuiet(w, 1500);
         events.push(...live);
         for (const e of events) model.apply(e);
         expect(events.filter((e) => e.type === 'overrun')).toEqual([]);
@@ -384,7 +391,7 @@ describe('watch()', () => {
       await running.catch(() => undefined);
       execFileSync('ip', ['-n', ns.name, 'addr', 'flush', 'dev', 'lo', 'to', '198.18.0.0/15']);
     }
-  });
+  }, 120_000);
 
   it('keeps a view of every family equal to a fresh dump, including changes the kernel makes silently', async () => {
     const w = keep(watch(rtnl, ALL_FAMILIES));

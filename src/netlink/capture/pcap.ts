@@ -463,11 +463,15 @@ function containerReaders(endian: 'little' | 'big'): ContainerReaders {
   };
 }
 
-const LITTLE = containerReaders('little');
-const BIG = containerReaders('big');
-const readersOf = (le: boolean): ContainerReaders => (le ? LITTLE : BIG);
+// Built on the first read, not at import: every program that imports the library (the `rtnl`
+// command included) would otherwise pay for declaring some thirty parsers it may never use.
+let little: ContainerReaders | undefined;
+let big: ContainerReaders | undefined;
+const readersOf = (le: boolean): ContainerReaders => (le ? (little ??= containerReaders('little')) : (big ??= containerReaders('big')));
 
-const readMagic = reader<{ be: number; le: number }>('file magic', new Parser().uint32be('be').seek(-4).uint32le('le'));
+let magicReader: Reader<{ be: number; le: number }> | undefined;
+const readMagic: Reader<{ be: number; le: number }> = (bytes, offset) =>
+  (magicReader ??= reader<{ be: number; le: number }>('file magic', new Parser().uint32be('be').seek(-4).uint32le('le')))(bytes, offset);
 
 /**
  * The datagrams found in a file, and for each the facts its direction is settled from once the
@@ -610,6 +614,8 @@ interface PcapngInterface {
 function readPcapng(bytes: Uint8Array, out: Packets): void {
   const n = bytes.length;
   const otherLinktypes = new Set<number>();
+  const LITTLE = readersOf(true);
+  const BIG = readersOf(false);
   let r = LITTLE;
   let interfaces: PcapngInterface[] = [];
   let off = 0;

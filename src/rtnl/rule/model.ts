@@ -102,68 +102,17 @@ export interface Rule {
 
 /**
  * A rule to add or delete, like `ip rule add|del`: the shape of {@link Rule}, with what the kernel
- * fills in made optional. Adding uses the defaults `ip rule add` uses: action `to-tbl` (or `goto`
- * when `goto` is given), table main when neither a table nor `l3mdev` is given, and a priority
- * below the last rule's when none is given. Deleting matches on the fields given and nothing else.
- * Unknown keys are refused.
+ * fills in made optional and the table also by name. Adding uses the defaults `ip rule add` uses:
+ * family that of `from` or `to`, else `inet`; action `to-tbl` (or `goto` when `goto` is given);
+ * table main when neither a table nor `l3mdev` is given; a priority below the last rule's when none
+ * is given; protocol `unspec`. Of `flags`, only `invert` (`not`) is sent: the others are the
+ * kernel's. Deleting matches on the fields given and nothing else. Unknown keys are refused.
  */
-export interface RuleSpec {
-  /** `inet` or `inet6`; default: the family of `from` or `to`, else `inet` (like `ip rule`). */
-  family?: IpFamily;
-  /** The rule's priority, 0 to 2^32-1; the kernel picks one below the last rule's when absent. */
-  priority?: number;
-  /** Source prefix to match (a bare address is a host prefix). */
-  from?: string;
-  /** Destination prefix to match. */
-  to?: string;
-  /** The table to look up, by id or name. */
+export interface RuleSpec extends Partial<Omit<Rule, 'table' | 'flags'>> {
+  /** The table to look up, by id or name (`main`, `local`, `default`). */
   table?: RouteTable;
-  /** The action (default `to-tbl`, or `goto` when `goto` is given). */
-  action?: RuleAction;
   /** `['invert']` to match the packets that do NOT match the selector (`not`); other flags are ignored. */
   flags?: readonly RuleFlag[];
-  /** Incoming interface, by name (it need not exist yet). */
-  iif?: string;
-  /** Outgoing interface, by name (it need not exist yet). */
-  oif?: string;
-  /** Firewall mark to match. */
-  fwmark?: number;
-  /** Mask for `fwmark` (default all ones). */
-  fwmask?: number;
-  /** The priority of the rule to jump to, for action `goto`. */
-  goto?: number;
-  /** Type of service to match (IPv4 DS field), 0 to 255. */
-  tos?: number;
-  /** DSCP value to match, 0 to 63. */
-  dscp?: number;
-  /** Mask for `dscp`. */
-  dscpMask?: number;
-  /** IPv6 flow label to match. */
-  flowlabel?: number;
-  /** Mask for `flowlabel`. */
-  flowlabelMask?: number;
-  /** Ignore routes found with a prefix length of this many bits or less. */
-  suppressPrefixlength?: number;
-  /** Ignore routes whose device is in this interface group. */
-  suppressIfgroup?: number;
-  /** Range of socket uids to match. */
-  uidRange?: UidRange;
-  /** IP protocol to match, by number or name. */
-  ipProto?: IpProto;
-  /** Source ports to match. */
-  sport?: PortRange;
-  /** Mask for the source port. */
-  sportMask?: number;
-  /** Destination ports to match. */
-  dport?: PortRange;
-  /** Mask for the destination port. */
-  dportMask?: number;
-  /** Look up the table of the l3mdev (VRF) device of the packet. */
-  l3mdev?: boolean;
-  /** Realms to match (IPv4). */
-  realms?: Realms;
-  /** Who installs the rule (FRA_PROTOCOL; default none: `unspec`). */
-  protocol?: RouteProtocol;
 }
 
 // Every key of each shape, checked complete by the compiler.

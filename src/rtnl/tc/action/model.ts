@@ -183,4 +183,10 @@ export interface RawAction extends ActionBase {
 export type TcAction = MirredAction | GactAction | PoliceAction | SkbeditAction | VlanAction | TunnelKeyAction | BpfAction | RawAction;
 
 /** An action as add() takes it: mirred's interface may be a name. */
-export type TcActionSpec = Exclude<TcAction, MirredAction> | (Omit<MirredAction, 'link'> & { link: LinkRef });
+export type TcActionSpec = Exclude<TcAction, MirredAction> | MirredActionSpec;
+
+/** A mirred action as add() takes it. */
+export interface MirredActionSpec extends Omit<MirredAction, 'link'> {
+  /** The interface, by index or name. */
+  link: LinkRef;
+}

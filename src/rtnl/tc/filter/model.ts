@@ -12,13 +12,69 @@ import type { PoliceSettings, TcAction, TcActionSpec } from '../action/model.js'
  * without options as tc assumes); any other key lists as `u32`. Matches on the same 32-bit word
  * merge into one key, as tc merges them.
  */
-export type U32Match =
-  /** `match u32 VALUE MASK at OFFSET` (offsets a multiple of 4; `offmask` -1 is tc's `at nexthdr+OFFSET`). */
-  | { type: 'u32'; value: number; mask: number; at: number; offmask?: number }
-  /** `match ip src|dst PREFIX`, `match ip6 src|dst PREFIX`. */
-  | { type: 'ip' | 'ip6'; field: 'src' | 'dst'; prefix: string }
-  /** `match ip sport|dport|protocol|tos VALUE MASK`, `match ip6 sport|dport|protocol VALUE MASK`. */
-  | { type: 'ip' | 'ip6'; field: 'sport' | 'dport' | 'protocol' | 'tos'; value: number; mask: number };
+export type U32Match = U32WordMatch | U32PrefixMatch | U32FieldMatch;
+
+/** `match u32 VALUE MASK at OFFSET`: a 32-bit word of the packet. */
+export interface U32WordMatch {
+  /** The match's form. */
+  type: 'u32';
+  /** The value the masked word must equal. */
+  value: number;
+  /** The mask applied to the word. */
+  mask: number;
+  /** The word's byte offset from the network header, a multiple of 4. */
+  at: number;
+  /** -1 for tc's `at nexthdr+OFFSET` (offset from the next header); absent otherwise. */
+  offmask?: number;
+}
+
+/** `match ip src|dst PREFIX`, `match ip6 src|dst PREFIX`. */
+export interface U32PrefixMatch {
+  /** The header matched: IPv4 (`ip`) or IPv6 (`ip6`). */
+  type: 'ip' | 'ip6';
+  /** The address matched. */
+  field: 'src' | 'dst';
+  /** The prefix it must be in, such as `'198.51.100.0/24'`. */
+  prefix: string;
+}
+
+/** `match ip sport|dport|protocol|tos VALUE MASK`, `match ip6 sport|dport|protocol VALUE MASK`. */
+export interface U32FieldMatch {
+  /** The header matched: IPv4 (`ip`) or IPv6 (`ip6`). */
+  type: 'ip' | 'ip6';
+  /** The header field (ports are those of TCP/UDP following an option-less header, as in tc). */
+  field: 'sport' | 'dport' | 'protocol' | 'tos';
+  /** The value the masked field must equal. */
+  value: number;
+  /** The mask applied to the field (`0xffff` for a whole port). */
+  mask: number;
+}
+
+/** Further fields of the u32 selector (struct tc_u32_sel): offsets and hashing. */
+export interface U32Selector {
+  /** TC_U32_* selector flags (TERMINAL, OFFSET, VAROFFSET, EAT). */
+  flags: number;
+  /** Right shift applied to the variable offset (`offset ... shift`). */
+  offshift: number;
+  /** Mask applied to the 16-bit word the variable offset is read from. */
+  offmask: number;
+  /** Constant offset added to the next header's position (`offset plus`). */
+  off: number;
+  /** Where the variable offset is read from (`offset at`). */
+  offoff: number;
+  /** Offset of the word hashed (`hashkey ... at`). */
+  hoff: number;
+  /** Mask of the word hashed (`hashkey mask`). */
+  hmask: number;
+}
+
+/** A firewall-mark match of a u32 filter (`mark VALUE MASK`). */
+export interface U32Mark {
+  /** The value the masked mark must equal. */
+  value: number;
+  /** The mask applied to the mark. */
+  mask: number;
+}
 
 /** Classifier flags (TCA_CLS_FLAGS_*) a filter may be given. */
 export type ClsFlag = 'skip_hw' | 'skip_sw' | 'verbose';
@@ -41,7 +97,7 @@ export interface U32Options extends OffloadState {
    */
   terminal?: boolean;
   /** Further selector fields (offsets and hashing: tc's `offset`, `hashkey`), when any is set. */
-  selector?: { flags: number; offshift: number; offmask: number; off: number; offoff: number; hoff: number; hmask: number };
+  selector?: U32Selector;
   /** The hash table the filter is in (`ht 800:`). */
   hashTable?: string;
   /** The hash table a match leads to (`link 1:`). */
@@ -51,7 +107,7 @@ export interface U32Options extends OffloadState {
   /** Only packets received on this interface (`indev`), by name. */
   indev?: string;
   /** Firewall mark match (`mark VALUE MASK`). */
-  mark?: { value: number; mask: number };
+  mark?: U32Mark;
   /** Actions, in order. */
   actions?: TcAction[];
   /** The filter's own policer (tc's `police` after the matches, TCA_U32_POLICE). */

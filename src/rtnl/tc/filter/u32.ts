@@ -10,9 +10,13 @@ import type { U32Match } from './model.js';
 
 /** A key of struct tc_u32_sel: a 32-bit word of the packet at `off` (plus the offset its `offmask` adds). */
 export interface U32Key {
+  /** The mask applied to the word (network byte order, as the kernel holds it). */
   mask: number;
+  /** The value the masked word must equal (network byte order). */
   val: number;
+  /** The word's byte offset. */
   off: number;
+  /** Non-zero when `off` counts from the next header (tc's `at nexthdr+`). */
   offmask: number;
 }
 
