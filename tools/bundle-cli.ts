@@ -40,4 +40,5 @@ const result = await build({
 });
 const inputs = Object.keys(result.metafile.inputs).length;
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)?.bytes ?? 0;
-console.log(`bundled ${path.relative(process.cwd(), entry)}: ${inputs} modules, ${Math.round(bytes / 1024)} KiB`);
+// On stderr: `npm pack --json` (prepack runs the build) keeps its stdout for the JSON.
+console.error(`bundled ${path.relative(process.cwd(), entry)}: ${inputs} modules, ${Math.round(bytes / 1024)} KiB`);

@@ -35,6 +35,8 @@ export interface GlobalOptions {
   pretty: boolean;
   /** `-d`: details, as `ip -d`. */
   details: boolean;
+  /** `-s`: statistics (tc objects' counters, as `tc -s`). */
+  stats: boolean;
   /** `-4` / `-6`: only IPv4 or IPv6 objects. */
   family?: 'inet' | 'inet6';
 }

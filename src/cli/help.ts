@@ -1,7 +1,7 @@
 // Usage texts, one per object (`rtnl link --help`), and the general one (`rtnl --help`).
 
 /** The help topics: the general one and one per object. */
-export type HelpTopic = 'rtnl' | 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop' | 'netns' | 'monitor' | 'decode';
+export type HelpTopic = 'rtnl' | 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop' | 'netns' | 'monitor' | 'decode' | 'qdisc' | 'class' | 'filter';
 
 /** The usage text of each topic. */
 export const HELP: Readonly<Record<HelpTopic, string>> = {
@@ -10,10 +10,12 @@ export const HELP: Readonly<Record<HelpTopic, string>> = {
 
 OBJECT := link | address | route | neigh | rule | nexthop | netns | monitor | decode
           (abbreviations as ip: l, a, r, n, ru, nh, net, m, d)
+          | qdisc | class | filter   (traffic control, with tc's arguments)
 OPTIONS := -n NETNS      work inside the named network namespace (or namespace file)
            -j            JSON output, with the field names and values of ip -j
            -p            indented JSON
            -d            details (as ip -d)
+           -s            statistics (qdisc, class, filter: as tc -s)
            -4 | -6       IPv4 or IPv6 only
            -h, --help    this text; 'rtnl OBJECT --help' for an object's commands
            -V, --version the version
@@ -112,11 +114,54 @@ With -j, 'nexthop show' prints what 'ip -j nexthop show' prints.`,
 'list-id' and 'set' concern the ids of the namespace -n names (default: this one),
 as 'ip [-n NETNS] netns list-id' and 'ip [-n NETNS] netns set'.`,
 
-  monitor: `Usage: rtnl monitor [all | link | address | route | neigh | rule | nexthop | nsid ...]
+  monitor: `Usage: rtnl monitor [all | link | address | route | neigh | rule | nexthop | nsid | tc ...]
                     [all-nsid]
 
 Prints one line per kernel event (JSON lines with -j) until interrupted (Ctrl-C).
+'tc' reports qdiscs, classes and filters (as 'tc monitor'; not part of 'all', as ip).
 'all-nsid' also reports the events of every namespace that has an id here.`,
+
+  qdisc: `Usage: rtnl [-s] qdisc show [dev NAME] [invisible]
+       rtnl qdisc add|replace|change|del dev NAME [handle H] [root | parent H]
+                  [ingress_block N] [egress_block N] KIND [OPTIONS]
+       rtnl qdisc add|del dev NAME ingress | clsact
+KIND and OPTIONS, as tc:
+  htb        [default MINOR] [r2q N] [direct_qlen N] [offload]
+  tbf        rate RATE burst SIZE (latency TIME | limit SIZE) [peakrate RATE]
+             [mtu SIZE] [mpu SIZE] [overhead N] [linklayer ethernet|atm]
+  pfifo, pfifo_head_drop   [limit PACKETS]      bfifo   [limit SIZE]
+  prio       [bands N] [priomap P P ...]
+  noqueue, pfifo_fast, and kinds this kernel lacks: no options (the kernel answers)
+H is a handle as tc writes it: 1:, 1:10, root, ffff:fff1. RATE: 8mbit, 32kbit, 1gbit,
+100kbps (bytes). SIZE: 32kbit, 10kb, 1600. TIME: 400ms, 1s, 50us.
+
+With -j, 'qdisc show' prints what 'tc -j qdisc show' prints (-s: 'tc -j -s').`,
+
+  class: `Usage: rtnl [-s] [-d] class show [dev NAME] [parent H | root] [classid H]
+       rtnl class add|replace|change|del dev NAME [parent H | root] classid H
+                  [htb rate RATE [ceil RATE] [burst SIZE] [cburst SIZE] [prio N]
+                   [quantum N] [mtu N] [mpu SIZE] [overhead N] [linklayer ethernet|atm]]
+
+Text as 'tc class show' prints it. tc 6.1 prints classes as text only: -j prints the
+fields newer tc prints for them.`,
+
+  filter: `Usage: rtnl [-s] filter show [dev NAME] [parent H | root | ingress | egress]
+                          [prio N] [protocol PROTO] [chain N]
+       rtnl filter add|replace|change|del dev NAME (parent H | root | ingress | egress)
+                   [handle H] [protocol PROTO] [prio N] [chain N] [u32 U32-OPTIONS]
+U32-OPTIONS := [match SELECTOR]... [classid|flowid H] [action ACTION]... [ht H]
+               [link H] [divisor N] [indev NAME] [mark VALUE MASK] [skip_hw | skip_sw]
+SELECTOR := u32|u16|u8 VALUE MASK at OFFSET | ip src|dst PREFIX |
+            ip sport|dport|protocol|tos VALUE MASK | ip6 src|dst PREFIX |
+            ip6 sport|dport|protocol VALUE MASK
+ACTION := mirred egress|ingress redirect|mirror dev NAME [CONTROL] |
+          gact CONTROL | CONTROL | police rate RATE burst SIZE [mtu SIZE]
+          [conform-exceed CONTROL[/CONTROL]]
+CONTROL := pass | drop | pipe | stolen | reclassify | continue | goto chain N
+PROTO := all | ip | ipv6 | arp | 802.1Q | 802.1ad | NUMBER
+
+Without a parent, 'filter show' lists the filters of every qdisc and class of the device.
+With -j it prints what 'tc -j filter show' prints.`,
 
   decode: `Usage: rtnl decode FILE [fd N]
 

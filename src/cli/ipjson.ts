@@ -8,7 +8,8 @@ import type { FdbEntry, Neighbour } from '../index.js';
 import type { Nexthop } from '../index.js';
 import type { Route } from '../index.js';
 import type { Rule } from '../index.js';
-import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, routeProtocols, routeScopes, routeTables } from './names.js';
+import { infoDataJson, infoSlaveDataJson } from './ipjson-linkinfo.js';
+import { ROUTE_TYPES, dsfields, ipProtocols, linkGroups, protodownReasons, routeProtocols, routeRealms, routeScopes, routeTables } from './names.js';
 
 /** A JSON value as `ip -j` prints it. */
 export type IpJson = string | number | boolean | null | IpJson[] | { [key: string]: IpJson };
@@ -62,72 +63,9 @@ function put(obj: IpJsonObject, key: string, value: IpJson | bigint | undefined)
   obj[key] = typeof value === 'bigint' ? Number(value) : value;
 }
 
-function isMulticast(ip: string): boolean {
-  if (ip.includes(':')) return ip.toLowerCase().startsWith('ff');
-  const first = Number(ip.split('.')[0]);
-  return first >= 224 && first <= 239;
-}
-
-const bool = (v: number | boolean | undefined): boolean | undefined => (v === undefined ? undefined : Boolean(v));
-
-// The kind-specific part of `ip -d`'s linkinfo, for the fields iproute2 prints the same way.
-function infoData(kind: string | undefined, data: unknown, byIndex: ReadonlyMap<number, Link>): IpJsonObject | undefined {
-  if (data === undefined || data instanceof Uint8Array || typeof data !== 'object' || data === null) return undefined;
-  const d = data as Record<string, unknown>;
-  const o: IpJsonObject = {};
-  switch (kind) {
-    case 'vxlan':
-      put(o, 'id', d.id as number);
-      // ip calls the destination `group` when it is multicast, `remote` otherwise.
-      for (const g of [d.group, d.group6] as (string | undefined)[]) {
-        if (g !== undefined) put(o, isMulticast(g) ? 'group' : 'remote', g);
-      }
-      put(o, 'local', d.local as string | undefined);
-      if (typeof d.link === 'number') put(o, 'link', byIndex.get(d.link)?.name ?? d.link);
-      put(o, 'port', d.port as number);
-      put(o, 'learning', bool(d.learning as number));
-      put(o, 'ttl', d.ttl as number);
-      put(o, 'df', d.df as string);
-      put(o, 'ageing', d.ageing as number);
-      return o;
-    case 'macvlan':
-    case 'macvtap':
-      put(o, 'mode', d.mode as string);
-      put(o, 'bcqueuelen', d.bcQueueLen as number);
-      put(o, 'usedbcqueuelen', d.bcQueueLenUsed as number);
-      return o;
-    case 'bridge':
-      for (const [ours, theirs] of [
-        ['forwardDelay', 'forward_delay'],
-        ['helloTime', 'hello_time'],
-        ['maxAge', 'max_age'],
-        ['ageingTime', 'ageing_time'],
-        ['stpState', 'stp_state'],
-        ['priority', 'priority'],
-        ['vlanFiltering', 'vlan_filtering'],
-        ['groupAddr', 'group_addr'],
-        ['mcastSnooping', 'mcast_snooping'],
-        ['mcastRouter', 'mcast_router'],
-      ] as const) {
-        put(o, theirs, d[ours] as number | string | undefined);
-      }
-      return o;
-    default:
-      return undefined;
-  }
-}
-
-function slaveData(kind: string | undefined, data: unknown): IpJsonObject | undefined {
-  if (kind !== 'bridge' || data === undefined || data instanceof Uint8Array || typeof data !== 'object' || data === null) return undefined;
-  const d = data as Record<string, number | undefined>;
-  const o: IpJsonObject = {};
-  const states = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'];
-  if (d.state !== undefined) put(o, 'state', states[d.state] ?? d.state);
-  put(o, 'priority', d.priority);
-  put(o, 'cost', d.cost);
-  put(o, 'learning', bool(d.learning));
-  put(o, 'flood', bool(d.unicastFlood));
-  return o;
+/** Bytes as hexstring_n2a prints them: two lower-case hex digits each, nothing between. */
+function hexString(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -146,7 +84,10 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     else put(o, 'link', linkName(byIndex, link.link));
   }
   put(o, 'ifname', link.name);
-  put(o, 'flags', ipLinkFlags(link.flags));
+  const flags = ipLinkFlags(link.flags);
+  // M-DOWN: the lower link (in this namespace) is down, or unknown, as print_name_and_link finds it.
+  if (link.link && link.linkNetnsid === undefined && !(byIndex.get(link.link)?.flags ?? []).includes('up')) flags.push('M-DOWN');
+  put(o, 'flags', flags);
   put(o, 'mtu', link.mtu);
   put(o, 'qdisc', link.qdisc);
   if (link.master !== undefined) put(o, 'master', linkName(byIndex, link.master));
@@ -161,6 +102,15 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
   put(o, 'broadcast', link.broadcast);
   if (link.linkNetnsid !== undefined) put(o, 'link_netnsid', link.linkNetnsid);
   if (link.protoDown) put(o, 'proto_down', true);
+  // print_proto_down: the reason bits by name, from the low 8 bits of the value (ip reads a u8).
+  // ip 6.1 checks IFLA_BROADCAST where it means the reason's value, so it prints the reasons only
+  // of links with a broadcast address: the same here.
+  const reasons = (link.protoDownReason?.value ?? 0) & 0xff;
+  if (reasons !== 0 && link.broadcast !== undefined) {
+    const names: string[] = [];
+    for (let bit = 0; bit < 8; bit++) if ((reasons >>> bit) & 1) names.push(protodownReasons().name(bit));
+    o.proto_down_reason = names;
+  }
   if (details) {
     put(o, 'promiscuity', link.promiscuity);
     put(o, 'allmulti', link.allmulti);
@@ -169,9 +119,10 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     if (link.kind !== undefined || link.port !== undefined) {
       const li: IpJsonObject = {};
       put(li, 'info_kind', link.kind);
-      put(li, 'info_data', infoData(link.kind, link.data, byIndex));
+      const nameOf = (index: number): string => linkName(byIndex, index);
+      put(li, 'info_data', infoDataJson(link.kind, link.data, nameOf));
       put(li, 'info_slave_kind', link.port?.kind);
-      put(li, 'info_slave_data', slaveData(link.port?.kind, link.port?.data));
+      put(li, 'info_slave_data', infoSlaveDataJson(link.port?.kind, link.port?.data, nameOf));
       o.linkinfo = li;
     }
     const af = link.afSpec as { inet6?: { addrGenMode?: string | number } } | undefined;
@@ -184,6 +135,11 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
     put(o, 'tso_max_size', link.tsoMaxSize);
     put(o, 'tso_max_segs', link.tsoMaxSegs);
     put(o, 'gro_max_size', link.groMaxSize);
+    put(o, 'phys_port_name', link.physPortName);
+    if (link.physPortId !== undefined) o.phys_port_id = hexString(link.physPortId);
+    if (link.physSwitchId !== undefined) o.phys_switch_id = hexString(link.physSwitchId);
+    put(o, 'parentbus', link.parentDevBusName);
+    put(o, 'parentdev', link.parentDevName);
   }
   put(o, 'ifalias', link.alias);
   const alt = link.altNames;
@@ -191,14 +147,17 @@ export function linkToIpJson(link: Link, byIndex: ReadonlyMap<number, Link>, det
   return o;
 }
 
-// Address flags `ip` prints as booleans in addr_info, by our flag name.
-const ADDR_FLAG_KEYS: [string, string][] = [
+// print_ifa_flags: the address flags `ip` prints as booleans in addr_info, in its order, by our
+// flag name; `permanent` is printed as `dynamic` when absent.
+const ADDR_FLAG_KEYS: readonly [ours: string, theirs: string][] = [
+  ['secondary', 'secondary'],
   ['nodad', 'nodad'],
   ['optimistic', 'optimistic'],
   ['dadfailed', 'dadfailed'],
   ['homeaddress', 'home'],
   ['deprecated', 'deprecated'],
   ['tentative', 'tentative'],
+  ['permanent', 'dynamic'],
   ['managetempaddr', 'mngtmpaddr'],
   ['noprefixroute', 'noprefixroute'],
   ['mcautojoin', 'autojoin'],
@@ -232,9 +191,16 @@ export function addressToIpJson(a: Address): IpJsonObject {
   put(o, 'metric', a.metric);
   put(o, 'broadcast', a.broadcast);
   put(o, 'scope', a.scope);
-  if (flags.has('secondary')) put(o, a.family === 'inet6' ? 'temporary' : 'secondary', true);
-  if (!flags.has('permanent')) put(o, 'dynamic', true);
-  for (const [ours, theirs] of ADDR_FLAG_KEYS) if (flags.has(ours)) put(o, theirs, true);
+  for (const [ours, theirs] of ADDR_FLAG_KEYS) {
+    if (ours === 'permanent') {
+      if (!flags.has(ours)) o.dynamic = true;
+    } else if (flags.has(ours)) {
+      o[ours === 'secondary' && a.family === 'inet6' ? 'temporary' : theirs] = true;
+    }
+  }
+  // Bits ip has no name for, as `%02x`.
+  const unknown = a.flags.reduce<number>((n, f) => (typeof f === 'number' ? (n | f) >>> 0 : n), 0);
+  if (unknown !== 0) o.ifa_flags = unknown.toString(16).padStart(2, '0');
   put(o, 'label', a.label);
   put(o, 'valid_life_time', a.validLifetime ?? FOREVER);
   put(o, 'preferred_life_time', a.preferredLifetime ?? FOREVER);
@@ -251,6 +217,9 @@ export interface AddrShowOptions {
   devFiltered?: boolean;
 }
 
+/** What `ip -6 addr show` prints of a link it read with an AF_INET6 dump. */
+const INET6_DUMP_KEYS: ReadonlySet<string> = new Set(['ifindex', 'link', 'link_index', 'ifname', 'flags', 'mtu', 'operstate', 'txqlen', 'link_type', 'address']);
+
 /**
  * A link and its addresses as one element of `ip -j addr show`: the link as `ip link show` prints
  * it (without `linkmode`, and without the link-layer part when a family was given), then
@@ -259,13 +228,15 @@ export interface AddrShowOptions {
 export function linkAddressesToIpJson(link: Link, addresses: readonly Address[], byIndex: ReadonlyMap<number, Link>, options: AddrShowOptions = {}): IpJsonObject {
   const o = linkToIpJson(link, byIndex, options.details ?? false);
   delete o.linkmode;
-  delete o.ifalias;
+  // ip prints the IPv6 address generation mode only in `ip link`, and the alias there or with -d.
+  delete o.inet6_addr_gen_mode;
+  if (!options.details) delete o.ifalias;
   if (options.family !== undefined && !options.details) {
     for (const k of ['link_type', 'address', 'permaddr', 'broadcast', 'link_pointtopoint', 'link_netnsid']) delete o[k];
-    // ip -6 reads the links with an AF_INET6 dump, whose answer (inet6_fill_ifinfo) has no qdisc,
-    // master, group or alternative names.
-    if (options.family === 'inet6' && !options.devFiltered) for (const k of ['qdisc', 'master', 'group', 'altnames', 'proto_down']) delete o[k];
   }
+  // ip -6 reads the links with an AF_INET6 dump, whose answer (inet6_fill_ifinfo) has only the
+  // name, flags, MTU, lower link, operstate, queue length and address: with -d too.
+  if (options.family === 'inet6' && !options.devFiltered) for (const k of Object.keys(o)) if (!INET6_DUMP_KEYS.has(k)) delete o[k];
   o.addr_info = addresses.map(addressToIpJson);
   return o;
 }
@@ -364,25 +335,52 @@ export function routeTypeName(type: string | number | undefined): string {
   return ROUTE_TYPES[n] ?? String(n);
 }
 
-/** The RTAX_* metric names ip prints, by the library's key. */
-const METRIC_NAMES: Readonly<Record<string, string>> = {
-  mtu: 'mtu',
-  window: 'window',
-  rtt: 'rtt',
-  rttvar: 'rttvar',
-  ssthresh: 'ssthresh',
-  cwnd: 'cwnd',
-  advmss: 'advmss',
-  reordering: 'reordering',
-  hoplimit: 'hoplimit',
-  initcwnd: 'initcwnd',
-  features: 'features',
-  rtoMin: 'rto_min',
-  initrwnd: 'initrwnd',
-  quickack: 'quickack',
-  ccAlgo: 'congctl',
-  fastopenNoCookie: 'fastopen_no_cookie',
-};
+/** The metrics ip prints, in RTAX_* order (the order it prints them in), by the library's key, with ip's JSON name. */
+const METRIC_NAMES: readonly [ours: string, theirs: string][] = [
+  ['mtu', 'mtu'],
+  ['window', 'window'],
+  ['rtt', 'rtt'],
+  ['rttvar', 'rttvar'],
+  ['ssthresh', 'ssthresh'],
+  ['cwnd', 'cwnd'],
+  ['advmss', 'advmss'],
+  ['reordering', 'reordering'],
+  ['hoplimit', 'hoplimit'],
+  ['initcwnd', 'initcwnd'],
+  ['features', 'features'],
+  ['rtoMin', 'rto_min'],
+  ['initrwnd', 'initrwnd'],
+  ['quickack', 'quickack'],
+  ['ccAlgo', 'congestion'],
+  ['fastopenNoCookie', 'fastopen_no_cookie'],
+];
+
+/** RTAX_FEATURE_ECN: the one feature bit ip names. */
+const RTAX_FEATURE_ECN = 1;
+
+/**
+ * print_rta_metrics: one object in an array. A locked metric the route has no value for prints as
+ * 0; the lock itself only shows in ip's text output; a hop limit of -1 (the default) is left out.
+ */
+function metricsJson(metrics: NonNullable<Route['metrics']>): IpJsonObject {
+  const m: IpJsonObject = {};
+  const values = metrics as Record<string, number | string | undefined>;
+  const locked = new Set<string | number>(metrics.lock ?? []);
+  for (const [key, name] of METRIC_NAMES) {
+    const v = values[key];
+    if (v === undefined && !locked.has(key)) continue;
+    if (key === 'hoplimit' && v === 0xffffffff) continue;
+    if (key === 'features') {
+      const bits = typeof v === 'number' ? v : 0;
+      if (bits & RTAX_FEATURE_ECN) m.ecn = null;
+      // ip prints the whole mask as hex when any bit but ECN is set.
+      if (bits & ~RTAX_FEATURE_ECN) m.features = `0x${bits.toString(16)}`;
+      continue;
+    }
+    m[name] = v === undefined ? 0 : metricJson(key, v);
+  }
+  return m;
+}
 
 /** What `ip route show` was told, which decides what it leaves out (it does not repeat a filter). */
 export interface RouteJsonOptions {
@@ -418,6 +416,14 @@ function metricJson(key: string, v: number | string): IpJson {
   return v;
 }
 
+/** print_rta_flow: route realms by name (rt_realms), the source one only when not 0. */
+function realmsJson(realms: NonNullable<Route['realms']>): IpJsonObject {
+  const o: IpJsonObject = {};
+  if (realms.from) o.from = routeRealms().name(realms.from);
+  o.to = routeRealms().name(realms.to);
+  return o;
+}
+
 /** A route (or the answer of a route lookup) as `ip -j route show` (`ip -j route get`) prints it. */
 export function routeToIpJson(
   r: Route,
@@ -448,20 +454,12 @@ export function routeToIpJson(
   put(o, 'metric', r.priority);
   o.flags = rtFlags(flags);
   if (r.mark) o.mark = r.mark;
+  if (r.realms !== undefined) o.flow = realmsJson(r.realms);
   put(o, 'uid', r.uid);
   if (r.family === 'inet' && (flags & RTM_F_CLONED) !== 0) o.cache = cacheFlags(flags);
   put(o, 'expires', r.expires);
   if (r.error !== undefined) o.error = r.error >>> 0;
-  if (r.metrics !== undefined) {
-    // One object in an array, as ip prints it; the RTAX_LOCK mask only shows in its text output.
-    const m: IpJsonObject = {};
-    for (const [k, v] of Object.entries(r.metrics) as [string, number | string | undefined][]) {
-      if (k === 'lock' || v === undefined) continue;
-      if (k === 'hoplimit' && v === 0xffffffff) continue;
-      m[METRIC_NAMES[k] ?? k] = metricJson(k, v);
-    }
-    o.metrics = [m];
-  }
+  if (r.metrics !== undefined) o.metrics = [metricsJson(r.metrics)];
   if (r.iif !== undefined) o.iif = linkName(byIndex, r.iif);
   if (r.pref !== undefined) o.pref = String(r.pref);
   if (details && r.nexthopId !== undefined) {
@@ -473,6 +471,7 @@ export function routeToIpJson(
       const p: IpJsonObject = {};
       put(p, 'gateway', nh.gateway);
       if (nh.via !== undefined) p.via = { family: viaFamily(nh.via), host: nh.via };
+      if (nh.realms !== undefined) p.flow = realmsJson(nh.realms);
       if (nh.oif) p.dev = linkName(byIndex, nh.oif);
       p.weight = nh.weight;
       p.flags = rtFlags(flagBits(nh.flags, RTM_FLAG_BITS));
@@ -623,8 +622,9 @@ export function ruleToIpJson(
     if (r.suppressIfgroup !== undefined && r.suppressIfgroup !== -1) o.suppress_ifgroup = linkGroups().name(r.suppressIfgroup);
   }
   if (r.realms !== undefined) {
-    o.flow_to_realm = r.realms.to;
-    if (r.realms.from) o.flow_from_realm = r.realms.from;
+    // Realms by name (rt_realms), as ip prints them; the source realm only when not 0.
+    if (r.realms.from) o.flow_from = routeRealms().name(r.realms.from);
+    o.flow_to = routeRealms().name(r.realms.to);
   }
   const action = enumValue(r.action, FR_ACT);
   if (action === FR_ACT.goto) {

@@ -15,6 +15,7 @@ import { runNetns } from './netns.js';
 import { runNexthop } from './nexthop.js';
 import { runRoute } from './route.js';
 import { runRule } from './rule.js';
+import { runClass, runFilter, runQdisc } from './tc.js';
 
 export type { CliIO, TextSink, GlobalOptions } from './context.js';
 
@@ -43,6 +44,10 @@ const OBJECTS: readonly [word: string, topic: HelpTopic, run: Runner][] = [
   ['nexthop', 'nexthop', runNexthop],
   ['nh', 'nexthop', runNexthop],
   ['decode', 'decode', runDecode],
+  // Traffic control, as tc names its objects.
+  ['qdisc', 'qdisc', runQdisc],
+  ['class', 'class', runClass],
+  ['filter', 'filter', runFilter],
 ];
 
 function version(): string {
@@ -56,7 +61,7 @@ function version(): string {
 
 /** The global options and the words after them. */
 function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: string[]; help: boolean; version: boolean } {
-  const options: GlobalOptions = { json: false, pretty: false, details: false };
+  const options: GlobalOptions = { json: false, pretty: false, details: false, stats: false };
   let i = 0;
   let help = false;
   let showVersion = false;
@@ -92,6 +97,11 @@ function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: s
       case '-details':
       case '--details':
         options.details = true;
+        break;
+      case '-s':
+      case '-stats':
+      case '-statistics':
+        options.stats = true;
         break;
       case '-4':
         options.family = 'inet';

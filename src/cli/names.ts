@@ -101,6 +101,12 @@ export const routeScopes = lazy(() => readTable('rt_scopes', { 0: 'global', 200:
 /** DS field / TOS values (rt_dsfield); others print as 0x-hex, as ip does. */
 export const dsfields = lazy(() => readTable('rt_dsfield', {}, (id) => `0x${id.toString(16).padStart(2, '0')}`));
 
+/** Route realms (rt_realms): iproute2's built-in name of 0 is `unknown` (its file calls it `cosmos`). */
+export const routeRealms = lazy(() => readTable('rt_realms', { 0: 'unknown' }));
+
+/** Protocol-down reasons, by bit number (protodown_reasons.d/*.conf; none built in). */
+export const protodownReasons = lazy(() => readTable('protodown_reasons', {}));
+
 /** Link groups (group): 0 is `default`. */
 export const linkGroups = lazy(() => readTable('group', { 0: 'default' }));
 

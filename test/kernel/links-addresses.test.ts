@@ -67,6 +67,8 @@ async function compareLinks(): Promise<{ ours: IpJsonObject[]; theirs: IpJsonObj
         const mineData = myLi?.[part] as IpJsonObject | undefined;
         const ipData = li[part] as IpJsonObject | undefined;
         if (mineData) for (const k of Object.keys(mineData)) {
+          // Bridge timers run between the two looks (cli-details.test.ts compares them loosely).
+          if (k.endsWith('_timer')) continue;
           p.ours[`${part}.${k}`] = mineData[k];
           p.theirs[`${part}.${k}`] = ipData?.[k] ?? '(absent in ip)';
         }
