@@ -187,9 +187,10 @@ export async function getObject<H extends StructMembers, A extends AttrSpecs>(
 
 /**
  * Sends a change (NEW/DEL/SET) and waits for the kernel's ACK. With `echo`, asks the kernel to
- * send back the object as it made it (NLM_F_ECHO) and returns it.
+ * send back the object as it made it (NLM_F_ECHO) and returns it. Not an async function: a plain
+ * change is one promise, the engine's (Promise.all of thousands of changes keeps less alive).
  */
-export async function changeObject<H extends StructMembers, A extends AttrSpecs>(
+export function changeObject<H extends StructMembers, A extends AttrSpecs>(
   conn: Connection,
   type: number,
   flags: number,
@@ -198,15 +199,15 @@ export async function changeObject<H extends StructMembers, A extends AttrSpecs>
   echo?: { replyType: number },
   opts?: RequestOptions,
 ): Promise<MessageValue<H, A> | undefined> {
+  if (echo === undefined) return conn.ack({ type, flags, body: (w) => schema.encode(w, value) }, opts) as Promise<undefined>;
   let echoed: MessageValue<H, A> | undefined;
-  await conn.request(
-    { type, flags: flags | (echo ? NLM_F_ECHO : 0), body: (w) => schema.encode(w, value) },
-    echo
-      ? (r, m) => {
-          if (m.type === echo.replyType && echoed === undefined) echoed = schema.decode(r, m.payloadOffset, m.end);
-        }
-      : undefined,
-    opts,
-  );
-  return echoed;
+  return conn
+    .request(
+      { type, flags: flags | NLM_F_ECHO, body: (w) => schema.encode(w, value) },
+      (r, m) => {
+        if (m.type === echo.replyType && echoed === undefined) echoed = schema.decode(r, m.payloadOffset, m.end);
+      },
+      opts,
+    )
+    .then(() => echoed);
 }
