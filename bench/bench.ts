@@ -251,6 +251,17 @@ function benchAdd(): void {
   const cBatchUs = cBatch ? median(cBatch.add_us as number[]) : undefined;
   const cBatchCold = cBatch ? (cBatch.add_us as number[])[0] : undefined;
   const perSecond = (us: number | undefined): number | null => (us === undefined ? null : Math.round(1e6 / us));
+  // What Node itself costs for one add awaited at a time: the request's bytes made beforehand, sent
+  // and the ACK read through the library's socket (fs.writeSync + fs.readSync), nothing else.
+  const floor = worker(['add', ns, String(oif), String(ADDS), '3', 'floor']);
+  emit('add-routes-floor', {
+    routes: ADDS,
+    js_floor_cold_us_per_route: r2(floor.cold_us),
+    js_floor_warm_us_per_route: r2(floor.warm_us),
+    js_floor_warm_cpu_us_per_route: r2(floor.warm_cpu_us),
+    c_warm_us_per_route: r2(cOneUs),
+    ratio_warm: ratio(floor.warm_us, cOneUs),
+  });
   for (const [how, label, ref, refCold, target] of [
     ['seq', 'add one at a time, ACK each', cOneUs, cOneCold, 'warm <= 1.5x C'],
     ['batch', 'rtnl.batch of 10k adds', cBatchUs, cBatchCold, '>= 150k routes/s'],
@@ -271,7 +282,9 @@ function benchAdd(): void {
       ratio_warm: ratio(lib.warm_us, ref),
       target,
     });
-    rows.push({ what: label, unit: 'us/route', lib_cold: r2(lib.cold_us), lib_warm: r2(lib.warm_us), c_cold: r2(refCold), c_warm: r2(ref), ratio_cold: ratio(lib.cold_us, refCold), ratio_warm: ratio(lib.warm_us, ref), target, extra: `${perSecond(lib.warm_us)} routes/s (C ${perSecond(ref)})` });
+    const floorNote = how === 'seq' ? `; JS floor ${r2(floor.warm_us)} us (${ratio(floor.warm_us, ref)}x C), lib ${ratio(lib.warm_us, floor.warm_us)}x floor; CPU lib ${r2(lib.warm_cpu_us)} / floor ${r2(floor.warm_cpu_us)} us` : '';
+    if (how === 'seq') emit('add-routes-seq-vs-floor', { lib_warm_us: r2(lib.warm_us), js_floor_warm_us: r2(floor.warm_us), lib_to_floor: ratio(lib.warm_us, floor.warm_us), lib_to_floor_cpu: ratio(lib.warm_cpu_us, floor.warm_cpu_us) });
+    rows.push({ what: label, unit: 'us/route', lib_cold: r2(lib.cold_us), lib_warm: r2(lib.warm_us), c_cold: r2(refCold), c_warm: r2(ref), ratio_cold: ratio(lib.cold_us, refCold), ratio_warm: ratio(lib.warm_us, ref), target, extra: `${perSecond(lib.warm_us)} routes/s (C ${perSecond(ref)})${floorNote}` });
   }
 }
 

@@ -9,7 +9,10 @@
 //   worker floor-links NS RUNS
 //   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped
 //   worker add NS OIF N ROUNDS MODE    N route adds: one at a time (seq), rtnl.batch (batch),
-//                                      Promise.all (pipe); deleted again by a batch after each round
+//                                      Promise.all (pipe); deleted again by a batch after each round;
+//                                      floor: one at a time, the request's bytes made beforehand and
+//                                      sent and its ACK read through the library's socket
+//                                      (fs.writeSync + fs.readSync), no engine, no checks
 //   worker events NS N                 counts the route events of 2N changes another process makes
 //   worker wire-routes NS TABLE RUNS   the route dump decoded into wire messages only, no model
 //   worker wire-links NS RUNS          (what list() returned before the model: issue 9's "before")
@@ -17,7 +20,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Writer } from '../src/netlink/bytes.js';
-import { NLM_F_DUMP } from '../src/netlink/constants.js';
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../src/netlink/constants.js';
 import { dumpObjects } from '../src/rtnl/common/requests.js';
 import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
 import { RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../src/rtnl/generated/route.js';
@@ -163,11 +166,32 @@ async function main(): Promise<void> {
         const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
         const us: number[] = [];
         const cpu: number[] = [];
+        // The floor's requests: what routes.add sends for these routes (rtmsg, RTA_DST, RTA_OIF), ACK asked.
+        const requests = how !== 'floor' ? [] : Array.from({ length: N }, (_, i) => {
+          const b = Buffer.alloc(44);
+          b.writeUInt32LE(44, 0);
+          b.writeUInt16LE(RTM_NEWROUTE, 4);
+          b.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE, 6);
+          b.writeUInt32LE(i + 1, 8);
+          b.set([2, 32, 0, 0, table, 3, 253, 1], 16); // inet, /32, tos 0, table, boot, scope link, unicast
+          b.set([8, 0, 1, 0, 198, 18, (i >> 8) & 255, i & 255], 28); // RTA_DST
+          b.writeUInt16LE(8, 36);
+          b.writeUInt16LE(4, 38); // RTA_OIF
+          b.writeUInt32LE(oif, 40);
+          return b;
+        });
         for (let round = 0; round < Number(roundsText); round++) {
           const c0 = cpuMs();
           const t0 = performance.now();
           if (how === 'seq') {
             for (let i = 0; i < N; i++) await rtnl.routes.add({ dst: dst(i), oif, table });
+          } else if (how === 'floor') {
+            const t = rtnl.connection.transport;
+            for (let i = 0; i < N; i++) {
+              t.send(requests[i]);
+              const ack = t.receive();
+              if (ack === null || ack.length < 20 || new DataView(ack.buffer, ack.byteOffset).getInt32(16, true) !== 0) throw new Error('a floor add failed');
+            }
           } else if (how === 'batch') {
             const res = await rtnl.batch(Array.from({ length: N }, (_, i) => () => rtnl.routes.add({ dst: dst(i), oif, table })));
             if (!res.every((r) => r.ok)) throw new Error('a batched add failed');

@@ -1,20 +1,27 @@
-// npm run demo [-- --mermaid]: builds three network setups in throwaway namespaces with the library
-// alone (no `ip`), proves them with real TCP and HTTP, prints what the kernel holds in each
-// namespace and a diagram drawn from it, then removes everything, also on failure or Ctrl-C.
+// npm run demo [-- --mermaid] [-- --tc]: builds three network setups in throwaway namespaces with
+// the library alone (no `ip`, no `tc`), proves them with real TCP and HTTP, prints what the kernel
+// holds in each namespace and a diagram drawn from it, then removes everything, also on failure
+// or Ctrl-C.
 //
 //   1. two namespaces joined by a veth pair, an HTTP server on port 8080 in each;
 //   2. a bridge in a "host" namespace joining three "containers" through veth pairs;
-//   3. private routing tables: two namespaces with different default gateways.
+//   3. private routing tables: two namespaces with different default gateways;
+//   4. (with --tc) a pod's bandwidth shaped as the CNI bandwidth plugin does it: tbf on the host
+//      end of its veth, its traffic towards the host redirected to a shaped ifb device; measured
+//      with TCP transfers, shaped and unshaped (about 15 s).
 
+import { once } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { formatTable } from '../src/cli/table.js';
 import { addNetns, deleteNetns, netnsExists } from '../src/ns/netns.js';
 import { connectInNetns, listenInNetns } from '../src/ns/sockets.js';
 import type { Link } from '../src/rtnl/link/links.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
+import { parseRate } from '../src/rtnl/tc/common/units.js';
 
 const mermaid = process.argv.includes('--mermaid');
+const withTc = process.argv.includes('--tc');
 const tag = `rtnl-demo-${process.pid}`;
 const namespaces = new Map<string, string>(); // short name -> full name
 const handles = new Map<string, Rtnl>();
@@ -174,6 +181,124 @@ async function scenario3(): Promise<void> {
 }
 
 // ------------------------------------------------------------------------------------------
+// Scenario 4 (--tc): a pod's bandwidth shaped the CNI way, measured with real TCP transfers.
+
+/** Sends `size` bytes from `from` to a server in `to`; the receiver's rate in bits per second. */
+async function tcpRate(from: string, to: string, host: string, size: number): Promise<number> {
+  const server = net.createServer();
+  servers.push(server);
+  const received = new Promise<number>((resolve, reject) => {
+    server.once('connection', (sock) => {
+      let first = 0;
+      let last = 0;
+      let firstBytes = 0;
+      let bytes = 0;
+      sock.on('data', (d: Buffer) => {
+        last = performance.now();
+        if (bytes === 0) [first, firstBytes] = [last, d.length];
+        bytes += d.length;
+      });
+      // From the first to the last byte at the receiver, not counting the first read (it came at 0 s).
+      sock.on('end', () => (bytes === size ? resolve(((bytes - firstBytes) * 8) / ((last - first) / 1000)) : reject(new Error(`received ${bytes} of ${size} bytes`))));
+      sock.on('error', reject);
+    });
+  });
+  listenInNetns(namespaces.get(to) as string, server, { port: 0, host });
+  await once(server, 'listening');
+  const client = connectInNetns(namespaces.get(from) as string, { host, port: (server.address() as AddressInfo).port });
+  client.on('error', () => undefined); // the receiver reports a failed transfer
+  client.end(Buffer.alloc(size, 0x5a));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([received, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('transfer timed out')), 60_000)))]);
+  } finally {
+    clearTimeout(timer);
+    client.destroy();
+    server.close();
+  }
+}
+
+const mbit = (bits: number): string => `${(bits / 1e6).toFixed(2)} Mbit/s`;
+
+async function scenario4(): Promise<void> {
+  const host = await namespace('bw-host');
+  const pod = await namespace('bw-pod');
+  await host.links.add({ name: 'veth-pod', kind: 'veth', peer: { name: 'eth0', netns: namespaces.get('bw-pod') as string }, up: true });
+  await pod.links.set('eth0', { up: true });
+  await host.addresses.add({ link: 'veth-pod', address: '198.51.100.101/24' });
+  await pod.addresses.add({ link: 'eth0', address: '198.51.100.102/24' });
+
+  // What the plugin does with ingressRate/egressRate (from the pod's point of view): a tbf at the
+  // root of the host's veth shapes what the pod receives; what the pod sends arrives at the
+  // veth's ingress, where a u32 filter matching everything redirects it to an ifb device whose
+  // own tbf shapes it. The burst is the user's (32 KiB here), the queue 25 ms at the rate on top.
+  const toPod = parseRate('8mbit');
+  const fromPod = parseRate('4mbit');
+  const tbf = (rate: number) => ({ rate, burst: 32 * 1024, latency: 0.025 });
+  const veth = await host.links.get('veth-pod');
+  await host.links.add({ name: 'bwp-pod', kind: 'ifb', mtu: veth.mtu, txqlen: veth.txqlen, up: true });
+  await host.qdiscs.add({ link: 'veth-pod', parent: 'root', handle: '1:', kind: 'tbf', options: tbf(toPod) });
+  await host.qdiscs.add({ link: 'veth-pod', kind: 'ingress' });
+  await host.filters.add({
+    link: 'veth-pod',
+    parent: 'ingress',
+    priority: 1,
+    protocol: 'all',
+    kind: 'u32',
+    options: { matches: [{ type: 'u32', value: 0, mask: 0, at: 0 }], actions: [{ kind: 'mirred', action: 'redirect', direction: 'egress', link: 'bwp-pod' }] },
+  });
+  await host.qdiscs.add({ link: 'bwp-pod', parent: 'root', handle: '1:', kind: 'tbf', options: tbf(fromPod) });
+
+  const names = new Map((await host.links.list()).map((l) => [l.index, l.name]));
+  const shaping = (await host.qdiscs.list()).filter((q) => q.handle !== '0:');
+  const filters = await host.filters.list({ link: 'veth-pod', parent: 'ingress' });
+  if (!mermaid) {
+    console.log('\n=== scenario 4: what the host namespace holds');
+    console.log(
+      formatTable(
+        ['link', 'qdisc', 'handle', 'parent', 'options'],
+        shaping.map((q) => {
+          const o = q.options as { rate?: number; burst?: number; limit?: number } | undefined;
+          return [names.get(q.link), q.kind, q.handle, q.parent, o?.rate !== undefined ? `rate ${mbit(o.rate)} burst ${o.burst} B limit ${o.limit} B` : ''];
+        }),
+      ),
+    );
+    for (const f of filters) {
+      const o = f.options as { matches?: unknown[]; actions?: { kind: string; action?: string; direction?: string; link?: number }[] } | undefined;
+      if (o?.matches === undefined) continue;
+      const acts = (o.actions ?? []).map((a) => `${a.kind} ${a.direction ?? ''} ${a.action ?? ''} to ${a.link !== undefined ? names.get(a.link) : '?'}`.replace(/ +/g, ' '));
+      console.log(`filter on veth-pod ingress: ${f.kind} prio ${f.priority} protocol ${f.protocol}, match everything -> ${acts.join(', ')}`);
+    }
+    console.log('');
+  }
+
+  // 5 MB and 3 MB: about 5 s and 6 s each, far beyond the 32 KiB burst.
+  const shapedTo = await tcpRate('bw-host', 'bw-pod', '198.51.100.102', 5_000_000);
+  const shapedFrom = await tcpRate('bw-pod', 'bw-host', '198.51.100.101', 3_000_000);
+  for (const q of shaping) await host.qdiscs.delete(q); // by the listed objects; the filter goes with its qdisc
+  const freeTo = await tcpRate('bw-host', 'bw-pod', '198.51.100.102', 20_000_000);
+  const freeFrom = await tcpRate('bw-pod', 'bw-host', '198.51.100.101', 20_000_000);
+
+  const off = (got: number, want: number): string => `${got >= want ? '+' : ''}${(((got - want) / want) * 100).toFixed(1)}%`;
+  if (!mermaid) {
+    console.log(
+      formatTable(
+        ['direction', 'shaped by', 'configured', 'measured (TCP payload)', 'difference', 'unshaped'],
+        [
+          ['host -> pod', 'tbf on veth-pod', mbit(toPod), mbit(shapedTo), off(shapedTo, toPod), mbit(freeTo)],
+          ['pod -> host', 'ingress -> ifb bwp-pod, tbf', mbit(fromPod), mbit(shapedFrom), off(shapedFrom, fromPod), mbit(freeFrom)],
+        ],
+      ),
+    );
+    console.log('(TCP payload is about 96% of what tbf counts: 1448 bytes of 1514 per full-size frame)\n');
+  }
+  check('scenario 4: host -> pod within 20% of 8 Mbit/s', Math.abs(shapedTo - toPod) <= 0.2 * toPod, mbit(shapedTo));
+  check('scenario 4: pod -> host within 20% of 4 Mbit/s', Math.abs(shapedFrom - fromPod) <= 0.2 * fromPod, mbit(shapedFrom));
+  check('scenario 4: qdiscs deleted, host -> pod unshaped again (> 3x)', freeTo > 3 * toPod, mbit(freeTo));
+  check('scenario 4: qdiscs deleted, pod -> host unshaped again (> 3x)', freeFrom > 3 * fromPod, mbit(freeFrom));
+}
+
+// ------------------------------------------------------------------------------------------
 // What the kernel holds, and the diagram.
 
 interface Endpoint {
@@ -266,6 +391,7 @@ async function main(): Promise<void> {
   }
   await scenario2();
   await scenario3();
+  if (withTc) await scenario4();
   await report();
   cleanup();
   const failed = checks.filter((c) => !c.ok);

@@ -122,6 +122,8 @@ export {
 } from './rtnl/nsid/nsids.js';
 export {
   qdiscKey,
+  classKey,
+  filterKey,
   parseRate,
   type Qdiscs,
   type Qdisc,

@@ -15,6 +15,23 @@ export class UsageError extends Error {
 }
 
 /**
+ * A command that failed the way ip fails it (a table that does not exist, a device a show names,
+ * a flush without selectors): its one line and ip's exit status.
+ */
+export class CommandError extends Error {
+  /** The error's class name, `CommandError`. */
+  override name = 'CommandError';
+
+  constructor(
+    message: string,
+    /** The exit status ip gives for this failure. */
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Whether `word` is a prefix of `keyword` (and not empty), the way iproute2's `matches()` accepts
  * abbreviations: `sh` for `show`, `a` for `add`.
  */
@@ -45,6 +62,11 @@ export class Args {
   /** The next word without consuming it. */
   peek(): string | undefined {
     return this.words[this.pos];
+  }
+
+  /** Puts the word read last back. */
+  back(): void {
+    if (this.pos > 0) this.pos--;
   }
 
   /** Consumes and returns the next word, if any. */

@@ -35,8 +35,24 @@ export interface GlobalOptions {
   pretty: boolean;
   /** `-d`: details, as `ip -d`. */
   details: boolean;
+  /** `-s`: statistics (tc objects' counters, as `tc -s`). */
+  stats: boolean;
   /** `-4` / `-6`: only IPv4 or IPv6 objects. */
   family?: 'inet' | 'inet6';
+  /** How many times `-s` was given: `-s -s` adds the error counters to `ip -s` link statistics. */
+  statsLevel?: number;
+  /** `-br`: one brief line per link (`link` and `addr` show), as `ip -br`. */
+  brief?: boolean;
+  /** `-o`: one line per object, as `ip -o`. */
+  oneline?: boolean;
+  /** `-c[=always|never|auto]` as given (`-c` alone: always, as ip). */
+  colorWhen?: 'always' | 'never' | 'auto';
+  /** Whether to colour: ip's colours in `-br` lines (`auto`: only when stdout is a terminal). */
+  color?: boolean;
+  /** `-force`: `-batch` goes on after a failed command. */
+  force?: boolean;
+  /** `-batch FILE` (`-` for stdin): commands to run, one per line. */
+  batch?: string;
 }
 
 /** The state of one CLI run. */
@@ -97,4 +113,21 @@ export class Context {
     const pick = <T>(xs: readonly T[]): T[] => xs.filter((_, i) => keep[i]);
     this.line(formatTable(pick(headers), rows.map((r) => pick(r))));
   }
+}
+
+/**
+ * Runs `round` (which deletes what a flush selects and says how many) until it finds nothing, as
+ * ip's flush does; with -s, ip's round lines (`*** Round 1, deleting 3 entries ***`).
+ */
+export async function flushRounds(ctx: Context, what: 'entries' | 'addresses', round: () => Promise<number>, maxRounds = 10): Promise<void> {
+  const stats = ctx.options.stats;
+  for (let n = 0; n < maxRounds; n++) {
+    const deleted = await round();
+    if (deleted === 0) {
+      if (stats) ctx.line(n === 0 ? 'Nothing to flush.' : `*** Flush is complete after ${n} round${n > 1 ? 's' : ''} ***`);
+      return;
+    }
+    if (stats) ctx.line(`\n*** Round ${n + 1}, deleting ${deleted} ${what} ***`);
+  }
+  throw new Error(`flush remains incomplete after ${maxRounds} rounds`);
 }

@@ -1,7 +1,7 @@
 // Usage texts, one per object (`rtnl link --help`), and the general one (`rtnl --help`).
 
 /** The help topics: the general one and one per object. */
-export type HelpTopic = 'rtnl' | 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop' | 'netns' | 'monitor' | 'decode';
+export type HelpTopic = 'rtnl' | 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop' | 'netns' | 'monitor' | 'decode' | 'qdisc' | 'class' | 'filter';
 
 /** The usage text of each topic. */
 export const HELP: Readonly<Record<HelpTopic, string>> = {
@@ -10,17 +10,25 @@ export const HELP: Readonly<Record<HelpTopic, string>> = {
 
 OBJECT := link | address | route | neigh | rule | nexthop | netns | monitor | decode
           (abbreviations as ip: l, a, r, n, ru, nh, net, m, d)
+          | qdisc | class | filter   (traffic control, with tc's arguments)
 OPTIONS := -n NETNS      work inside the named network namespace (or namespace file)
            -j            JSON output, with the field names and values of ip -j
            -p            indented JSON
            -d            details (as ip -d)
+           -s            statistics (as ip -s, -s -s; qdisc, class, filter: as tc -s)
+           -br, -brief   ip's brief form (link, address)
+           -o, -oneline  one line per object, as ip -o
+           -c[=always|never|auto], -color   colours, as ip -c
+           -batch FILE|- run the commands of FILE (or stdin), one per line, as ip -batch
+           -force        with -batch: go on after a failing command, as ip -force
            -4 | -6       IPv4 or IPv6 only
            -h, --help    this text; 'rtnl OBJECT --help' for an object's commands
            -V, --version the version
 
-Without -j, listings are tables. A failure prints one line,
-'rtnl: RTM_NEWLINK: EEXIST (File exists)', with the kernel's explanation when it
-gave one, and exits with status 1 (2 for a command line error).`,
+Without -j, listings are tables. A failure prints one line, as ip words it where ip
+has a message ('rtnl: Cannot find device "nosuch"'), else 'rtnl: RTM_NEWLINK: EEXIST
+(File exists)' with the kernel's explanation when it gave one, and exits with status
+1 (2 for a command line error).`,
 
   link: `Usage: rtnl link show [[dev] NAME] [type KIND] [master NAME] [up]
        rtnl link add [name] NAME [link DEV] [address MAC] [mtu N] [master NAME]
@@ -46,6 +54,8 @@ KIND-ARGS:
 With -j, 'link show' prints what 'ip -j link show' prints (-d: 'ip -j -d link show').`,
 
   address: `Usage: rtnl address show [[dev] NAME]
+       rtnl address flush [dev NAME] [scope S] [label PATTERN] [to PREFIX]
+                          [primary | secondary | -FLAG | FLAG]... [proto P]
        rtnl address add ADDR/LEN dev NAME [peer ADDR[/LEN]] [broadcast + | IP]
                         [label LABEL] [scope global|site|link|host|N] [metric N]
                         [valid_lft SECONDS|forever] [preferred_lft SECONDS|forever]
@@ -56,7 +66,10 @@ With -j, 'link show' prints what 'ip -j link show' prints (-d: 'ip -j -d link sh
 With -j, 'address show' prints what 'ip -j address show' prints: one object per link,
 its addresses in addr_info. -4 / -6 limit it to one family.`,
 
-  route: `Usage: rtnl route show [table ID|NAME|all] [dev NAME] [proto P] [type TYPE]
+  route: `Usage: rtnl route show|flush [SELECTOR]
+SELECTOR := [root PREFIX | match PREFIX | exact PREFIX | [to] PREFIX] [table ID|NAME|all]
+            [dev NAME] [proto P] [type TYPE] [scope S] [via GW] [src ADDR] [from PREFIX]
+            [tos N] [metric N]
        rtnl route get [to] ADDR [from ADDR] [iif NAME] [oif NAME] [mark N] [fibmatch]
        rtnl route add|del|replace|append|change [type] [TYPE] PREFIX|default
                       [via [inet|inet6] GW] [dev NAME] [table ID] [metric N] [proto P]
@@ -70,6 +83,7 @@ TYPE := unicast | blackhole | unreachable | prohibit | throw | local | broadcast
 for every table of both families. With -j it prints what 'ip -j route show' prints.`,
 
   neigh: `Usage: rtnl neigh show [[dev] NAME] [proxy] [nud all|STATE]
+       rtnl neigh flush [dev NAME] [nud all|STATE] [PREFIX]
        rtnl neigh add|replace|change [to] ADDR [lladdr MAC] dev NAME [nud STATE]
                                       [router] [extern_learn] [proxy] [proto P]
        rtnl neigh del [to] ADDR dev NAME [proxy]
@@ -112,11 +126,54 @@ With -j, 'nexthop show' prints what 'ip -j nexthop show' prints.`,
 'list-id' and 'set' concern the ids of the namespace -n names (default: this one),
 as 'ip [-n NETNS] netns list-id' and 'ip [-n NETNS] netns set'.`,
 
-  monitor: `Usage: rtnl monitor [all | link | address | route | neigh | rule | nexthop | nsid ...]
+  monitor: `Usage: rtnl monitor [all | link | address | route | neigh | rule | nexthop | nsid | tc ...]
                     [all-nsid]
 
 Prints one line per kernel event (JSON lines with -j) until interrupted (Ctrl-C).
+'tc' reports qdiscs, classes and filters (as 'tc monitor'; not part of 'all', as ip).
 'all-nsid' also reports the events of every namespace that has an id here.`,
+
+  qdisc: `Usage: rtnl [-s] qdisc show [dev NAME] [invisible]
+       rtnl qdisc add|replace|change|del dev NAME [handle H] [root | parent H]
+                  [ingress_block N] [egress_block N] KIND [OPTIONS]
+       rtnl qdisc add|del dev NAME ingress | clsact
+KIND and OPTIONS, as tc:
+  htb        [default MINOR] [r2q N] [direct_qlen N] [offload]
+  tbf        rate RATE burst SIZE (latency TIME | limit SIZE) [peakrate RATE]
+             [mtu SIZE] [mpu SIZE] [overhead N] [linklayer ethernet|atm]
+  pfifo, pfifo_head_drop   [limit PACKETS]      bfifo   [limit SIZE]
+  prio       [bands N] [priomap P P ...]
+  noqueue, pfifo_fast, and kinds this kernel lacks: no options (the kernel answers)
+H is a handle as tc writes it: 1:, 1:10, root, ffff:fff1. RATE: 8mbit, 32kbit, 1gbit,
+100kbps (bytes). SIZE: 32kbit, 10kb, 1600. TIME: 400ms, 1s, 50us.
+
+With -j, 'qdisc show' prints what 'tc -j qdisc show' prints (-s: 'tc -j -s').`,
+
+  class: `Usage: rtnl [-s] [-d] class show [dev NAME] [parent H | root] [classid H]
+       rtnl class add|replace|change|del dev NAME [parent H | root] classid H
+                  [htb rate RATE [ceil RATE] [burst SIZE] [cburst SIZE] [prio N]
+                   [quantum N] [mtu N] [mpu SIZE] [overhead N] [linklayer ethernet|atm]]
+
+Text as 'tc class show' prints it. tc 6.1 prints classes as text only: -j prints the
+fields newer tc prints for them.`,
+
+  filter: `Usage: rtnl [-s] filter show [dev NAME] [parent H | root | ingress | egress]
+                          [prio N] [protocol PROTO] [chain N]
+       rtnl filter add|replace|change|del dev NAME (parent H | root | ingress | egress)
+                   [handle H] [protocol PROTO] [prio N] [chain N] [u32 U32-OPTIONS]
+U32-OPTIONS := [match SELECTOR]... [classid|flowid H] [action ACTION]... [ht H]
+               [link H] [divisor N] [indev NAME] [mark VALUE MASK] [skip_hw | skip_sw]
+SELECTOR := u32|u16|u8 VALUE MASK at OFFSET | ip src|dst PREFIX |
+            ip sport|dport|protocol|tos VALUE MASK | ip6 src|dst PREFIX |
+            ip6 sport|dport|protocol VALUE MASK
+ACTION := mirred egress|ingress redirect|mirror dev NAME [CONTROL] |
+          gact CONTROL | CONTROL | police rate RATE burst SIZE [mtu SIZE]
+          [conform-exceed CONTROL[/CONTROL]]
+CONTROL := pass | drop | pipe | stolen | reclassify | continue | goto chain N
+PROTO := all | ip | ipv6 | arp | 802.1Q | 802.1ad | NUMBER
+
+Without a parent, 'filter show' lists the filters of every qdisc and class of the device.
+With -j it prints what 'tc -j filter show' prints.`,
 
   decode: `Usage: rtnl decode FILE [fd N]
 

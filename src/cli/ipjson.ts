@@ -392,6 +392,16 @@ export interface RouteJsonOptions {
   devFiltered?: boolean;
   /** One protocol was asked for (`proto P`): no `protocol`. */
   protocolFiltered?: boolean;
+  /** One scope was asked for (`scope S`): no `scope`. */
+  scopeFiltered?: boolean;
+  /** One tos was asked for (`tos T`): no `tos`. */
+  tosFiltered?: boolean;
+  /** One metric was asked for (`metric M`): no `metric`. */
+  metricFiltered?: boolean;
+  /** One gateway was asked for (`via ADDR`, a whole address): no `gateway`. */
+  gatewayFiltered?: boolean;
+  /** One preferred source was asked for (`src ADDR`, a whole address): no `prefsrc`. */
+  prefsrcFiltered?: boolean;
   /** With `details`: the nexthop objects by id, for the `nh_info` of routes through one (ip looks them up). */
   nexthops?: ReadonlyMap<number, Nexthop>;
 }
@@ -437,8 +447,8 @@ export function routeToIpJson(
   o.dst = ipPrefixText(r.dst, r.family);
   if (r.src !== undefined) o.from = ipPrefixText(r.src, r.family);
   put(o, 'nhid', r.nexthopId);
-  if (r.tos) o.tos = dsfields().name(r.tos);
-  put(o, 'gateway', r.gateway);
+  if (r.tos && !options.tosFiltered) o.tos = dsfields().name(r.tos);
+  if (!options.gatewayFiltered) put(o, 'gateway', r.gateway);
   if (r.via !== undefined) o.via = { family: viaFamily(r.via), host: r.via };
   if (r.oif !== undefined && !options.devFiltered) o.dev = linkName(byIndex, r.oif);
   const table = r.table;
@@ -448,10 +458,10 @@ export function routeToIpJson(
     const protocol = protocolName(r.protocol);
     if ((protocol !== 'boot' || details) && !options.protocolFiltered) o.protocol = protocol;
     const scope = scopeName(r.scope);
-    if (scope !== 'global' || details) o.scope = scope;
+    if ((scope !== 'global' || details) && !options.scopeFiltered) o.scope = scope;
   }
-  put(o, 'prefsrc', r.prefsrc);
-  put(o, 'metric', r.priority);
+  if (!options.prefsrcFiltered) put(o, 'prefsrc', r.prefsrc);
+  if (!options.metricFiltered) put(o, 'metric', r.priority);
   o.flags = rtFlags(flags);
   if (r.mark) o.mark = r.mark;
   if (r.realms !== undefined) o.flow = realmsJson(r.realms);

@@ -2,8 +2,9 @@
 
 import type { LinkChanges, LinkSpec, VethPeer } from '../index.js';
 import type { NetnsRef } from '../index.js';
-import { Args, matchKeyword, parseUint } from './args.js';
+import { Args, CommandError, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
+import { briefLinkJson, briefLinkLine, statsCells, statsToIpJson } from './brief.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
 
 /** `netns NS` as ip takes it: a name, a path, or a process id. */
@@ -51,7 +52,8 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
   }
   const rtnl = await ctx.rtnl();
   // The kernel's ENODEV when the device does not exist, as ip reports it.
-  const only = dev === undefined ? undefined : await rtnl.links.get(dev);
+  const only = dev === undefined ? undefined : await rtnl.links.find(dev);
+  if (dev !== undefined && only === undefined) throw new CommandError(`Device "${dev}" does not exist.`, 1);
   const masterIndex = master === undefined ? undefined : await rtnl.links.indexOf(master);
   const all = await rtnl.links.list();
   const byIndex = new Map(all.map((l) => [l.index as number, l]));
@@ -62,16 +64,27 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
       (masterIndex === undefined || l.master === masterIndex) &&
       (!upOnly || (l.flags ?? []).includes('up')),
   );
+  const stats = ctx.options.statsLevel ?? 0;
+  const objs = links.map((l) => {
+    const o = linkToIpJson(l, byIndex, ctx.options.details);
+    if (stats > 0 && l.stats !== undefined) o.stats64 = statsToIpJson(l.stats, stats, l.carrierChanges);
+    return o;
+  });
+  if (ctx.options.brief) {
+    if (ctx.options.json) ctx.json(objs.map(briefLinkJson));
+    else for (const o of objs) ctx.line(briefLinkLine(o, ctx.options.color === true));
+    return;
+  }
   if (ctx.options.json) {
-    ctx.json(links.map((l) => linkToIpJson(l, byIndex, ctx.options.details)));
+    ctx.json(objs);
     return;
   }
   ctx.table(
-    ['INDEX', 'NAME', 'KIND', 'STATE', 'MTU', 'ADDRESS', 'MASTER', 'FLAGS'],
+    ['INDEX', 'NAME', 'KIND', 'STATE', 'MTU', 'ADDRESS', 'MASTER', 'FLAGS', ...(stats > 0 ? ['RX-BYTES', 'RX-PACKETS', 'TX-BYTES', 'TX-PACKETS'] : [])],
     links.map((l) => {
       const o = linkToIpJson(l, byIndex, false);
       const name = o.link !== undefined ? `${String(o.ifname)}@${o.link === null ? 'NONE' : String(o.link)}` : o.ifname;
-      return [l.index, name as string, l.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(',')];
+      return [l.index, name as string, l.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(','), ...(stats > 0 ? statsCells(l.stats) : [])];
     }),
   );
 }

@@ -1,10 +1,11 @@
 // The `rtnl` command line: `rtnl [-n NETNS] [-j] OBJECT COMMAND [ARGS]`, in process (testable);
 // bin.ts runs it for the shell.
 
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { InvalidArgumentError, NetlinkError } from '../index.js';
 import { runAddress } from './addr.js';
-import { Args, UsageError, matchKeyword } from './args.js';
+import { Args, CommandError, UsageError, matchKeyword } from './args.js';
 import { Context, type CliIO, type GlobalOptions } from './context.js';
 import { runDecode } from './decode.js';
 import { helpText, type HelpTopic } from './help.js';
@@ -15,6 +16,7 @@ import { runNetns } from './netns.js';
 import { runNexthop } from './nexthop.js';
 import { runRoute } from './route.js';
 import { runRule } from './rule.js';
+import { runClass, runFilter, runQdisc } from './tc.js';
 
 export type { CliIO, TextSink, GlobalOptions } from './context.js';
 
@@ -43,6 +45,10 @@ const OBJECTS: readonly [word: string, topic: HelpTopic, run: Runner][] = [
   ['nexthop', 'nexthop', runNexthop],
   ['nh', 'nexthop', runNexthop],
   ['decode', 'decode', runDecode],
+  // Traffic control, as tc names its objects.
+  ['qdisc', 'qdisc', runQdisc],
+  ['class', 'class', runClass],
+  ['filter', 'filter', runFilter],
 ];
 
 function version(): string {
@@ -56,7 +62,7 @@ function version(): string {
 
 /** The global options and the words after them. */
 function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: string[]; help: boolean; version: boolean } {
-  const options: GlobalOptions = { json: false, pretty: false, details: false };
+  const options: GlobalOptions = { json: false, pretty: false, details: false, stats: false };
   let i = 0;
   let help = false;
   let showVersion = false;
@@ -93,12 +99,41 @@ function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: s
       case '--details':
         options.details = true;
         break;
+      case '-s':
+      case '-stats':
+      case '-statistics':
+      case '--stats':
+        options.stats = true;
+        options.statsLevel = (options.statsLevel ?? 0) + 1;
+        break;
       case '-4':
         options.family = 'inet';
         break;
       case '-6':
         options.family = 'inet6';
         break;
+      case '-br':
+      case '-brief':
+      case '--brief':
+        options.brief = true;
+        break;
+      case '-o':
+      case '-oneline':
+      case '--oneline':
+        options.oneline = true;
+        break;
+      case '-force':
+      case '--force':
+        options.force = true;
+        break;
+      case '-b':
+      case '-batch':
+      case '--batch': {
+        const v = inline ?? argv[++i];
+        if (v === undefined || v === '') throw new UsageError(`"${flag}" needs a file name (or - for stdin)`);
+        options.batch = v;
+        break;
+      }
       case '-h':
       case '-help':
       case '--help':
@@ -109,8 +144,17 @@ function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: s
       case '--version':
         showVersion = true;
         break;
-      default:
+      default: {
+        // -c, -color, -c=always|never|auto (as ip: -c alone is always).
+        const color = /^-{1,2}(?:c|co|col|colo|color|colour)(?:=(.*))?$/.exec(a);
+        if (color) {
+          const when = color[1] ?? 'always';
+          if (when !== 'always' && when !== 'never' && when !== 'auto') throw new UsageError(`"-color" takes always, never or auto, not "${when}"`);
+          options.colorWhen = when;
+          break;
+        }
         throw new UsageError(`unknown option "${a}"`);
+      }
     }
   }
   return { options, rest: argv.slice(i), help, version: showVersion };
@@ -120,6 +164,17 @@ function parseGlobal(argv: readonly string[]): { options: GlobalOptions; rest: s
 function errorLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * A refused request as ip words it where it names the object: `Cannot find device "eth9"` for a
+ * link that does not exist; otherwise the request, the errno and the kernel's text.
+ */
+export function netlinkErrorLine(err: NetlinkError): string {
+  if (err.code === 'ENODEV' && err.link !== undefined) {
+    return typeof err.link === 'number' ? `Cannot find device with index ${err.link}` : `Cannot find device "${err.link}"`;
+  }
+  return errorLine(err);
 }
 
 /**
@@ -141,6 +196,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stdout.write(`rtnl ${version()}\n`);
       return EXIT_OK;
     }
+    if (options.colorWhen !== undefined) {
+      options.color = options.colorWhen === 'always' || (options.colorWhen === 'auto' && (io.stdout as { isTTY?: boolean }).isTTY === true);
+    }
+    if (options.batch !== undefined) {
+      if (rest.length > 0) throw new UsageError(`"-batch" takes its commands from ${options.batch === '-' ? 'stdin' : options.batch}, not after it: "${rest.join(' ')}"`);
+      ctx = new Context(options, io);
+      return await runBatch(ctx, options.batch, io);
+    }
     const objectWord = rest[0];
     if (objectWord === undefined || objectWord === 'help') {
       if (help || objectWord === 'help') {
@@ -150,36 +213,123 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr.write(helpText('rtnl'));
       return EXIT_USAGE;
     }
-    const hit = OBJECTS.find(([word]) => word === objectWord) ?? OBJECTS.find(([word]) => matchKeyword(objectWord, [word]) !== undefined);
-    if (!hit) throw new UsageError(`unknown object "${objectWord}"`);
-    const [, topic, run] = hit;
-    const words = rest.slice(1);
-    // `--help` anywhere, `-h`, or `help` as the command: the object's usage.
-    // (Not inside `netns exec NAME CMD ...`: those words are the command's.)
-    const own = topic === 'netns' && words[0] !== undefined && matchKeyword(words[0], ['exec']) !== undefined ? [] : words;
-    if (help || own.some((w) => w === '--help' || w === '-h') || words[0] === 'help') {
-      io.stdout.write(helpText(topic));
-      return EXIT_OK;
-    }
     ctx = new Context(options, io);
-    await run(ctx, new Args(words, topic));
-    return ctx.exitCode ?? EXIT_OK;
+    return await runCommand(ctx, rest, help);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`rtnl: ${errorLine(err)}${err.topic !== undefined ? ` (see 'rtnl ${err.topic} --help')` : ''}\n`);
-      return EXIT_USAGE;
-    }
-    if (err instanceof InvalidArgumentError) {
-      io.stderr.write(`rtnl: ${errorLine(err)}\n`);
-      return EXIT_USAGE;
-    }
-    if (err instanceof NetlinkError) {
-      io.stderr.write(`rtnl: ${errorLine(err)}\n`);
-      return EXIT_FAILURE;
-    }
-    io.stderr.write(`rtnl: ${errorLine(err)}\n`);
-    return EXIT_FAILURE;
+    return reportError(err, io);
   } finally {
     ctx?.close();
   }
+}
+
+/** Runs one command (`OBJECT COMMAND ARGS`) and returns its exit status; errors are thrown. */
+async function runCommand(ctx: Context, rest: readonly string[], help: boolean): Promise<number> {
+  const io = ctx.io;
+  const objectWord = rest[0];
+  const hit = OBJECTS.find(([word]) => word === objectWord) ?? OBJECTS.find(([word]) => matchKeyword(objectWord, [word]) !== undefined);
+  if (!hit) throw new UsageError(`unknown object "${objectWord}"`);
+  const [, topic, run] = hit;
+  const words = rest.slice(1);
+  // `--help` anywhere, `-h`, or `help` as the command: the object's usage.
+  // (Not inside `netns exec NAME CMD ...`: those words are the command's.)
+  const own = topic === 'netns' && words[0] !== undefined && matchKeyword(words[0], ['exec']) !== undefined ? [] : words;
+  if (help || own.some((w) => w === '--help' || w === '-h') || words[0] === 'help') {
+    io.stdout.write(helpText(topic));
+    return EXIT_OK;
+  }
+  ctx.exitCode = undefined;
+  await run(ctx, new Args(words, topic));
+  return ctx.exitCode ?? EXIT_OK;
+}
+
+/** Writes the one line of an error and returns the exit status it means. */
+function reportError(err: unknown, io: CliIO): number {
+  if (err instanceof UsageError) {
+    io.stderr.write(`rtnl: ${errorLine(err)}${err.topic !== undefined ? ` (see 'rtnl ${err.topic} --help')` : ''}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof InvalidArgumentError) {
+    io.stderr.write(`rtnl: ${errorLine(err)}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof CommandError) {
+    io.stderr.write(`rtnl: ${errorLine(err)}\n`);
+    return err.status;
+  }
+  if (err instanceof NetlinkError) {
+    io.stderr.write(`rtnl: ${netlinkErrorLine(err)}\n`);
+    return EXIT_FAILURE;
+  }
+  io.stderr.write(`rtnl: ${errorLine(err)}\n`);
+  return EXIT_FAILURE;
+}
+
+/** The words of a batch line, as ip's makeargs splits them: blanks, "quotes", and # comments. */
+export function batchWords(line: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && /\s/.test(line[i])) i++;
+    if (i >= line.length || line[i] === '#') break;
+    const q = line[i];
+    if (q === '"' || q === "'") {
+      const end = line.indexOf(q, i + 1);
+      if (end < 0) throw new UsageError(`unterminated quoted string in "${line}"`);
+      words.push(line.slice(i + 1, end));
+      i = end + 1;
+    } else {
+      let j = i;
+      while (j < line.length && !/\s/.test(line[j])) j++;
+      words.push(line.slice(i, j));
+      i = j;
+    }
+  }
+  return words;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+  return text;
+}
+
+/**
+ * `-batch FILE` (`-`: stdin): runs each line as a command with the same options and handle. As ip:
+ * a failed command prints its error and `Command failed FILE:LINE`, and ends the batch unless
+ * `-force`; the exit status is 1 when any command failed.
+ */
+async function runBatch(ctx: Context, file: string, io: CliIO): Promise<number> {
+  let text: string;
+  if (file === '-') {
+    if (io.stdin === undefined) throw new CommandError('-batch -: no standard input', EXIT_FAILURE);
+    text = await readAll(io.stdin);
+  } else {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new CommandError(`Cannot open file "${file}" for reading: ${(err as Error).message}`, EXIT_FAILURE);
+    }
+  }
+  let status = EXIT_OK;
+  const lines = text.split('\n');
+  // A line ending in a backslash goes on on the next one, as in ip.
+  for (let i = 0, lineNo = 0; i < lines.length; i++) {
+    let line = lines[i];
+    lineNo = i + 1;
+    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i];
+    let code: number;
+    try {
+      const words = batchWords(line);
+      if (words.length === 0) continue;
+      code = await runCommand(ctx, words, false);
+    } catch (err) {
+      code = reportError(err, io);
+    }
+    if (code !== EXIT_OK) {
+      io.stderr.write(`Command failed ${file}:${lineNo}\n`);
+      status = EXIT_FAILURE;
+      if (!ctx.options.force) break;
+    }
+  }
+  return status;
 }

@@ -7,6 +7,7 @@ import type { Args } from './args.js';
 import type { Context } from './context.js';
 import { addressToIpJson, fdbEntryToIpJson, linkName, linkToIpJson, neighbourToIpJson, nexthopToIpJson, routeToIpJson, ruleToIpJson, type IpJsonObject } from './ipjson.js';
 import { addressText, fdbText, linkText, neighText, nexthopText, routeText, ruleText } from './text.js';
+import { classToTcJson, classToTcText, filterToTcJson, filterToTcText, qdiscToTcJson, qdiscToTcText } from './tcjson.js';
 
 /** The objects `rtnl monitor` takes, with their abbreviations, and the groups each joins. */
 const OBJECTS: readonly [word: string, groups: readonly MonitorGroup[]][] = [
@@ -20,6 +21,8 @@ const OBJECTS: readonly [word: string, groups: readonly MonitorGroup[]][] = [
   ['nexthop', ['nexthop']],
   ['nh', ['nexthop']],
   ['nsid', ['nsid']],
+  // Traffic control (qdiscs, classes, filters), as `tc monitor`; not in `all`, as in ip.
+  ['tc', ['tc']],
   ['all', ['link', 'address', 'route', 'neigh', 'rule', 'nexthop', 'nsid']],
 ];
 
@@ -106,6 +109,22 @@ function printEvent(ctx: Context, ev: MonitorEvent, byIndex: Map<number, Link>):
       object = { nsid: ev.object.nsid };
       text = `nsid ${String(ev.object.nsid)}`;
       break;
+    // tc objects as `tc monitor` prints them (its text; with -j the fields of `tc -j ... show`,
+    // which tc 6.1's monitor does not print as JSON), without the leading word the family gives.
+    case 'qdisc':
+      object = qdiscToTcJson(ev.object, linkName(byIndex, ev.object.link), false);
+      text = qdiscToTcText(ev.object, linkName(byIndex, ev.object.link), false).trimEnd().replace(/^qdisc /, '');
+      break;
+    case 'class':
+      object = classToTcJson(ev.object, linkName(byIndex, ev.object.link), false);
+      text = classToTcText(ev.object, linkName(byIndex, ev.object.link), false).trimEnd().replace(/^class /, '');
+      break;
+    case 'filter': {
+      const name = (i: number): string | undefined => byIndex.get(i)?.name;
+      object = filterToTcJson(ev.object, {}, name);
+      text = filterToTcText(ev.object, {}, name).trimEnd().replace(/^filter /, '');
+      break;
+    }
     default:
       return;
   }

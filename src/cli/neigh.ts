@@ -1,12 +1,17 @@
 // rtnl neigh show | add | replace | change | del
 
 import type { NeighbourFlag, NeighbourSpec, NeighbourStateName } from '../index.js';
-import { Args, matchKeyword } from './args.js';
-import type { Context } from './context.js';
+import type { Neighbour } from '../index.js';
+import { NetlinkError } from '../index.js';
+import { Args, CommandError, matchKeyword, matches } from './args.js';
+import { flushRounds, type Context } from './context.js';
+import { addressBytes, bitsMatch, parseSelectorPrefix, type SelectorPrefix } from './select.js';
 import { ipNeighShows, neighbourToIpJson } from './ipjson.js';
+import { neighText } from './text.js';
+import { routeProtocols } from './names.js';
 import { protocolArg } from './route.js';
 
-const COMMANDS = ['show', 'list', 'lst', 'add', 'replace', 'change', 'delete', 'help'] as const;
+const COMMANDS = ['show', 'list', 'lst', 'flush', 'add', 'replace', 'change', 'delete', 'help'] as const;
 const STATES: readonly NeighbourStateName[] = ['permanent', 'noarp', 'reachable', 'stale', 'delay', 'probe', 'failed', 'incomplete'];
 
 /** Runs `rtnl neigh ...`. */
@@ -18,6 +23,8 @@ export async function runNeigh(ctx: Context, args: Args): Promise<void> {
     case 'list':
     case 'lst':
       return showNeighbours(ctx, args);
+    case 'flush':
+      return flushNeighbours(ctx, args);
     case 'add':
     case 'replace':
     case 'change':
@@ -58,6 +65,11 @@ async function showNeighbours(ctx: Context, args: Args): Promise<void> {
     ctx.json(objs);
     return;
   }
+  if (ctx.options.oneline) {
+    // -o: ip's own text, one line per entry.
+    for (const o of objs) ctx.line(`${neighText(o)} `);
+    return;
+  }
   const flagWords = ['router', 'proxy', 'extern_learn', 'offload', 'managed'];
   ctx.table(
     ['DST', 'DEV', 'LLADDR', 'STATE', 'FLAGS', 'PROTO'],
@@ -95,4 +107,70 @@ async function changeNeighbour(ctx: Context, args: Args, cmd: 'add' | 'replace' 
   if (cmd === 'add') await rtnl.neighbours.add(full);
   else if (cmd === 'delete') await rtnl.neighbours.delete({ link: dev, address, ...(spec.proxy ? { proxy: true } : {}) });
   else await rtnl.neighbours.replace(full);
+}
+
+/**
+ * `ip neigh flush SELECTORS`: deletes the entries selected (by default every state but permanent
+ * and noarp; `nud S` chooses, `nud all` is every state but noarp), in rounds until none is left.
+ */
+async function flushNeighbours(ctx: Context, args: Args): Promise<void> {
+  if (args.done) throw new CommandError('Flush requires arguments', 1);
+  let dev: string | undefined;
+  let proxy = false;
+  let family = ctx.options.family;
+  let to: SelectorPrefix | undefined;
+  let protocol: number | undefined;
+  let mask: number | undefined;
+  while (!args.done) {
+    const w = args.shift() as string;
+    if (w === 'dev') {
+      const d = args.value('dev');
+      if (dev !== undefined) throw args.error(`"dev" given twice ("${dev}" and "${d}")`);
+      dev = d;
+    } else if (w === 'proxy') proxy = true;
+    else if (w === 'nud') {
+      const v = args.value('nud');
+      // As ip: `nud all` is every state but noarp; `none` (no state) is a bit of its own.
+      mask = (mask ?? 0) | (v === 'all' ? ~NUD_BITS.noarp : v === 'none' ? NUD_NONE : NUD_BITS[stateArg(args, v)]);
+    } else if (matches(w, 'protocol')) {
+      const v = args.value('protocol');
+      protocol = v === 'all' ? undefined : Number(protocolArg(args, v));
+    } else {
+      to = parseSelectorPrefix(w === 'to' ? args.value('to') : w, 'to', family, args.topic);
+      family ??= to.family;
+    }
+  }
+  const rtnl = await ctx.rtnl();
+  let chosen = mask ?? ~(NUD_BITS.permanent | NUD_BITS.noarp);
+  const selected = (n: Neighbour): boolean => {
+    const bits = typeof n.state === 'number' ? n.state : NUD_BITS[n.state];
+    if ((chosen & bits) === 0 && (bits !== 0 || (chosen & NUD_NONE) === 0)) return false;
+    if (protocol !== undefined && protocolNumber(n.protocol) !== protocol) return false;
+    if (to !== undefined) {
+      const a = addressBytes(n.address);
+      if (a === undefined || (to.family !== undefined && a.family !== to.family) || !bitsMatch(a.bytes, to.bytes, to.bits)) return false;
+    }
+    return true;
+  };
+  await flushRounds(ctx, 'entries', async () => {
+    const list = await rtnl.neighbours.list({ ...(family !== undefined ? { family } : {}), ...(dev !== undefined ? { link: dev } : {}), ...(proxy ? { proxy } : {}) });
+    const gone = list.filter(selected);
+    for (const n of gone) {
+      await rtnl.neighbours.delete(n).catch((err: unknown) => {
+        if (!(err instanceof NetlinkError && err.code === 'ENOENT')) throw err;
+      });
+    }
+    // Deleted entries the kernel still references stay as FAILED: after the first round, as ip, they are left.
+    chosen &= ~NUD_BITS.failed;
+    return gone.length;
+  }, 10);
+}
+
+const NUD_BITS: Readonly<Record<NeighbourStateName, number>> = { incomplete: 0x01, reachable: 0x02, stale: 0x04, delay: 0x08, probe: 0x10, failed: 0x20, noarp: 0x40, permanent: 0x80, none: 0 };
+// ip's bit for "no state" in a state mask.
+const NUD_NONE = 0x100;
+
+function protocolNumber(p: Neighbour['protocol']): number {
+  if (p === undefined) return 0;
+  return typeof p === 'number' ? p : Number(routeProtocols().id(String(p)) ?? -1);
 }

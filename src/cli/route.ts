@@ -1,13 +1,15 @@
 // rtnl route show | get | add | del | replace | append | change
 
 import type { IpFamily, Link, Route, RouteFilter, RouteLookup, RouteNexthopSpec, RouteProtocol, RouteScope, RouteSpec, RouteTable, RouteTypeName } from '../index.js';
-import { Args, matchKeyword, parseUint } from './args.js';
-import type { Context } from './context.js';
+import { NetlinkError } from '../index.js';
+import { Args, CommandError, matchKeyword, matches, parseUint } from './args.js';
+import { flushRounds, type Context } from './context.js';
 import { routeToIpJson, type IpJsonObject, type RouteJsonOptions } from './ipjson.js';
 import { ROUTE_TYPES, routeProtocols, routeScopes, routeTables } from './names.js';
-import { flagsText, gatewayText } from './text.js';
+import { addressBytes, bitsMatch, modelPrefix, parseSelectorPrefix, type SelectorPrefix } from './select.js';
+import { flagsText, gatewayText, routeText } from './text.js';
 
-const COMMANDS = ['show', 'list', 'lst', 'get', 'add', 'delete', 'replace', 'append', 'change', 'help'] as const;
+const COMMANDS = ['show', 'list', 'lst', 'flush', 'get', 'add', 'delete', 'replace', 'append', 'change', 'help'] as const;
 
 /** Runs `rtnl route ...`. */
 export async function runRoute(ctx: Context, args: Args): Promise<void> {
@@ -20,6 +22,8 @@ export async function runRoute(ctx: Context, args: Args): Promise<void> {
       return showRoutes(ctx, args);
     case 'get':
       return getRoute(ctx, args);
+    case 'flush':
+      return flushRoutes(ctx, args);
     case 'add':
     case 'delete':
     case 'replace':
@@ -70,44 +74,197 @@ function routeRows(ctx: Context, routes: readonly Route[], byIndex: ReadonlyMap<
   ctx.table(['TYPE', 'DST', 'NHID', 'GATEWAY', 'DEV', 'TABLE', 'PROTO', 'SCOPE', 'METRIC', 'PREFSRC', 'FLAGS'], rows);
 }
 
-async function showRoutes(ctx: Context, args: Args): Promise<void> {
+/** What `ip route show|flush` selects, as iproute2's route filter has it. */
+interface RouteSelection {
+  /** What the library's dump takes (table, family, protocol, type). */
+  filter: RouteFilter;
+  dev?: string;
+  iif?: string;
+  scope?: number;
+  tos?: number;
+  metric?: number;
+  mark?: number;
+  /** `root P`: routes inside P (length at least P's). */
+  rdst?: SelectorPrefix;
+  /** `match P`: routes containing P (length at most P's); `exact P` (the default) sets both. */
+  mdst?: SelectorPrefix;
+  rsrc?: SelectorPrefix;
+  msrc?: SelectorPrefix;
+  via?: SelectorPrefix;
+  prefsrc?: SelectorPrefix;
+}
+
+function prefixSelector(args: Args, dst: boolean, family: IpFamily | undefined, sel: RouteSelection): void {
+  const what = dst ? 'to' : 'from';
+  let w = args.value(what);
+  let mode: 'root' | 'match' | 'exact' = 'exact';
+  const m = matchKeyword(w, ['root', 'match', 'exact'] as const);
+  if (m !== undefined) {
+    mode = m;
+    w = args.value(m);
+  }
+  const p = parseSelectorPrefix(w, what, family, args.topic);
+  if (dst) {
+    if (mode !== 'match') sel.rdst = p;
+    if (mode !== 'root') sel.mdst = p;
+  } else {
+    if (mode !== 'match') sel.rsrc = p;
+    if (mode !== 'root') sel.msrc = p;
+  }
+}
+
+/** Reads the selectors of `ip route show|flush`. */
+function parseSelection(ctx: Context, args: Args): RouteSelection {
   const filter: RouteFilter = {};
-  let dev: string | undefined;
+  const sel: RouteSelection = { filter };
+  const family = ctx.options.family;
   while (!args.done) {
     const w = args.shift() as string;
-    if (w === 'table') filter.table = tableArg(args, args.value('table'), true);
-    else if (w === 'dev' || w === 'oif') dev = args.value(w);
-    else if (w === 'proto' || w === 'protocol') filter.protocol = protocolArg(args, args.value(w));
-    else if (w === 'type') {
+    if (matches(w, 'table')) filter.table = tableArg(args, args.value('table'), true);
+    else if (w === 'dev' || w === 'oif') sel.dev = args.value(w);
+    else if (w === 'iif') sel.iif = args.value(w);
+    else if (matches(w, 'protocol')) {
+      const v = args.value('protocol');
+      if (v !== 'all') filter.protocol = protocolArg(args, v);
+    } else if (matches(w, 'scope')) {
+      const v = args.value('scope');
+      if (v !== 'all') sel.scope = routeScopeNumber(args, v);
+    } else if (matches(w, 'type')) {
       const t = args.value('type');
       if (!isRouteType(t)) throw args.error(`unknown route type "${t}"`);
       filter.type = t;
-    } else throw args.unknown(w);
+    } else if (w === 'tos' || matches(w, 'dsfield')) sel.tos = args.uint(w, 255);
+    else if (w === 'mark') sel.mark = args.uint('mark');
+    else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') sel.metric = args.uint('metric');
+    else if (w === 'via') {
+      let v = args.value('via');
+      let viaFamily = family;
+      if (v === 'inet' || v === 'inet6') {
+        viaFamily = v;
+        v = args.value('via');
+      }
+      sel.via = parseSelectorPrefix(v, 'via', viaFamily, args.topic);
+    } else if (w === 'src') sel.prefsrc = parseSelectorPrefix(args.value('src'), 'src', family, args.topic);
+    else if (matches(w, 'from')) prefixSelector(args, false, family, sel);
+    else {
+      // `to` is optional before the prefix, as in ip.
+      if (!matches(w, 'to')) args.back();
+      prefixSelector(args, true, family, sel);
+    }
   }
   // As ip: IPv4 unless -6, both families for `table all` (without -4/-6).
-  const family = ctx.options.family ?? (filter.table === 'all' ? undefined : 'inet');
-  if (family !== undefined) filter.family = family;
-  if (dev !== undefined) filter.oif = dev;
-  const rtnl = await ctx.rtnl();
-  let routes = await rtnl.routes.list(filter);
-  // ip keeps only the routes whose own output device is the one asked for (not multipath routes
-  // with a path through it).
-  if (dev !== undefined) {
-    const index = await rtnl.links.indexOf(dev);
-    routes = routes.filter((r) => r.oif === index);
+  const dumpFamily = family ?? (filter.table === 'all' ? undefined : 'inet');
+  if (dumpFamily !== undefined) filter.family = dumpFamily;
+  return sel;
+}
+
+function routeScopeNumber(args: Args, text: string): number {
+  const id = routeScopes().id(text);
+  if (id === undefined || id > 255) throw args.error(`invalid scope "${text}"`);
+  return id;
+}
+
+/** Whether a prefix selector takes a route prefix (`dst` or `src`), as ip's filter_nlmsg. */
+function prefixSelects(route: { bytes: Uint8Array; bits: number }, family: string, r: SelectorPrefix | undefined, m: SelectorPrefix | undefined): boolean {
+  if (r !== undefined) {
+    if ((r.family !== undefined && r.family !== family) || r.bits > route.bits) return false;
+    if (!bitsMatch(route.bytes, r.bytes, r.bits)) return false;
   }
+  if (m !== undefined) {
+    if ((m.family !== undefined && m.family !== family) || m.bits < route.bits) return false;
+    if (!bitsMatch(route.bytes, m.bytes, route.bits)) return false;
+  }
+  return true;
+}
+
+function addressSelects(addr: string | undefined, family: string, p: SelectorPrefix): boolean {
+  const a = addr === undefined ? { family, bytes: new Uint8Array(16) } : (addressBytes(addr) ?? { family, bytes: new Uint8Array(16) });
+  if (p.family !== undefined && a.family !== p.family) return false;
+  return bitsMatch(a.bytes, p.bytes, p.bits);
+}
+
+/** The routes `sel` selects, with the indexes of its devices (for printing). */
+async function selectRoutes(ctx: Context, sel: RouteSelection, flushing: boolean): Promise<Route[]> {
+  const rtnl = await ctx.rtnl();
+  const filter = sel.filter;
+  const oif = sel.dev === undefined ? undefined : await rtnl.links.indexOf(sel.dev);
+  const iif = sel.iif === undefined ? undefined : await rtnl.links.indexOf(sel.iif);
+  if (oif !== undefined) filter.oif = oif;
+  let routes = await rtnl.routes.list(filter);
+  // A table the kernel never made: ip fails (the library lists none).
+  if (routes.length === 0 && filter.table !== undefined && filter.table !== 'all' && filter.family !== undefined && !(await rtnl.routes.tableExists(filter.table, filter.family))) {
+    throw new CommandError(`${filter.family === 'inet' ? 'ipv4' : 'ipv6'}: FIB table does not exist; ${flushing ? 'flush' : 'dump'} terminated`, 2);
+  }
+  routes = routes.filter((r) => {
+    // ip keeps only the routes whose own output device is the one asked for (not multipath routes
+    // with a path through it).
+    if (oif !== undefined && r.oif !== oif) return false;
+    if (iif !== undefined && (r.iif ?? 0) !== iif) return false;
+    if (sel.scope !== undefined && routeScopes().id(String(r.scope)) !== sel.scope) return false;
+    if (sel.tos !== undefined && (r.tos ?? 0) !== sel.tos) return false;
+    if (sel.metric !== undefined && (r.priority ?? 0) !== sel.metric) return false;
+    if (sel.mark !== undefined && (r.mark ?? 0) !== sel.mark) return false;
+    if (!prefixSelects(modelPrefix(r.dst, r.family), r.family, sel.rdst, sel.mdst)) return false;
+    if ((sel.rsrc !== undefined || sel.msrc !== undefined) && !prefixSelects(modelPrefix(r.src, r.family), r.family, sel.rsrc, sel.msrc)) return false;
+    if (sel.via !== undefined) {
+      const viaFamily = r.via !== undefined ? (r.via.includes(':') ? 'inet6' : 'inet') : r.family;
+      if (sel.via.family !== undefined && viaFamily !== sel.via.family) return false;
+      if (sel.via.bits > 0 && !addressSelects(r.gateway ?? r.via, viaFamily, sel.via)) return false;
+    }
+    if (sel.prefsrc !== undefined) {
+      if (sel.prefsrc.family !== undefined && r.family !== sel.prefsrc.family) return false;
+      if (sel.prefsrc.bits > 0 && !addressSelects(r.prefsrc, r.family, sel.prefsrc)) return false;
+    }
+    // ip flush leaves IPv6's catch-all unreachable route of metric 2^32-1 (the kernel's null entry).
+    if (flushing && r.family === 'inet6' && r.dst === 'default' && r.type === 'unreachable' && r.priority === 0xffffffff) return false;
+    return true;
+  });
+  return routes;
+}
+
+async function showRoutes(ctx: Context, args: Args): Promise<void> {
+  const sel = parseSelection(ctx, args);
+  const routes = await selectRoutes(ctx, sel, false);
+  const rtnl = await ctx.rtnl();
   const byIndex = await ctx.linksByIndex();
   // ip -d shows the nexthop object a route uses.
   const nexthops = ctx.options.details && routes.some((r) => r.nexthopId !== undefined) ? new Map((await rtnl.nexthops.list()).map((n) => [n.id as number, n])) : undefined;
-  const opts: RouteJsonOptions = {
-    ...(nexthops ? { nexthops } : {}),
-    details: ctx.options.details,
-    tableFiltered: filter.table !== 'all',
-    devFiltered: dev !== undefined,
-    protocolFiltered: filter.protocol !== undefined,
-  };
-  if (ctx.options.json) ctx.json(routes.map((r) => routeToIpJson(r, byIndex, opts)));
-  else routeRows(ctx, routes, byIndex, opts);
+  const host = (r: Route): number => (r.family === 'inet6' ? 128 : 32);
+  const print = (r: Route): IpJsonObject =>
+    routeToIpJson(r, byIndex, {
+      ...(nexthops ? { nexthops } : {}),
+      details: ctx.options.details,
+      tableFiltered: sel.filter.table !== 'all',
+      devFiltered: sel.dev !== undefined,
+      protocolFiltered: sel.filter.protocol !== undefined,
+      scopeFiltered: sel.scope !== undefined,
+      tosFiltered: sel.tos !== undefined,
+      metricFiltered: sel.metric !== undefined,
+      gatewayFiltered: sel.via !== undefined && sel.via.bits === host(r),
+      prefsrcFiltered: sel.prefsrc !== undefined && sel.prefsrc.bits === host(r),
+    });
+  if (ctx.options.json) ctx.json(routes.map(print));
+  // -o: ip's own text, one line per route (what `ip -o route` and `ip route` print).
+  // (ip ends each field with a blank, but for the IPv6 preference, which comes last.)
+  else if (ctx.options.oneline) for (const o of routes.map(print)) ctx.line(`${routeText(o)}${o.pref === undefined ? ' ' : ''}`);
+  else routeRows(ctx, routes, byIndex, { details: ctx.options.details });
+}
+
+/** `ip route flush SELECTORS`: deletes what `show` would list, in rounds until none is left. */
+async function flushRoutes(ctx: Context, args: Args): Promise<void> {
+  if (args.done) throw new CommandError('"ip route flush" requires arguments', 1);
+  const sel = parseSelection(ctx, args);
+  const rtnl = await ctx.rtnl();
+  await flushRounds(ctx, 'entries', async () => {
+    const routes = await selectRoutes(ctx, sel, true);
+    for (const r of routes) {
+      // Gone already (with its interface or its nexthop object): as ip, not an error.
+      await rtnl.routes.delete(r).catch((err: unknown) => {
+        if (!(err instanceof NetlinkError && err.code === 'ESRCH')) throw err;
+      });
+    }
+    return routes.length;
+  });
 }
 
 async function getRoute(ctx: Context, args: Args): Promise<void> {

@@ -239,11 +239,28 @@ export function actionToTcJson(a: TcAction, order: number, devName: (index: numb
 }
 
 /**
+ * What the command named (`tc filter show dev X parent P prio N protocol P chain N`): tc leaves
+ * those fields out of each filter it prints.
+ */
+export interface FilterShown {
+  /** The device's name. */
+  dev?: string;
+  /** The parent, as the model writes it (`'1:'`, `'ffff:fff2'`). */
+  parent?: string;
+  /** The priority. */
+  priority?: number;
+  /** The protocol, as the model writes it. */
+  protocol?: string | number;
+  /** The chain. */
+  chain?: number;
+}
+
+/**
  * A filter as `tc -j [-s] filter show dev X parent P` prints it (tc leaves out the device and the
  * parent the command names: pass them as `shown`). tc 6.1 prints one `match` field per key of a
  * u32 selector under the same name, so a JSON parser keeps the last: so does this.
  */
-export function filterToTcJson(f: Filter, shown: { dev?: string; parent?: string }, devName: (index: number) => string | undefined): IpJsonObject {
+export function filterToTcJson(f: Filter, shown: FilterShown, devName: (index: number) => string | undefined): IpJsonObject {
   const out: IpJsonObject = {};
   if (shown.dev === undefined) out.dev = devName(f.link) ?? String(f.link);
   if (shown.parent === undefined || shown.parent !== f.parent) {
@@ -252,10 +269,10 @@ export function filterToTcJson(f: Filter, shown: { dev?: string; parent?: string
     else if (f.parent === 'ffff:fff3') out.egress = true;
     else out.parent = f.parent;
   }
-  out.protocol = typeof f.protocol === 'number' ? `[${f.protocol}]` : f.protocol;
-  if (f.priority) out.pref = f.priority;
+  if (shown.protocol === undefined || shown.protocol !== f.protocol) out.protocol = typeof f.protocol === 'number' ? `[${f.protocol}]` : f.protocol;
+  if (f.priority && shown.priority !== f.priority) out.pref = f.priority;
   out.kind = f.kind;
-  out.chain = f.chain;
+  if (shown.chain === undefined || shown.chain !== f.chain) out.chain = f.chain;
   const o = f.options;
   if (o !== undefined && !(o instanceof Uint8Array) && f.kind === 'u32') {
     const u = o as U32Options;
@@ -283,4 +300,134 @@ export function filterToTcJson(f: Filter, shown: { dev?: string; parent?: string
     out.options = opts;
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text, as tc 6.1 prints it (tc_qdisc.c print_qdisc, q_*.c, tc_filter.c print_filter, f_u32.c,
+// m_mirred.c, m_gact.c, tc_util.c print_tm and print_tcstats2_attr).
+
+/** A qdisc's options as tc prints them after its parent (trailing spaces as tc's). */
+function qdiscOptionsText(q: Qdisc): string {
+  const o = q.options as Record<string, unknown> | Uint8Array | undefined;
+  if (q.kind === 'ingress') return '---------------- ';
+  if (o === undefined || o instanceof Uint8Array) return '';
+  const j = qdiscOptionsToTcJson(q);
+  switch (q.kind) {
+    case 'tbf': {
+      let t = `rate ${tcRateText(j.rate as number)} burst ${tcSizeText(j.burst as number)} `;
+      if (j.minburst !== undefined) t += `peakrate ${tcRateText(bps(o.peakrate as number))} minburst ${tcSizeText(j.minburst as number)} `;
+      t += j.lat !== undefined ? `lat ${tcTimeText(j.lat as number)} ` : `limit ${tcSizeText(j.limit as number)} `;
+      if (j.overhead !== undefined) t += `overhead ${String(j.overhead)} `;
+      if (j.linklayer !== undefined) t += `linklayer ${String(j.linklayer)} `;
+      return t;
+    }
+    case 'htb': {
+      let t = `r2q ${String(j.r2q)} default ${String(j.default)} direct_packets_stat ${String(j.direct_packets_stat)}`;
+      if (j.direct_qlen !== undefined) t += ` direct_qlen ${String(j.direct_qlen)}`;
+      if (j.offload !== undefined) t += ' offload';
+      return t;
+    }
+    case 'pfifo':
+    case 'pfifo_head_drop':
+      return `limit ${String(j.limit)}p`;
+    case 'bfifo':
+      return `limit ${tcSizeText(j.limit as number)}`;
+    case 'pfifo_fast':
+    case 'prio':
+      return `bands ${String(j.bands)} priomap ${(j.priomap as number[]).join(' ')}`;
+    default:
+      return '';
+  }
+}
+
+/** A time in microseconds as tc prints it (print_time: %.3g of seconds or milliseconds, else whole microseconds). */
+export function tcTimeText(us: number): string {
+  const g = (x: number): string => String(Number(x.toPrecision(3)));
+  if (us >= 1e6) return `${g(us / 1e6)}s`;
+  if (us >= 1e3) return `${g(us / 1e3)}ms`;
+  return `${Math.trunc(us)}us`;
+}
+
+/** A qdisc as tc 6.1 prints it with `[-s] qdisc show`, newline included; `dev` as for {@link qdiscToTcJson}. */
+export function qdiscToTcText(q: Qdisc, dev: string | undefined, stats = true): string {
+  let t = `qdisc ${q.kind} ${q.handle} `;
+  if (dev !== undefined) t += `dev ${dev} `;
+  t += q.parent === 'root' ? 'root ' : `parent ${q.parent} `;
+  if (q.refcount !== undefined && q.refcount !== 1) t += `refcnt ${q.refcount} `;
+  t += `${qdiscOptionsText(q)}\n`;
+  if (stats && q.stats) t += `${statsText(q.stats, ' ')}\n`;
+  return t;
+}
+
+/** What tc prints for an action's control (action_n2a). */
+function controlText(c: string | number | undefined): string {
+  return c === undefined ? 'pipe' : String(c);
+}
+
+/** An action as tc prints it inside a filter, each line with a tab in front. */
+function actionText(a: TcAction, order: number, devName: (index: number) => string | undefined, stats: boolean): string {
+  let t = `\taction order ${order}: `;
+  if (a.kind === 'mirred' && 'direction' in a) {
+    const dir = a.direction === 'egress' ? 'Egress' : 'Ingress';
+    const act = a.action === 'redirect' ? 'Redirect' : 'Mirror';
+    t += `mirred (${dir} ${act} to device ${devName(a.link) ?? String(a.link)}) ${controlText(a.control)}`;
+  } else if (a.kind === 'gact' && 'control' in a) {
+    t += `gact action ${controlText(a.control)}`;
+  } else {
+    t += a.kind;
+  }
+  t += `\n\tindex ${a.index ?? 0} ref ${a.refcount ?? 0} bind ${a.bindcount ?? 0}`;
+  if (stats) {
+    if (a.installed !== undefined) t += ` installed ${Math.floor(a.installed)} sec`;
+    if (a.lastUsed !== undefined) t += ` used ${Math.floor(a.lastUsed)} sec`;
+    if (a.firstUsed) t += ` firstused ${Math.floor(a.firstUsed)} sec`;
+    t += '\n';
+    if (a.stats) t += `\tAction statistics:\n${statsText(a.stats, '\t')}\n`;
+  } else {
+    t += '\n';
+  }
+  return `${t}\n`;
+}
+
+/**
+ * A filter as tc 6.1 prints it with `[-s] filter show dev X [parent P]`, newline included (tc
+ * leaves out what the command named: pass it as `shown`).
+ */
+export function filterToTcText(f: Filter, shown: FilterShown, devName: (index: number) => string | undefined, stats = false): string {
+  const j = filterToTcJson(f, shown, devName);
+  let t = 'filter ';
+  if (j.dev !== undefined) t += `dev ${String(j.dev)} `;
+  if (j.root) t += 'root ';
+  else if (j.ingress) t += 'ingress ';
+  else if (j.egress) t += 'egress ';
+  else if (j.parent !== undefined) t += `parent ${String(j.parent)} `;
+  if (j.protocol !== undefined) t += `protocol ${String(j.protocol)} `;
+  if (j.pref !== undefined) t += `pref ${String(j.pref)} `;
+  t += `${f.kind} `;
+  if (j.chain !== undefined) t += `chain ${String(j.chain)} `;
+  const o = f.options;
+  if (f.kind !== 'u32' || o === undefined || o instanceof Uint8Array) return `${t}\n`;
+  const u = o as U32Options;
+  const oj = (j.options ?? {}) as IpJsonObject;
+  if (oj.fh !== undefined) t += `fh ${String(oj.fh)} `;
+  if (oj.order !== undefined) t += `order ${String(oj.order)} `;
+  if (oj.ht_divisor !== undefined) t += `ht divisor ${String(oj.ht_divisor)} `;
+  else if (oj.key_ht !== undefined) t += `key ht ${String(oj.key_ht)} bkt ${String(oj.bkt)} `;
+  const terminal = u.terminal === true;
+  // tc marks a terminal match with a star before the class (f_u32.c).
+  if (u.classid !== undefined) t += `${terminal ? '*' : ''}flowid ${u.classid} `;
+  else if (terminal) t += 'terminal flowid ';
+  if (u.link !== undefined) t += `link ${u.link} `;
+  if (oj.skip_hw) t += 'skip_hw ';
+  if (oj.skip_sw) t += 'skip_sw ';
+  if (oj.in_hw) t += 'in_hw ';
+  else if (oj.not_in_hw) t += 'not_in_hw ';
+  t += '\n';
+  if (u.divisor === undefined || u.matches?.length) {
+    for (const k of u32KeysText(u)) t += `  match ${k.value.padStart(8, '0')}/${k.mask.padStart(8, '0')} at ${k.offmask ? `nexthdr+` : ''}${k.off}\n`;
+  }
+  if (u.mark) t += `  mark 0x${u.mark.value.toString(16).padStart(4, '0')} 0x${u.mark.mask.toString(16).padStart(4, '0')} (success 0)\n`;
+  if (u.indev !== undefined) t += `  input dev ${u.indev}\n`;
+  if (u.actions) t += u.actions.map((a, i) => actionText(a, i + 1, devName, stats)).join('');
+  return t;
 }

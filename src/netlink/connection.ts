@@ -2,7 +2,7 @@
 // datagrams, NLM_F_DUMP_INTR, timeouts. It talks to a Transport and hands each reply message, still
 // undecoded, to the caller's callback, so decoding happens straight out of the receive buffer.
 
-import { Reader, Writer, copyBytes } from './bytes.js';
+import { Reader, Writer, align4, copyBytes } from './bytes.js';
 import {
   NLMSG_DONE,
   NLMSG_ERROR,
@@ -92,7 +92,9 @@ type Step = 'done' | 'wait' | 'yield' | 'more';
 
 // One request from the moment it is made until it settles.
 interface Job {
-  req: Request;
+  type: number;
+  // Writes the payload; dropped once the request is encoded (at enqueue).
+  body: ((w: Writer) => void) | undefined;
   onMessage: MessageHandler | undefined;
   isDump: boolean;
   // A streamed dump: served alone, and the consumer pulls its datagrams (see DumpStream).
@@ -101,15 +103,18 @@ interface Job {
   seq: number;
   // False when the request went without NLM_F_ACK (see Connection.send): silence means success.
   acked: boolean;
-  // Where the request's bytes lie in the engine's writer while its write is being answered.
+  // Where the request's bytes lie in the engine's pending buffer, from enqueue until its write
+  // has been answered.
   start: number;
   end: number;
   timeoutMs: number;
   deadline: number;
-  status: DumpStatus;
+  // How a request with a reply or a dump went; undefined for a plain change (see Connection.ack),
+  // which resolves to undefined.
+  status: DumpStatus | undefined;
   done: boolean;
   failure: Error | undefined;
-  resolve: (status: DumpStatus) => void;
+  resolve: (status: DumpStatus | undefined) => void;
   reject: (err: Error) => void;
 }
 
@@ -133,7 +138,7 @@ interface EnginePort {
     onMessage: MessageHandler | undefined,
     opts: RequestOptions,
     stream: DumpStream<unknown> | undefined,
-    resolve: (s: DumpStatus) => void,
+    resolve: (s: DumpStatus | undefined) => void,
     reject: (e: Error) => void,
   ): Job;
   enqueue(job: Job): void;
@@ -156,6 +161,7 @@ const DATA_ROOM = 64 * 1024;
 const MAX_WRITE = 64 * 1024;
 // Datagrams (or writes) handled before the event loop gets a turn during long work.
 const YIELD_EVERY = 8;
+const NO_OPTIONS: RequestOptions = {};
 
 /** A dump the kernel kept flagging as interrupted, under the `throw` policy or after all retries. */
 export class DumpInterruptedError extends RtnetlinkError {
@@ -188,7 +194,10 @@ export class Connection {
   // A drive loop is running, or a stream holds the engine.
   private active = false;
   private scheduled = false;
-  private readonly writer = new Writer(4096);
+  // The bytes of the queued requests, each encoded when it was made, in queue order, followed by
+  // nothing: a write sends a run of them as they lie. Bytes before the first queued request belong
+  // to writes already answered (or to the one being answered) and are dropped at the next write.
+  private pending = new Writer(4096);
   private readonly timeoutMs: number;
   private readonly policy: DumpInterruptedPolicy;
   private readonly retries: number;
@@ -196,8 +205,13 @@ export class Connection {
   private unfinishedDump: number | undefined;
   private readonly tick = (): void => {
     this.scheduled = false;
-    if (!this.active) void this.drive();
+    if (!this.active) this.serve();
   };
+  // A DataView over the transport's receive buffer, kept while the transport hands out views of
+  // the same memory (the kernel socket's read buffer): one less object per datagram.
+  private rview: DataView | undefined;
+  // The message header a datagram's messages are read into, one after another.
+  private readonly header: MessageView = { length: 0, type: 0, flags: 0, seq: 0, pid: 0, offset: 0, payloadOffset: 0, end: 0 };
 
   constructor(
     /** The transport this engine sends through. */
@@ -226,7 +240,25 @@ export class Connection {
       return Promise.reject(err);
     }
     return new Promise<DumpStatus>((resolve, reject) => {
-      this.enqueue(this.job(req, onMessage, opts, undefined, resolve, reject));
+      this.enqueue(this.job(req, onMessage, opts, undefined, resolve as (s: DumpStatus | undefined) => void, reject));
+    });
+  }
+
+  /**
+   * Sends a change (a request without a data reply: NEW, DEL, SET) and resolves to `undefined`
+   * once the kernel has accepted it: {@link Connection.request} without `onMessage`, with less to
+   * allocate per request (the form the typed families use for their changes).
+   * @throws {@link NetlinkError} when the kernel refuses the request.
+   * @throws {@link TimeoutError} when no answer comes within the timeout.
+   */
+  ack(req: Request, opts?: RequestOptions): Promise<void> {
+    try {
+      checkRequest(req, undefined, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.enqueue(this.job(req, undefined, opts ?? NO_OPTIONS, undefined, resolve as (s: DumpStatus | undefined) => void, reject, false));
     });
   }
 
@@ -295,13 +327,15 @@ export class Connection {
     onMessage: MessageHandler | undefined,
     opts: RequestOptions,
     stream: DumpStream<unknown> | undefined,
-    resolve: (s: DumpStatus) => void,
+    resolve: (s: DumpStatus | undefined) => void,
     reject: (e: Error) => void,
+    withStatus = true,
   ): Job {
     const isDump = ((req.flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return {
-      req,
+      type: req.type,
+      body: req.body,
       onMessage,
       isDump,
       stream,
@@ -312,7 +346,7 @@ export class Connection {
       end: 0,
       timeoutMs,
       deadline: 0,
-      status: { interrupted: false, filtered: false, messages: 0 },
+      status: withStatus || isDump ? { interrupted: false, filtered: false, messages: 0 } : undefined,
       done: false,
       failure: undefined,
       resolve,
@@ -320,7 +354,25 @@ export class Connection {
     };
   }
 
+  // Encodes the request at the end of the pending bytes (with its sequence number: requests are
+  // sent in the order they were made) and queues it. A request that fails to encode fails alone,
+  // at once. Encoding now rather than at the write lets the caller's objects go at once, which
+  // matters when thousands of requests are made in one turn.
   private enqueue(job: Job): void {
+    const w = this.pending;
+    const at = w.length;
+    job.seq = this.nextSeq();
+    try {
+      writeMessage(w, job.type, job.flags, job.seq, 0, job.body);
+    } catch (err) {
+      w.length = at;
+      job.done = true;
+      job.reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    job.body = undefined;
+    job.start = at;
+    job.end = w.length;
     this.queue.push(job);
     if (!this.active && !this.scheduled) {
       // After the current burst of synchronous code and promise callbacks: every request made in
@@ -332,11 +384,7 @@ export class Connection {
 
   // Called by a stream when it has read its dump to the end: the engine goes on.
   private release(): void {
-    this.active = false;
-    if (this.head < this.queue.length && !this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.tick);
-    }
+    this.idle();
   }
 
   // Waits for replies to the outstanding requests of `w`; fails those whose time is up.
@@ -357,7 +405,7 @@ export class Connection {
 
   private timeout(j: Job): TimeoutError {
     if (j.isDump) this.unfinishedDump = j.seq;
-    return new TimeoutError(this.info(j.req.type, j.flags, j.seq, this.bytesOf(j)), j.timeoutMs);
+    return new TimeoutError(this.info(j.type, j.flags, j.seq, this.bytesOf(j)), j.timeoutMs);
   }
 
   // A dump that timed out is still running in the kernel, which refuses another dump on this socket
@@ -391,7 +439,7 @@ export class Connection {
 
   // A copy of a request's bytes; valid while its write is being answered.
   private bytesOf(j: Job): Uint8Array {
-    return copyBytes(this.writer.buf, j.start, j.end);
+    return copyBytes(this.pending.buf, j.start, j.end);
   }
 
   private nextSeq(): number {
@@ -401,60 +449,110 @@ export class Connection {
   }
 
   // Serves the queue, a write at a time. The kernel answers rtnetlink requests inside the write,
-  // so this normally runs through without waiting; it awaits only to let the event loop run during
-  // long work, or to wait for replies not there yet.
-  private async drive(): Promise<void> {
+  // so this normally runs through without waiting, synchronously: one request awaited at a time
+  // costs no promise of the engine's own. It goes on asynchronously (drive) to wait for replies
+  // not there yet, or to let the event loop run during long work.
+  private serve(): void {
     this.active = true;
+    for (let turns = 1; this.head < this.queue.length; turns++) {
+      const w = this.sendNext();
+      if (w === undefined) continue;
+      const stream = w.jobs[0].stream;
+      if (stream !== undefined) {
+        // The consumer pulls the rest; it calls release() at the end.
+        stream[STARTED](w);
+        return;
+      }
+      const step = this.pumpWrite(w);
+      if (step !== 'done') {
+        void this.drive(w, step);
+        return;
+      }
+      if (turns % YIELD_EVERY === 0 && this.head < this.queue.length) {
+        void this.drive(undefined, 'yield');
+        return;
+      }
+    }
+    this.idle();
+  }
+
+  // serve() continued asynchronously: finishes the write `w` (whose last step was `step`), or
+  // yields first, then serves the queue, awaiting where it must.
+  private async drive(w: Write | undefined, step: Step): Promise<void> {
     let handedOver = false;
     try {
       let turns = 0;
-      while (this.head < this.queue.length) {
-        let w: Write | undefined;
-        try {
-          w = this.send();
-        } catch (err) {
-          // Nothing in send() throws by design; should it, the request it was on fails with the
-          // error rather than the engine looping on it.
-          const j = this.queue[this.head];
-          this.queue[this.head++] = undefined;
-          if (j !== undefined && !j.done) {
-            j.done = true;
-            j.reject(err instanceof Error ? err : new Error(String(err)));
+      for (;;) {
+        while (step !== 'done') {
+          try {
+            if (step === 'yield') await new Promise<void>((resolve) => setImmediate(resolve));
+            else if (w !== undefined) await this.waitFor(w);
+          } catch (err) {
+            // Nothing above throws by design; should it, the requests of this write fail with it
+            // rather than hang.
+            if (w !== undefined) this.failAll(w, err);
           }
-          continue;
+          step = w === undefined ? 'done' : this.pumpWrite(w);
         }
+        if (++turns % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.head >= this.queue.length) break;
+        w = this.sendNext();
         if (w === undefined) continue;
         const stream = w.jobs[0].stream;
         if (stream !== undefined) {
-          // The consumer pulls the rest; it calls release() at the end.
           handedOver = true;
           stream[STARTED](w);
           return;
         }
-        try {
-          let step = this.pump(w, false);
-          while (step !== 'done') {
-            if (step === 'yield') await new Promise<void>((resolve) => setImmediate(resolve));
-            else await this.waitFor(w);
-            step = this.pump(w, false);
-          }
-        } catch (err) {
-          // Nothing above throws by design; should it, the requests of this write fail with it
-          // rather than hang.
-          const e = err instanceof Error ? err : new Error(String(err));
-          for (const j of w.jobs) this.settle(w, j, e);
-        }
-        if (++turns % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        step = this.pumpWrite(w);
       }
     } finally {
-      if (!handedOver) this.active = false;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
-      }
-      // Requests that arrived during the last await.
-      if (!handedOver && this.head < this.queue.length) this.enqueue0();
+      if (!handedOver) this.idle();
     }
+  }
+
+  // The engine has nothing under way: it frees what the last burst left, and serves requests that
+  // arrived during the last await.
+  private idle(): void {
+    this.active = false;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.head < this.queue.length) this.enqueue0();
+    else this.compact();
+  }
+
+  // send(), but a throw (nothing in send() throws by design) fails the request it was on rather
+  // than the engine looping on it.
+  private sendNext(): Write | undefined {
+    try {
+      return this.send();
+    } catch (err) {
+      const j = this.queue[this.head];
+      this.queue[this.head++] = undefined;
+      if (j !== undefined && !j.done) {
+        j.done = true;
+        j.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      return undefined;
+    }
+  }
+
+  // pump() for a whole write; should it throw (nothing does by design), the write's requests fail
+  // with the error rather than hang.
+  private pumpWrite(w: Write): Step {
+    try {
+      return this.pump(w, false);
+    } catch (err) {
+      this.failAll(w, err);
+      return 'done';
+    }
+  }
+
+  private failAll(w: Write, err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    for (const j of w.jobs) this.settle(w, j, e);
   }
 
   private enqueue0(): void {
@@ -464,17 +562,19 @@ export class Connection {
     }
   }
 
-  // Takes the next requests off the queue, encodes them into one write and sends it. A dump or a
-  // stream goes alone; plain requests go together while the write and the receive queue have room.
+  // Takes the next requests off the queue and sends them in one write: a dump or a stream goes
+  // alone; plain requests go together while the write and the receive queue have room. Their bytes
+  // were encoded when they were made and lie one after another in the pending buffer.
   // Returns undefined when none of them could be sent (each already settled with its error).
   private send(): Write | undefined {
     const t = this.transport;
     if (this.unfinishedDump !== undefined && !t.closed) this.drain(this.unfinishedDump);
-    const w = this.writer;
-    w.length = 0;
+    this.compact();
+    const buf = this.pending;
     const jobs: Job[] = [];
     const room = t.closed ? undefined : t.replyRoom;
     let budget = room === undefined ? 0 : room / 2;
+    let first = 0;
     while (this.head < this.queue.length) {
       const j = this.queue[this.head] as Job;
       if (t.closed) {
@@ -484,32 +584,17 @@ export class Connection {
         continue;
       }
       const alone = j.isDump || j.stream !== undefined || room === undefined;
-      if (jobs.length > 0 && (alone || w.length >= MAX_WRITE || budget < ACK_ROOM)) break;
-      const at = w.length;
-      j.seq = this.nextSeq();
-      try {
-        writeMessage(w, j.req.type, j.flags, j.seq, 0, j.req.body);
-      } catch (err) {
-        w.length = at;
-        this.queue[this.head++] = undefined;
-        j.done = true;
-        j.reject(err instanceof Error ? err : new Error(String(err)));
-        continue;
-      }
-      const len = w.length - at;
-      const need = (j.onMessage ? DATA_ROOM : ACK_ROOM) + 2 * len;
-      if (jobs.length > 0 && need > budget) {
-        w.length = at;
-        break;
-      }
+      if (jobs.length === 0) first = j.start;
+      else if (alone || j.end - first > MAX_WRITE) break;
+      const need = (j.onMessage ? DATA_ROOM : ACK_ROOM) + 2 * (j.end - j.start);
+      if (jobs.length > 0 && need > budget) break;
       budget -= need;
-      j.start = at;
-      j.end = at + len;
       this.queue[this.head++] = undefined;
       jobs.push(j);
       if (alone) break;
     }
     if (jobs.length === 0) return undefined;
+    const last = jobs[jobs.length - 1];
     // A change that succeeds is answered by an ACK only if it asks for one, and the kernel answers
     // the messages of a write in order: so only the last request of a write, and those with a data
     // reply, keep NLM_F_ACK. When the answer to a later request arrives, every earlier request
@@ -519,7 +604,7 @@ export class Connection {
       const j = jobs[k];
       if (j.onMessage !== undefined || j.isDump) continue;
       j.acked = false;
-      w.view.setUint16(j.start + 6, j.flags & ~NLM_F_ACK, true);
+      buf.view.setUint16(j.start + 6, j.flags & ~NLM_F_ACK, true);
     }
     const write: Write = { jobs, firstSeq: jobs[0].seq, outstanding: jobs.length, datagrams: 0, settledBelow: 0, deadline: Infinity };
     const now = Date.now();
@@ -528,13 +613,42 @@ export class Connection {
       if (j.deadline < write.deadline) write.deadline = j.deadline;
     }
     try {
-      t.send(w.buf.subarray(0, w.length));
+      t.send(buf.buf.subarray(first, last.end));
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       for (const j of jobs) this.settle(write, j, e);
       return write.jobs[0].stream ? write : undefined;
     }
     return write;
+  }
+
+  // Drops the bytes of requests already answered from the front of the pending buffer (called
+  // when every write made has been answered: before the next one, or when the engine goes idle),
+  // moving the queued ones to the front when that frees at least half of it, and lets a buffer
+  // grown by a large burst go.
+  private compact(): void {
+    const p = this.pending;
+    const head = this.queue[this.head];
+    if (head === undefined) {
+      p.length = 0;
+      return;
+    }
+    const from = head.start;
+    if (from === 0 || from * 2 < p.length) return;
+    const keep = p.length - from;
+    if (p.buf.length > 16 * MAX_WRITE && keep <= MAX_WRITE) {
+      const next = new Writer(Math.max(4096, 2 * keep));
+      next.bytes(p.buf.subarray(from, p.length));
+      this.pending = next;
+    } else {
+      p.buf.copyWithin(0, from, p.length);
+      p.length = keep;
+    }
+    for (let k = this.head; k < this.queue.length; k++) {
+      const j = this.queue[k] as Job;
+      j.start -= from;
+      j.end -= from;
+    }
   }
 
   // Reads and handles whatever is queued, until every request of the write has its answer.
@@ -553,9 +667,8 @@ export class Connection {
         return 'done';
       }
       if (d === null) return 'wait';
-      const r = new Reader(d);
       try {
-        forEachMessage(r, (m) => this.handle(w, r, m, portId));
+        this.handleDatagram(w, d, portId);
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         // A malformed datagram: whose it was cannot be told, so every request still waiting fails.
@@ -571,6 +684,53 @@ export class Connection {
       if (++w.datagrams % YIELD_EVERY === 0) return 'yield';
       if (once) return 'more';
     }
+  }
+
+  // Hands each message of a datagram to handle() (what forEachMessage does, with the header read
+  // through a DataView kept across datagrams). A Reader is made only for a message that needs
+  // one: an ACK needs none.
+  private handleDatagram(w: Write, d: Uint8Array, portId: number): void {
+    let view = this.rview;
+    if (view === undefined || view.buffer !== d.buffer || view.byteOffset !== d.byteOffset || view.byteLength < d.byteLength) {
+      view = this.rview = new DataView(d.buffer, d.byteOffset, d.buffer.byteLength - d.byteOffset);
+    }
+    const m = this.header;
+    const total = d.byteLength;
+    let r: Reader | undefined;
+    let off = 0;
+    while (off < total) {
+      if (total - off < NLMSG_HDRLEN) throw new DecodeError(`${total - off} stray bytes where a message header (16 bytes) should be`, off);
+      const len = view.getUint32(off, true);
+      if (len < NLMSG_HDRLEN || len > total - off) throw new DecodeError(`message length ${len} does not fit in the ${total - off} bytes left`, off);
+      m.length = len;
+      m.type = view.getUint16(off + 4, true);
+      m.flags = view.getUint16(off + 6, true);
+      m.seq = view.getUint32(off + 8, true);
+      m.pid = view.getUint32(off + 12, true);
+      m.offset = off;
+      m.payloadOffset = off + NLMSG_HDRLEN;
+      m.end = off + len;
+      // An ACK (NLMSG_ERROR with error 0) is settled from the header and the error code alone.
+      if (m.type === NLMSG_ERROR && len >= 2 * NLMSG_HDRLEN + 4 && view.getInt32(off + NLMSG_HDRLEN, true) === 0) this.acked(w, m, portId);
+      else this.handle(w, (r ??= new Reader(d)), m, portId);
+      off += align4(len);
+    }
+  }
+
+  // An ACK: the request it answers has succeeded, and so has every silent one before it.
+  private acked(w: Write, m: MessageView, portId: number): void {
+    if (m.pid !== portId && m.pid !== 0 && portId !== 0) return;
+    const i = this.find(w, m.seq);
+    if (i < 0) return;
+    const j = w.jobs[i];
+    if (j.done) return;
+    const status = j.status;
+    if (status !== undefined) {
+      if (m.flags & NLM_F_DUMP_INTR) status.interrupted = true;
+      if (m.flags & NLM_F_DUMP_FILTERED) status.filtered = true;
+    }
+    this.silentBefore(w, i);
+    this.settle(w, j, undefined);
   }
 
   // The index in the write of the request with sequence number `seq`, or -1.
@@ -589,8 +749,11 @@ export class Connection {
     if (i < 0) return;
     const j = w.jobs[i];
     if (j.done) return;
-    if (m.flags & NLM_F_DUMP_INTR) j.status.interrupted = true;
-    if (m.flags & NLM_F_DUMP_FILTERED) j.status.filtered = true;
+    const status = j.status;
+    if (status !== undefined) {
+      if (m.flags & NLM_F_DUMP_INTR) status.interrupted = true;
+      if (m.flags & NLM_F_DUMP_FILTERED) status.filtered = true;
+    }
     switch (m.type) {
       case NLMSG_NOOP:
       case NLMSG_OVERRUN:
@@ -612,7 +775,7 @@ export class Connection {
         return;
       }
       default:
-        j.status.messages++;
+        if (status !== undefined) status.messages++;
         if (j.onMessage) {
           try {
             j.onMessage(r, m);
@@ -649,7 +812,7 @@ export class Connection {
   private kernelError(errno: number, j: Job, extack: ExtendedAck): NetlinkError {
     const bytes = this.bytesOf(j);
     const path = extack.offset !== undefined ? this.options.attributePath?.(bytes, extack.offset) : undefined;
-    return new NetlinkError(errno, this.info(j.req.type, j.flags, j.seq, bytes), extack, path);
+    return new NetlinkError(errno, this.info(j.type, j.flags, j.seq, bytes), extack, path);
   }
 }
 
@@ -737,7 +900,7 @@ export class DumpStream<T> implements AsyncIterableIterator<T> {
       },
     );
     this.#job = job;
-    this.#status = job.status;
+    this.#status = job.status as DumpStatus;
     return new Promise<void>((resolve) => {
       this.#started = resolve;
       this.conn.enqueue(job);
@@ -778,7 +941,7 @@ export class DumpStream<T> implements AsyncIterableIterator<T> {
     const policy = this.opts.dumpInterrupted ?? 'retry';
     if (this.#failure === undefined && this.#status.interrupted && policy === 'throw' && !this.#cancelled) {
       const j = this.#job as Job;
-      this.#failure = new DumpInterruptedError({ type: j.req.type, flags: j.flags, seq: j.seq }, 1);
+      this.#failure = new DumpInterruptedError({ type: j.type, flags: j.flags, seq: j.seq }, 1);
     }
     this.conn.release();
   }

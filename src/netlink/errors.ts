@@ -52,12 +52,22 @@ export class NetlinkError extends RtnetlinkError {
    * (or numbers where unknown) from the outermost nest inward, e.g. `['linkinfo', 'data', 'id']`.
    */
   readonly attributePath?: readonly (string | number)[];
-  /** The failing request. */
+  /**
+   * The failing request. A request refused before it was sent (the link it names does not exist)
+   * has `seq` 0 and no `bytes`.
+   */
   readonly request: RequestInfo;
+  /**
+   * The link the failing request named, as the caller gave it (a name or an index), when the error
+   * is about that link. With `ENODEV` (the link does not exist) the message reads
+   * `RTM_NEWADDR: ENODEV (No such device): Cannot find device "eth9"` (or `... with index 42`).
+   */
+  readonly link?: string | number;
 
-  constructor(errno: number, request: RequestInfo, extack: ExtendedAck = {}, attributePath?: readonly (string | number)[]) {
+  constructor(errno: number, request: RequestInfo, extack: ExtendedAck = {}, attributePath?: readonly (string | number)[], link?: string | number) {
     const code = errnoName(errno);
     let text = `${request.typeName ?? `type ${request.type}`}: ${code} (${errnoText(errno)})`;
+    if (link !== undefined) text += errno === ENODEV ? `: ${missingLinkText(link)}` : ` [link ${JSON.stringify(link)}]`;
     if (extack.message) text += `: ${extack.message}`;
     if (attributePath && attributePath.length > 0) text += ` [at ${attributePath.join('.')}]`;
     if (extack.missingType !== undefined) text += ` [missing attribute ${extack.missingType}]`;
@@ -67,7 +77,20 @@ export class NetlinkError extends RtnetlinkError {
     this.extack = extack;
     this.request = request;
     if (attributePath) this.attributePath = attributePath;
+    if (link !== undefined) this.link = link;
   }
+
+  /** This error again, naming `link` (see {@link NetlinkError.link}). */
+  withLink(link: string | number): NetlinkError {
+    return new NetlinkError(this.errno, this.request, this.extack, this.attributePath, link);
+  }
+}
+
+const ENODEV = 19;
+
+/** How a missing link is named, in iproute2's words: `Cannot find device "eth9"`. */
+export function missingLinkText(link: string | number): string {
+  return typeof link === 'number' ? `Cannot find device with index ${link}` : `Cannot find device "${link}"`;
 }
 
 /** Bytes that do not form a valid netlink message or attribute of the expected schema. */

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
+import { addNetns as libraryAddNetns, deleteNetns as libraryDeleteNetns, netnsExists as libraryNetnsExists } from '../../src/ns/netns.js';
 
 /** Prefix of every namespace the tests create; global-setup.ts removes leftovers by it. */
 export const TEST_NETNS_PREFIX = 'rtnltest-';
@@ -37,13 +38,21 @@ function splitArgs(args: string | readonly string[]): string[] {
 const live = new Set<string>();
 let exitHooksInstalled = false;
 
+/** Namespaces this process created with the library (deleted with it too). */
+const byLibrary = new Set<string>();
+
 function deleteNetns(name: string): void {
   try {
-    execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
+    if (byLibrary.has(name)) {
+      if (libraryNetnsExists(name)) libraryDeleteNetns(name);
+    } else {
+      execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
+    }
   } catch {
     // already gone
   }
   live.delete(name);
+  byLibrary.delete(name);
 }
 
 function deleteAll(): void {
@@ -66,17 +75,31 @@ function installExitHooks(): void {
   }
 }
 
+/** How {@link useTestNetns} makes the namespace. */
+export interface TestNetnsOptions {
+  /**
+   * Create and delete it with the library's own `addNetns`/`deleteNetns` instead of `ip netns`:
+   * for tests whose whole setup must be the library's.
+   */
+  byLibrary?: boolean;
+}
+
 /**
  * Creates a uniquely named network namespace in `beforeAll` and deletes it in `afterAll` (and at
  * process exit or on a signal, whatever happens). Call at the top of a test file or `describe`.
  */
-export function useTestNetns(): TestNetns {
+export function useTestNetns(options: TestNetnsOptions = {}): TestNetns {
   const name = `${TEST_NETNS_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
   const path = `/run/netns/${name}`;
   beforeAll(() => {
     installExitHooks();
     live.add(name);
-    runIp(['netns', 'add', name]);
+    if (options.byLibrary) {
+      byLibrary.add(name);
+      libraryAddNetns(name);
+    } else {
+      runIp(['netns', 'add', name]);
+    }
   });
   afterAll(() => {
     deleteNetns(name);

@@ -101,6 +101,36 @@ describe('batches and pipelining', () => {
     expect(together.filter((x) => x !== 'ok').length).toBeGreaterThan(100);
   });
 
+  it('one EEXIST among 1,000 concurrent adds fails that add alone, with the error it gets when sent alone', async () => {
+    await rtnl.routes.add({ dst: dst(500), oif, table: TABLE });
+    const alone = await rtnl.routes.add({ dst: dst(500), oif, table: TABLE }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(alone).toBeInstanceOf(NetlinkError);
+    const res = await Promise.allSettled(Array.from({ length: 1000 }, (_, i) => rtnl.routes.add({ dst: dst(i), oif, table: TABLE })));
+    const failed = res.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    expect(failed).toEqual([500]);
+    const e = (res[500] as PromiseRejectedResult).reason as NetlinkError;
+    const a = alone as NetlinkError;
+    expect(e).toBeInstanceOf(NetlinkError);
+    expect({ code: e.code, errno: e.errno, message: e.message, extack: e.extack, type: e.request.type, flags: e.request.flags, path: e.attributePath }).toEqual({
+      code: a.code,
+      errno: a.errno,
+      message: a.message,
+      extack: a.extack,
+      type: a.request.type,
+      flags: a.request.flags,
+      path: a.attributePath,
+    });
+    expect(e.code).toBe('EEXIST');
+    // The failing request's own bytes as sent, but for its sequence number and NLM_F_ACK (which
+    // only the last request of a shared write carries).
+    const bytes = (b: Uint8Array | undefined): number[] => [...(b ?? [])].map((x, k) => (k >= 8 && k < 12 ? 0 : k === 6 ? x & ~4 : x));
+    expect(bytes(e.request.bytes)).toEqual(bytes(a.request.bytes));
+    expect(await count()).toBe(1000);
+  });
+
 });
 
 describe('streamed dumps', () => {

@@ -134,6 +134,22 @@ describe('nsids between namespaces', () => {
     expect((await rtnl.nsids.list()).find((x) => x.nsid === 42)).toEqual({ nsid: 42, name: d });
   });
 
+  it('entries of /run/netns that are no namespace (a directory, a symbolic link) neither fail nor name anything', async () => {
+    const dir = `/run/netns/${extra('dir')}`;
+    const link = `/run/netns/${extra('lnk')}`;
+    fs.mkdirSync(dir);
+    fs.symlinkSync(`/run/netns/${b}`, link);
+    try {
+      const listed = await rtnl.nsids.list();
+      expect(listed.find((x) => x.nsid === 7)).toEqual({ nsid: 7, name: b });
+      expect(listed.some((x) => x.name !== undefined && `/run/netns/${x.name}` === link)).toBe(false);
+      expect(await rtnl.nsids.nameOfNsid(7)).toBe(b);
+    } finally {
+      fs.rmdirSync(dir);
+      fs.unlinkSync(link);
+    }
+  });
+
   it('a veth whose peer is in another namespace: each side\'s link-netnsid, named', async () => {
     await rtnl.links.add({ name: 'vx0', kind: 'veth', peer: { name: 'vx1', netns: b } });
     const here = await rtnl.links.get('vx0');

@@ -197,6 +197,15 @@ describe('classes on the kernel', () => {
       const noQdisc = await rtnl.classes.add({ link: 'v0', kind: 'htb', handle: '7:1', options: { rate: 1e6 } }).catch((e: unknown) => e);
       expect(noQdisc).toBeInstanceOf(NetlinkError);
       expect((noQdisc as NetlinkError).code).toBe('ENOENT');
+      // (The kernel gives no extended-ACK text here: the error names the request and the errno.)
+      expect((noQdisc as NetlinkError).message).toMatch(/^RTM_NEWTCLASS: ENOENT/);
+      // Handles and parents in a form that is no handle: refused naming the field, nothing made.
+      const beforeBad = await rtnl.classes.list({ link: 'v0' });
+      await expect(rtnl.classes.add({ link: 'v0', kind: 'htb', handle: '1:60', parent: 'zz', options: { rate: 1e6 } })).rejects.toThrow(/^parent: "zz" is not a handle/);
+      await expect(rtnl.classes.add({ link: 'v0', kind: 'htb', handle: '1:10000', options: { rate: 1e6 } })).rejects.toThrow(/^handle: /);
+      await expect(rtnl.classes.add({ link: 'v0', kind: 'htb', handle: '1:', options: { rate: 1e6 } })).rejects.toThrow(/minor/);
+      await expect(rtnl.classes.add({ link: 'v0', kind: 'htb', handle: '1:61', options: { rate: 'fast' as unknown as number } })).rejects.toThrow(/^options\.rate: "fast" is not a rate/);
+      expect((await rtnl.classes.list({ link: 'v0' })).map(withoutReadOnly)).toEqual(beforeBad.map(withoutReadOnly));
       // A parent class that does not exist: htb's quirk, the class goes to the root of its qdisc.
       const noParent = await rtnl.classes.add({ link: 'v0', kind: 'htb', handle: '1:51', parent: '1:99', options: { rate: 1e6 } });
       expect(noParent.parent).toBe('root');

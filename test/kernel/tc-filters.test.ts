@@ -457,6 +457,16 @@ describe('filters on the kernel', () => {
       await expect(rtnl.filters.add({ link: 'v0', parent: '1:', kind: 'u32', options: { actions: [{ kind: 'mirred', action: 'redirect', direction: 'egress', link: 'nosuchdev' }] } })).rejects.toThrow(/nosuchdev/);
       const noParent = await rtnl.filters.add({ link: 'v0', parent: '7:', kind: 'u32', options: { matches: [all] } }).catch((x: unknown) => x);
       expect(noParent).toBeInstanceOf(NetlinkError);
+      expect((noParent as NetlinkError).message).toContain("Parent Qdisc doesn't exists");
+      // Refused before sending, naming the field, and nothing made: a u32 handle in a form that is
+      // no handle, a rate that is no rate, a mirred target that does not exist.
+      const beforeBad = (await rtnl.filters.list({ link: 'v0' })).map(withoutReadOnly);
+      await expect(rtnl.filters.add({ link: 'v0', parent: 'ffff:', kind: 'u32', handle: '800:x', options: { matches: [all] } })).rejects.toThrow(/^handle: "800:x" is not a u32 handle/);
+      await expect(rtnl.filters.add({ link: 'v0', parent: 'ffff:', kind: 'u32', handle: '1:2:3:4', options: { matches: [all] } })).rejects.toThrow(InvalidArgumentError);
+      await expect(rtnl.filters.add({ link: 'v0', parent: 'ffff:', kind: 'u32', options: { matches: [all], police: { rate: 'fast' as unknown as number, burst: 10240, control: 'drop' } } })).rejects.toThrow(
+        /^options\.police\.rate: "fast" is not a rate/,
+      );
+      expect((await rtnl.filters.list({ link: 'v0' })).map(withoutReadOnly)).toEqual(beforeBad);
     } finally {
       rtnl.close();
     }

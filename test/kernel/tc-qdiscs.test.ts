@@ -386,10 +386,54 @@ describe('qdiscs on the kernel', () => {
     }
   });
 
+  it('list -> delete by the listed object -> re-add -> equal, for every other kind this kernel has (ingress, clsact, fifos, a qdisc under a class)', async () => {
+    const rtnl = await Rtnl.open({ netns: ns.name });
+    try {
+      for (const name of ['ifb20', 'ifb21', 'ifb22']) await rtnl.links.add({ name, kind: 'ifb', up: true });
+      await rtnl.qdiscs.add({ link: 'ifb20', kind: 'ingress' });
+      await rtnl.qdiscs.add({ link: 'ifb20', kind: 'pfifo_head_drop', handle: '20:', options: { limit: 17 } });
+      await rtnl.qdiscs.add({ link: 'ifb21', kind: 'clsact' });
+      await rtnl.qdiscs.add({ link: 'ifb21', kind: 'bfifo', handle: '21:', options: { limit: 12345 } });
+      await rtnl.qdiscs.add({ link: 'ifb22', kind: 'htb', handle: '1:', options: { defaultClass: 0x10 } });
+      await rtnl.classes.add({ link: 'ifb22', kind: 'htb', handle: '1:10', options: { rate: parseRate('2mbit') } });
+      await rtnl.qdiscs.add({ link: 'ifb22', kind: 'pfifo', parent: '1:10', handle: '10:', options: { limit: 9 } });
+      const links = new Set([await rtnl.links.indexOf('ifb20'), await rtnl.links.indexOf('ifb21'), await rtnl.links.indexOf('ifb22')]);
+      const ours = async (): Promise<Qdisc[]> => (await rtnl.qdiscs.list()).filter((q) => links.has(q.link));
+      const before = await ours();
+      // Every kind is there; the htb root is left alone (deleting it takes its classes with it).
+      const trip = before.filter((q) => q.kind !== 'htb');
+      expect(trip.map((q) => [q.kind, q.handle, q.parent]).sort()).toEqual(
+        [['ingress', 'ffff:', 'ffff:fff1'], ['pfifo_head_drop', '20:', 'root'], ['clsact', 'ffff:', 'ffff:fff1'], ['bfifo', '21:', 'root'], ['pfifo', '10:', '1:10']].sort(),
+      );
+      for (const q of trip) {
+        await rtnl.qdiscs.delete(q);
+        expect((await rtnl.qdiscs.list({ link: q.link })).some((x) => x.handle === q.handle && x.kind === q.kind)).toBe(false);
+        await rtnl.qdiscs.add(q);
+      }
+      const key = (q: Qdisc): string => `${q.link} ${q.parent} ${q.handle} ${q.kind}`;
+      const sorted = (qs: Qdisc[]): ReturnType<typeof withoutReadOnly>[] => [...qs].sort((a, b) => key(a).localeCompare(key(b))).map(withoutReadOnly);
+      expect(sorted(await ours())).toEqual(sorted(before));
+      // The same after a trip through JSON (what a program that saves its setup does).
+      const saved = JSON.parse(JSON.stringify(trip)) as Qdisc[];
+      for (const q of saved) await rtnl.qdiscs.delete(q);
+      for (const q of saved) await rtnl.qdiscs.add(q);
+      expect(sorted(await ours())).toEqual(sorted(before));
+    } finally {
+      rtnl.close();
+    }
+  });
+
   it('bad input is refused before sending; the kernel refusals carry its text', async () => {
     const rtnl = await Rtnl.open({ netns: ns.name });
     try {
       await expect(rtnl.qdiscs.add({ link: 'v0', kind: 'pfifo', parent: '1:2:3' })).rejects.toThrow(InvalidArgumentError);
+      // Handles in a form that is no handle, refused naming the field, and nothing made.
+      const beforeBad = (await rtnl.qdiscs.list()).map(withoutReadOnly);
+      await expect(rtnl.qdiscs.add({ link: 'v0', kind: 'pfifo', handle: 'zz' })).rejects.toThrow(/^handle: "zz" is not a handle/);
+      await expect(rtnl.qdiscs.add({ link: 'v0', kind: 'pfifo', handle: '1:10' })).rejects.toThrow(/handle: a qdisc handle has no minor number/);
+      await expect(rtnl.qdiscs.add({ link: 'v0', kind: 'pfifo', handle: '10000:' })).rejects.toThrow(InvalidArgumentError);
+      await expect(rtnl.qdiscs.delete({ link: 'v0', kind: 'pfifo', parent: 'sideways' })).rejects.toThrow(/^parent: "sideways" is not a handle/);
+      expect((await rtnl.qdiscs.list()).map(withoutReadOnly)).toEqual(beforeBad);
       await expect(rtnl.qdiscs.add({ link: 'v0', kind: 'tbf', options: { rate: 'fast' as unknown as number, burst: 1, limit: 1 } })).rejects.toThrow(/options\.rate/);
       await expect(rtnl.qdiscs.add({ link: 'v0', kind: 'pfifo', options: { limt: 3 } as never })).rejects.toThrow(/options\.limt/);
       await expect(rtnl.qdiscs.add({ link: 'v0', kind: 'pfifo', handel: '3:' } as never)).rejects.toThrow(/handel/);

@@ -35,12 +35,12 @@ export class Addresses {
    * @throws {@link NetlinkError} `EEXIST` when the link already has it.
    */
   async add(spec: AddressSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, addrMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, addrMessage, await this.message(spec, RTM_NEWADDR), undefined, opts);
   }
 
   /** Adds an address or updates it if the link has it already, like `ip addr replace`. */
   async replace(spec: AddressSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, addrMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, addrMessage, await this.message(spec, RTM_NEWADDR), undefined, opts);
   }
 
   /**
@@ -49,7 +49,7 @@ export class Addresses {
    * @throws {@link NetlinkError} `EADDRNOTAVAIL` when the link does not have it.
    */
   async delete(spec: AddressSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_DELADDR, 0, addrMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_DELADDR, 0, addrMessage, await this.message(spec, RTM_DELADDR), undefined, opts);
   }
 
   /** Lists addresses, like `ip addr show`. */
@@ -59,7 +59,7 @@ export class Addresses {
     if (filter.family !== undefined && filter.family !== 'inet' && filter.family !== 'inet6') {
       throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(filter.family)}`);
     }
-    const index = filter.link === undefined ? 0 : await this.links.indexOf(filter.link);
+    const index = filter.link === undefined ? 0 : await this.links.resolve(filter.link, RTM_GETADDR);
     const query: Partial<AddressMessage> = { family: filter.family ?? 'unspec', prefixlen: 0, ifaFlags: [], scope: 0, index };
     const res = await dumpObjects(this.conn, RTM_GETADDR, RTM_NEWADDR, addrMessage, query, opts, addressFromWire);
     let items = res.items;
@@ -71,10 +71,10 @@ export class Addresses {
   }
 
   // Every key and value is checked before the link's name is looked up: nothing is sent for a bad argument.
-  private async message(spec: AddressSpec): Promise<AddressMessage> {
+  private async message(spec: AddressSpec, type: number): Promise<AddressMessage> {
     checkAddressKeys(spec);
     const msg = addressToWire({ ...spec, link: 0 });
-    msg.index = await this.links.indexOf(spec.link);
+    msg.index = await this.links.resolve(spec.link, type);
     return msg;
   }
 }

@@ -7,7 +7,7 @@ import type { Connection } from '../../netlink/connection.js';
 import type { MessageSchema } from '../../netlink/message.js';
 import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 
-/** Fields to leave out when comparing two objects: `true` skips the key, an object descends into it. */
+/** Fields to leave out when comparing two objects: `true` skips the key, an object descends into it (into each element of an array). */
 export interface IgnoreTree {
   readonly [key: string]: true | IgnoreTree;
 }
@@ -41,4 +41,16 @@ export interface KindFacts<M extends object, W = unknown> {
    * leaves the view.
    */
   announced(o: M): boolean;
+  /**
+   * Kinds (by event family name) whose objects the kernel may have changed without an event of
+   * their own when it announces `o` (`del`: deleted; otherwise created or changed): a tracked view
+   * of those kinds dumps them again. `has` tells whether the view of this kind holds a key.
+   * Absent: no such changes.
+   */
+  silentChanges?(o: M, del: boolean, has: (key: string) => boolean): readonly string[];
+  /**
+   * The kernel removes the kind's objects with their link (interface) without an event of their
+   * own: a tracked view of the kind dumps it again when a link is deleted.
+   */
+  readonly goWithLink?: boolean;
 }

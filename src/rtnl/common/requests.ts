@@ -3,8 +3,16 @@
 
 import type { Connection, DumpStream, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_ECHO } from '../../netlink/constants.js';
+import type { Reader } from '../../netlink/bytes.js';
 import type { MessageSchema, MessageValue } from '../../netlink/message.js';
-import { decodeContext, type AttrSpecs, type StructMembers } from '../../netlink/schema/index.js';
+import { decodeContext, type AttrSpecs, type DecodeContext, type StructMembers } from '../../netlink/schema/index.js';
+
+/**
+ * Decodes a reply message's payload (from `off` to `end`) straight into a kind's model object, or
+ * `undefined` to leave the message out: a kind's direct decoder (`routeFromBytes`), which gives
+ * what its `fromWire` gives on the wire schema's value, without the wire object in between.
+ */
+export type PayloadDecoder<T> = (r: Reader, off: number, end: number, ctx: DecodeContext) => T | undefined;
 
 /** The result of a dump that was filtered, by the kernel or, where it could not, here. */
 export interface DumpResult<T> {
@@ -52,6 +60,58 @@ export async function dumpObjects<H extends StructMembers, A extends AttrSpecs, 
     opts,
   );
   return { items: res.result, kernelFiltered: res.filtered, interrupted: res.interrupted };
+}
+
+/**
+ * Dumps all objects of `replyType` matching `query` (encoded with `schema`) and decodes each reply
+ * with `decode` as it arrives, into the result array: one pass, no array of wire objects.
+ */
+export async function dumpDecoded<H extends StructMembers, A extends AttrSpecs, T>(
+  conn: Connection,
+  requestType: number,
+  replyType: number,
+  schema: MessageSchema<H, A>,
+  query: Partial<MessageValue<H, A>>,
+  decode: PayloadDecoder<T>,
+  opts?: RequestOptions,
+): Promise<DumpResult<T>> {
+  const res = await conn.dump(
+    { type: requestType, body: (w) => schema.encode(w, query) },
+    () => {
+      const items: T[] = [];
+      const ctx = decodeContext();
+      return {
+        onMessage: (r, m) => {
+          if (m.type !== replyType) return;
+          const o = decode(r, m.payloadOffset, m.end, ctx);
+          if (o !== undefined) items.push(o);
+        },
+        result: () => items,
+      };
+    },
+    opts,
+  );
+  return { items: res.result, kernelFiltered: res.filtered, interrupted: res.interrupted };
+}
+
+/** {@link streamObjects} with a direct decoder (see {@link dumpDecoded}). */
+export function streamDecoded<H extends StructMembers, A extends AttrSpecs, T>(
+  conn: Connection,
+  requestType: number,
+  replyType: number,
+  schema: MessageSchema<H, A>,
+  query: Partial<MessageValue<H, A>>,
+  decode: PayloadDecoder<T>,
+  opts?: RequestOptions,
+  endsWith?: (err: Error) => boolean,
+): DumpStream<T> {
+  const ctx = decodeContext();
+  return conn.stream<T>(
+    { type: requestType, body: (w) => schema.encode(w, query) },
+    (r, m) => (m.type === replyType ? decode(r, m.payloadOffset, m.end, ctx) : undefined),
+    opts,
+    endsWith,
+  );
 }
 
 /**
@@ -127,9 +187,10 @@ export async function getObject<H extends StructMembers, A extends AttrSpecs>(
 
 /**
  * Sends a change (NEW/DEL/SET) and waits for the kernel's ACK. With `echo`, asks the kernel to
- * send back the object as it made it (NLM_F_ECHO) and returns it.
+ * send back the object as it made it (NLM_F_ECHO) and returns it. Not an async function: a plain
+ * change is one promise, the engine's (Promise.all of thousands of changes keeps less alive).
  */
-export async function changeObject<H extends StructMembers, A extends AttrSpecs>(
+export function changeObject<H extends StructMembers, A extends AttrSpecs>(
   conn: Connection,
   type: number,
   flags: number,
@@ -138,15 +199,15 @@ export async function changeObject<H extends StructMembers, A extends AttrSpecs>
   echo?: { replyType: number },
   opts?: RequestOptions,
 ): Promise<MessageValue<H, A> | undefined> {
+  if (echo === undefined) return conn.ack({ type, flags, body: (w) => schema.encode(w, value) }, opts) as Promise<undefined>;
   let echoed: MessageValue<H, A> | undefined;
-  await conn.request(
-    { type, flags: flags | (echo ? NLM_F_ECHO : 0), body: (w) => schema.encode(w, value) },
-    echo
-      ? (r, m) => {
-          if (m.type === echo.replyType && echoed === undefined) echoed = schema.decode(r, m.payloadOffset, m.end);
-        }
-      : undefined,
-    opts,
-  );
-  return echoed;
+  return conn
+    .request(
+      { type, flags: flags | NLM_F_ECHO, body: (w) => schema.encode(w, value) },
+      (r, m) => {
+        if (m.type === echo.replyType && echoed === undefined) echoed = schema.decode(r, m.payloadOffset, m.end);
+      },
+      opts,
+    )
+    .then(() => echoed);
 }

@@ -17,6 +17,12 @@ import { routeFacts } from '../route/facts.js';
 import { routeBaseKey as baseKeyOfRoute, type Route } from '../route/model.js';
 import { ruleFacts } from '../rule/facts.js';
 import type { Rule } from '../rule/model.js';
+import { classFacts } from '../tc/class/facts.js';
+import type { TrafficClass } from '../tc/class/model.js';
+import { filterFacts } from '../tc/filter/facts.js';
+import type { Filter } from '../tc/filter/model.js';
+import { qdiscFacts } from '../tc/qdisc/facts.js';
+import type { Qdisc } from '../tc/qdisc/model.js';
 
 export type { IgnoreTree } from '../common/facts.js';
 
@@ -29,6 +35,8 @@ export const RTNL_GROUPS = {
   link: 1,
   /** RTNLGRP_NEIGH: neighbours (ARP, NDP, bridge FDB entries). */
   neigh: 3,
+  /** RTNLGRP_TC: traffic control: qdiscs, classes and filters. */
+  tc: qdiscFacts.group,
   /** RTNLGRP_IPV4_IFADDR: IPv4 addresses. */
   'ipv4-ifaddr': 5,
   /** RTNLGRP_IPV4_ROUTE: IPv4 routes. */
@@ -64,7 +72,7 @@ export const GROUP_SHORTHANDS = {
 export type MonitorGroup = RtnlGroupName | keyof typeof GROUP_SHORTHANDS;
 
 /** The families of objects that events describe. */
-export type EventFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop' | 'nsid';
+export type EventFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop' | 'nsid' | 'qdisc' | 'class' | 'filter';
 
 /** The family whose events a group (or shorthand) carries. */
 export interface GroupFamilies {
@@ -72,6 +80,8 @@ export interface GroupFamilies {
   link: 'link';
   /** RTNLGRP_NEIGH. */
   neigh: 'neigh';
+  /** RTNLGRP_TC: three families. */
+  tc: 'qdisc' | 'class' | 'filter';
   /** RTNLGRP_IPV4_IFADDR. */
   'ipv4-ifaddr': 'address';
   /** RTNLGRP_IPV4_ROUTE. */
@@ -117,6 +127,12 @@ export interface EventObjects {
   nexthop: Nexthop;
   /** Namespace ids (without names). */
   nsid: Nsid;
+  /** Queueing disciplines: the same {@link Qdisc} that `qdiscs.list()` returns. */
+  qdisc: Qdisc;
+  /** Traffic classes: the same {@link TrafficClass} that `classes.list()` returns. */
+  class: TrafficClass;
+  /** Filters: the same {@link Filter} that `filters.list()` returns. */
+  filter: Filter;
 }
 
 type Obj = Record<string, unknown>;
@@ -150,6 +166,9 @@ export const FAMILIES: Readonly<Record<EventFamily, FamilyInfo>> = {
   rule: family('rule', ruleFacts),
   nexthop: family('nexthop', nexthopFacts),
   nsid: family('nsid', nsidFacts),
+  qdisc: family('qdisc', qdiscFacts),
+  class: family('class', classFacts),
+  filter: family('filter', filterFacts),
 };
 
 /** Groups of each family. @internal */
@@ -161,20 +180,24 @@ export const FAMILY_GROUPS: Readonly<Record<EventFamily, readonly RtnlGroupName[
   rule: ['ipv4-rule', 'ipv6-rule'],
   nexthop: ['nexthop'],
   nsid: ['nsid'],
+  qdisc: ['tc'],
+  class: ['tc'],
+  filter: ['tc'],
 };
 
-/** The family of each single group. @internal */
-export const GROUP_FAMILY: Readonly<Record<RtnlGroupName, EventFamily>> = {
-  link: 'link',
-  neigh: 'neigh',
-  'ipv4-ifaddr': 'address',
-  'ipv4-route': 'route',
-  'ipv4-rule': 'rule',
-  'ipv6-ifaddr': 'address',
-  'ipv6-route': 'route',
-  'ipv6-rule': 'rule',
-  nsid: 'nsid',
-  nexthop: 'nexthop',
+/** The families of each single group (the tc group carries three). @internal */
+export const GROUP_FAMILIES: Readonly<Record<RtnlGroupName, readonly EventFamily[]>> = {
+  link: ['link'],
+  neigh: ['neigh'],
+  'ipv4-ifaddr': ['address'],
+  'ipv4-route': ['route'],
+  'ipv4-rule': ['rule'],
+  'ipv6-ifaddr': ['address'],
+  'ipv6-route': ['route'],
+  'ipv6-rule': ['rule'],
+  nsid: ['nsid'],
+  nexthop: ['nexthop'],
+  tc: ['qdisc', 'class', 'filter'],
 };
 
 /** Message type -> family and whether it reports a new (or changed) or a deleted object. @internal */
@@ -196,7 +219,8 @@ export function equalObjects(a: unknown, b: unknown, ignore?: IgnoreTree): boole
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!(Array.isArray(a) && Array.isArray(b)) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!equalObjects(a[i], b[i])) return false;
+    // A tree given for an array applies to each of its elements.
+    for (let i = 0; i < a.length; i++) if (!equalObjects(a[i], b[i], ignore)) return false;
     return true;
   }
   const ao = a as Obj;

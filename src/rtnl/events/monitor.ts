@@ -5,7 +5,7 @@
 import { checkBool, checkInt, checkOptions, checkSignal, describeValue } from '../../netlink/args.js';
 import { InvalidArgumentError } from '../../netlink/errors.js';
 import { MAX_RECEIVE_BUFFER_SIZE } from '../../netlink/socket.js';
-import { FAMILY_GROUPS, GROUP_SHORTHANDS, RTNL_GROUPS, type EventFamily, type GroupFamilies, type MonitorGroup, type RtnlGroupName } from './families.js';
+import { FAMILY_GROUPS, GROUP_FAMILIES, GROUP_SHORTHANDS, RTNL_GROUPS, type EventFamily, type GroupFamilies, type MonitorGroup, type RtnlGroupName } from './families.js';
 import { EventStream } from './stream.js';
 import type { EventHost, MonitorEvent, MonitorOptions, WatchOptions } from './types.js';
 
@@ -73,6 +73,7 @@ export function monitor<G extends MonitorGroup>(
   }
   return new EventStream(rtnl, {
     groups: joined,
+    families: new Set([...joined].flatMap((g) => GROUP_FAMILIES[g])),
     mode: options.resync ? 'shadow' : 'raw',
     allNamespaces: options.allNamespaces ?? false,
     resync: true,
@@ -96,21 +97,26 @@ export function monitor<G extends MonitorGroup>(
  *   (a `new` flagged NLM_F_REPLACE by the kernel first deletes the routes with the same destination,
  *   table, tos and priority but another path);
  * - neigh: `family`, `ifindex`, `dst` (bridge FDB entries also `lladdr`, `vlan`, `vni`);
- * - rule: its whole content; nexthop: `id`; nsid: `nsid`.
+ * - rule: its whole content; nexthop: `id`; nsid: `nsid`;
+ * - qdisc: `link`, `handle`, `parent`; class: `link`, `handle`; filter: `link`, `parent`, `chain`,
+ *   `priority`, `protocol`, `handle` (`qdiscKey`, `classKey`, `filterKey`).
  *
  * A view built by applying the events by these keys equals a fresh dump, compared without the
  * fields that change without an event (counters, timers, settings announced elsewhere): for links
  * `stats`, `afSpec.inet`/`afSpec.inet6`, the TSO/GSO/GRO limits a bridge recomputes from its
  * ports, and bridge and bridge-port timers (`linkFacts.volatile`); `cacheinfo` of addresses, routes
- * and neighbours; neighbour `probes`; nexthop `groupStats`. Not part of the view, because the
+ * and neighbours; neighbour `probes`; nexthop `groupStats`; tc `stats` and `xstats`, a qdisc's
+ * `refcount`, an htb class's `level` and `leaf`, a filter's actions' counters and times. Not part of the view, because the
  * kernel does not announce them: bridge-family views of bridge ports (`family: 'bridge'`), cloned IPv6
  * routes, proxy neighbours, FDB entries not managed by a bridge (`self` mirrors of device address
- * lists), IPv4/IPv6 neighbours without a state or `incomplete` or `noarp`, and IPv6 addresses
+ * lists), the kernel's default qdiscs (handle `0:`) and their classes, IPv4/IPv6 neighbours without a state or `incomplete` or `noarp`, and IPv6 addresses
  * while `tentative` (they appear when duplicate address detection ends).
  *
  * Changes the kernel makes without an event are found by re-dumping and reported as events
  * flagged `resync`: routes and nexthops after a link goes down, comes up or loses its carrier;
- * routes through a nexthop object that changed; IPv6 multipath routes changed path by path; a
+ * routes through a nexthop object that changed; IPv6 multipath routes changed path by path; tc
+ * objects created or removed along with others (the classes, qdiscs and filters under a deleted
+ * qdisc or class, a u32 priority's entry and hash table, everything of a deleted link); a
  * veth's `link` (its peer's index), known only after it was announced. A dump
  * the kernel keeps flagging as interrupted (objects changing throughout) is used, and repeated a
  * little later (20 ms, doubling up to 1 s) until a clean one confirms or corrects it.
@@ -140,6 +146,7 @@ export function watch<F extends EventFamily>(rtnl: EventHost, family: F | readon
   }
   return new EventStream(rtnl, {
     groups: joined,
+    families: new Set(list),
     mode: 'watch',
     allNamespaces: false,
     resync: options.resync ?? true,

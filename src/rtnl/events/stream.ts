@@ -26,7 +26,7 @@ import { NLMSG_HDRLEN, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { forEachMessage, type MessageView } from '../../netlink/message.js';
 import { decodeContext } from '../../netlink/schema/index.js';
 import { RECEIVE_MANY_MAX, type ReceivedDatagram } from '../../netlink/socket.js';
-import { FAMILIES, GROUP_FAMILY, MESSAGE_TYPES, RTNL_GROUPS, equalObjects, type EventFamily, type FamilyInfo, type RtnlGroupName } from './families.js';
+import { FAMILIES, MESSAGE_TYPES, RTNL_GROUPS, equalObjects, type EventFamily, type FamilyInfo, type RtnlGroupName } from './families.js';
 import type { DropCounts, EventHost, EventSocket, MalformedEvent, ObjectEvent, OverrunEvent, ResyncedEvent, SyncedEvent } from './types.js';
 import { View, type Obj } from './view.js';
 
@@ -36,6 +36,8 @@ export type Mode = 'raw' | 'shadow' | 'watch';
 /** @internal What `monitor()` and `watch()` ask of a stream. */
 export interface StreamConfig {
   groups: ReadonlySet<RtnlGroupName>;
+  /** The families whose events are yielded (the groups may carry others: the tc group has three). */
+  families: ReadonlySet<EventFamily>;
   mode: Mode;
   allNamespaces: boolean;
   resync: boolean;
@@ -96,6 +98,8 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
   readonly #views = new Map<EventFamily, View>();
   /** Tracked families the kernel changes without events (routes, nexthops). */
   readonly #silent = new Set<EventFamily>();
+  /** Tracked families whose objects go with their link without events (tc). */
+  readonly #withLink = new Set<EventFamily>();
   /** Each link's `up` and `lower-up` flags, to notice the kernel's silent changes. */
   readonly #linkUp = new Map<number, number>();
   #sync: SyncRequest | undefined;
@@ -119,7 +123,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
     this.#host = host;
     this.#config = config;
     this.#closedPromise = new Promise<void>((resolve) => (this.#closedSignal = resolve));
-    for (const g of config.groups) this.#emitted.add(GROUP_FAMILY[g]);
+    for (const f of config.families) this.#emitted.add(f);
     const tracking = config.mode !== 'raw';
     if (tracking) for (const f of this.#emitted) this.#tracked.add(f);
     this.#needBaseline = tracking;
@@ -134,7 +138,9 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
     // The kernel changes routes and nexthops without telling when a link goes down or loses its
     // carrier, and routes when a nexthop they use changes: listen to those events too, to notice.
     for (const f of SILENT) if (this.#tracked.has(f)) this.#silent.add(f);
-    if (this.#silent.size > 0) join.add(RTNL_GROUPS.link);
+    // tc objects go with their link without events of their own.
+    for (const f of this.#tracked) if (FAMILIES[f].goWithLink) this.#withLink.add(f);
+    if (this.#silent.size > 0 || this.#withLink.size > 0) join.add(RTNL_GROUPS.link);
     if (this.#silent.has('route')) join.add(RTNL_GROUPS.nexthop);
     this.#socket = host.openSocket({
       groups: [...join],
@@ -383,7 +389,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       const t = MESSAGE_TYPES.get(m.type);
       if (t === undefined) return;
       const emitted = this.#emitted.has(t.family);
-      const watchLink = t.family === 'link' && this.#silent.size > 0 && nsid === undefined;
+      const watchLink = t.family === 'link' && (this.#silent.size > 0 || this.#withLink.size > 0) && nsid === undefined;
       // Routes through a nexthop object change with it, without their own event.
       if (t.family === 'nexthop' && this.#silent.has('route') && this.#usesNexthops(targets)) this.#requestSync(['route'], false, false);
       if (!emitted && !watchLink) return;
@@ -403,6 +409,7 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
       // differences at the end; a monitor still passes every message through.
       const target = targets?.get(t.family);
       if (t.family === 'link' && !t.del) this.#vethPeer(o, target ?? this.#views.get('link'));
+      if (info.silentChanges && this.#tracked.has(t.family)) this.#silentChanges(info, o, t.del, target ?? this.#views.get(t.family));
       if (target) {
         target.apply(t.del, o, replace, groups);
         if (this.#config.mode === 'shadow') this.#push(event(t.del, t.family, o, nsid, undefined));
@@ -444,6 +451,16 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
     if (peer !== undefined && peer.link === 0 && peer.kind === 'veth') this.#requestSync(['link'], false, false);
   }
 
+  /**
+   * The families the kernel may have changed without events when it announced `o` (a kind's
+   * `silentChanges`: tc objects created or removed along with others): dumped again if tracked.
+   */
+  #silentChanges(info: FamilyInfo, o: Obj, del: boolean, view: View | undefined): void {
+    const has = (key: string): boolean => view?.map.has(key) ?? false;
+    const redump = (info.silentChanges?.(o, del, has) ?? []).filter((f): f is EventFamily => this.#tracked.has(f as EventFamily));
+    if (redump.length > 0) this.#requestSync(redump, false, false);
+  }
+
   /** Whether a tracked route uses a nexthop object. */
   #usesNexthops(targets: Map<EventFamily, View> | undefined): boolean {
     const view = targets?.get('route') ?? this.#views.get('route');
@@ -459,6 +476,8 @@ export class EventStream<E> implements AsyncIterableIterator<E> {
    */
   #linkState(o: Obj, del: boolean): void {
     if (!FAMILIES.link.kind(o, this.#config.groups) || typeof o.index !== 'number') return;
+    if (del && this.#withLink.size > 0) this.#requestSync(this.#withLink, false, false);
+    if (this.#silent.size === 0) return;
     const was = this.#linkUp.get(o.index);
     if (del) {
       this.#linkUp.delete(o.index);

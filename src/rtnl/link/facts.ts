@@ -10,7 +10,7 @@ import type { MessageSchema } from '../../netlink/message.js';
 import { decodeContext, type AttrSpecs, type DecodeContext, type StructMembers } from '../../netlink/schema/index.js';
 import type { KindFacts } from '../common/facts.js';
 import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../generated/link.js';
-import { linkFromWire, linkToWire, type LinkWire, type ResolvedLink } from './mapping.js';
+import { linkFromBytes, linkFromWire, linkToWire, type LinkWire, type ResolvedLink } from './mapping.js';
 import { linkKey, type Link } from './model.js';
 
 /** The result of a link dump: the links, and how the dump went. */
@@ -36,7 +36,7 @@ export async function dumpLinks(conn: Connection, query: ResolvedLink, opts?: Re
       const ctx = decodeContext();
       return {
         onMessage: (r, m) => {
-          if (m.type === RTM_NEWLINK) items.push(linkFromWire(linkMessage.decode(r, m.payloadOffset, m.end, ctx)));
+          if (m.type === RTM_NEWLINK) items.push(linkFromBytes(r, m.payloadOffset, m.end, ctx));
         },
         result: () => items,
       };
@@ -47,8 +47,8 @@ export async function dumpLinks(conn: Connection, query: ResolvedLink, opts?: Re
 }
 
 /** Decodes the payload of a link message (RTM_NEWLINK, RTM_DELLINK) into the model. */
-export function decodeLink(r: Reader, off: number, end: number, ctx?: DecodeContext): Link {
-  return linkFromWire(linkMessage.decode(r, off, end, ctx));
+export function decodeLink(r: Reader, off: number, end: number, ctx: DecodeContext = decodeContext()): Link {
+  return linkFromBytes(r, off, end, ctx);
 }
 
 /** Dumps every link of the namespace into the model; an interrupted dump is returned flagged. */

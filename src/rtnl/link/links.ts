@@ -3,12 +3,13 @@
 
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_ECHO } from '../../netlink/constants.js';
-import { InvalidArgumentError, RtnetlinkError } from '../../netlink/errors.js';
+import { InvalidArgumentError, NetlinkError, RtnetlinkError } from '../../netlink/errors.js';
 import { AttrSet, Struct, type Codec } from '../../netlink/schema/index.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../../ns/ref.js';
 import { checkInteger } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';
 import { IfinfoFlags, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage, linkinfoDataMsg, linkinfoMemberDataMsg, type NestedLinkMessage } from '../generated/link.js';
+import { rtmTypeName } from '../schemas/types.js';
 import { decodeLink, dumpLinks } from './facts.js';
 import { linkToWire, withoutReadOnly, writableData, writablePort, type LinkWire, type ResolvedLink } from './mapping.js';
 import {
@@ -213,6 +214,18 @@ function flagChanges(s: { flags?: readonly (LinkFlag | number)[]; up?: boolean; 
   return { flags: [...on], change: [...change] };
 }
 
+// A kernel ENODEV for a request about the link `r`, naming it (see NetlinkError.link).
+function namingLink(r: { index: number } | { name: string }): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof NetlinkError && err.code === 'ENODEV' && err.link === undefined) throw err.withLink('index' in r ? r.index : r.name);
+    throw err;
+  };
+}
+
+function rethrow(err: unknown): never {
+  throw err;
+}
+
 /** Turns any {@link LinkRef} into `{ index }` or `{ name }`, checking it. */
 export function normalizeRef(ref: LinkRef): Exclude<LinkRef, number | string> {
   if (typeof ref === 'number') ref = { index: ref };
@@ -297,7 +310,7 @@ export class Links {
         // A listed veth's `link` is its old peer: not sent.
         if (peer !== undefined) info.data = { peer: await this.peerRequest(peer, open) };
       } else if (s.link !== undefined) {
-        const lower = await this.indexOf(s.link);
+        const lower = await this.resolve(s.link, RTM_NEWLINK);
         // A vxlan's device is IFLA_VXLAN_LINK inside its data (as `ip link add ... type vxlan dev X`).
         if (kind === 'vxlan') {
           const data = (info.data ?? {}) as Record<string, unknown>;
@@ -381,7 +394,7 @@ export class Links {
       const w = await this.request(withoutReadOnly(c), open, false);
       if ('index' in r) w.index = r.index;
       else if (c.name === undefined) w.name = r.name;
-      else w.index = await this.indexOf(r);
+      else w.index = await this.resolve(r, RTM_NEWLINK);
       if (c.name !== undefined) w.name = c.name;
       const info: NonNullable<LinkWire['linkinfo']> = w.linkinfo ?? {};
       info.kind = undefined;
@@ -421,7 +434,7 @@ export class Links {
     names.forEach((n, i) => {
       if (typeof n !== 'string' || n === '' || Buffer.byteLength(n) > 127) throw new InvalidArgumentError(`altNames.${i}`, 'an alternative name is 1 to 127 bytes');
     });
-    const w = linkToWire({ index: await this.indexOf(link), altNames: names });
+    const w = linkToWire({ index: await this.resolve(link, type), altNames: names });
     await this.send(type, type === RTM_NEWLINKPROP ? NLM_F_CREATE | NLM_F_EXCL : 0, w, opts);
   }
 
@@ -452,13 +465,15 @@ export class Links {
     const r = normalizeRef(link);
     const query = linkToWire('index' in r ? { index: r.index } : { name: r.name });
     let found: Link | undefined;
-    await this.conn.request(
-      { type: RTM_GETLINK, body: (w) => linkMessage.encode(w, query) },
-      (rd, m) => {
-        if (m.type === RTM_NEWLINK && found === undefined) found = decodeLink(rd, m.payloadOffset, m.end);
-      },
-      opts,
-    );
+    await this.conn
+      .request(
+        { type: RTM_GETLINK, body: (w) => linkMessage.encode(w, query) },
+        (rd, m) => {
+          if (m.type === RTM_NEWLINK && found === undefined) found = decodeLink(rd, m.payloadOffset, m.end);
+        },
+        opts,
+      )
+      .catch(namingLink(r));
     if (!found) throw new InvalidArgumentError('link', `the kernel sent no link for ${JSON.stringify(link)}`);
     return found;
   }
@@ -475,23 +490,43 @@ export class Links {
 
   /** The index of a link named by index or name (a name is looked up in this namespace). */
   async indexOf(link: LinkRef): Promise<number> {
+    return this.resolve(link, RTM_GETLINK);
+  }
+
+  /**
+   * The index of the link a request of message type `type` names (the one place link names are
+   * resolved). A name that does not exist fails as that request would: `NetlinkError` ENODEV for
+   * `type` (not sent: `seq` 0), naming the link, and not the RTM_GETLINK lookup the caller never made.
+   * @internal Used by the other kinds' operations.
+   */
+  async resolve(link: LinkRef, type: number): Promise<number> {
     const r = normalizeRef(link);
     if ('index' in r) return r.index;
-    return (await this.get(r)).index;
+    try {
+      return (await this.get(r)).index;
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENODEV' && type !== RTM_GETLINK) {
+        throw new NetlinkError(err.errno, { type, typeName: rtmTypeName(type), flags: 0, seq: 0 }, {}, undefined, r.name);
+      }
+      throw err;
+    }
   }
 
   // Sends a link message; with NLM_F_ECHO, returns the link the kernel echoed.
   private async send(type: number, flags: number, w: LinkWire, opts?: RequestOptions): Promise<Link | undefined> {
     let echoed: Link | undefined;
-    await this.conn.request(
-      { type, flags, body: (wr) => linkMessage.encode(wr, w) },
-      (flags & NLM_F_ECHO) !== 0
-        ? (r, m) => {
-            if (m.type === RTM_NEWLINK && echoed === undefined) echoed = decodeLink(r, m.payloadOffset, m.end);
-          }
-        : undefined,
-      opts,
-    );
+    await this.conn
+      .request(
+        { type, flags, body: (wr) => linkMessage.encode(wr, w) },
+        (flags & NLM_F_ECHO) !== 0
+          ? (r, m) => {
+              if (m.type === RTM_NEWLINK && echoed === undefined) echoed = decodeLink(r, m.payloadOffset, m.end);
+            }
+          : undefined,
+        opts,
+      )
+      // A change to an existing link names it by index or name: ENODEV is about that link.
+      .catch(type === RTM_NEWLINK && (flags & NLM_F_CREATE) === 0 || type === RTM_DELLINK ? namingLink(w.index ? { index: w.index } : { name: w.name ?? '' }) : rethrow);
     return echoed;
   }
 
@@ -510,7 +545,7 @@ export class Links {
       if (s.alias !== undefined) resolved.alias = s.alias;
       if (s.port !== undefined) resolved.port = writablePort(s.port);
     }
-    if (s.master !== undefined) resolved.master = s.master === null ? 0 : await this.indexOf(s.master);
+    if (s.master !== undefined) resolved.master = s.master === null ? 0 : await this.resolve(s.master, RTM_NEWLINK);
     const w = linkToWire(resolved);
     const f = flagChanges(s);
     w.flags = f.flags;

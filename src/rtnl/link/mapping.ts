@@ -8,9 +8,11 @@
 // `linkFromWire(linkToWire(link))` equals `link`. `writableLink()` is what a request may carry of
 // a link: the read-only facts left out, and the kernel's quirks about what it takes back.
 
+import { Reader } from '../../netlink/bytes.js';
+import { NLA_TYPE_MASK } from '../../netlink/constants.js';
 import type { SchemaValue } from '../../netlink/message.js';
-import { linkinfoDataMsg, type linkMessage } from '../generated/link.js';
-import { AttrSet } from '../../netlink/schema/index.js';
+import { linkAttrs, linkinfoDataMsg, linkMessage, ifinfomsg } from '../generated/link.js';
+import { AttrSet, Struct, decodeContext, type Codec, type DecodeContext } from '../../netlink/schema/index.js';
 import { withBigintJson } from '../common/json.js';
 import { LINK_READ_ONLY, type Link, type LinkData, type LinkPort, type LinkStats } from './model.js';
 
@@ -26,13 +28,16 @@ export type LinkWire = SchemaValue<typeof linkMessage>;
 // then become plain data properties. The wire object stays reachable (non-enumerable) until then.
 const SOURCE: unique symbol = Symbol('rtnetlink.link.source');
 
-type Pending = Link & { [SOURCE]?: LinkWire };
+type Pending = Link & { [SOURCE]?: LazySource };
 
 function settle(obj: object, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
-function lazyField(key: 'stats' | 'afSpec', read: (w: LinkWire) => unknown): PropertyDescriptor {
+/** What the lazily decoded fields are read from: the wire object, or a directly decoded link's source. */
+type LazySource = Pick<LinkWire, 'stats' | 'stats64' | 'afSpec'>;
+
+function lazyField(key: 'stats' | 'afSpec', read: (w: LazySource) => unknown): PropertyDescriptor {
   return {
     enumerable: true,
     configurable: true,
@@ -49,7 +54,7 @@ function lazyField(key: 'stats' | 'afSpec', read: (w: LinkWire) => unknown): Pro
 }
 
 /** Counters, exact: IFLA_STATS64, else the 32-bit IFLA_STATS widened. With a toJSON for the bigints. */
-function readStats(w: LinkWire): LinkStats | undefined {
+function readStats(w: LazySource): LinkStats | undefined {
   const s64 = w.stats64;
   if (s64 !== undefined) return withBigintJson(s64);
   const s32 = w.stats;
@@ -59,7 +64,7 @@ function readStats(w: LinkWire): LinkStats | undefined {
   return withBigintJson(out as LinkStats);
 }
 
-function readAfSpec(w: LinkWire): Link['afSpec'] {
+function readAfSpec(w: LazySource): Link['afSpec'] {
   const a = w.afSpec;
   // IPv6 statistics in it are bigints.
   return a !== null && typeof a === 'object' && !(a instanceof Uint8Array) ? withBigintJson(a) : a;
@@ -152,6 +157,223 @@ export function linkFromWire(w: LinkWire): Link {
   Object.defineProperty(l, 'afSpec', AF_SPEC);
   return l;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bytes -> model in one pass
+
+/** The attributes the model reads (besides the lazily decoded stats, stats64 and afSpec). */
+const USED = ['linkinfo', 'address', 'allmulti', 'broadcast', 'carrier', 'carrierChanges', 'carrierDownCount', 'carrierUpCount', 'groIpv4MaxSize', 'groMaxSize', 'group', 'gsoIpv4MaxSize', 'gsoMaxSegs', 'gsoMaxSize', 'headroom', 'ifalias', 'link', 'linkNetnsid', 'linkmode', 'master', 'maxMtu', 'maxPacingOffloadHorizon', 'minMtu', 'mtu', 'name', 'netnsImmutable', 'numRxQueues', 'numTxQueues', 'numVf', 'operstate', 'parentDevBusName', 'parentDevName', 'permAddress', 'physPortId', 'physPortName', 'physSwitchId', 'promiscuity', 'propList', 'protinfo', 'protoDown', 'protoDownReason', 'qdisc', 'tailroom', 'tsoMaxSegs', 'tsoMaxSize', 'txqlen', 'xdp'] as const;
+type UsedKey = (typeof USED)[number];
+
+/** How the direct decoder takes each attribute type: its spec, whether the model reads it, how. */
+interface DirectEntry {
+  key: string;
+  /** The type field it must have (type and default flags): another goes to the wire decoder. */
+  typeField: number;
+  codec: Codec<unknown>;
+  /** 1, 2, 4: an integer read in place (u8, u16, u32, s32 by `signed`); 0: through the codec. */
+  int: number;
+  signed: boolean;
+  used: boolean;
+  /** Decoding it cannot fail and the model does not read it: skipped (opaque bytes, structs). */
+  skip: boolean;
+  lazy: boolean;
+}
+
+let entries: (DirectEntry | undefined)[] | undefined;
+/** The attribute type of each key the model reads. */
+let A: Record<UsedKey, number>;
+const LAZY_TYPES = { stats: 7, stats64: 23, afSpec: 26 } as const;
+
+function directEntries(): (DirectEntry | undefined)[] {
+  const out: (DirectEntry | undefined)[] = [];
+  const types = {} as Record<UsedKey, number>;
+  const used = new Set<string>(USED);
+  for (const key of Object.keys(linkAttrs.specs)) {
+    const spec = linkAttrs.entry(key);
+    if (spec === undefined || spec.multi) continue;
+    const kind = spec.codec.kind;
+    const int = kind === 'u8' ? 1 : kind === 'u16' ? 2 : kind === 'u32' || kind === 's32' ? 4 : 0;
+    out[spec.type] = {
+      key,
+      typeField: spec.type | spec.flags,
+      codec: spec.codec,
+      int,
+      signed: kind === 's32',
+      used: used.has(key),
+      skip: !used.has(key) && (kind === 'binary' || spec.codec instanceof Struct),
+      lazy: spec.lazy === true,
+    };
+    if (used.has(key)) types[key as UsedKey] = spec.type;
+  }
+  for (const [key, type] of Object.entries(LAZY_TYPES)) if (out[type]?.key !== key || !out[type]?.lazy) throw new Error(`link attribute ${type} is not the lazy ${key}`);
+  A = types;
+  return out;
+}
+
+/**
+ * Where a directly decoded link's lazily decoded attributes are: read as the wire object's lazy
+ * attributes are (the same codecs, from a fresh context, with the message as parent), through
+ * getters on the prototype rather than accessors defined on each object.
+ */
+class LazyLinkSource {
+  constructor(
+    readonly family: LinkWire['family'],
+    private readonly buf: Uint8Array,
+    private readonly at: Int32Array,
+  ) {}
+
+  private read(i: number, type: number): unknown {
+    const off = this.at[2 * i];
+    if (off < 0) return undefined;
+    return (entries as DirectEntry[])[type].codec.decode(new Reader(this.buf), off, this.at[2 * i + 1], decodeContext(), this as unknown as Record<string, unknown>);
+  }
+
+  get stats(): LinkWire['stats'] {
+    return this.read(0, LAZY_TYPES.stats) as LinkWire['stats'];
+  }
+
+  get stats64(): LinkWire['stats64'] {
+    return this.read(1, LAZY_TYPES.stats64) as LinkWire['stats64'];
+  }
+
+  get afSpec(): LinkWire['afSpec'] {
+    return this.read(2, LAZY_TYPES.afSpec) as LinkWire['afSpec'];
+  }
+}
+
+/** Values by attribute type, reused from message to message (cleared after each). */
+const values: unknown[] = [];
+
+/**
+ * A link message's payload (struct ifinfomsg and attributes, from `off` to `end`) decoded straight
+ * into the model, with no wire object in between: what `linkFromWire(linkMessage.decode(r, off,
+ * end, ctx))` gives, which it falls back to for what it does not take itself (a repeat, an
+ * attribute it does not know, an unusual size or type flag, malformed bytes: there the wire
+ * decoder's DecodeError). Stats and afSpec stay undecoded until read, as there.
+ */
+export function linkFromBytes(r: Reader, off: number, end: number, ctx: DecodeContext): Link {
+  let link: Link | undefined;
+  const touched: number[] = [];
+  try {
+    link = decodeDirect(r, off, end, ctx, touched);
+  } catch {
+    link = undefined; // the wire decoder reports it, with its path
+  }
+  for (const t of touched) values[t] = undefined;
+  return link ?? linkFromWire(linkMessage.decode(r, off, end, ctx));
+}
+
+function freshContext(ctx: DecodeContext): DecodeContext {
+  if (ctx.path.length !== 0) ctx.path.length = 0;
+  ctx.depth = 0;
+  ctx.nonCanonical = false;
+  return ctx;
+}
+
+// Undefined when the message needs the wire decoder.
+function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext, touched: number[]): Link | undefined {
+  if (end - off < 16) return undefined;
+  const table = (entries ??= directEntries());
+  const buf = r.buf;
+  const view = r.view;
+  const h = ifinfomsg.decode(r, off, 16, freshContext(ctx)) as Pick<LinkWire, 'family' | 'type' | 'index' | 'flags' | 'change'>;
+  const v = values;
+  const lazyAt = new Int32Array(6).fill(-1);
+  let anyLazy = false;
+  for (let p = off + 16; p < end; ) {
+    if (end - p < 4) return undefined;
+    const alen = view.getUint16(p, true);
+    if (alen < 4 || p + alen > end) return undefined;
+    const typeField = view.getUint16(p + 2, true);
+    const type = typeField & NLA_TYPE_MASK;
+    const e = table[type];
+    if (e === undefined || e.typeField !== typeField || v[type] !== undefined) return undefined;
+    const at = p + 4;
+    const len = alen - 4;
+    touched.push(type);
+    if (e.lazy) {
+      const i = type === LAZY_TYPES.stats ? 0 : type === LAZY_TYPES.stats64 ? 1 : 2;
+      lazyAt[2 * i] = at;
+      lazyAt[2 * i + 1] = len;
+      anyLazy = true;
+      v[type] = true;
+    } else if (e.int !== 0) {
+      if (len !== e.int) return undefined;
+      v[type] = e.int === 1 ? buf[at] : e.int === 2 ? view.getUint16(at, true) : e.signed ? view.getInt32(at, true) : view.getUint32(at, true);
+    } else if (e.skip) {
+      v[type] = true;
+    } else {
+      v[type] = e.codec.decode(r, at, len, freshContext(ctx), h as unknown as Record<string, unknown>);
+    }
+    p += (alen + 3) & ~3;
+  }
+  const info = v[A.linkinfo] as LinkWire['linkinfo'];
+  const kind = info?.kind;
+  const slaveKind = info?.slaveKind;
+  const l: Link = {
+    index: h.index,
+    name: (v[A.name] as LinkWire['name']) ?? '',
+    kind,
+    data: info?.data === undefined ? undefined : jsonReady(kind, info.data as LinkData, DATA_WITH_BIGINTS),
+    port: slaveKind === undefined ? undefined : { kind: slaveKind, data: jsonReady(slaveKind, info?.slaveData, PORT_DATA_WITH_BIGINTS) },
+    flags: h.flags,
+    mtu: (v[A.mtu] as LinkWire['mtu']),
+    address: (v[A.address] as LinkWire['address']),
+    broadcast: (v[A.broadcast] as LinkWire['broadcast']),
+    permAddress: (v[A.permAddress] as LinkWire['permAddress']),
+    txqlen: (v[A.txqlen] as LinkWire['txqlen']),
+    alias: (v[A.ifalias] as LinkWire['ifalias']),
+    group: (v[A.group] as LinkWire['group']),
+    master: (v[A.master] as LinkWire['master']),
+    link: (v[A.link] as LinkWire['link']),
+    linkNetnsid: (v[A.linkNetnsid] as LinkWire['linkNetnsid']),
+    linkType: h.type,
+    operstate: (v[A.operstate] as LinkWire['operstate']),
+    linkmode: (v[A.linkmode] as LinkWire['linkmode']),
+    qdisc: (v[A.qdisc] as LinkWire['qdisc']),
+    carrier: bool((v[A.carrier] as LinkWire['carrier'])),
+    carrierChanges: (v[A.carrierChanges] as LinkWire['carrierChanges']),
+    carrierUpCount: (v[A.carrierUpCount] as LinkWire['carrierUpCount']),
+    carrierDownCount: (v[A.carrierDownCount] as LinkWire['carrierDownCount']),
+    promiscuity: (v[A.promiscuity] as LinkWire['promiscuity']),
+    allmulti: (v[A.allmulti] as LinkWire['allmulti']),
+    minMtu: (v[A.minMtu] as LinkWire['minMtu']),
+    maxMtu: (v[A.maxMtu] as LinkWire['maxMtu']),
+    numTxQueues: (v[A.numTxQueues] as LinkWire['numTxQueues']),
+    numRxQueues: (v[A.numRxQueues] as LinkWire['numRxQueues']),
+    gsoMaxSize: (v[A.gsoMaxSize] as LinkWire['gsoMaxSize']),
+    gsoMaxSegs: (v[A.gsoMaxSegs] as LinkWire['gsoMaxSegs']),
+    groMaxSize: (v[A.groMaxSize] as LinkWire['groMaxSize']),
+    gsoIpv4MaxSize: (v[A.gsoIpv4MaxSize] as LinkWire['gsoIpv4MaxSize']),
+    groIpv4MaxSize: (v[A.groIpv4MaxSize] as LinkWire['groIpv4MaxSize']),
+    tsoMaxSize: (v[A.tsoMaxSize] as LinkWire['tsoMaxSize']),
+    tsoMaxSegs: (v[A.tsoMaxSegs] as LinkWire['tsoMaxSegs']),
+    altNames: (v[A.propList] as LinkWire['propList'])?.altIfname,
+    protoDown: bool((v[A.protoDown] as LinkWire['protoDown'])),
+    protoDownReason: (v[A.protoDownReason] as LinkWire['protoDownReason']),
+    netnsImmutable: bool((v[A.netnsImmutable] as LinkWire['netnsImmutable'])),
+    headroom: (v[A.headroom] as LinkWire['headroom']),
+    tailroom: (v[A.tailroom] as LinkWire['tailroom']),
+    maxPacingOffloadHorizon: (v[A.maxPacingOffloadHorizon] as LinkWire['maxPacingOffloadHorizon']),
+    parentDevName: (v[A.parentDevName] as LinkWire['parentDevName']),
+    parentDevBusName: (v[A.parentDevBusName] as LinkWire['parentDevBusName']),
+    physPortId: (v[A.physPortId] as LinkWire['physPortId']),
+    physPortName: (v[A.physPortName] as LinkWire['physPortName']),
+    physSwitchId: (v[A.physSwitchId] as LinkWire['physSwitchId']),
+    numVf: (v[A.numVf] as LinkWire['numVf']),
+    xdp: (v[A.xdp] as LinkWire['xdp']),
+    protinfo: (v[A.protinfo] as LinkWire['protinfo']),
+    family: h.family === 'unspec' ? undefined : h.family,
+  };
+  const source = new LazyLinkSource(h.family, anyLazy ? r.stable() : EMPTY, lazyAt);
+  Object.defineProperty(l, SOURCE, { value: source, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(l, 'stats', STATS);
+  Object.defineProperty(l, 'afSpec', AF_SPEC);
+  return l;
+}
+
+const EMPTY = new Uint8Array(0);
 
 // ---------------------------------------------------------------------------------------------
 // Model -> wire

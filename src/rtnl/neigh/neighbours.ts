@@ -60,12 +60,12 @@ export class Fdb {
    * @throws {@link NetlinkError} `EEXIST` when the entry exists, `EINVAL` for a VLAN the bridge does not have.
    */
   async add(spec: FdbEntrySpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, neighMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, neighMessage, await this.message(spec, RTM_NEWNEIGH), undefined, opts);
   }
 
   /** Adds an FDB entry or updates the existing one, like `bridge fdb replace`. */
   async replace(spec: FdbEntrySpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, neighMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, neighMessage, await this.message(spec, RTM_NEWNEIGH), undefined, opts);
   }
 
   /**
@@ -74,7 +74,7 @@ export class Fdb {
    * one with EEXIST). Creates the entry when there is none.
    */
   async append(spec: FdbEntrySpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, neighMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, neighMessage, await this.message(spec, RTM_NEWNEIGH), undefined, opts);
   }
 
   /**
@@ -84,15 +84,15 @@ export class Fdb {
    * @throws {@link NetlinkError} `ENOENT` when there is no such entry.
    */
   async delete(spec: FdbEntrySpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_DELNEIGH, 0, neighMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_DELNEIGH, 0, neighMessage, await this.message(spec, RTM_DELNEIGH), undefined, opts);
   }
 
   /** Lists FDB entries, like `bridge fdb show [br BRIDGE] [dev LINK]`. */
   async list(filter: FdbFilter = {}, opts?: RequestOptions): Promise<FdbEntry[]> {
     checkObject(filter as unknown, 'filter', '{ bridge?, link? }');
     checkKeys(filter, FDB_FILTER_KEYS);
-    const bridge = filter.bridge === undefined ? 0 : await this.links.indexOf(filter.bridge);
-    const link = filter.link === undefined ? 0 : await this.links.indexOf(filter.link);
+    const bridge = filter.bridge === undefined ? 0 : await this.links.resolve(filter.bridge, RTM_GETNEIGH);
+    const link = filter.link === undefined ? 0 : await this.links.resolve(filter.link, RTM_GETNEIGH);
     const query: Partial<NeighbourMessage> = { family: 'bridge', ifindex: 0, state: [], flags: [], type: 0 };
     if (bridge !== 0) query.master = bridge;
     if (link !== 0) query.ndaIfindex = link;
@@ -110,17 +110,17 @@ export class Fdb {
   }
 
   // Every key and value is checked before a link's name is looked up: nothing is sent for a bad argument.
-  private async message(spec: FdbEntrySpec): Promise<NeighbourMessage> {
+  private async message(spec: FdbEntrySpec, type: number): Promise<NeighbourMessage> {
     checkFdbKeys(spec);
     const { master: _readOnly, via, ...rest } = spec;
     const msg = fdbToWire({ ...rest, link: 0, ...(via !== undefined ? { via: 0 } : {}) });
-    msg.ifindex = await this.links.indexOf(spec.link);
-    if (spec.via !== undefined) msg.ndaIfindex = await this.links.indexOf(spec.via);
+    msg.ifindex = await this.links.resolve(spec.link, type);
+    if (spec.via !== undefined) msg.ndaIfindex = await this.links.resolve(spec.via, type);
     // The kernel lists a bridge's entries without NTF_MASTER, and takes an entry without NTF_MASTER
     // or NTF_SELF as the bridge's only when ndm_flags is 0 (not with `sticky` or `extern_learn`),
     // and only for a port: say `master`, and `self` for an entry of the bridge device itself.
     if (!msg.flags.includes('master') && !msg.flags.includes('self')) {
-      const own = spec.master !== undefined && (await this.links.indexOf(spec.master)) === msg.ifindex;
+      const own = spec.master !== undefined && (await this.links.resolve(spec.master, type)) === msg.ifindex;
       msg.flags = [...msg.flags, own ? 'self' : 'master'];
     }
     return msg;
@@ -146,12 +146,12 @@ export class Neighbours {
    * @throws {@link NetlinkError} `EEXIST` when the entry exists.
    */
   async add(spec: NeighbourSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, neighMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, neighMessage, await this.message(spec, RTM_NEWNEIGH), undefined, opts);
   }
 
   /** Adds a neighbour entry or updates the existing one, like `ip neigh replace`. */
   async replace(spec: NeighbourSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, neighMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, neighMessage, await this.message(spec, RTM_NEWNEIGH), undefined, opts);
   }
 
   /**
@@ -159,7 +159,7 @@ export class Neighbours {
    * @throws {@link NetlinkError} `ENOENT` when there is no such entry.
    */
   async delete(spec: NeighbourSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_DELNEIGH, 0, neighMessage, await this.message(spec), undefined, opts);
+    await changeObject(this.conn, RTM_DELNEIGH, 0, neighMessage, await this.message(spec, RTM_DELNEIGH), undefined, opts);
   }
 
   /** Lists neighbours, like `ip neigh show nud all` (or the proxy entries, like `ip neigh show proxy`). */
@@ -169,7 +169,7 @@ export class Neighbours {
     if (filter.family !== undefined && filter.family !== 'inet' && filter.family !== 'inet6') {
       throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(filter.family)}`);
     }
-    const index = filter.link === undefined ? 0 : await this.links.indexOf(filter.link);
+    const index = filter.link === undefined ? 0 : await this.links.resolve(filter.link, RTM_GETNEIGH);
     const query: Partial<NeighbourMessage> = { family: filter.family ?? 'unspec', ifindex: 0, state: [], flags: filter.proxy ? ['proxy'] : [], type: 0 };
     if (index !== 0) query.ndaIfindex = index;
     const family = filter.family;
@@ -182,10 +182,10 @@ export class Neighbours {
   }
 
   // Every key and value is checked before the link's name is looked up: nothing is sent for a bad argument.
-  private async message(spec: NeighbourSpec): Promise<NeighbourMessage> {
+  private async message(spec: NeighbourSpec, type: number): Promise<NeighbourMessage> {
     checkNeighbourKeys(spec);
     const msg = neighbourToWire({ ...spec, link: 0 });
-    msg.ifindex = await this.links.indexOf(spec.link);
+    msg.ifindex = await this.links.resolve(spec.link, type);
     return msg;
   }
 }

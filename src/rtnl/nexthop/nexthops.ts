@@ -109,8 +109,8 @@ export class Nexthops {
       throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(filter.family)}`);
     }
     checkInteger('id', filter.id, 1, 0xffffffff);
-    const oif = filter.oif === undefined ? 0 : await this.links.indexOf(filter.oif);
-    const master = filter.master === undefined ? 0 : await this.links.indexOf(filter.master);
+    const oif = filter.oif === undefined ? 0 : await this.links.resolve(filter.oif, RTM_GETNEXTHOP);
+    const master = filter.master === undefined ? 0 : await this.links.resolve(filter.master, RTM_GETNEXTHOP);
     let items: Nexthop[];
     let kernelFiltered = false;
     if (filter.id !== undefined) {
@@ -146,7 +146,7 @@ export class Nexthops {
   }
 
   private async create(spec: NexthopSpec, flags: number, opts?: RequestOptions): Promise<Nexthop> {
-    const msg = await this.message(spec);
+    const msg = await this.message(spec, RTM_NEWNEXTHOP);
     const echoed = await changeObject(this.conn, RTM_NEWNEXTHOP, flags, nexthopMessage, msg, { replyType: RTM_NEWNEXTHOP }, opts);
     if (echoed) return nexthopFromWire(echoed);
     if (spec.id === undefined) throw new InvalidArgumentError('id', 'the kernel did not say which id it picked');
@@ -154,10 +154,10 @@ export class Nexthops {
   }
 
   // Every key and value is checked before the interface's name is looked up: nothing is sent for a bad argument.
-  private async message(spec: NexthopSpec): Promise<NexthopMessage> {
+  private async message(spec: NexthopSpec, type: number): Promise<NexthopMessage> {
     checkNexthopKeys(spec);
     const msg = nexthopRequest(nexthopToWire({ ...spec, oif: spec.oif === undefined ? undefined : 0 }));
-    if (spec.oif !== undefined) msg.oif = await this.links.indexOf(spec.oif);
+    if (spec.oif !== undefined) msg.oif = await this.links.resolve(spec.oif, type);
     return msg;
   }
 }

@@ -2,9 +2,9 @@
 // namespace knows another (a link's IFLA_LINK_NETNSID, a neighbour's NDA_LINK_NETNSID, ...).
 // The kernel has no request to remove an nsid: it goes when either namespace goes.
 
-import { readdirSync } from 'node:fs';
 import type { Connection, RequestOptions } from '../../netlink/connection.js';
 import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
+import { listNetns } from '../../ns/netns.js';
 import { NETNS_RUN_DIR, NamespaceNotFoundError, openNetns, type NetnsRef } from '../../ns/ref.js';
 import { checkKeys, checkObject } from '../common/model.js';
 import { changeObject, getObject } from '../common/requests.js';
@@ -115,18 +115,15 @@ export class Nsids {
   // Asks for the id of every namespace named under /run/netns (stopping at `wanted` if given).
   private async namesById(wanted: number | undefined, opts?: RequestOptions): Promise<Map<number, string>> {
     const out = new Map<number, string>();
-    let names: string[];
-    try {
-      names = readdirSync(NETNS_RUN_DIR).sort();
-    } catch {
-      return out;
-    }
-    for (const name of names) {
+    // Only the named namespaces (mounted namespace files): a directory, a symbolic link or a
+    // half-made entry under /run/netns is no namespace's name, and must not fail the listing.
+    for (const name of listNetns()) {
       let ns;
       try {
         ns = openNetns({ path: `${NETNS_RUN_DIR}/${name}` });
       } catch (err) {
         if (err instanceof NamespaceNotFoundError) continue; // deleted meanwhile
+        if (err instanceof InvalidArgumentError) continue; // replaced meanwhile by something that is no namespace
         if ((err as NodeJS.ErrnoException).code !== undefined) continue; // unreadable
         throw err;
       }

@@ -6,15 +6,15 @@ import type { Connection } from '../../netlink/connection.js';
 import type { MessageSchema } from '../../netlink/message.js';
 import type { AttrSpecs, StructMembers } from '../../netlink/schema/index.js';
 import type { KindFacts } from '../common/facts.js';
-import { dumpObjects } from '../common/requests.js';
+import { dumpDecoded } from '../common/requests.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, routeMessage } from '../generated/route.js';
-import { routeFromWire, type RouteWire } from './mapping.js';
+import { routeFromBytes, routeFromWire, type RouteWire } from './mapping.js';
 import { routeKey, type Route } from './model.js';
 
 /** Dumps every route of every table and family (a request header of zeros: no filter) into the model. */
 export async function dumpRoutes(conn: Connection): Promise<{ items: Route[]; interrupted: boolean }> {
   const query: Partial<RouteWire> = { family: 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [] };
-  const res = await dumpObjects(conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, { dumpInterrupted: 'flag' }, routeFromWire);
+  const res = await dumpDecoded(conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, routeFromBytes, { dumpInterrupted: 'flag' });
   return { items: res.items, interrupted: res.interrupted };
 }
 

@@ -5,9 +5,12 @@
 //
 // For every route the kernel lists, routeFromWire(routeToWire(route)) equals route.
 
+import { formatIPv4, formatIPv4Prefix, formatIPv6, formatIPv6Prefix } from '../../netlink/addr.js';
+import { Reader } from '../../netlink/bytes.js';
 import type { SchemaValue } from '../../netlink/message.js';
+import { decodeContext, type Codec, type DecodeContext } from '../../netlink/schema/index.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
-import type { routeMessage } from '../generated/route.js';
+import { routeAttrs, routeMessage, rtmsg } from '../generated/route.js';
 import type { MplsLabel } from '../schemas/codecs.js';
 import type { IpFamily, Realms, Route, RouteMetricName, RouteMetrics, RouteNexthop, RoutePref } from './model.js';
 
@@ -266,4 +269,260 @@ export function routeToWireParsed(r: Route, dst: Prefix | undefined, src: Prefix
   if (r.mark !== undefined) w.mark = r.mark;
   if (r.uid !== undefined) w.uid = r.uid;
   return w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes -> model in one pass
+
+/** The decoder of a payload of a route attribute, as the wire schema has it. */
+function attrCodec<T>(key: string): Codec<T> {
+  return (routeAttrs.entry(key) as { codec: Codec<T> }).codec;
+}
+
+/** What the direct decoder reads through the wire schema's own codecs, and its lookup tables. */
+interface DirectTables {
+  /** The model's value of each rtmsg byte: family, protocol, scope ('global'), type (0 for unspec). */
+  family: RouteHead['family'][];
+  protocol: RouteHead['protocol'][];
+  scope: RouteHead['scope'][];
+  type: RouteHead['type'][];
+  /** The model's `pref` of each RTA_PREF byte. */
+  pref: (RoutePref | number)[];
+  metrics: Codec<MetricsWire>;
+  multipath: Codec<NexthopWire[]>;
+  via: Codec<NonNullable<RouteWire['via']>>;
+}
+
+let tables: DirectTables | undefined;
+
+// Built once from the wire schema by decoding every byte value: the direct decoder then gives what
+// the schema gives by construction, also for values without a name.
+function directTables(): DirectTables {
+  const t: DirectTables = {
+    family: [],
+    protocol: [],
+    scope: [],
+    type: [],
+    pref: [],
+    metrics: attrCodec('metrics'),
+    multipath: attrCodec('multipath'),
+    via: attrCodec('via'),
+  };
+  const bytes = new Uint8Array(12);
+  const r = new Reader(bytes);
+  const ctx = decodeContext();
+  const pref = attrCodec<RouteWire['pref']>('pref');
+  for (let v = 0; v < 256; v++) {
+    bytes.fill(v, 0, 8);
+    const h = rtmsg.decode(r, 0, 12, ctx);
+    t.family.push(h.family as IpFamily);
+    t.protocol.push(h.protocol);
+    t.scope.push(h.scope === 'universe' ? 'global' : h.scope);
+    t.type.push(h.type === 'unspec' ? 0 : h.type);
+    const p = pref.decode(r, 0, 1, ctx) as RoutePref | 'invalid' | number;
+    t.pref.push(p === 'invalid' ? 2 : p);
+  }
+  return t;
+}
+
+const AF_INET6 = 10;
+const AF_MPLS = 28;
+
+/** The text of an address attribute's payload (4 or 16 bytes). */
+function addressText(buf: Uint8Array, off: number, len: number): string {
+  return len === 4 ? formatIPv4(buf, off) : formatIPv6(buf, off);
+}
+
+/** The text of a prefix: the address attribute's payload (4 or 16 bytes, or none: -1) and a length. */
+function prefixFromBytes(buf: Uint8Array, at: number, alen: number, length: number, family: number): string {
+  if (at < 0) return (family === AF_INET6 ? '::' : '0.0.0.0') + (LENGTHS[length] ?? `/${length}`);
+  return alen === 4 ? formatIPv4Prefix(buf, at, length) : formatIPv6Prefix(buf, at, length);
+}
+
+/**
+ * A route message's payload (struct rtmsg and attributes, from `off` to `end`) decoded straight
+ * into the model, in one pass with no wire object in between: what
+ * `routeFromWire(routeMessage.decode(r, off, end, ctx))` gives, which it falls back to for what
+ * it does not read itself (an attribute the model ignores or it does not know, a repeat, an
+ * unusual payload size or type flag, MPLS, malformed bytes: there the wire decoder's DecodeError).
+ */
+export function routeFromBytes(r: Reader, off: number, end: number, ctx: DecodeContext): Route {
+  const route = decodeDirect(r, off, end, ctx);
+  return route ?? routeFromWire(routeMessage.decode(r, off, end, ctx));
+}
+
+// Undefined when the message needs the wire decoder.
+function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext): Route | undefined {
+  if (end - off < 12) return undefined;
+  const t = (tables ??= directTables());
+  const buf = r.buf;
+  const view = r.view;
+  const fam = buf[off];
+  if (fam === AF_MPLS) return undefined;
+  const dstLen = buf[off + 1];
+  const srcLen = buf[off + 2];
+  const tos = buf[off + 3];
+  const flagBits = view.getUint32(off + 8, true);
+  // Offsets of the address payloads (-1: absent), their lengths; the other attributes' values.
+  let dstAt = -1;
+  let dstAlen = 0;
+  let srcAt = -1;
+  let srcAlen = 0;
+  let gatewayAt = -1;
+  let gatewayAlen = 0;
+  let prefsrcAt = -1;
+  let prefsrcAlen = 0;
+  let table: number | undefined;
+  let priority: number | undefined;
+  let oif: number | undefined;
+  let iif: number | undefined;
+  let flow: number | undefined;
+  let mark: number | undefined;
+  let uid: number | undefined;
+  let nhId: number | undefined;
+  let expires: number | undefined;
+  let pref = -1;
+  let ciAt = -1;
+  let metricsAt = -1;
+  let metricsLen = 0;
+  let multipathAt = -1;
+  let multipathLen = 0;
+  let viaAt = -1;
+  let viaLen = 0;
+  let seen = 0; // bit per attribute type below 32: a repeat goes to the wire decoder
+  for (let p = off + 12; p < end; ) {
+    if (end - p < 4) return undefined;
+    const alen = view.getUint16(p, true);
+    if (alen < 4 || p + alen > end) return undefined;
+    const typeField = view.getUint16(p + 2, true);
+    if (typeField >= 32) return undefined;
+    const bit = 1 << typeField;
+    if ((seen & bit) !== 0) return undefined;
+    seen |= bit;
+    const len = alen - 4;
+    const at = p + 4;
+    switch (typeField) {
+      case 1: // RTA_DST
+        if (len !== 4 && len !== 16) return undefined;
+        dstAt = at;
+        dstAlen = len;
+        break;
+      case 2: // RTA_SRC
+        if (len !== 4 && len !== 16) return undefined;
+        srcAt = at;
+        srcAlen = len;
+        break;
+      case 5: // RTA_GATEWAY
+        if (len !== 4 && len !== 16) return undefined;
+        gatewayAt = at;
+        gatewayAlen = len;
+        break;
+      case 7: // RTA_PREFSRC
+        if (len !== 4 && len !== 16) return undefined;
+        prefsrcAt = at;
+        prefsrcAlen = len;
+        break;
+      case 3: // RTA_IIF
+      case 4: // RTA_OIF
+      case 6: // RTA_PRIORITY
+      case 11: // RTA_FLOW
+      case 15: // RTA_TABLE
+      case 16: // RTA_MARK
+      case 23: // RTA_EXPIRES
+      case 25: // RTA_UID
+      case 30: {
+        // RTA_NH_ID
+        if (len !== 4) return undefined;
+        const v = view.getUint32(at, true);
+        if (typeField === 15) table = v;
+        else if (typeField === 4) oif = v;
+        else if (typeField === 6) priority = v;
+        else if (typeField === 3) iif = v;
+        else if (typeField === 11) flow = v;
+        else if (typeField === 16) mark = v;
+        else if (typeField === 23) expires = v;
+        else if (typeField === 25) uid = v;
+        else nhId = v;
+        break;
+      }
+      case 12: // RTA_CACHEINFO
+        if (len !== 32) return undefined;
+        ciAt = at;
+        break;
+      case 20: // RTA_PREF
+        if (len !== 1) return undefined;
+        pref = buf[at];
+        break;
+      case 8: // RTA_METRICS
+        metricsAt = at;
+        metricsLen = len;
+        break;
+      case 9: // RTA_MULTIPATH
+        multipathAt = at;
+        multipathLen = len;
+        break;
+      case 18: // RTA_VIA
+        viaAt = at;
+        viaLen = len;
+        break;
+      default:
+        return undefined;
+    }
+    p += (alen + 3) & ~3;
+  }
+  // The nests, through the wire schema's codecs (as MessageSchema.decode, from a fresh context).
+  let metrics: MetricsWire | undefined;
+  let multipath: NexthopWire[] | undefined;
+  let via: RouteWire['via'];
+  if (metricsAt >= 0 || multipathAt >= 0 || viaAt >= 0) {
+    try {
+      if (metricsAt >= 0) metrics = t.metrics.decode(r, metricsAt, metricsLen, freshContext(ctx));
+      if (multipathAt >= 0) multipath = t.multipath.decode(r, multipathAt, multipathLen, freshContext(ctx));
+      if (viaAt >= 0) via = t.via.decode(r, viaAt, viaLen, freshContext(ctx));
+    } catch {
+      return undefined; // the wire decoder reports it, with its path
+    }
+  }
+  const route = new RouteObject(
+    t.family[fam],
+    dstAt < 0 && dstLen === 0 ? 'default' : prefixFromBytes(buf, dstAt, dstAlen, dstLen, fam),
+    table ?? buf[off + 4],
+    t.type[buf[off + 7]],
+    t.protocol[buf[off + 5]],
+    t.scope[buf[off + 6]],
+    flagBits === 0 ? NO_FLAGS : (rtmsg.decode(r, off, 12, freshContext(ctx)).flags as Route['flags']),
+  );
+  if (srcLen !== 0 || srcAt >= 0) route.src = prefixFromBytes(buf, srcAt, srcAlen, srcLen, fam);
+  if (tos !== 0) route.tos = tos;
+  if (priority !== undefined) route.priority = priority;
+  if (prefsrcAt >= 0) route.prefsrc = addressText(buf, prefsrcAt, prefsrcAlen);
+  if (gatewayAt >= 0) route.gateway = addressText(buf, gatewayAt, gatewayAlen);
+  if (via !== undefined) route.via = via.addr;
+  if (oif !== undefined) route.oif = oif;
+  if (iif !== undefined) route.iif = iif;
+  if (multipath !== undefined) route.nexthops = multipath.map(nexthopFromWire);
+  if (nhId !== undefined) route.nexthopId = nhId;
+  if (metrics !== undefined) route.metrics = metricsFromWire(metrics);
+  if (pref >= 0) route.pref = t.pref[pref];
+  if (expires !== undefined) route.expires = expires;
+  else if (ciAt >= 0) {
+    const ticks = view.getInt32(ciAt + 8, true);
+    if (ticks !== 0) route.expires = Math.max(0, Math.trunc(ticks / USER_HZ));
+  }
+  if (flow !== undefined) route.realms = realmsFromWire(flow);
+  if (ciAt >= 0) {
+    const error = view.getUint32(ciAt + 12, true);
+    if (error !== 0) route.error = error | 0;
+  }
+  if (mark !== undefined) route.mark = mark;
+  if (uid !== undefined) route.uid = uid;
+  return route;
+}
+
+// A context as MessageSchema.decode leaves it at the start of a message's attributes.
+function freshContext(ctx: DecodeContext): DecodeContext {
+  if (ctx.path.length !== 0) ctx.path.length = 0;
+  ctx.depth = 0;
+  ctx.nonCanonical = false;
+  return ctx;
 }

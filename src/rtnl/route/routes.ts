@@ -7,11 +7,12 @@ import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
 import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
-import { changeObject, dumpObjects, getObject, lazyStream, streamObjects, type DumpResult } from '../common/requests.js';
+import { changeObject, dumpDecoded, getObject, lazyStream, streamDecoded, type DumpResult } from '../common/requests.js';
 import { RtmType, RtnhFlags, RtProtocol } from '../generated/common.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RtmFlags, routeMessage } from '../generated/route.js';
 import type { LinkRef, Links } from '../link/links.js';
-import { familyOfAddress, NO_FLAGS, routeFromWire, routeToWireParsed, type RouteWire } from './mapping.js';
+import { normalizeRef } from '../link/links.js';
+import { familyOfAddress, NO_FLAGS, routeFromBytes, routeFromWire, routeToWireParsed, type RouteWire } from './mapping.js';
 import {
   REALMS_KEYS,
   ROUTE_KEYS,
@@ -209,29 +210,29 @@ export class Routes {
    * @throws {@link NetlinkError} `EEXIST` when the table has that route already, `ENETUNREACH`
    * for a gateway that is not reachable, and whatever else the kernel refuses.
    */
-  async add(route: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, routeMessage, await this.request(route, false), undefined, opts);
+  add(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    return this.send(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, route, false, opts);
   }
 
   /** Adds a route or replaces the one with the same destination, table, tos and priority, like `ip route replace`. */
-  async replace(route: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, routeMessage, await this.request(route, false), undefined, opts);
+  replace(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    return this.send(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, route, false, opts);
   }
 
   /**
    * Adds a route even if one with the same destination exists, like `ip route append` (for IPv6
    * the new route's path joins the existing route's paths).
    */
-  async append(route: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, routeMessage, await this.request(route, false), undefined, opts);
+  append(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    return this.send(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, route, false, opts);
   }
 
   /**
    * Changes an existing route, like `ip route change`.
    * @throws {@link NetlinkError} `ENOENT` when there is no such route.
    */
-  async change(route: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_NEWROUTE, NLM_F_REPLACE, routeMessage, await this.request(route, false), undefined, opts);
+  change(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    return this.send(RTM_NEWROUTE, NLM_F_REPLACE, route, false, opts);
   }
 
   /**
@@ -239,8 +240,8 @@ export class Routes {
    * {@link Routes.list} names everything, so exactly that route is deleted.
    * @throws {@link NetlinkError} `ESRCH` when no route matches.
    */
-  async delete(route: RouteSpec, opts?: RequestOptions): Promise<void> {
-    await changeObject(this.conn, RTM_DELROUTE, 0, routeMessage, await this.request(route, true), undefined, opts);
+  delete(route: RouteSpec, opts?: RequestOptions): Promise<void> {
+    return this.send(RTM_DELROUTE, 0, route, true, opts);
   }
 
   // Checks a filter and makes the dump request's query (the kernel filters by it in strict mode).
@@ -251,7 +252,7 @@ export class Routes {
     const table = routeTableId('table', filter.table ?? 'main');
     const protocol = filter.protocol === undefined ? 0 : enumNumber('protocol', filter.protocol, RtProtocol);
     const type = filter.type === undefined ? 0 : enumNumber('type', filter.type, RtmType);
-    const oif = filter.oif === undefined ? 0 : await this.links.indexOf(filter.oif);
+    const oif = filter.oif === undefined ? 0 : await this.links.resolve(filter.oif, RTM_GETROUTE);
     const query = { family: filter.family ?? 'unspec', dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol, scope: 0, type, flags: [] } as Partial<RouteWire>;
     if (table !== 0) query.table = table;
     if (oif !== 0) query.oif = oif;
@@ -267,8 +268,18 @@ export class Routes {
     const family = filter.family;
     let res: DumpResult<Route>;
     try {
-      res = await dumpObjects(this.conn, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, query, opts, (w) =>
-        (family === undefined ? w.family === 'inet' || w.family === 'inet6' : w.family === family) ? routeFromWire(w) : undefined);
+      res = await dumpDecoded(
+        this.conn,
+        RTM_GETROUTE,
+        RTM_NEWROUTE,
+        routeMessage,
+        query,
+        (r, off, end, ctx) => {
+          const route = routeFromBytes(r, off, end, ctx);
+          return (family === undefined ? route.family === 'inet' || route.family === 'inet6' : route.family === family) ? route : undefined;
+        },
+        opts,
+      );
     } catch (err) {
       // A table the kernel has never created: asked for one family, the kernel says ENOENT.
       if (table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT') return [];
@@ -283,6 +294,27 @@ export class Routes {
       if (oif !== 0) items = items.filter((r) => r.oif === oif || (r.nexthops ?? []).some((nh) => nh.oif === oif));
     }
     return items;
+  }
+
+  /**
+   * Whether routing table `table` of `family` exists. The kernel makes a table with its first
+   * route and keeps it, and answers a dump of a table it never made with ENOENT; {@link Routes.list}
+   * turns that into an empty list, since a network manager asking for a table's routes wants
+   * none either way. A tool that must tell the two apart (`ip route show table 999` fails) asks
+   * here: the table's routes are read but not decoded.
+   * @throws {@link InvalidArgumentError} for a bad table or family, before sending.
+   */
+  async tableExists(table: RouteTable, family: IpFamily, opts?: RequestOptions): Promise<boolean> {
+    if (family !== 'inet' && family !== 'inet6') throw new InvalidArgumentError('family', `expected inet or inet6, got ${JSON.stringify(family)}`);
+    const id = routeTableId('table', table);
+    const query = { family, dstLen: 0, srcLen: 0, tos: 0, rtmTable: 0, protocol: 0, scope: 0, type: 0, flags: [], table: id } as Partial<RouteWire>;
+    try {
+      await this.conn.dump({ type: RTM_GETROUTE, body: (w) => routeMessage.encode(w, query) }, () => ({ onMessage: () => undefined, result: () => undefined }), opts);
+      return true;
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENOENT') return false;
+      throw err;
+    }
   }
 
   /**
@@ -310,18 +342,18 @@ export class Routes {
       (protocol === 0 || enumNumber('protocol', r.protocol, RtProtocol) === protocol) &&
       (type === 0 || enumNumber('type', r.type, RtmType) === type) &&
       (oif === 0 || r.oif === oif || (r.nexthops ?? []).some((nh) => nh.oif === oif));
-    return streamObjects(
+    return streamDecoded(
       this.conn,
       RTM_GETROUTE,
       RTM_NEWROUTE,
       routeMessage,
       query,
-      opts,
-      (w) => {
-        if (family === undefined ? w.family !== 'inet' && w.family !== 'inet6' : w.family !== family) return undefined;
-        const r = routeFromWire(w);
+      (bytes, off, end, ctx) => {
+        const r = routeFromBytes(bytes, off, end, ctx);
+        if (family === undefined ? r.family !== 'inet' && r.family !== 'inet6' : r.family !== family) return undefined;
         return keep(r) ? r : undefined;
       },
+      opts,
       // A table the kernel has never created: asked for one family, the kernel says ENOENT.
       (err) => table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT',
     );
@@ -349,8 +381,8 @@ export class Routes {
       query.srcLen = bits;
       query.src = from.address;
     }
-    if (lookup.iif !== undefined) query.iif = await this.links.indexOf(lookup.iif);
-    if (lookup.oif !== undefined) query.oif = await this.links.indexOf(lookup.oif);
+    if (lookup.iif !== undefined) query.iif = await this.links.resolve(lookup.iif, RTM_GETROUTE);
+    if (lookup.oif !== undefined) query.oif = await this.links.resolve(lookup.oif, RTM_GETROUTE);
     checkInteger('mark', lookup.mark, 0, 0xffffffff);
     if (lookup.mark !== undefined) query.mark = lookup.mark;
     checkInteger('uid', lookup.uid, 0, 0xffffffff);
@@ -371,7 +403,7 @@ export class Routes {
    * what a request does not carry: read-only fields, flags the kernel sets, and the kernel's copy
    * of a nexthop object's paths.
    */
-  private async resolve(spec: RouteSpec, del: boolean): Promise<{ route: Route; dst: Prefix | undefined; src: Prefix | undefined }> {
+  private resolve(spec: RouteSpec, del: boolean, names: LinkNames): { route: Route; dst: Prefix | undefined; src: Prefix | undefined } {
     checkObject(spec as unknown, 'route', 'a route { dst, ... }');
     checkKeys(spec, ROUTE_KEYS);
     if (spec.family !== undefined && spec.family !== 'inet' && spec.family !== 'inet6') {
@@ -433,14 +465,14 @@ export class Routes {
     if (!viaNexthop && spec.nexthops !== undefined && (spec.gateway !== undefined || spec.via !== undefined)) {
       throw new InvalidArgumentError('nexthops', 'a multipath route takes its gateways in nexthops, not in gateway/via');
     }
-    const nexthops = spec.nexthops === undefined ? undefined : await this.nexthops(spec.nexthops, family, viaNexthop);
+    const nexthops = spec.nexthops === undefined ? undefined : this.nexthops(spec.nexthops, family, viaNexthop, names);
     if (viaNexthop) {
       checkInteger('nexthopId', spec.nexthopId, 1, 0xffffffff);
       route.nexthopId = spec.nexthopId;
     } else {
       if (gateway !== undefined) route.gateway = gateway;
       if (via !== undefined) route.via = via;
-      if (spec.oif !== undefined) route.oif = await this.links.indexOf(spec.oif);
+      if (spec.oif !== undefined) route.oif = linkIndex(spec.oif, names);
       if (nexthops !== undefined) route.nexthops = nexthops;
     }
     if (spec.metrics !== undefined) route.metrics = checkMetrics(spec.metrics);
@@ -461,7 +493,7 @@ export class Routes {
   }
 
   /** The paths of a multipath route, checked, with their interfaces as indexes (not resolved when `readOnly`). */
-  private async nexthops(specs: RouteSpec['nexthops'], family: IpFamily, readOnly: boolean): Promise<RouteNexthop[]> {
+  private nexthops(specs: RouteSpec['nexthops'], family: IpFamily, readOnly: boolean, names: LinkNames): RouteNexthop[] {
     if (!Array.isArray(specs) || specs.length === 0) throw new InvalidArgumentError('nexthops', 'expected a non-empty array of { gateway?, oif?, weight? }');
     const paths: RouteNexthop[] = [];
     for (const [i, nh] of specs.entries()) {
@@ -470,7 +502,7 @@ export class Routes {
       checkKeys(nh, ROUTE_NEXTHOP_KEYS, `${f}.`);
       checkInteger(`${f}.weight`, nh.weight, 1, 256);
       const path: RouteNexthop = {
-        oif: nh.oif === undefined || readOnly ? 0 : await this.links.indexOf(nh.oif),
+        oif: nh.oif === undefined || readOnly ? 0 : linkIndex(nh.oif, names),
         weight: nh.weight ?? 1,
         flags: settableFlags<RouteNexthopFlag>(`${f}.flags`, nh.flags, RtnhFlags, ['onlink']),
       };
@@ -485,11 +517,48 @@ export class Routes {
     return paths;
   }
 
-  // The request message for add/replace/append/change (del = false) or delete (del = true).
-  private async request(spec: RouteSpec, del: boolean): Promise<Partial<RouteWire>> {
-    const { route, dst, src } = await this.resolve(spec, del);
+  // Sends add/replace/append/change (del = false) or delete (del = true). A spec whose interfaces
+  // are all indexes is checked and encoded in this turn, with no promise but the engine's: changes
+  // made together (Promise.all) share writes and keep little alive. Interface names are looked up
+  // first, after the rest of the spec has been checked.
+  private send(type: number, flags: number, spec: RouteSpec, del: boolean, opts: RequestOptions | undefined): Promise<void> {
+    const names: LinkNames = new Map();
+    let wire: Partial<RouteWire>;
+    try {
+      wire = this.wire(spec, del, names);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (names.size > 0) return this.sendNamed(type, flags, spec, del, names, opts);
+    return this.conn.ack({ type, flags, body: (w) => routeMessage.encode(w, wire) }, opts);
+  }
+
+  private async sendNamed(type: number, flags: number, spec: RouteSpec, del: boolean, names: LinkNames, opts: RequestOptions | undefined): Promise<void> {
+    // A missing interface fails as the user's request (type), naming it: not as an RTM_GETLINK.
+    for (const name of names.keys()) names.set(name, await this.links.resolve(name, type));
+    const wire = this.wire(spec, del, names);
+    await this.conn.ack({ type, flags, body: (w) => routeMessage.encode(w, wire) }, opts);
+  }
+
+  // The request message for a spec; interface names not in `names` yet are added to it (to look up).
+  private wire(spec: RouteSpec, del: boolean, names: LinkNames): Partial<RouteWire> {
+    const { route, dst, src } = this.resolve(spec, del, names);
     return routeToWireParsed(route, dst, src);
   }
+}
+
+// Interface names of a spec and their indexes (-1 until looked up).
+type LinkNames = Map<string, number>;
+
+// The index of an interface reference: an index as given, or the looked-up index of a name (0,
+// and the name noted in `names`, while it has not been looked up).
+function linkIndex(link: LinkRef, names: LinkNames): number {
+  const r = normalizeRef(link);
+  if ('index' in r) return r.index;
+  const index = names.get(r.name);
+  if (index !== undefined && index >= 0) return index;
+  names.set(r.name, -1);
+  return 0;
 }
 
 /** The family of an address given as text, or undefined if it is not one. */

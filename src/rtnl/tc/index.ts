@@ -2,6 +2,8 @@
 
 export { Qdiscs } from './qdisc/qdiscs.js';
 export { qdiscKey } from './qdisc/facts.js';
+export { classKey } from './class/facts.js';
+export { filterKey } from './filter/facts.js';
 export {
   isQdiscKind,
   type Qdisc,

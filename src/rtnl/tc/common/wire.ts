@@ -46,6 +46,28 @@ export async function dumpMapped<T>(
   return res.result;
 }
 
+/**
+ * Dumps like {@link dumpMapped}, for the event views: an interrupted dump (NLM_F_DUMP_INTR) is
+ * returned flagged rather than retried.
+ */
+export async function dumpFlagged<T>(conn: Connection, requestType: number, replyType: number, query: TcWire, map: (w: TcWire) => T): Promise<{ items: T[]; interrupted: boolean }> {
+  const res = await conn.dump(
+    { type: requestType, body: (w) => tcMessage.encode(w, query) },
+    () => {
+      const items: T[] = [];
+      const ctx = decodeContext();
+      return {
+        onMessage: (r, m) => {
+          if (m.type === replyType) items.push(map(tcMessage.decode(r, m.payloadOffset, m.end, ctx)));
+        },
+        result: () => items,
+      };
+    },
+    { dumpInterrupted: 'flag' },
+  );
+  return { items: res.result, interrupted: res.interrupted };
+}
+
 /** Sends a request and returns the first `replyType` message of the answer (a get, or a change's echo). */
 export async function requestTc(conn: Connection, type: number, flags: number, msg: TcWire, replyType: number | undefined, opts?: RequestOptions): Promise<TcWire | undefined> {
   let found: TcWire | undefined;
