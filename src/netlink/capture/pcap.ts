@@ -21,7 +21,6 @@
 import fs from 'node:fs';
 import { Parser } from 'binary-parser';
 import { performance } from 'node:perf_hooks';
-import { copyBytes } from '../bytes.js';
 import { InvalidArgumentError, RtnetlinkError } from '../errors.js';
 import { CAPTURE_FILE_MODE, createCaptureFile } from './output.js';
 import { CaptureFormatError, type CaptureDirection, type CapturedDatagram, type CaptureSink } from './types.js';
@@ -446,9 +445,9 @@ interface ContainerReaders {
 interface RunBlock extends PcapngBlockHeader, Partial<PcapngPacketHeader> {
   /** The block's trailing copy of its length. */
   trailer: number;
-  /** The first option after an enhanced packet block's packet, when 8 bytes are there. */
-  optionCode?: number;
-  optionLength?: number;
+  /** The code and length of the first option after an enhanced packet block's packet, as one 32-bit word, when 8 bytes are there. */
+  optionHeader?: number;
+  /** That option's first 4 bytes. */
   optionValue?: number;
   /** The code of the option after that one (0, opt_endofopt, ends the list), when 4 more bytes are there. */
   nextOptionCode?: number;
@@ -495,8 +494,8 @@ function containerReaders(endian: 'little' | 'big'): ContainerReaders {
     .choice({
       tag: enhancedPacketOptions,
       choices: {
-        2: p().seek(toOptions).uint16('optionCode').uint16('optionLength').uint32('optionValue').uint16('nextOptionCode').seek(backFromNextOption),
-        1: p().seek(toOptions).uint16('optionCode').uint16('optionLength').uint32('optionValue').seek(backFromOption),
+        2: p().seek(toOptions).uint32('optionHeader').uint32('optionValue').uint16('nextOptionCode').seek(backFromNextOption),
+        1: p().seek(toOptions).uint32('optionHeader').uint32('optionValue').seek(backFromOption),
       },
       defaultChoice: p(),
     })
@@ -586,15 +585,18 @@ class Packets {
  * "outgoing", which is what tcpdump on an nlmon device records for both directions, a datagram is
  * `sent` when its first message has NLM_F_REQUEST, else `received`.
  *
- * @returns The datagrams in file order, their bytes copied out of `bytes`.
+ * @returns The datagrams in file order, their bytes copied out of `file` (plain Uint8Arrays).
  * @throws {@link CaptureFormatError} (a {@link DecodeError} with the offset in the file) for
  * anything else: an unknown magic, a truncated or inconsistent header, record or block, a link type
  * other than LINKTYPE_NETLINK, a packet without the 16-byte pseudo-header or whose ARPHRD type is
  * not ARPHRD_NETLINK.
  */
-export function readCapture(bytes: Uint8Array): CapturedDatagram[] {
-  if (!(bytes instanceof Uint8Array)) throw new CaptureFormatError('a capture must be given as a Uint8Array');
-  if (bytes.length < 4) throw new CaptureFormatError(`${bytes.length} bytes are too few for a capture file`, 0);
+export function readCapture(file: Uint8Array): CapturedDatagram[] {
+  if (!(file instanceof Uint8Array)) throw new CaptureFormatError('a capture must be given as a Uint8Array');
+  if (file.length < 4) throw new CaptureFormatError(`${file.length} bytes are too few for a capture file`, 0);
+  // A plain Uint8Array over the same memory (a Buffer's or a subclass's `slice` and `subarray` would
+  // make Buffers): each datagram is then copied with one `slice`.
+  const bytes = file.constructor === Uint8Array ? file : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   const { be, le } = readMagic(bytes, 0);
   const packets = new Packets();
   if (be === PCAPNG_SHB) readPcapng(bytes, packets);
@@ -633,7 +635,7 @@ function decodePacket(out: Packets, bytes: Uint8Array, start: number, captured: 
     throw new CaptureFormatError(`packet's ARPHRD type is ${hatype}, not ARPHRD_NETLINK (${ARPHRD_NETLINK})`, start + 2);
   }
   // The direction is settled by readCapture once every packet is known.
-  const d: CapturedDatagram = { direction: 'received', protocol: (bytes[start + 14] << 8) | bytes[start + 15], timestamp, bytes: copyBytes(bytes, start + NETLINK_PSEUDO_HEADER_LEN, start + captured) };
+  const d: CapturedDatagram = { direction: 'received', protocol: (bytes[start + 14] << 8) | bytes[start + 15], timestamp, bytes: bytes.slice(start + NETLINK_PSEUDO_HEADER_LEN, start + captured) };
   if (original > captured) d.originalLength = original - NETLINK_PSEUDO_HEADER_LEN;
   out.datagrams.push(d);
   out.packetTypes.push((bytes[start] << 8) | bytes[start + 1]);
@@ -690,11 +692,16 @@ interface PcapngState {
   interfaces: PcapngInterface[];
   /** Link types of the packets skipped because they are not netlink. */
   otherLinktypes: Set<number>;
+  /** The code and length of a 4-byte epb_flags option read as one 32-bit word in this section's byte order. */
+  epbFlagsHeader: number;
 }
+
+/** The code and length of a 4-byte epb_flags option read as one 32-bit word in either byte order. */
+const epbFlagsHeader = (r: ContainerReaders): number => (r === readersOf(true) ? OPT_EPB_FLAGS | (4 << 16) : (OPT_EPB_FLAGS << 16) | 4);
 
 function readPcapng(bytes: Uint8Array, out: Packets): void {
   const n = bytes.length;
-  const s: PcapngState = { r: readersOf(true), interfaces: [], otherLinktypes: new Set() };
+  const s: PcapngState = { r: readersOf(true), interfaces: [], otherLinktypes: new Set(), epbFlagsHeader: 0 };
   // The file starts with a section header block (its magic was checked), which settles the byte order.
   let off = pcapngBlock(s, bytes, 0, out);
   let runBytes = RUN_BYTES;
@@ -740,7 +747,7 @@ function ordinaryPacketBlock(s: PcapngState, bytes: Uint8Array, off: number, b: 
   if (iface === undefined || captured > len - 32) return false;
   let flagsDirection = 0;
   let at = off + 28 + align4(captured);
-  if (b.optionCode === OPT_EPB_FLAGS && b.optionLength === 4) {
+  if (b.optionHeader === s.epbFlagsHeader) {
     flagsDirection = b.optionValue! & 3;
     // epb_flags alone, or followed by opt_endofopt: no options to walk.
     at = b.nextOptionCode === undefined || b.nextOptionCode === OPT_ENDOFOPT ? off + len - 4 : at + 8;
@@ -798,6 +805,7 @@ function pcapngBlock(s: PcapngState, bytes: Uint8Array, off: number, out: Packet
     else if (BIG.u32(bytes, off + 8).value === PCAPNG_BYTE_ORDER_MAGIC) r = BIG;
     else throw new CaptureFormatError(`section header's byte-order magic is 0x${bom.toString(16)}, not 0x1a2b3c4d`, off + 8);
     s.r = r;
+    s.epbFlagsHeader = epbFlagsHeader(r);
     len = r.blockHeader(bytes, off).length;
   }
   if (len < 12 || len % 4 !== 0) throw new CaptureFormatError(`block length ${len} is not a multiple of 4 of at least 12`, off + 4);
