@@ -595,7 +595,7 @@ export function readCapture(file: Uint8Array): CapturedDatagram[] {
   if (!(file instanceof Uint8Array)) throw new CaptureFormatError('a capture must be given as a Uint8Array');
   if (file.length < 4) throw new CaptureFormatError(`${file.length} bytes are too few for a capture file`, 0);
   // A plain Uint8Array over the same memory (a Buffer's or a subclass's `slice` and `subarray` would
-  // make Buffers): each datagram is then copied with one `slice`.
+  // make Buffers): the datagrams' copies are plain Uint8Arrays.
   const bytes = file.constructor === Uint8Array ? file : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   const { be, le } = readMagic(bytes, 0);
   const packets = new Packets();
@@ -622,6 +622,18 @@ function directionOf(packetType: number, flagsDirection: number, b: Uint8Array, 
 }
 
 /**
+ * A copy of `bytes[start, end)`. Measured on this Node (v20): `slice` copies a short datagram in
+ * one allocation, faster than a new array and `set`; from about 16 KiB (dump replies are 32 KiB)
+ * `set` copies faster.
+ */
+function copyOut(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  if (end - start < 16384) return bytes.slice(start, end);
+  const out = new Uint8Array(end - start);
+  out.set(bytes.subarray(start, end));
+  return out;
+}
+
+/**
  * Splits one LINKTYPE_NETLINK packet (at `start` in the file) into its pseudo-header's fields and a
  * copy of the datagram. The pseudo-header is the packet's link-layer header, not the container's:
  * three big-endian fields read where they are.
@@ -635,7 +647,7 @@ function decodePacket(out: Packets, bytes: Uint8Array, start: number, captured: 
     throw new CaptureFormatError(`packet's ARPHRD type is ${hatype}, not ARPHRD_NETLINK (${ARPHRD_NETLINK})`, start + 2);
   }
   // The direction is settled by readCapture once every packet is known.
-  const d: CapturedDatagram = { direction: 'received', protocol: (bytes[start + 14] << 8) | bytes[start + 15], timestamp, bytes: bytes.slice(start + NETLINK_PSEUDO_HEADER_LEN, start + captured) };
+  const d: CapturedDatagram = { direction: 'received', protocol: (bytes[start + 14] << 8) | bytes[start + 15], timestamp, bytes: copyOut(bytes, start + NETLINK_PSEUDO_HEADER_LEN, start + captured) };
   if (original > captured) d.originalLength = original - NETLINK_PSEUDO_HEADER_LEN;
   out.datagrams.push(d);
   out.packetTypes.push((bytes[start] << 8) | bytes[start + 1]);
