@@ -6,6 +6,7 @@ import { Args, CommandError, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { briefLinkJson, briefLinkLine, statsCells, statsToIpJson } from './brief.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
+import { linkLine } from './oneline.js';
 
 /** `netns NS` as ip takes it: a name, a path, or a process id. */
 export function netnsArg(text: string): NetnsRef {
@@ -79,6 +80,17 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
     ctx.json(objs);
     return;
   }
+  if (ctx.options.oneline) {
+    onelineOnly(ctx);
+    // ip names a link's peer namespace by the name it has under /run/netns, when it has one.
+    const names = new Map<number, string | undefined>();
+    for (const l of links) {
+      const id = l.linkNetnsid;
+      if (id !== undefined && id >= 0 && !names.has(id)) names.set(id, await rtnl.nsids.nameOfNsid(id));
+    }
+    for (const o of objs) ctx.line(linkLine(o, (id) => names.get(id)));
+    return;
+  }
   ctx.table(
     ['INDEX', 'NAME', 'KIND', 'STATE', 'MTU', 'ADDRESS', 'MASTER', 'FLAGS', ...(stats > 0 ? ['RX-BYTES', 'RX-PACKETS', 'TX-BYTES', 'TX-PACKETS'] : [])],
     links.map((l) => {
@@ -87,6 +99,12 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
       return [l.index, name as string, l.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(','), ...(stats > 0 ? statsCells(l.stats) : [])];
     }),
   );
+}
+
+/** `-o link show` prints what plain `ip -o link show` prints; ip's `-d` and `-s` text parts are not made here. */
+function onelineOnly(ctx: Context): void {
+  if (ctx.options.details) throw new CommandError('-o with -d is not supported by "link show" (use -j -d)', 1);
+  if (ctx.options.stats) throw new CommandError('-o with -s is not supported by "link show" (use -j -s)', 1);
 }
 
 const BOND_MODES: Readonly<Record<string, number>> = {
