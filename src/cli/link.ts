@@ -6,7 +6,7 @@ import { Args, CommandError, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { briefLinkJson, briefLinkLine, statsCells, statsToIpJson } from './brief.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
-import { linkLine } from './oneline.js';
+import { linkLine, linkStatsText } from './oneline.js';
 
 /** `netns NS` as ip takes it: a name, a path, or a process id. */
 export function netnsArg(text: string): NetnsRef {
@@ -88,7 +88,11 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
       const id = l.linkNetnsid;
       if (id !== undefined && id >= 0 && !names.has(id)) names.set(id, await rtnl.nsids.nameOfNsid(id));
     }
-    for (const o of objs) ctx.line(linkLine(o, (id) => names.get(id)));
+    links.forEach((l, i) => {
+      // ip prints the counters with -s (a link without any: only the line break before them).
+      const counters = stats > 0 ? (l.stats !== undefined ? linkStatsText(l.stats, stats, l.carrierChanges) : '') : undefined;
+      ctx.line(linkLine(objs[i], (id) => names.get(id), counters));
+    });
     return;
   }
   ctx.table(
@@ -101,10 +105,9 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
   );
 }
 
-/** `-o link show` prints what plain `ip -o link show` prints; ip's `-d` and `-s` text parts are not made here. */
+/** `-o link show` prints what `ip -o [-s] link show` prints; ip's `-d` text (each kind's details) is not made here. */
 function onelineOnly(ctx: Context): void {
   if (ctx.options.details) throw new CommandError('-o with -d is not supported by "link show" (use -j -d)', 1);
-  if (ctx.options.stats) throw new CommandError('-o with -s is not supported by "link show" (use -j -s)', 1);
 }
 
 const BOND_MODES: Readonly<Record<string, number>> = {

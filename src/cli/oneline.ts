@@ -2,6 +2,7 @@
 // ipjson.ts as iproute2 6.1 prints them (ip/ipaddress.c print_linkinfo and print_addrinfo, with
 // `-o` turning each line break into a backslash: every object stays on one line).
 
+import type { LinkStats } from '../index.js';
 import type { IpJson, IpJsonObject } from './ipjson.js';
 import { briefName } from './brief.js';
 
@@ -31,9 +32,10 @@ const ADDRESS_FLAG_WORDS: ReadonlySet<string> = new Set([
 /**
  * A link as one line of `ip -o link show`, from `linkToIpJson` without details. `netnsName`
  * names the namespace a `link_netnsid` stands for (ip prints `link-netns NAME` then, as it finds
- * it under /run/netns), or gives undefined (`link-netnsid N`).
+ * it under /run/netns), or gives undefined (`link-netnsid N`). `stats` is the counters' text
+ * ({@link linkStatsText}) for `-s`.
  */
-export function linkLine(o: IpJsonObject, netnsName: (nsid: number) => string | undefined): string {
+export function linkLine(o: IpJsonObject, netnsName: (nsid: number) => string | undefined, stats?: string): string {
   const flags = ((o.flags as string[] | undefined) ?? []).filter((f) => f !== 'M-DOWN');
   const mdown = ((o.flags as string[] | undefined) ?? []).includes('M-DOWN');
   let s = `${String(o.ifindex)}: ${briefName(o)}: <${flags.join(',')}${mdown ? ',M-DOWN' : ''}> `;
@@ -62,6 +64,7 @@ export function linkLine(o: IpJsonObject, netnsName: (nsid: number) => string | 
   if (o.proto_down === true) s += ' protodown on ';
   if (Array.isArray(o.proto_down_reason)) s += `protodown_reason <${o.proto_down_reason.map(String).join(',')}>`;
   if (o.ifalias !== undefined) s += `${SL}    alias ${String(o.ifalias)}`;
+  if (stats !== undefined) s += `${SL}${stats}`;
   for (const alt of (o.altnames as IpJson[] | undefined) ?? []) s += `${SL}    altname ${String(alt)}`;
   return s;
 }
@@ -90,4 +93,61 @@ export function addressLine(ifindex: number, dev: string, a: IpJsonObject): stri
   if (a.label !== undefined) s += String(a.label);
   s += `${SL}       valid_lft ${lifetime(a.valid_life_time, false)} preferred_lft ${lifetime(a.preferred_life_time, a.deprecated === true)}`;
   return s;
+}
+
+/** `%*s`: right-aligned in `width` (never cut). */
+function right(text: string, width: number): string {
+  return text.padStart(width);
+}
+
+/**
+ * A link's counters as print_stats64 prints them under `-o` (`level` 2 for `-s -s`): the RX and
+ * TX headers and rows, columns as wide as the widest number (size_columns, quirks included: the
+ * TX error counters widen the columns one to the right of the ones they are printed in).
+ */
+export function linkStatsText(st: LinkStats, level: number, carrierChanges: number | undefined): string {
+  const v = (x: bigint | number | undefined): bigint => BigInt(x ?? 0);
+  const s = {
+    rxBytes: v(st.rxBytes), rxPackets: v(st.rxPackets), rxErrors: v(st.rxErrors), rxDropped: v(st.rxDropped), rxMissed: v(st.rxMissedErrors),
+    multicast: v(st.multicast), rxCompressed: v(st.rxCompressed), rxLength: v(st.rxLengthErrors), rxCrc: v(st.rxCrcErrors), rxFrame: v(st.rxFrameErrors),
+    rxFifo: v(st.rxFifoErrors), rxOver: v(st.rxOverErrors), rxNohandler: v(st.rxNohandler), rxOtherhost: v(st.rxOtherhostDropped),
+    txBytes: v(st.txBytes), txPackets: v(st.txPackets), txErrors: v(st.txErrors), txDropped: v(st.txDropped), txCarrier: v(st.txCarrierErrors),
+    collisions: v(st.collisions), txCompressed: v(st.txCompressed), txAborted: v(st.txAbortedErrors), txFifo: v(st.txFifoErrors),
+    txWindow: v(st.txWindowErrors), txHeartbeat: v(st.txHeartbeatErrors),
+  };
+  const cc = carrierChanges === undefined ? undefined : BigInt(carrierChanges);
+  const cols = ['*X errors:'.length, 'packets'.length, 'errors'.length, 'dropped'.length, 'heartbt'.length, 'overrun'.length, 'compressed'.length, 'otherhost'.length];
+  const size = (...vals: bigint[]): void => {
+    vals.forEach((x, i) => (cols[i] = Math.max(cols[i], String(x).length)));
+  };
+  const num = (width: number, x: bigint): string => `${right(String(x), width)} `;
+  size(s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissed, s.multicast, s.rxCompressed, 0n);
+  if (level > 1) size(0n, s.rxLength, s.rxCrc, s.rxFrame, s.rxFifo, s.rxOver, s.rxNohandler, s.rxOtherhost);
+  size(s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrier, s.collisions, s.txCompressed, 0n);
+  if (level > 1) size(0n, 0n, s.txAborted, s.txFifo, s.txWindow, s.txHeartbeat, cc ?? 0n, 0n);
+
+  const head = (dir: string, words: string[], compressed: boolean): string =>
+    `    ${dir}: ${right('bytes', cols[0] - 4)} ${words.map((w, i) => right(w, cols[i + 1])).join(' ')} ${right(compressed ? 'compressed' : '', cols[6])}${SL}`;
+  let out = head('RX', ['packets', 'errors', 'dropped', 'missed', 'mcast'], s.rxCompressed !== 0n);
+  out += `    ${[s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissed, s.multicast].map((x, i) => num(cols[i], x)).join('')}`;
+  if (s.rxCompressed !== 0n) out += num(cols[6], s.rxCompressed);
+  if (level > 1) {
+    out += `${SL}    RX errors:${right('', cols[0] - 10)} ${right('length', cols[1])} ${right('crc', cols[2])} ${right('frame', cols[3])} ${right('fifo', cols[4])} ${right('overrun', cols[5])}`;
+    out += `${s.rxNohandler !== 0n ? right(' nohandler', cols[6] + 1) : ''}${s.rxOtherhost !== 0n ? right(' otherhost', cols[7] + 1) : ''}${SL}`;
+    out += right('', cols[0] + 5);
+    out += [s.rxLength, s.rxCrc, s.rxFrame, s.rxFifo, s.rxOver].map((x, i) => num(cols[i + 1], x)).join('');
+    if (s.rxNohandler !== 0n) out += num(cols[6], s.rxNohandler);
+    if (s.rxOtherhost !== 0n) out += num(cols[7], s.rxOtherhost);
+  }
+  out += SL;
+  out += head('TX', ['packets', 'errors', 'dropped', 'carrier', 'collsns'], s.txCompressed !== 0n);
+  out += `    ${[s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrier, s.collisions].map((x, i) => num(cols[i], x)).join('')}`;
+  if (s.txCompressed !== 0n) out += num(cols[6], s.txCompressed);
+  if (level > 1) {
+    out += `${SL}    TX errors:${right('', cols[0] - 10)} ${right('aborted', cols[1])} ${right('fifo', cols[2])} ${right('window', cols[3])} ${right('heartbt', cols[4])} ${right(cc !== undefined ? 'transns' : '', cols[5])}${SL}`;
+    out += right('', cols[0] + 5);
+    out += [s.txAborted, s.txFifo, s.txWindow, s.txHeartbeat].map((x, i) => num(cols[i + 1], x)).join('');
+    if (cc !== undefined) out += num(cols[5], cc);
+  }
+  return out;
 }
