@@ -7,7 +7,8 @@
 //   worker dump-links NS RUNS          links.list() into objects
 //   worker floor-routes NS TABLE RUNS  the same dump through the library's socket and engine, not decoded
 //   worker floor-links NS RUNS
-//   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped
+//   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped: for await of routes.stream()
+//   worker stream-batches NS RUNS      the same through routes.stream().batches() (a datagram's routes at a time)
 //   worker add NS OIF N ROUNDS MODE    N route adds: one at a time (seq), rtnl.batch (batch),
 //                                      Promise.all (pipe); deleted again by a batch after each round;
 //                                      floor: one at a time, the request's bytes made beforehand and
@@ -147,11 +148,16 @@ async function main(): Promise<void> {
         });
         break;
       }
-      case 'stream': {
+      case 'stream':
+      case 'stream-batches': {
         let peak = 0;
         out = await runs(Number(rest[0]), async () => {
           let n = 0;
-          for await (const r of rtnl.routes.stream({ table: 'all', family: 'inet' })) if (r.dst !== undefined) n++;
+          if (mode === 'stream') {
+            for await (const r of rtnl.routes.stream({ table: 'all', family: 'inet' })) if (r.dst !== undefined) n++;
+          } else {
+            for await (const batch of rtnl.routes.stream({ table: 'all', family: 'inet' }).batches()) for (const r of batch) if (r.dst !== undefined) n++;
+          }
           peak = Math.max(peak, vmHwmMb());
           return n;
         });
