@@ -15,14 +15,20 @@ OPTIONS := -n NETNS      work inside the named network namespace (or namespace f
            -j            JSON output, with the field names and values of ip -j
            -p            indented JSON
            -d            details (as ip -d)
-           -s            statistics (qdisc, class, filter: as tc -s)
+           -s            statistics (as ip -s, -s -s; qdisc, class, filter: as tc -s)
+           -br, -brief   ip's brief form (link, address)
+           -o, -oneline  one line per object, as ip -o
+           -c[=always|never|auto], -color   colours, as ip -c
+           -batch FILE|- run the commands of FILE (or stdin), one per line, as ip -batch
+           -force        with -batch: go on after a failing command, as ip -force
            -4 | -6       IPv4 or IPv6 only
            -h, --help    this text; 'rtnl OBJECT --help' for an object's commands
            -V, --version the version
 
-Without -j, listings are tables. A failure prints one line,
-'rtnl: RTM_NEWLINK: EEXIST (File exists)', with the kernel's explanation when it
-gave one, and exits with status 1 (2 for a command line error).`,
+Without -j, listings are tables. A failure prints one line, as ip words it where ip
+has a message ('rtnl: Cannot find device "nosuch"'), else 'rtnl: RTM_NEWLINK: EEXIST
+(File exists)' with the kernel's explanation when it gave one, and exits with status
+1 (2 for a command line error).`,
 
   link: `Usage: rtnl link show [[dev] NAME] [type KIND] [master NAME] [up]
        rtnl link add [name] NAME [link DEV] [address MAC] [mtu N] [master NAME]
@@ -48,6 +54,8 @@ KIND-ARGS:
 With -j, 'link show' prints what 'ip -j link show' prints (-d: 'ip -j -d link show').`,
 
   address: `Usage: rtnl address show [[dev] NAME]
+       rtnl address flush [dev NAME] [scope S] [label PATTERN] [to PREFIX]
+                          [primary | secondary | -FLAG | FLAG]... [proto P]
        rtnl address add ADDR/LEN dev NAME [peer ADDR[/LEN]] [broadcast + | IP]
                         [label LABEL] [scope global|site|link|host|N] [metric N]
                         [valid_lft SECONDS|forever] [preferred_lft SECONDS|forever]
@@ -58,7 +66,10 @@ With -j, 'link show' prints what 'ip -j link show' prints (-d: 'ip -j -d link sh
 With -j, 'address show' prints what 'ip -j address show' prints: one object per link,
 its addresses in addr_info. -4 / -6 limit it to one family.`,
 
-  route: `Usage: rtnl route show [table ID|NAME|all] [dev NAME] [proto P] [type TYPE]
+  route: `Usage: rtnl route show|flush [SELECTOR]
+SELECTOR := [root PREFIX | match PREFIX | exact PREFIX | [to] PREFIX] [table ID|NAME|all]
+            [dev NAME] [proto P] [type TYPE] [scope S] [via GW] [src ADDR] [from PREFIX]
+            [tos N] [metric N]
        rtnl route get [to] ADDR [from ADDR] [iif NAME] [oif NAME] [mark N] [fibmatch]
        rtnl route add|del|replace|append|change [type] [TYPE] PREFIX|default
                       [via [inet|inet6] GW] [dev NAME] [table ID] [metric N] [proto P]
@@ -72,6 +83,7 @@ TYPE := unicast | blackhole | unreachable | prohibit | throw | local | broadcast
 for every table of both families. With -j it prints what 'ip -j route show' prints.`,
 
   neigh: `Usage: rtnl neigh show [[dev] NAME] [proxy] [nud all|STATE]
+       rtnl neigh flush [dev NAME] [nud all|STATE] [PREFIX]
        rtnl neigh add|replace|change [to] ADDR [lladdr MAC] dev NAME [nud STATE]
                                       [router] [extern_learn] [proxy] [proto P]
        rtnl neigh del [to] ADDR dev NAME [proxy]
