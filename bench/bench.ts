@@ -10,7 +10,9 @@
 //   with a note when not) receives the same dumps without decoding them, adds routes one at a
 //   time waiting for each ACK, and 100 per write; it also produces the changes of the events run.
 // - `ip -j` on the same data (a whole process: start, dump, JSON) and a JS floor (the same dump
-//   through the library's socket and engine, not decoded) are measured alongside.
+//   through the library's socket and engine, not decoded) are measured alongside, and an object
+//   floor: building and holding as many plain objects of the model's shape (fresh strings, same
+//   fields) without I/O or decoding, the cost of one JS object per route or link by itself.
 // - Wall times on a shared machine are noisy: CPU times (user + system of the process) are
 //   printed too, and ratios are taken between figures of this run only.
 //
@@ -154,6 +156,8 @@ function benchRoutes(): void {
   const lib = worker(['dump-routes', ns, String(ROUTE_TABLE), '8']);
   const floor = worker(['floor-routes', ns, String(ROUTE_TABLE), '8']);
   const wire = worker(['wire-routes', ns, String(ROUTE_TABLE), '8']);
+  const objects = worker(['objects-routes', ns, String(ROUTES), '8', 'flat']);
+  const objectsTemplate = worker(['objects-routes', ns, String(ROUTES), '8', 'template']);
   const bytes = worker(['bytes-routes', ns, String(ROUTE_TABLE)], ['--expose-gc']);
   const ipMs = timeProcess('ip', ['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)], 3);
   const cCold = c?.first_ms as number | undefined;
@@ -166,6 +170,9 @@ function benchRoutes(): void {
     lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
     c_cold_ms: r2(cCold),
     c_warm_ms: r2(cWarm),
+    c_cold_cpu_ms: r2(c?.first_cpu_ms as number | undefined),
+    c_warm_cpu_ms: r2(c?.median_cpu_ms as number | undefined),
+    ratio_warm_cpu: ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined),
     ratio_cold: ratio(lib.cold_ms, cCold),
     ratio_warm: ratio(lib.warm_ms, cWarm),
     js_floor_cold_ms: r2(floor.cold_ms),
@@ -173,6 +180,14 @@ function benchRoutes(): void {
     js_floor_ratio_warm: ratio(floor.warm_ms, cWarm),
     wire_only_cold_ms: r2(wire.cold_ms),
     wire_only_warm_ms: r2(wire.warm_ms),
+    object_floor_cold_ms: r2(objects.cold_ms),
+    object_floor_warm_ms: r2(objects.warm_ms),
+    object_floor_ratio_cold: ratio(objects.cold_ms, cCold),
+    object_floor_ratio_warm: ratio(objects.warm_ms, cWarm),
+    object_floor_warm_cpu_ms: r2(objects.warm_cpu_ms),
+    object_floor_template_strings_cold_ms: r2(objectsTemplate.cold_ms),
+    object_floor_template_strings_warm_ms: r2(objectsTemplate.warm_ms),
+    lib_over_object_floor_warm_ms: r2(lib.warm_ms - objects.warm_ms - floor.warm_ms),
     model_bytes_per_route: bytes.model_bytes_per_route,
     wire_bytes_per_route: bytes.wire_bytes_per_route,
     ip_j_ms: r2(ipMs),
@@ -180,7 +195,8 @@ function benchRoutes(): void {
     peak_rss_mb: r2(lib.peak_rss_mb),
     target: 'warm <= 3x C, cold <= 5x C; peak RSS holding them < 150 MB',
   });
-  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route})` });
+  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route})` });
+  rows.push({ what: '  object floor: 100k route-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (flat strings; template strings ${r2(objectsTemplate.warm_ms)} ms); + JS I/O floor = ${r2(objects.warm_ms + floor.warm_ms)} ms (${ratio(objects.warm_ms + floor.warm_ms, cWarm)}x C), library beyond both ${r2(lib.warm_ms - objects.warm_ms - floor.warm_ms)} ms` });
   rows.push({ what: 'peak RSS, 100k routes held', unit: 'MB', lib_cold: r2(lib.peak_rss_mb), lib_warm: null, c_cold: null, c_warm: null, ratio_cold: null, ratio_warm: null, target: '< 150', extra: '' });
 }
 
@@ -193,6 +209,7 @@ function benchLinks(): void {
   const lib = worker(['dump-links', ns, '10']);
   const floor = worker(['floor-links', ns, '10']);
   const wire = worker(['wire-links', ns, '10']);
+  const objects = worker(['objects-links', ns, String(2 * LINK_PAIRS + 1), '10']);
   const ipMs = timeProcess('ip', ['-n', ns, '-j', 'link', 'show']);
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
@@ -204,16 +221,25 @@ function benchLinks(): void {
     lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
     c_cold_ms: r2(cCold),
     c_warm_ms: r2(cWarm),
+    c_cold_cpu_ms: r2(c?.first_cpu_ms as number | undefined),
+    c_warm_cpu_ms: r2(c?.median_cpu_ms as number | undefined),
+    ratio_warm_cpu: ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined),
     ratio_cold: ratio(lib.cold_ms, cCold),
     ratio_warm: ratio(lib.warm_ms, cWarm),
     js_floor_cold_ms: r2(floor.cold_ms),
     js_floor_warm_ms: r2(floor.warm_ms),
     wire_only_cold_ms: r2(wire.cold_ms),
     wire_only_warm_ms: r2(wire.warm_ms),
+    object_floor_cold_ms: r2(objects.cold_ms),
+    object_floor_warm_ms: r2(objects.warm_ms),
+    object_floor_ratio_cold: ratio(objects.cold_ms, cCold),
+    object_floor_ratio_warm: ratio(objects.warm_ms, cWarm),
+    object_floor_warm_cpu_ms: r2(objects.warm_cpu_ms),
     ip_j_ms: r2(ipMs),
     target: 'warm <= 2x C, cold <= 4x C',
   });
-  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
+  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
+  rows.push({ what: '  object floor: 2,001 link-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (stats, afSpec left out: lazy in the library)` });
 }
 
 function benchStream(): void {
@@ -221,24 +247,37 @@ function benchStream(): void {
   const oif = withVeth(ns);
   for (let t = 0; t < STREAM_TABLES; t++) fill(ns, oif, 1000 + t, STREAM_PER_TABLE);
   const c = cref(['dump', ns, 'route', '2', '0', '4']);
-  const lib = worker(['stream', ns, '3']);
+  // The fastest documented way (routes.stream().batches(): a datagram's routes at a time) is the
+  // figure; `for await` of routes.stream() object by object (one promise per route) is printed beside it.
+  const lib = worker(['stream-batches', ns, '3']);
+  const perObject = worker(['stream', ns, '3']);
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
   emit('stream-routes-1m', {
     objects: lib.count,
+    how: 'for await (const batch of rtnl.routes.stream({ table: "all", family: "inet" }).batches())',
     lib_cold_ms: r2(lib.cold_ms),
     lib_warm_ms: r2(lib.warm_ms),
     lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
     lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
     c_cold_ms: r2(cCold),
     c_warm_ms: r2(cWarm),
+    c_cold_cpu_ms: r2(c?.first_cpu_ms as number | undefined),
+    c_warm_cpu_ms: r2(c?.median_cpu_ms as number | undefined),
+    ratio_warm_cpu: ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined),
     c_messages: c?.messages,
     ratio_cold: ratio(lib.cold_ms, cCold),
     ratio_warm: ratio(lib.warm_ms, cWarm),
     peak_rss_mb: r2(lib.peak_rss_mb),
+    per_object_cold_ms: r2(perObject.cold_ms),
+    per_object_warm_ms: r2(perObject.warm_ms),
+    per_object_warm_cpu_ms: r2(perObject.warm_cpu_ms),
+    per_object_ratio_warm: ratio(perObject.warm_ms, cWarm),
+    per_object_peak_rss_mb: r2(perObject.peak_rss_mb),
     target: '<= 2x C, peak RSS < 100 MB',
   });
-  rows.push({ what: 'stream 1M routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=2x', extra: `peak RSS ${r2(lib.peak_rss_mb)} MB (< 100)` });
+  rows.push({ what: 'stream 1M routes (batches)', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=2x', extra: `peak RSS ${r2(lib.peak_rss_mb)} MB (< 100); CPU warm ${r2(lib.warm_cpu_ms)} ms / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x` });
+  rows.push({ what: 'stream 1M routes (per object)', unit: 'ms', lib_cold: r2(perObject.cold_ms), lib_warm: r2(perObject.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(perObject.cold_ms, cCold), ratio_warm: ratio(perObject.warm_ms, cWarm), target: '-', extra: `for await of routes.stream(); peak RSS ${r2(perObject.peak_rss_mb)} MB; CPU warm ${r2(perObject.warm_cpu_ms)} ms = ${ratio(perObject.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x C` });
 }
 
 function benchAdd(): void {

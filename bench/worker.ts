@@ -7,13 +7,16 @@
 //   worker dump-links NS RUNS          links.list() into objects
 //   worker floor-routes NS TABLE RUNS  the same dump through the library's socket and engine, not decoded
 //   worker floor-links NS RUNS
-//   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped
+//   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped: for await of routes.stream()
+//   worker stream-batches NS RUNS      the same through routes.stream().batches() (a datagram's routes at a time)
 //   worker add NS OIF N ROUNDS MODE    N route adds: one at a time (seq), rtnl.batch (batch),
 //                                      Promise.all (pipe); deleted again by a batch after each round;
 //                                      floor: one at a time, the request's bytes made beforehand and
 //                                      sent and its ACK read through the library's socket
 //                                      (fs.writeSync + fs.readSync), no engine, no checks
 //   worker events NS N                 counts the route events of 2N changes another process makes
+//   worker objects-routes N RUNS [template]  the object floor: N plain objects of a listed route's shape built and held, no I/O
+//   worker objects-links N RUNS        the same for links (NS is ignored but given)
 //   worker wire-routes NS TABLE RUNS   the route dump decoded into wire messages only, no model
 //   worker wire-links NS RUNS          (what list() returned before the model: issue 9's "before")
 //   worker bytes-routes NS TABLE       heap held per listed route, model and wire (needs --expose-gc)
@@ -147,11 +150,16 @@ async function main(): Promise<void> {
         });
         break;
       }
-      case 'stream': {
+      case 'stream':
+      case 'stream-batches': {
         let peak = 0;
         out = await runs(Number(rest[0]), async () => {
           let n = 0;
-          for await (const r of rtnl.routes.stream({ table: 'all', family: 'inet' })) if (r.dst !== undefined) n++;
+          if (mode === 'stream') {
+            for await (const r of rtnl.routes.stream({ table: 'all', family: 'inet' })) if (r.dst !== undefined) n++;
+          } else {
+            for await (const batch of rtnl.routes.stream({ table: 'all', family: 'inet' }).batches()) for (const r of batch) if (r.dst !== undefined) n++;
+          }
           peak = Math.max(peak, vmHwmMb());
           return n;
         });
@@ -248,6 +256,76 @@ async function main(): Promise<void> {
         stream.close();
         const seconds = (last - first) / 1000;
         out = { expected, events, lost: expected - events, overruns, per_second: seconds > 0 ? events / seconds : 0 };
+        break;
+      }
+      case 'objects-routes': {
+        // The object floor: what merely building and holding N plain objects of a listed route's
+        // shape costs in this process, without any I/O or decoding: a fresh dst string each, the
+        // same fields with the same kinds of values, the flags array shared as the library shares
+        // its empty one. An object literal; the string made flat from character codes (rest[2]
+        // 'flat', the cheaper way: a template string makes a tree of cons strings, 'template').
+        const n = Number(rest[0]);
+        const template = rest[2] === 'template';
+        const flags: string[] = [];
+        const codes = Array.from({ length: 19 }, (_, k) => new Array<number>(k).fill(0));
+        const put = (a: number[], p: number, v: number): number => {
+          if (v >= 100) a[p++] = 48 + ((v / 100) | 0);
+          if (v >= 10) a[p++] = 48 + (((v / 10) | 0) % 10);
+          a[p++] = 48 + (v % 10);
+          return p;
+        };
+        const scratch = new Array<number>(19).fill(0);
+        const flat = (i: number): string => {
+          let p = put(scratch, 0, 198);
+          scratch[p++] = 46;
+          p = put(scratch, p, 18 + (i >> 16));
+          scratch[p++] = 46;
+          p = put(scratch, p, (i >> 8) & 255);
+          scratch[p++] = 46;
+          p = put(scratch, p, i & 255);
+          scratch[p++] = 47;
+          p = put(scratch, p, 32);
+          const a = codes[p];
+          for (let k = 0; k < p; k++) a[k] = scratch[k];
+          return String.fromCharCode.apply(null, a);
+        };
+        out = await runs(Number(rest[1]), async () => {
+          const r: object[] = [];
+          for (let i = 0; i < n; i++) {
+            const dst = template ? `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32` : flat(i);
+            r.push({ family: 'inet', dst, table: 100, type: 'unicast', protocol: 'boot', scope: 'link', flags, oif: 3 });
+          }
+          hold(r);
+          return r.length;
+        });
+        break;
+      }
+      case 'objects-links': {
+        // The same for N links of a listed veth's shape: every field a listed link has, with its
+        // kind of value (fresh name and MAC address strings, a fresh flags array, the xdp object);
+        // stats and afSpec are left out, as the library decodes them only when they are read.
+        const n = Number(rest[0]);
+        const hex = (v: number): string => (v & 255).toString(16).padStart(2, '0');
+        out = await runs(Number(rest[1]), async () => {
+          const r: object[] = [];
+          for (let i = 0; i < n; i++) {
+            r.push({
+              index: i + 2, name: `bv${i >> 1}${i & 1 ? 'b' : 'a'}`, kind: 'veth', data: undefined, port: undefined,
+              flags: ['broadcast', 'multicast', 'lower-up'], mtu: 1500, address: `2a:0b:f0:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`,
+              broadcast: 'ff:ff:ff:ff:ff:ff', permAddress: undefined, txqlen: 1000, alias: undefined, group: 0, master: undefined,
+              link: i + 3, linkNetnsid: undefined, linkType: 'ether', operstate: 'down', linkmode: 'default', qdisc: 'noop',
+              carrier: false, carrierChanges: 1, carrierUpCount: 0, carrierDownCount: 1, promiscuity: 0, allmulti: 0,
+              minMtu: 68, maxMtu: 65535, numTxQueues: 2, numRxQueues: 2, gsoMaxSize: 65536, gsoMaxSegs: 65535,
+              groMaxSize: 65536, gsoIpv4MaxSize: 65536, groIpv4MaxSize: 65536, tsoMaxSize: 524280, tsoMaxSegs: 65535,
+              altNames: undefined, protoDown: false, protoDownReason: undefined, netnsImmutable: false, headroom: 0,
+              tailroom: 0, maxPacingOffloadHorizon: 0, parentDevName: undefined, parentDevBusName: undefined,
+              physPortId: undefined, physPortName: undefined, physSwitchId: undefined, numVf: undefined,
+              xdp: { attached: 0 }, protinfo: undefined, family: undefined,
+            });
+          }
+          hold(r);
+          return r.length;
+        });
         break;
       }
       case 'wire-routes': {

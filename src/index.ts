@@ -307,6 +307,7 @@ export {
   type DumpCollector,
   type DumpResultOf,
   type DumpStream,
+  type ObjectStream,
 } from './netlink/connection.js';
 export type {
   StraceParseError,

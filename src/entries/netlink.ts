@@ -73,6 +73,7 @@ export {
   Connection,
   DumpInterruptedError,
   DumpStream,
+  type ObjectStream,
   type ConnectionOptions,
   type RequestOptions,
   type Request,

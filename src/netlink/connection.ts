@@ -817,10 +817,26 @@ export class Connection {
 }
 
 /**
- * A dump read as it arrives (see {@link Connection.stream}): an async iterator of the decoded
- * objects that holds only one datagram's worth of them at a time.
+ * A dump read as it arrives, in constant memory: `for await (const obj of stream)` object by object,
+ * or `for await (const batch of stream.batches())` a datagram's objects at a time (the cheaper way
+ * for large dumps: one promise per datagram of a few hundred objects instead of one per object).
  */
-export class DumpStream<T> implements AsyncIterableIterator<T> {
+export interface ObjectStream<T> extends AsyncIterableIterator<T> {
+  /**
+   * The same stream a batch at a time: each value is an array of the objects decoded from one
+   * datagram of the dump (about 32 KiB of messages: some 600 IPv4 routes), never empty, the
+   * caller's to keep. Objects already decoded but not yet read by `next()` come first.
+   * Leaving the loop early ends the whole stream, as `return()` does.
+   */
+  batches(): AsyncIterableIterator<T[]>;
+}
+
+/**
+ * A dump read as it arrives (see {@link Connection.stream}): an async iterator of the decoded
+ * objects that holds only one datagram's worth of them at a time; {@link DumpStream.batches}
+ * hands them out a datagram at a time.
+ */
+export class DumpStream<T> implements ObjectStream<T> {
   #buffer: (T | undefined)[] = [];
   #next = 0;
   #state: 'idle' | 'queued' | 'running' | 'ended' = 'idle';
@@ -858,6 +874,19 @@ export class DumpStream<T> implements AsyncIterableIterator<T> {
       return Promise.resolve({ value, done: false });
     }
     return this.#fill();
+  }
+
+  /** {@inheritDoc ObjectStream.batches} */
+  batches(): AsyncIterableIterator<T[]> {
+    const it: AsyncIterableIterator<T[]> = {
+      next: () => this.#nextBatch(),
+      return: async () => {
+        await this.return();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
   }
 
   /** Stops early: the rest of the dump is read without decoding, then the engine goes on. */
@@ -908,17 +937,32 @@ export class DumpStream<T> implements AsyncIterableIterator<T> {
   }
 
   async #fill(): Promise<IteratorResult<T>> {
+    return (await this.#refill()) ? this.next() : { value: undefined, done: true };
+  }
+
+  async #nextBatch(): Promise<IteratorResult<T[]>> {
+    if (this.#next >= this.#buffer.length && !(await this.#refill())) return { value: undefined, done: true };
+    // The buffer goes to the caller whole; the decoder pushes into a fresh one.
+    const batch = (this.#next === 0 ? this.#buffer : this.#buffer.slice(this.#next)) as T[];
+    this.#buffer = [];
+    this.#next = 0;
+    return { value: batch, done: false };
+  }
+
+  // Reads datagrams until there are objects to hand out (true) or the stream has ended (false),
+  // throwing its failure then.
+  async #refill(): Promise<boolean> {
     if (this.#state === 'idle') await this.#start();
     let datagrams = 0;
     for (;;) {
-      if (this.#next < this.#buffer.length) return this.next();
+      if (this.#next < this.#buffer.length) return true;
       if (this.#state === 'ended') {
         const f = this.#failure;
         if (f !== undefined) {
           this.#failure = undefined;
           if (!this.endsWith?.(f)) throw f;
         }
-        return { value: undefined, done: true };
+        return false;
       }
       const w = this.#write as Write;
       this.#buffer.length = 0;

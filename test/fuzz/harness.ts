@@ -25,6 +25,8 @@ import { nexthopMessage } from '../../src/rtnl/nexthop/wire.js';
 import { nsidMessage } from '../../src/rtnl/nsid/wire.js';
 import { schemaForType } from '../../src/rtnl/registry.js';
 import { tcMessage } from '../../src/rtnl/generated/tc.js';
+import { linkFromBytes, linkFromWire } from '../../src/rtnl/link/mapping.js';
+import { routeFromBytes, routeFromWire } from '../../src/rtnl/route/mapping.js';
 
 type AnySchema = MessageSchema<StructMembers, AttrSpecs>;
 
@@ -577,6 +579,62 @@ function mutateText(rng: Rng, seed: string): string {
   return lines.join('\n');
 }
 
+// A value with its keys in order (bigints as text), to compare the direct decoder's objects with
+// the mapped wire decoder's, key order included.
+const ordered = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+
+/**
+ * A model target: the direct decoder a dump uses (bytes straight into the model) against the wire
+ * decoder followed by the kind's mapping. Both must give the same object (keys in the same order,
+ * every lazily decoded field read) or both a DecodeError; anything else is a failure. The time
+ * bound applies to the direct decoder.
+ */
+function modelTarget(name: string, seeds: readonly Uint8Array[], allSeeds: readonly Uint8Array[], schema: AnySchema, direct: (r: Reader, off: number, end: number) => unknown, mapped: (r: Reader, off: number, end: number) => unknown): Target {
+  // Decodes and reads every property; the comparison text is made apart, so that it is not timed.
+  const settle = (f: () => unknown): { value?: unknown; error?: unknown } => {
+    try {
+      const v = f();
+      touch(v);
+      return { value: v };
+    } catch (error) {
+      return { error };
+    }
+  };
+  return {
+    name,
+    roundTrips: true,
+    input: (rng) => (rng.next() < 0.02 ? rng.pick(seeds) : capped(mutateMessage(rng, rng.pick(seeds), schema, allSeeds))),
+    run: (input) => {
+      const b = input as Uint8Array;
+      let decodeMs = 0;
+      let outcome: { outcome: Outcome; detail?: string } = { outcome: 'ok' };
+      try {
+        forEachMessage(new Reader(b), (m) => {
+          const c0 = process.cpuUsage();
+          const d = settle(() => direct(new Reader(b), m.payloadOffset, m.end));
+          const c = process.cpuUsage(c0);
+          decodeMs += (c.user + c.system) / 1000;
+          const w = settle(() => mapped(new Reader(b), m.payloadOffset, m.end));
+          if (d.error !== undefined && !(d.error instanceof DecodeError)) throw d.error;
+          if (d.error !== undefined && w.error !== undefined) {
+            outcome = { outcome: 'error' };
+            return false;
+          }
+          if ((d.error === undefined) !== (w.error === undefined) || (d.error === undefined && ordered(d.value) !== ordered(w.value))) {
+            const show = (x: { value?: unknown; error?: unknown }): string => (x.error !== undefined ? `${(x.error as Error).name}: ${(x.error as Error).message}` : ordered(x.value).slice(0, 300));
+            outcome = { outcome: 'roundtrip', detail: `direct decoder gave ${show(d)}; wire decoder and mapping gave ${show(w)}` };
+            return false;
+          }
+        });
+      } catch (e) {
+        if (e instanceof DecodeError) return { outcome: 'error', decodeMs };
+        throw e;
+      }
+      return { ...outcome, decodeMs };
+    },
+  };
+}
+
 /** Every target, with its seeds loaded from test/fixtures. */
 export function targets(): Target[] {
   const bySchema = fixtureMessages();
@@ -592,6 +650,8 @@ export function targets(): Target[] {
     schemaTarget('nexthop', nexthopMessage as unknown as AnySchema, seedsOf(nexthopMessage as unknown as AnySchema), all),
     schemaTarget('nsid', nsidMessage as unknown as AnySchema, seedsOf(nsidMessage as unknown as AnySchema), all),
     schemaTarget('tc', tcMessage as unknown as AnySchema, seedsOf(tcMessage as unknown as AnySchema), all),
+    modelTarget('route-model', [...seedsOf(routeMessage as unknown as AnySchema), ...mplsSeeds], all, routeMessage as unknown as AnySchema, (r, off, end) => routeFromBytes(r, off, end, decodeContext()), (r, off, end) => routeFromWire(routeMessage.decode(r, off, end))),
+    modelTarget('link-model', seedsOf(linkMessage as unknown as AnySchema, kindMessages()), all, linkMessage as unknown as AnySchema, (r, off, end) => linkFromBytes(r, off, end, decodeContext()), (r, off, end) => linkFromWire(linkMessage.decode(r, off, end))),
   ];
   const datagrams = fixtureDatagrams();
   out.push({

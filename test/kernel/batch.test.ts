@@ -186,6 +186,37 @@ describe('streamed dumps', () => {
     expect(await rtnl.routes.list({ table: TABLE })).toHaveLength(N);
   });
 
+  it('batches(): the same routes a datagram at a time, mixable with next(), and an early exit ends the stream', async () => {
+    const listed = await rtnl.routes.list({ table: TABLE, family: 'inet' });
+    const batches: number[] = [];
+    const streamed = [];
+    for await (const batch of rtnl.routes.stream({ table: TABLE, family: 'inet' }).batches()) {
+      batches.push(batch.length);
+      streamed.push(...batch);
+    }
+    expect(streamed).toEqual(listed);
+    // Several datagrams, none empty: a batch is one datagram's routes, not the whole dump.
+    expect(batches.length).toBeGreaterThan(1);
+    expect(Math.min(...batches)).toBeGreaterThan(0);
+    expect(Math.max(...batches)).toBeLessThan(N);
+    // Objects read by next() are not handed out again by batches().
+    const s = rtnl.routes.stream({ table: TABLE, family: 'inet' });
+    const first = await s.next();
+    const rest = [];
+    for await (const batch of s.batches()) rest.push(...batch);
+    expect([first.value, ...rest]).toEqual(listed);
+    // A table that was never created: no batch at all.
+    const none = [];
+    for await (const batch of rtnl.routes.stream({ table: 4242, family: 'inet' }).batches()) none.push(batch);
+    expect(none).toEqual([]);
+    // Leaving early: the rest is read, the handle goes on.
+    for await (const batch of stream().batches()) {
+      expect(batch.length).toBeGreaterThan(0);
+      break;
+    }
+    expect(await rtnl.routes.list({ table: TABLE })).toHaveLength(N);
+  });
+
   it('a decoding error in the stream surfaces after the rest was read, and the handle goes on', async () => {
     let n = 0;
     const s = streamObjects(rtnl.connection, RTM_GETROUTE, RTM_NEWROUTE, routeMessage, { family: 'inet', table: TABLE } as never, undefined, (r) => {

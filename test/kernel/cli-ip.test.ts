@@ -98,6 +98,15 @@ function sorted<T>(xs: T[]): T[] {
   return xs.map((x) => [JSON.stringify(x), x] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, x]) => x);
 }
 
+/**
+ * A neighbour's state, with the states the kernel's timers move through (a probe failing, an
+ * entry going stale) as one: two namespaces reach them at their own pace, the more so under load.
+ */
+function settled(state: string[] | undefined): string[] | undefined {
+  const timed = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED'];
+  return state?.map((s) => (timed.includes(s) ? 'dynamic' : s));
+}
+
 /** What ip lists of a namespace, for comparing two of them (lifetimes and neighbour timers out). */
 function state(ns: string): unknown {
   // Sorted: the kernel's own routes (fe80::/64 on each link) come in the order the links came up.
@@ -106,7 +115,7 @@ function state(ns: string): unknown {
     addr: j(['addr', 'show']),
     routes: j(['route', 'show', 'table', 'all']),
     // Not the multicast entries IPv6 makes as links come up (when, is the kernel's business).
-    neigh: sorted((j(['neigh', 'show', 'nud', 'all']) as { dst: string; dev: string; state?: string[] }[]).filter((n) => !n.dst.startsWith('ff')).map((n) => ({ dst: n.dst, dev: n.dev, state: n.state }))),
+    neigh: sorted((j(['neigh', 'show', 'nud', 'all']) as { dst: string; dev: string; state?: string[] }[]).filter((n) => !n.dst.startsWith('ff')).map((n) => ({ dst: n.dst, dev: n.dev, state: settled(n.state) }))),
   };
 }
 

@@ -1,7 +1,7 @@
 // What every rtnetlink family does the same way: dump and decode, get one, send a change and wait
 // for its ACK. The typed families (links, addresses, ...) are thin layers over these.
 
-import type { Connection, DumpStream, RequestOptions } from '../../netlink/connection.js';
+import type { Connection, DumpStream, ObjectStream, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_ECHO } from '../../netlink/constants.js';
 import type { Reader } from '../../netlink/bytes.js';
 import type { MessageSchema, MessageValue } from '../../netlink/message.js';
@@ -141,22 +141,40 @@ export function streamObjects<H extends StructMembers, A extends AttrSpecs, T = 
 
 /**
  * A stream whose dump can only be made after some asynchronous preparation (resolving an
- * interface name in a filter): `open` runs on the first `next()`, and every later call goes
- * straight to the dump stream, with no extra promise per object.
+ * interface name in a filter): `open` runs on the first `next()` (or the first batch), and every
+ * later call goes straight to the dump stream, with no extra promise per object.
  */
-export function lazyStream<T>(open: () => Promise<DumpStream<T>>): AsyncIterableIterator<T> {
+export function lazyStream<T>(open: () => Promise<DumpStream<T>>): ObjectStream<T> {
   let inner: DumpStream<T> | undefined;
   let opening: Promise<DumpStream<T>> | undefined;
-  const it: AsyncIterableIterator<T> = {
+  const opened = (): Promise<DumpStream<T>> => (opening ??= open().then((s) => (inner = s)));
+  const end = async (): Promise<IteratorResult<T>> => {
+    if (inner === undefined && opening !== undefined) await opening.catch(() => undefined);
+    if (inner !== undefined) return inner.return();
+    return { value: undefined, done: true };
+  };
+  const it: ObjectStream<T> = {
     next(): Promise<IteratorResult<T>> {
       if (inner !== undefined) return inner.next();
-      opening ??= open().then((s) => (inner = s));
-      return opening.then((s) => s.next());
+      return opened().then((s) => s.next());
     },
-    async return(): Promise<IteratorResult<T>> {
-      if (inner === undefined && opening !== undefined) await opening.catch(() => undefined);
-      if (inner !== undefined) return inner.return();
-      return { value: undefined, done: true };
+    return: end,
+    batches(): AsyncIterableIterator<T[]> {
+      let batches: AsyncIterableIterator<T[]> | undefined;
+      const b: AsyncIterableIterator<T[]> = {
+        next(): Promise<IteratorResult<T[]>> {
+          if (batches !== undefined) return batches.next();
+          return opened().then((s) => (batches ??= s.batches()).next());
+        },
+        async return(): Promise<IteratorResult<T[]>> {
+          await end();
+          return { value: undefined, done: true };
+        },
+        [Symbol.asyncIterator]() {
+          return b;
+        },
+      };
+      return b;
     },
     [Symbol.asyncIterator]() {
       return it;

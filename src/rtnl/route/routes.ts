@@ -1,7 +1,7 @@
 // Routes: RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE. Every operation takes and returns the
 // `Route` model (model.ts); the wire message is made and read in mapping.ts only.
 
-import type { Connection, DumpStream, RequestOptions } from '../../netlink/connection.js';
+import type { Connection, DumpStream, ObjectStream, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
 import { checkInteger, enumNumber, parseAddress } from '../common/checks.js';
@@ -323,12 +323,16 @@ export class Routes {
    * be read in constant space. The dump is requested when iteration starts; until the loop ends
    * (or breaks) the handle's other requests wait.
    *
+   * `batches()` reads the same stream a datagram's routes at a time (arrays of a few hundred):
+   * one promise per datagram instead of one per route, the fastest way through a large table.
+   *
    * @example
    * ```ts
    * for await (const route of rtnl.routes.stream({ table: 'all', family: 'inet' })) count++;
+   * for await (const batch of rtnl.routes.stream({ table: 'all' }).batches()) count += batch.length;
    * ```
    */
-  stream(filter: RouteFilter = {}, opts?: RequestOptions): AsyncIterableIterator<Route> {
+  stream(filter: RouteFilter = {}, opts?: RequestOptions): ObjectStream<Route> {
     return lazyStream(async () => this.openStream(filter, opts, await this.filterQuery(filter)));
   }
 
