@@ -144,3 +144,14 @@ describe('the dependency rule of src/', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+describe('the main entry', () => {
+  // Issue 9: what an application needs, at most 40 runtime names; the codec toolkit, the wire
+  // schemas and the capture tools live in the subpath entries.
+  it('exports at most 40 runtime names, none of the byte-level toolkit', async () => {
+    const main = await import('../../src/index.js');
+    const names = Object.keys(main);
+    expect(names.length).toBeLessThanOrEqual(40);
+    for (const internal of ['Reader', 'Writer', 'attrSet', 'struct', 'linkMessage', 'routeMessage', 'readCapture', 'PcapWriter', 'Connection']) expect(names).not.toContain(internal);
+  });
+});
