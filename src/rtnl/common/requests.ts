@@ -37,29 +37,9 @@ export async function dumpObjects<H extends StructMembers, A extends AttrSpecs, 
   schema: MessageSchema<H, A>,
   query: Partial<MessageValue<H, A>>,
   opts?: RequestOptions,
-  map?: (wire: MessageValue<H, A>) => T | undefined,
+  map: (wire: MessageValue<H, A>) => T | undefined = (wire) => wire as unknown as T,
 ): Promise<DumpResult<T>> {
-  const res = await conn.dump(
-    { type: requestType, body: (w) => schema.encode(w, query) },
-    () => {
-      const items: T[] = [];
-      const ctx = decodeContext();
-      return {
-        onMessage: map
-          ? (r, m) => {
-              if (m.type !== replyType) return;
-              const o = map(schema.decode(r, m.payloadOffset, m.end, ctx));
-              if (o !== undefined) items.push(o);
-            }
-          : (r, m) => {
-              if (m.type === replyType) items.push(schema.decode(r, m.payloadOffset, m.end, ctx) as T);
-            },
-        result: () => items,
-      };
-    },
-    opts,
-  );
-  return { items: res.result, kernelFiltered: res.filtered, interrupted: res.interrupted };
+  return dumpDecoded(conn, requestType, replyType, schema, query, (r, off, end, ctx) => map(schema.decode(r, off, end, ctx)), opts);
 }
 
 /**

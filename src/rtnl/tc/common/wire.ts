@@ -3,7 +3,7 @@
 
 import type { Connection, RequestOptions } from '../../../netlink/connection.js';
 import type { SchemaValue } from '../../../netlink/message.js';
-import { decodeContext } from '../../../netlink/schema/index.js';
+import { dumpObjects } from '../../common/requests.js';
 import { tcMessage } from '../../generated/tc.js';
 
 /** A tc message as the codec decodes it (struct tcmsg and the TCA_* attributes). */
@@ -27,23 +27,11 @@ export async function dumpMapped<T>(
   keep: (o: T) => boolean,
   opts?: RequestOptions,
 ): Promise<T[]> {
-  const res = await conn.dump(
-    { type: requestType, body: (w) => tcMessage.encode(w, query) },
-    () => {
-      const items: T[] = [];
-      const ctx = decodeContext();
-      return {
-        onMessage: (r, m) => {
-          if (m.type !== replyType) return;
-          const o = map(tcMessage.decode(r, m.payloadOffset, m.end, ctx));
-          if (keep(o)) items.push(o);
-        },
-        result: () => items,
-      };
-    },
-    opts,
-  );
-  return res.result;
+  const keepMapped = (w: TcWire): T | undefined => {
+    const o = map(w);
+    return keep(o) ? o : undefined;
+  };
+  return (await dumpObjects(conn, requestType, replyType, tcMessage, query, opts, keepMapped)).items;
 }
 
 /**
@@ -51,21 +39,8 @@ export async function dumpMapped<T>(
  * returned flagged rather than retried.
  */
 export async function dumpFlagged<T>(conn: Connection, requestType: number, replyType: number, query: TcWire, map: (w: TcWire) => T): Promise<{ items: T[]; interrupted: boolean }> {
-  const res = await conn.dump(
-    { type: requestType, body: (w) => tcMessage.encode(w, query) },
-    () => {
-      const items: T[] = [];
-      const ctx = decodeContext();
-      return {
-        onMessage: (r, m) => {
-          if (m.type === replyType) items.push(map(tcMessage.decode(r, m.payloadOffset, m.end, ctx)));
-        },
-        result: () => items,
-      };
-    },
-    { dumpInterrupted: 'flag' },
-  );
-  return { items: res.result, interrupted: res.interrupted };
+  const res = await dumpObjects(conn, requestType, replyType, tcMessage, query, { dumpInterrupted: 'flag' }, map);
+  return { items: res.items, interrupted: res.interrupted };
 }
 
 /** Sends a request and returns the first `replyType` message of the answer (a get, or a change's echo). */
