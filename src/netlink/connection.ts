@@ -719,18 +719,24 @@ export class Connection {
 
   // An ACK: the request it answers has succeeded, and so has every silent one before it.
   private acked(w: Write, m: MessageView, portId: number): void {
-    if (m.pid !== portId && m.pid !== 0 && portId !== 0) return;
-    const i = this.find(w, m.seq);
+    const i = this.answered(w, m, portId);
     if (i < 0) return;
-    const j = w.jobs[i];
-    if (j.done) return;
-    const status = j.status;
+    this.silentBefore(w, i);
+    this.settle(w, w.jobs[i], undefined);
+  }
+
+  // The index in the write of the unsettled request `m` answers, its dump status updated from
+  // `m`'s flags; -1 for a stale reply (to a request that timed out) or one not addressed to us.
+  private answered(w: Write, m: MessageView, portId: number): number {
+    if (m.pid !== portId && m.pid !== 0 && portId !== 0) return -1;
+    const i = this.find(w, m.seq);
+    if (i < 0 || w.jobs[i].done) return -1;
+    const status = w.jobs[i].status;
     if (status !== undefined) {
       if (m.flags & NLM_F_DUMP_INTR) status.interrupted = true;
       if (m.flags & NLM_F_DUMP_FILTERED) status.filtered = true;
     }
-    this.silentBefore(w, i);
-    this.settle(w, j, undefined);
+    return i;
   }
 
   // The index in the write of the request with sequence number `seq`, or -1.
@@ -743,17 +749,10 @@ export class Connection {
   }
 
   private handle(w: Write, r: Reader, m: MessageView, portId: number): void {
-    // Stale replies (to a request that timed out) and anything not addressed to us are skipped.
-    if (m.pid !== portId && m.pid !== 0 && portId !== 0) return;
-    const i = this.find(w, m.seq);
+    const i = this.answered(w, m, portId);
     if (i < 0) return;
     const j = w.jobs[i];
-    if (j.done) return;
     const status = j.status;
-    if (status !== undefined) {
-      if (m.flags & NLM_F_DUMP_INTR) status.interrupted = true;
-      if (m.flags & NLM_F_DUMP_FILTERED) status.filtered = true;
-    }
     switch (m.type) {
       case NLMSG_NOOP:
       case NLMSG_OVERRUN:
