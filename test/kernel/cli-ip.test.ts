@@ -320,6 +320,16 @@ describe('errors name the device', () => {
       expect(byIndex).toMatchObject({ code: 'ENODEV', link: 4242 });
       expect((byIndex as Error).message).toContain('Cannot find device with index 4242');
       expect(await h.links.find('nosuch')).toBeUndefined();
+      // Traffic control too: the qdisc, class or filter request, not an RTM_GETLINK.
+      for (const [typeName, call] of [
+        ['RTM_NEWQDISC', () => h.qdiscs.add({ link: 'nosuch', parent: 'root', kind: 'pfifo' })],
+        ['RTM_DELTCLASS', () => h.classes.delete({ link: 'nosuch', handle: '1:10' })],
+        ['RTM_NEWTFILTER', () => h.filters.add({ link: 'nosuch', parent: 'ffff:', kind: 'u32', protocol: 'all', priority: 1 })],
+      ] as const) {
+        const e = await call().catch((err: unknown) => err);
+        expect(e).toMatchObject({ code: 'ENODEV', link: 'nosuch', request: { typeName } });
+        expect((e as Error).message).toBe(`${typeName}: ENODEV (No such device): Cannot find device "nosuch"`);
+      }
     } finally {
       h.close();
     }

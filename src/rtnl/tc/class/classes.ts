@@ -49,7 +49,7 @@ export class Classes {
   async get(ref: Pick<TrafficClassSpec, 'link' | 'handle'>, opts?: RequestOptions): Promise<TrafficClass> {
     checkObject(ref as unknown, 'class', 'a class reference');
     const { handle } = classIds({ handle: ref.handle, parent: 0 });
-    const link = await this.resolve(ref);
+    const link = await this.resolve(ref, RTM_GETTCLASS);
     // Answered only to the multicast group unless asked to echo it, as qdisc gets.
     const w = await requestTc(this.conn, RTM_GETTCLASS, NLM_F_ECHO, tcHeader(link, handle, 0), RTM_NEWTCLASS, opts);
     if (!w) throw new InvalidArgumentError('handle', 'the kernel sent no class');
@@ -82,19 +82,20 @@ export class Classes {
    * @throws {@link NetlinkError} `ENOENT` when there is none, `EBUSY` while it has children or filters point to it.
    */
   async delete(spec: TrafficClassSpec, opts?: RequestOptions): Promise<void> {
-    const msg = classToWire({ ...spec, link: await this.resolve(spec) });
+    const msg = classToWire({ ...spec, link: await this.resolve(spec, RTM_DELTCLASS) });
     delete msg.options;
     await requestTc(this.conn, RTM_DELTCLASS, 0, msg, undefined, opts);
   }
 
-  private async resolve(spec: Pick<TrafficClassSpec, 'link'>): Promise<number> {
+  // The interface as an index; a missing one fails as the user's request (`type`), naming it.
+  private async resolve(spec: Pick<TrafficClassSpec, 'link'>, type: number): Promise<number> {
     checkObject(spec as unknown, 'class', 'a class spec');
     if (spec.link === undefined) throw new InvalidArgumentError('link', 'name the interface (index or name)');
-    return this.links.indexOf(spec.link);
+    return this.links.resolve(spec.link, type);
   }
 
   private async send(spec: TrafficClassSpec, flags: number, opts?: RequestOptions): Promise<TrafficClass> {
-    const msg = classToWire({ ...spec, link: await this.resolve(spec) });
+    const msg = classToWire({ ...spec, link: await this.resolve(spec, RTM_NEWTCLASS) });
     if (msg.kind === undefined) throw new InvalidArgumentError('kind', 'name the class kind (htb)');
     const echoed = await requestTc(this.conn, RTM_NEWTCLASS, flags | NLM_F_ECHO, msg, RTM_NEWTCLASS, opts);
     if (echoed) return classFromWire(echoed);

@@ -72,7 +72,7 @@ export class Filters {
     checkObject(ref as unknown, 'filter', 'a filter reference');
     if (ref.handle === undefined) throw new InvalidArgumentError('handle', 'name the filter by its handle');
     if (!ref.priority) throw new InvalidArgumentError('priority', 'name the filter by its priority too');
-    const msg = filterToWire({ ...ref, link: await this.resolveLink(ref) });
+    const msg = filterToWire({ ...ref, link: await this.resolveLink(ref, RTM_GETTFILTER) });
     const w = await requestTc(this.conn, RTM_GETTFILTER, 0, msg, RTM_NEWTFILTER, opts);
     if (!w) throw new InvalidArgumentError('handle', 'the kernel sent no filter');
     return filterFromWire(w);
@@ -106,19 +106,20 @@ export class Filters {
    * the chain at that parent.
    */
   async delete(spec: FilterSpec, opts?: RequestOptions): Promise<void> {
-    const msg = filterToWire({ ...spec, options: undefined, link: await this.resolveLink(spec) });
+    const msg = filterToWire({ ...spec, options: undefined, link: await this.resolveLink(spec, RTM_DELTFILTER) });
     await requestTc(this.conn, RTM_DELTFILTER, 0, msg, undefined, opts);
   }
 
-  private async resolveLink(spec: Pick<FilterSpec, 'link'>): Promise<number> {
+  // The interface as an index; a missing one fails as the user's request (`type`), naming it.
+  private async resolveLink(spec: Pick<FilterSpec, 'link'>, type: number): Promise<number> {
     checkObject(spec as unknown, 'filter', 'a filter spec');
     if (spec.link === undefined) throw new InvalidArgumentError('link', 'name the interface (index or name)');
-    return this.links.indexOf(spec.link);
+    return this.links.resolve(spec.link, type);
   }
 
   /** The spec with its interface and its actions' interfaces as indexes. */
   private async resolve(spec: FilterSpec): Promise<Parameters<typeof filterToWire>[0]> {
-    const link = await this.resolveLink(spec);
+    const link = await this.resolveLink(spec, RTM_NEWTFILTER);
     const o = spec.options as { actions?: TcActionSpec[] } | undefined;
     if (o === undefined || o instanceof Uint8Array || typeof o !== 'object' || !Array.isArray(o.actions)) return { ...spec, link } as Parameters<typeof filterToWire>[0];
     const actions = await Promise.all(

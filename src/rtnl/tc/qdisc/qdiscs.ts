@@ -94,19 +94,20 @@ export class Qdiscs {
    * @throws {@link NetlinkError} `ENOENT` when there is none (or it is a default qdisc, handle 0:).
    */
   async delete(spec: QdiscSpec, opts?: RequestOptions): Promise<void> {
-    const msg = qdiscToWire({ ...spec, link: await this.resolve(spec) });
+    const msg = qdiscToWire({ ...spec, link: await this.resolve(spec, RTM_DELQDISC) });
     delete msg.options;
     await requestTc(this.conn, RTM_DELQDISC, 0, msg, undefined, opts);
   }
 
-  private async resolve(spec: QdiscSpec): Promise<number> {
+  // The interface as an index; a missing one fails as the user's request (`type`), naming it.
+  private async resolve(spec: QdiscSpec, type: number): Promise<number> {
     checkObject(spec as unknown, 'qdisc', 'a qdisc spec');
     if (spec.link === undefined) throw new InvalidArgumentError('link', 'name the interface (index or name)');
-    return this.links.indexOf(spec.link);
+    return this.links.resolve(spec.link, type);
   }
 
   private async send(spec: QdiscSpec, flags: number, opts?: RequestOptions): Promise<Qdisc> {
-    const msg = qdiscToWire({ ...spec, link: await this.resolve(spec) });
+    const msg = qdiscToWire({ ...spec, link: await this.resolve(spec, RTM_NEWQDISC) });
     if (msg.kind === undefined) throw new InvalidArgumentError('kind', 'name the qdisc kind (htb, tbf, pfifo, ...)');
     const echoed = await requestTc(this.conn, RTM_NEWQDISC, flags | NLM_F_ECHO, msg, RTM_NEWQDISC, opts);
     if (echoed) return qdiscFromWire(echoed);
