@@ -2,6 +2,7 @@
 
 import type { LinkStats } from '../index.js';
 import type { IpJsonObject } from './ipjson.js';
+import { familyColor, operstateColor, type ColorAttr, type Paint } from './color.js';
 
 /** A counter as a JSON number, as ip prints it (exact up to 2^53). */
 function n(v: bigint | number | undefined): number {
@@ -35,22 +36,9 @@ export function statsCells(s: LinkStats | undefined): (string | undefined)[] {
   return [String(s.rxBytes), String(s.rxPackets), String(s.txBytes), String(s.txPackets)];
 }
 
-// ip's colours (lib/color.c, the default palette for a dark-on-light terminal): interface names
-// cyan, MAC addresses yellow, IPv4 magenta, IPv6 blue, state UP green / DOWN red / other none.
-const COLORS = { ifname: '\x1b[36m', mac: '\x1b[33m', inet: '\x1b[35m', inet6: '\x1b[34m', up: '\x1b[32m', down: '\x1b[31m', clear: '\x1b[0m' } as const;
-
-/** Text in one of ip's colours (or plain when `color` is off). */
-function paint(text: string, color: keyof typeof COLORS | undefined, on: boolean): string {
-  return on && color !== undefined ? `${COLORS[color]}${text}${COLORS.clear}` : text;
-}
-
 /** A field padded to `width` as ip's `%-*s ` does (the colour spans the padding, as in ip). */
-function field(text: string, width: number, color: keyof typeof COLORS | undefined, on: boolean): string {
-  return paint(`${text.padEnd(width)} `, color, on);
-}
-
-function stateColor(state: string): keyof typeof COLORS | undefined {
-  return state === 'UP' ? 'up' : state === 'DOWN' ? 'down' : undefined;
+function field(text: string, width: number, attr: ColorAttr | undefined, paint: Paint): string {
+  return paint(`${text.padEnd(width)} `, attr);
 }
 
 /** The name ip prints: `veth0@veth1`, `veth0@if5` (peer elsewhere), `veth0@NONE`. */
@@ -59,21 +47,21 @@ export function briefName(o: IpJsonObject): string {
 }
 
 /** A line of `ip -br link`: name, state, MAC and flags. */
-export function briefLinkLine(o: IpJsonObject, color: boolean): string {
+export function briefLinkLine(o: IpJsonObject, paint: Paint): string {
   const state = String(o.operstate);
-  let out = field(briefName(o), 16, 'ifname', color) + field(state, 14, stateColor(state), color);
-  if (o.address !== undefined) out += paint(`${String(o.address)} `, 'mac', color);
+  let out = field(briefName(o), 16, 'ifname', paint) + field(state, 14, operstateColor(state), paint);
+  if (o.address !== undefined) out += paint(`${String(o.address)} `, 'mac');
   out += `<${((o.flags as string[] | undefined) ?? []).join(',')}> `;
   return out;
 }
 
 /** A line of `ip -br addr`: name, state, and each address with its length. */
-export function briefAddrLine(o: IpJsonObject, color: boolean): string {
+export function briefAddrLine(o: IpJsonObject, paint: Paint): string {
   const state = String(o.operstate);
-  let out = field(briefName(o), 16, 'ifname', color) + field(state, 14, stateColor(state), color);
+  let out = field(briefName(o), 16, 'ifname', paint) + field(state, 14, operstateColor(state), paint);
   for (const a of (o.addr_info as IpJsonObject[] | undefined) ?? []) {
-    const fam = a.family === 'inet6' ? 'inet6' : 'inet';
-    out += `${paint(String(a.local), fam, color)}${a.address !== undefined ? ` peer ${paint(String(a.address), fam, color)}` : ''}/${String(a.prefixlen)} `;
+    const fam = familyColor(a.family);
+    out += `${paint(String(a.local), fam)}${a.address !== undefined ? ` peer ${paint(String(a.address), fam)}` : ''}/${String(a.prefixlen)} `;
     // print_addrinfo prints the address's route metric in brief lines too.
     if (a.metric !== undefined) out += `metric ${String(a.metric)} `;
   }

@@ -7,7 +7,8 @@ import { Args, CommandError, matchKeyword, matches } from './args.js';
 import { flushRounds, type Context } from './context.js';
 import { addressBytes, bitsMatch, parseSelectorPrefix, type SelectorPrefix } from './select.js';
 import { ipNeighShows, neighbourToIpJson } from './ipjson.js';
-import { neighText } from './text.js';
+import { neighLine } from './oneline.js';
+import { painter } from './color.js';
 import { routeProtocols } from './names.js';
 import { protocolArg } from './route.js';
 
@@ -66,8 +67,9 @@ async function showNeighbours(ctx: Context, args: Args): Promise<void> {
     return;
   }
   if (ctx.options.oneline) {
-    // -o: ip's own text, one line per entry.
-    for (const o of objs) ctx.line(`${neighText(o)} `);
+    // -o: ip's own text, one line per entry, with -c's colours.
+    const paint = painter(ctx.options.color === true);
+    for (const o of objs) ctx.line(neighLine(o, paint));
     return;
   }
   const flagWords = ['router', 'proxy', 'extern_learn', 'offload', 'managed'];

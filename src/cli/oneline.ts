@@ -5,6 +5,7 @@
 import type { LinkStats } from '../index.js';
 import type { IpJson, IpJsonObject } from './ipjson.js';
 import { briefName } from './brief.js';
+import { addressColor, familyColor, operstateColor, plain, type Paint } from './color.js';
 
 /** ip's line break under `-o`. */
 const SL = '\\';
@@ -33,28 +34,28 @@ const ADDRESS_FLAG_WORDS: ReadonlySet<string> = new Set([
  * A link as one line of `ip -o link show`, from `linkToIpJson` without details. `netnsName`
  * names the namespace a `link_netnsid` stands for (ip prints `link-netns NAME` then, as it finds
  * it under /run/netns), or gives undefined (`link-netnsid N`). `stats` is the counters' text
- * ({@link linkStatsText}) for `-s`.
+ * ({@link linkStatsText}) for `-s`. `paint` gives `-c`'s colours.
  */
-export function linkLine(o: IpJsonObject, netnsName: (nsid: number) => string | undefined, stats?: string): string {
+export function linkLine(o: IpJsonObject, netnsName: (nsid: number) => string | undefined, stats?: string, paint: Paint = plain): string {
   const flags = ((o.flags as string[] | undefined) ?? []).filter((f) => f !== 'M-DOWN');
   const mdown = ((o.flags as string[] | undefined) ?? []).includes('M-DOWN');
-  let s = `${String(o.ifindex)}: ${briefName(o)}: <${flags.join(',')}${mdown ? ',M-DOWN' : ''}> `;
+  let s = `${String(o.ifindex)}: ${paint(`${briefName(o)}: `, 'ifname')}<${flags.join(',')}${mdown ? ',M-DOWN' : ''}> `;
   if (o.mtu !== undefined) s += `mtu ${String(o.mtu)} `;
   if (o.qdisc !== undefined) s += `qdisc ${String(o.qdisc)} `;
   if (o.master !== undefined) s += `master ${String(o.master)} `;
   // print_operstate: a state ip has no name for is printed as `state 0x%x`.
   if (typeof o.operstate === 'number') s += `state 0x${o.operstate.toString(16)}`;
-  else if (o.operstate !== undefined) s += `state ${String(o.operstate)} `;
+  else if (o.operstate !== undefined) s += `state ${paint(`${String(o.operstate)} `, operstateColor(o.operstate))}`;
   if (o.linkmode !== undefined) s += `mode ${String(o.linkmode)} `;
   if (o.group !== undefined) s += `group ${String(o.group)} `;
   // print_queuelen: no `qlen` for a queue length of 0 (and no space after it).
   if (typeof o.txqlen === 'number' && o.txqlen !== 0) s += `qlen ${String(o.txqlen)}`;
   if (o.link_type !== undefined) {
     s += `${SL}    link/${String(o.link_type)} `;
-    if (o.address !== undefined) s += String(o.address);
-    if (o.broadcast !== undefined) s += `${o.link_pointtopoint === true ? ' peer ' : ' brd '}${String(o.broadcast)}`;
+    if (o.address !== undefined) s += paint(String(o.address), 'mac');
+    if (o.broadcast !== undefined) s += `${o.link_pointtopoint === true ? ' peer ' : ' brd '}${paint(String(o.broadcast), 'mac')}`;
     // ip prints the permanent address only where it differs from the current one.
-    if (o.permaddr !== undefined && o.permaddr !== o.address) s += ` permaddr ${String(o.permaddr)}`;
+    if (o.permaddr !== undefined && o.permaddr !== o.address) s += ` permaddr ${paint(String(o.permaddr), 'mac')}`;
   }
   if (typeof o.link_netnsid === 'number') {
     const id = o.link_netnsid;
@@ -78,20 +79,82 @@ function lifetime(v: IpJson | undefined, signed: boolean): string {
 
 /**
  * One address (an `addr_info` entry of `addressToIpJson`) of link `ifindex` named `dev`, as one
- * line of `ip -o addr show`.
+ * line of `ip -o addr show` (`paint` gives `-c`'s colours: the addresses in their family's).
  */
-export function addressLine(ifindex: number, dev: string, a: IpJsonObject): string {
+export function addressLine(ifindex: number, dev: string, a: IpJsonObject, paint: Paint = plain): string {
+  const fam = familyColor(a.family);
   let s = `${ifindex}: ${dev}    ${String(a.family)} `;
-  s += `${String(a.local)}${a.address !== undefined ? ` peer ${String(a.address)}` : ''}/${String(a.prefixlen)} `;
+  s += `${paint(String(a.local), fam)}${a.address !== undefined ? ` peer ${paint(String(a.address), fam)}` : ''}/${String(a.prefixlen)} `;
   if (a.metric !== undefined) s += `metric ${String(a.metric)} `;
-  if (a.broadcast !== undefined) s += `brd ${String(a.broadcast)} `;
-  if (a.anycast !== undefined) s += `any ${String(a.anycast)} `;
+  if (a.broadcast !== undefined) s += `brd ${paint(`${String(a.broadcast)} `, fam)}`;
+  if (a.anycast !== undefined) s += `any ${paint(`${String(a.anycast)} `, fam)}`;
   s += `scope ${String(a.scope)} `;
   // The flags in the order addressToIpJson put them, which is print_ifa_flags' order.
   for (const [k, v] of Object.entries(a)) if (v === true && ADDRESS_FLAG_WORDS.has(k)) s += `${k} `;
   if (a.ifa_flags !== undefined) s += `flags ${String(a.ifa_flags)} `;
   if (a.label !== undefined) s += String(a.label);
   s += `${SL}       valid_lft ${lifetime(a.valid_life_time, false)} preferred_lft ${lifetime(a.preferred_life_time, a.deprecated === true)}`;
+  return s;
+}
+
+/** `word value ` for a key present (the key alone for `null`/`true`), as ip's `word %s `. */
+function word(o: IpJsonObject, key: string, w: string): string {
+  const v = o[key];
+  if (v === undefined) return '';
+  return v === null || v === true ? `${w} ` : `${w} ${String(v)} `;
+}
+
+/** An address or prefix in its family's colour, with ip's blank after it (inside the colour). */
+function host(text: string, paint: Paint): string {
+  return paint(`${text} `, addressColor(text));
+}
+
+/**
+ * A route (`routeToIpJson`) as one line of `ip -o route show`, in print_route's order: each field
+ * ends with a blank but the IPv6 preference; a multipath route's paths each on a `-o` line break
+ * and a tab. `paint` gives `-c`'s colours: destination, source prefix, gateways and preferred
+ * source in their family's, the device (not a path's) as an interface name.
+ */
+export function routeLine(o: IpJsonObject, paint: Paint = plain): string {
+  let s = o.type !== undefined ? `${String(o.type)} ` : '';
+  const dst = String(o.dst);
+  // print_route colours a destination only when it has one (not `default`).
+  s += dst === 'default' ? `${dst} ` : host(dst, paint);
+  if (o.from !== undefined) s += paint(`from ${String(o.from)} `, addressColor(String(o.from)));
+  s += word(o, 'nhid', 'nhid') + word(o, 'tos', 'tos');
+  if (typeof o.gateway === 'string') s += `via ${host(o.gateway, paint)}`;
+  const via = o.via as IpJsonObject | undefined;
+  if (via !== undefined && via !== null && typeof via === 'object') s += `via ${String(via.family)} ${paint(`${String(via.host)} `, familyColor(via.family))}`;
+  if (o.dev !== undefined) s += `dev ${paint(`${String(o.dev)} `, 'ifname')}`;
+  s += word(o, 'table', 'table') + word(o, 'protocol', 'proto') + word(o, 'scope', 'scope');
+  if (o.prefsrc !== undefined) s += `src ${host(String(o.prefsrc), paint)}`;
+  s += word(o, 'metric', 'metric');
+  if (Array.isArray(o.flags)) for (const f of o.flags) s += `${String(f)} `;
+  s += word(o, 'mark', 'mark');
+  if (o.iif !== undefined) s += `iif ${paint(`${String(o.iif)} `, 'ifname')}`;
+  if (o.pref !== undefined) s += `pref ${String(o.pref)}`;
+  if (Array.isArray(o.nexthops)) {
+    for (const nh of o.nexthops as IpJsonObject[]) {
+      s += `${SL}\tnexthop `;
+      if (typeof nh.gateway === 'string') s += `via ${host(nh.gateway, paint)}`;
+      s += word(nh, 'dev', 'dev') + word(nh, 'weight', 'weight');
+      if (Array.isArray(nh.flags)) for (const f of nh.flags) s += `${String(f)} `;
+    }
+  }
+  return s;
+}
+
+/**
+ * A neighbour (`neighbourToIpJson`) as one line of `ip -o neigh show`; `paint` gives `-c`'s
+ * colours: the address in its family's, the device as an interface name, the MAC address.
+ */
+export function neighLine(o: IpJsonObject, paint: Paint = plain): string {
+  let s = o.dst !== undefined ? host(String(o.dst), paint) : '';
+  if (o.dev !== undefined) s += `dev ${paint(`${String(o.dev)} `, 'ifname')}`;
+  if (o.lladdr !== undefined) s += `lladdr ${paint(`${String(o.lladdr)} `, 'mac')}`;
+  for (const f of ['router', 'proxy', 'extern_learn', 'offload', 'managed']) s += word(o, f, f);
+  if (Array.isArray(o.state)) for (const st of o.state) s += `${String(st)} `;
+  s += word(o, 'protocol', 'proto');
   return s;
 }
 

@@ -7,7 +7,9 @@ import { flushRounds, type Context } from './context.js';
 import { routeToIpJson, type IpJsonObject, type RouteJsonOptions } from './ipjson.js';
 import { ROUTE_TYPES, routeProtocols, routeScopes, routeTables } from './names.js';
 import { addressBytes, bitsMatch, modelPrefix, parseSelectorPrefix, type SelectorPrefix } from './select.js';
-import { flagsText, gatewayText, routeText } from './text.js';
+import { flagsText, gatewayText } from './text.js';
+import { routeLine } from './oneline.js';
+import { painter } from './color.js';
 
 const COMMANDS = ['show', 'list', 'lst', 'flush', 'get', 'add', 'delete', 'replace', 'append', 'change', 'help'] as const;
 
@@ -244,9 +246,11 @@ async function showRoutes(ctx: Context, args: Args): Promise<void> {
       prefsrcFiltered: sel.prefsrc !== undefined && sel.prefsrc.bits === host(r),
     });
   if (ctx.options.json) ctx.json(routes.map(print));
-  // -o: ip's own text, one line per route (what `ip -o route` and `ip route` print).
-  // (ip ends each field with a blank, but for the IPv6 preference, which comes last.)
-  else if (ctx.options.oneline) for (const o of routes.map(print)) ctx.line(`${routeText(o)}${o.pref === undefined ? ' ' : ''}`);
+  // -o: ip's own text, one line per route (what `ip -o route` prints), with -c's colours.
+  else if (ctx.options.oneline) {
+    const paint = painter(ctx.options.color === true);
+    for (const o of routes.map(print)) ctx.line(routeLine(o, paint));
+  }
   else routeRows(ctx, routes, byIndex, { details: ctx.options.details });
 }
 

@@ -36,6 +36,10 @@ function ip(args: readonly string[], input?: string): Run {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+
+// ip and rtnl pick the bold palette when COLORFGBG says the background is dark; the tests spell out
+// the light one.
+delete process.env.COLORFGBG;
 const made = new Set<string>();
 afterAll(() => {
   for (const n of made) spawnSync('ip', ['netns', 'del', n]);
@@ -344,6 +348,36 @@ describe('global options next to ip', () => {
     for (const args of ['-o route show', '-o route show table all', '-o -6 route show', '-o route show table 100', '-o neigh show', '-o neigh show dev veth0', '-o -br link show']) {
       const theirs = ip(['-n', ns.name, ...args.split(' ')]);
       expect({ args, out: lines(await ok(ns.name, args)) }).toEqual({ args, out: lines(theirs.stdout) });
+    }
+  });
+
+  it('-c=always -o: route and neigh lines in ip\'s colours; -c=never and -c=auto (no tty) plain', async () => {
+    const lines = (text: string): string[] => text.split('\n').sort();
+    const all: string[] = [];
+    // A multipath route (its paths on `-o` line breaks, gateways coloured, devices not), for this test only.
+    expect(ip(['-n', ns.name, 'route', 'add', '198.51.100.128/25', 'table', '101', 'nexthop', 'via', '192.0.2.3', 'dev', 'veth0', 'nexthop', 'via', '192.0.2.4', 'dev', 'veth0']).code).toBe(0);
+    for (const args of ['-c=always -o route show table 101', '-o route show table 101']) {
+      const theirs = ip(['-n', ns.name, ...args.split(' ')]);
+      expect(theirs.stdout).toContain('\\\tnexthop via ');
+      expect({ args, out: await ok(ns.name, args) }).toEqual({ args, out: theirs.stdout });
+      all.push(theirs.stdout);
+    }
+    expect(ip(['-n', ns.name, 'route', 'flush', 'table', '101']).code).toBe(0);
+    for (const args of ['-c=always -o route show', '-c=always -o route show table all', '-c=always -o -6 route show', '-c=always -o route show table 100', '-c=always -o neigh show', '-c=always -o -6 neigh show', '-c -o neigh show dev veth0']) {
+      const theirs = ip(['-n', ns.name, ...args.split(' ')]);
+      expect({ args, out: lines(await ok(ns.name, args)) }).toEqual({ args, out: lines(theirs.stdout) });
+      all.push(theirs.stdout);
+    }
+    const text = all.join('');
+    // The colours are really there: destinations, gateways and sources in their family's, devices as names, MACs.
+    for (const re of [/^\x1b\[35m[0-9./]+ \x1b\[0m/m, /via \x1b\[35m[0-9.]+ \x1b\[0m/, /dev \x1b\[36m\S+ \x1b\[0m/, /src \x1b\[35m[0-9.]+ \x1b\[0m/, /^\x1b\[34m[0-9a-f:/]+ \x1b\[0m/m, /lladdr \x1b\[33m[0-9a-f:]+ \x1b\[0m/]) {
+      expect({ re: String(re), found: re.test(text) }).toEqual({ re: String(re), found: true });
+    }
+    for (const args of ['-c=never -o route show', '-c=auto -o route show table all', '-c=never -o neigh show', '-c=auto -o neigh show']) {
+      const theirs = ip(['-n', ns.name, ...args.split(' ')]);
+      const ours = await ok(ns.name, args);
+      expect({ args, out: lines(ours) }).toEqual({ args, out: lines(theirs.stdout) });
+      expect(ours).not.toContain('\x1b');
     }
   });
 

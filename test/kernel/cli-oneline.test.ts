@@ -31,6 +31,10 @@ function ip(args: readonly string[]): Run {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+
+// ip and rtnl pick the bold palette when COLORFGBG says the background is dark; the tests spell out
+// the light one.
+delete process.env.COLORFGBG;
 const a = useTestNetns();
 const b = useTestNetns();
 
@@ -195,6 +199,22 @@ describe('-o link show and -o addr show, next to ip -o', () => {
     expect(await expectSameAsIp(a.name, '-o -s link show dev vd1')).toMatch(/\\    alias quiet\\    RX: .*\\    altname quiet0\n$/);
     const lo = JSON.parse(ip(['-n', a.name, '-s', '-j', 'link', 'show', 'dev', 'lo']).stdout) as { stats64: { rx: { packets: number } } }[];
     expect(lo[0].stats64.rx.packets).toBeGreaterThanOrEqual(50);
+  });
+
+  it('-c=always -o link and addr: the colours ip gives names, states, MACs and addresses; -c=never and -c=auto (no tty) plain', async () => {
+    const link = await expectSameAsIp(a.name, '-c=always -o link show');
+    const addr = await expectSameAsIp(a.name, '-c=always -o addr show');
+    // The colours are really there (light palette: COLORFGBG is not set for these runs).
+    for (const part of ['3: \x1b[36mveth0@veth1: \x1b[0m<', 'state \x1b[32mUP \x1b[0m', 'state \x1b[31mDOWN \x1b[0m', 'link/ether \x1b[33m02:00:00:00:00:01\x1b[0m brd \x1b[33mff:ff:ff:ff:ff:ff\x1b[0m']) {
+      expect({ part, found: link.includes(part) }).toEqual({ part, found: true });
+    }
+    for (const part of ['inet \x1b[35m192.0.2.1\x1b[0m/24 brd \x1b[35m192.0.2.255 \x1b[0mscope', 'inet \x1b[35m203.0.113.1\x1b[0m peer \x1b[35m203.0.113.2\x1b[0m/32', 'inet6 \x1b[34m2001:db8::1\x1b[0m/64']) {
+      expect({ part, found: addr.includes(part) }).toEqual({ part, found: true });
+    }
+    for (const args of ['-c=always -o -s link show dev lo', '-c=always -o addr show dev vp0', '-c=always -o -6 addr show']) await expectSameAsIp(a.name, args);
+    for (const args of ['-c=never -o link show', '-c=auto -o link show', '-c=never -o addr show', '-c=auto -o addr show']) {
+      expect(await expectSameAsIp(a.name, args)).not.toContain('\x1b');
+    }
   });
 
   it('-o with -br is ip -br; -o -d link show is refused, not printed differently', async () => {
