@@ -25,10 +25,39 @@ export type LinkWire = SchemaValue<typeof linkMessage>;
 // The wire message keeps IFLA_STATS64 / IFLA_STATS and IFLA_AF_SPEC undecoded until they are read
 // (most listings never read them). The model keeps that: its `stats` and `afSpec` are accessors,
 // shared by every link (no closure per object), that read the wire object's on first access and
-// then become plain data properties. The wire object stays reachable (non-enumerable) until then.
-const SOURCE: unique symbol = Symbol('rtnetlink.link.source');
+// then become plain data properties. The wire object stays reachable, in a private field, until then.
 
-type Pending = Link & { [SOURCE]?: LazySource };
+/** Returns the object it is given: a subclass's `super(obj)` then adds its private fields to `obj`. */
+class Given {
+  constructor(obj: object) {
+    return obj;
+  }
+}
+
+/**
+ * Where a link's lazily decoded fields are read from, kept on the (plain) link object as a private
+ * field: invisible to reflection, JSON, spread and deep equality, as a non-enumerable symbol
+ * property was not quite, and about ten times cheaper to add than one (Object.defineProperty is a
+ * runtime call; a private field is a plain property store).
+ */
+class LinkSource extends Given {
+  #source: LazySource;
+
+  private constructor(link: Link, source: LazySource) {
+    super(link);
+    this.#source = source;
+  }
+
+  /** Attaches `source` to `link`. */
+  static attach(link: Link, source: LazySource): void {
+    new LinkSource(link, source);
+  }
+
+  /** The source attached to `link`, if any. */
+  static of(link: object): LazySource | undefined {
+    return #source in link ? (link as LinkSource).#source : undefined;
+  }
+}
 
 function settle(obj: object, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
@@ -41,13 +70,13 @@ function lazyField(key: 'stats' | 'afSpec', read: (w: LazySource) => unknown): P
   return {
     enumerable: true,
     configurable: true,
-    get(this: Pending) {
-      const w = this[SOURCE];
+    get(this: Link) {
+      const w = LinkSource.of(this);
       const value = w === undefined ? undefined : read(w);
       settle(this, key, value);
       return value;
     },
-    set(this: Pending, value: unknown) {
+    set(this: Link, value: unknown) {
       settle(this, key, value);
     },
   };
@@ -152,7 +181,7 @@ export function linkFromWire(w: LinkWire): Link {
     family: w.family === 'unspec' ? undefined : w.family,
   };
   // Reading the wire object's lazy fields would decode them: the model's read them on first access.
-  Object.defineProperty(l, SOURCE, { value: w, enumerable: false, configurable: true, writable: true });
+  LinkSource.attach(l, w);
   Object.defineProperty(l, 'stats', STATS);
   Object.defineProperty(l, 'afSpec', AF_SPEC);
   return l;
@@ -384,7 +413,7 @@ function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext): 
     family: h.family === 'unspec' ? undefined : h.family,
   };
   if (anyLazy) source.buf = r.stable();
-  Object.defineProperty(l, SOURCE, { value: source, enumerable: false, configurable: true, writable: true });
+  LinkSource.attach(l, source);
   Object.defineProperty(l, 'stats', STATS);
   Object.defineProperty(l, 'afSpec', AF_SPEC);
   return l;
