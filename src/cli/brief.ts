@@ -74,6 +74,8 @@ export function briefAddrLine(o: IpJsonObject, color: boolean): string {
   for (const a of (o.addr_info as IpJsonObject[] | undefined) ?? []) {
     const fam = a.family === 'inet6' ? 'inet6' : 'inet';
     out += `${paint(String(a.local), fam, color)}${a.address !== undefined ? ` peer ${paint(String(a.address), fam, color)}` : ''}/${String(a.prefixlen)} `;
+    // print_addrinfo prints the address's route metric in brief lines too.
+    if (a.metric !== undefined) out += `metric ${String(a.metric)} `;
   }
   return out;
 }
@@ -99,6 +101,7 @@ export function briefAddrJson(o: IpJsonObject): IpJsonObject {
     const x: IpJsonObject = { local: a.local ?? null };
     if (a.address !== undefined) x.address = a.address;
     x.prefixlen = a.prefixlen ?? null;
+    if (a.metric !== undefined) x.metric = a.metric;
     return x;
   });
   return b;

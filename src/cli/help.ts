@@ -17,7 +17,8 @@ OPTIONS := -n NETNS      work inside the named network namespace (or namespace f
            -d            details (as ip -d)
            -s            statistics (as ip -s, -s -s; qdisc, class, filter: as tc -s)
            -br, -brief   ip's brief form (link, address)
-           -o, -oneline  one line per object, as ip -o
+           -o, -oneline  one line per object, as ip -o (link, address, route, neigh;
+                         not with -d for link)
            -c[=always|never|auto], -color   colours, as ip -c
            -batch FILE|- run the commands of FILE (or stdin), one per line, as ip -batch
            -force        with -batch: go on after a failing command, as ip -force

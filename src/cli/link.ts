@@ -6,6 +6,7 @@ import { Args, CommandError, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { briefLinkJson, briefLinkLine, statsCells, statsToIpJson } from './brief.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
+import { linkLine, linkStatsText } from './oneline.js';
 
 /** `netns NS` as ip takes it: a name, a path, or a process id. */
 export function netnsArg(text: string): NetnsRef {
@@ -79,6 +80,21 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
     ctx.json(objs);
     return;
   }
+  if (ctx.options.oneline) {
+    onelineOnly(ctx);
+    // ip names a link's peer namespace by the name it has under /run/netns, when it has one.
+    const names = new Map<number, string | undefined>();
+    for (const l of links) {
+      const id = l.linkNetnsid;
+      if (id !== undefined && id >= 0 && !names.has(id)) names.set(id, await rtnl.nsids.nameOfNsid(id));
+    }
+    links.forEach((l, i) => {
+      // ip prints the counters with -s (a link without any: only the line break before them).
+      const counters = stats > 0 ? (l.stats !== undefined ? linkStatsText(l.stats, stats, l.carrierChanges) : '') : undefined;
+      ctx.line(linkLine(objs[i], (id) => names.get(id), counters));
+    });
+    return;
+  }
   ctx.table(
     ['INDEX', 'NAME', 'KIND', 'STATE', 'MTU', 'ADDRESS', 'MASTER', 'FLAGS', ...(stats > 0 ? ['RX-BYTES', 'RX-PACKETS', 'TX-BYTES', 'TX-PACKETS'] : [])],
     links.map((l) => {
@@ -87,6 +103,11 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
       return [l.index, name as string, l.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(','), ...(stats > 0 ? statsCells(l.stats) : [])];
     }),
   );
+}
+
+/** `-o link show` prints what `ip -o [-s] link show` prints; ip's `-d` text (each kind's details) is not made here. */
+function onelineOnly(ctx: Context): void {
+  if (ctx.options.details) throw new CommandError('-o with -d is not supported by "link show" (use -j -d)', 1);
 }
 
 const BOND_MODES: Readonly<Record<string, number>> = {
