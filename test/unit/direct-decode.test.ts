@@ -197,6 +197,10 @@ describe('linkFromBytes gives what linkFromWire(linkMessage.decode(...)) gives',
     const direct = linkFromBytes(r, m.off, m.end, decodeContext());
     const viaWire = linkFromWire(linkMessage.decode(r, m.off, m.end));
     expect(Object.keys(direct)).toEqual(Object.keys(viaWire));
+    // What the lazy fields are read from is hidden: no own key beyond the model's, either way.
+    expect(Reflect.ownKeys(direct)).toEqual(Object.keys(direct));
+    expect(Reflect.ownKeys(viaWire)).toEqual(Object.keys(viaWire));
+    expect(Object.getPrototypeOf(direct)).toBe(Object.prototype);
     // The receive buffer is reused: what is read later comes from a copy.
     m.datagram.fill(0xee);
     expect(ordered(direct)).toBe(ordered(viaWire));

@@ -25,10 +25,39 @@ export type LinkWire = SchemaValue<typeof linkMessage>;
 // The wire message keeps IFLA_STATS64 / IFLA_STATS and IFLA_AF_SPEC undecoded until they are read
 // (most listings never read them). The model keeps that: its `stats` and `afSpec` are accessors,
 // shared by every link (no closure per object), that read the wire object's on first access and
-// then become plain data properties. The wire object stays reachable (non-enumerable) until then.
-const SOURCE: unique symbol = Symbol('rtnetlink.link.source');
+// then become plain data properties. The wire object stays reachable, in a private field, until then.
 
-type Pending = Link & { [SOURCE]?: LazySource };
+/** Returns the object it is given: a subclass's `super(obj)` then adds its private fields to `obj`. */
+class Given {
+  constructor(obj: object) {
+    return obj;
+  }
+}
+
+/**
+ * Where a link's lazily decoded fields are read from, kept on the (plain) link object as a private
+ * field: invisible to reflection, JSON, spread and deep equality, as a non-enumerable symbol
+ * property was not quite, and about ten times cheaper to add than one (Object.defineProperty is a
+ * runtime call; a private field is a plain property store).
+ */
+class LinkSource extends Given {
+  #source: LazySource;
+
+  private constructor(link: Link, source: LazySource) {
+    super(link);
+    this.#source = source;
+  }
+
+  /** Attaches `source` to `link`. */
+  static attach(link: Link, source: LazySource): void {
+    new LinkSource(link, source);
+  }
+
+  /** The source attached to `link`, if any. */
+  static of(link: object): LazySource | undefined {
+    return #source in link ? (link as LinkSource).#source : undefined;
+  }
+}
 
 function settle(obj: object, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
@@ -41,13 +70,13 @@ function lazyField(key: 'stats' | 'afSpec', read: (w: LazySource) => unknown): P
   return {
     enumerable: true,
     configurable: true,
-    get(this: Pending) {
-      const w = this[SOURCE];
+    get(this: Link) {
+      const w = LinkSource.of(this);
       const value = w === undefined ? undefined : read(w);
       settle(this, key, value);
       return value;
     },
-    set(this: Pending, value: unknown) {
+    set(this: Link, value: unknown) {
       settle(this, key, value);
     },
   };
@@ -152,7 +181,7 @@ export function linkFromWire(w: LinkWire): Link {
     family: w.family === 'unspec' ? undefined : w.family,
   };
   // Reading the wire object's lazy fields would decode them: the model's read them on first access.
-  Object.defineProperty(l, SOURCE, { value: w, enumerable: false, configurable: true, writable: true });
+  LinkSource.attach(l, w);
   Object.defineProperty(l, 'stats', STATS);
   Object.defineProperty(l, 'afSpec', AF_SPEC);
   return l;
@@ -216,34 +245,44 @@ function directEntries(): (DirectEntry | undefined)[] {
  * attributes are (the same codecs, from a fresh context, with the message as parent), through
  * getters on the prototype rather than accessors defined on each object.
  */
-class LazyLinkSource {
-  constructor(
-    readonly family: LinkWire['family'],
-    private readonly buf: Uint8Array,
-    private readonly at: Int32Array,
-  ) {}
+const EMPTY = new Uint8Array(0);
 
-  private read(i: number, type: number): unknown {
-    const off = this.at[2 * i];
+class LazyLinkSource {
+  // Offset and length of IFLA_STATS, IFLA_STATS64 and IFLA_AF_SPEC in `buf` (offset -1: absent),
+  // as plain fields: a typed array per link costs more than the object holding it.
+  statsOff = -1;
+  statsLen = 0;
+  stats64Off = -1;
+  stats64Len = 0;
+  afSpecOff = -1;
+  afSpecLen = 0;
+  buf: Uint8Array = EMPTY;
+
+  constructor(readonly family: LinkWire['family']) {}
+
+  private read(off: number, len: number, type: number): unknown {
     if (off < 0) return undefined;
-    return (entries as DirectEntry[])[type].codec.decode(new Reader(this.buf), off, this.at[2 * i + 1], decodeContext(), this as unknown as Record<string, unknown>);
+    return (entries as DirectEntry[])[type].codec.decode(new Reader(this.buf), off, len, decodeContext(), this as unknown as Record<string, unknown>);
   }
 
   get stats(): LinkWire['stats'] {
-    return this.read(0, LAZY_TYPES.stats) as LinkWire['stats'];
+    return this.read(this.statsOff, this.statsLen, LAZY_TYPES.stats) as LinkWire['stats'];
   }
 
   get stats64(): LinkWire['stats64'] {
-    return this.read(1, LAZY_TYPES.stats64) as LinkWire['stats64'];
+    return this.read(this.stats64Off, this.stats64Len, LAZY_TYPES.stats64) as LinkWire['stats64'];
   }
 
   get afSpec(): LinkWire['afSpec'] {
-    return this.read(2, LAZY_TYPES.afSpec) as LinkWire['afSpec'];
+    return this.read(this.afSpecOff, this.afSpecLen, LAZY_TYPES.afSpec) as LinkWire['afSpec'];
   }
 }
 
 /** Values by attribute type, reused from message to message (cleared after each). */
 const values: unknown[] = [];
+/** The attribute types set in {@link values} by the message being decoded (the first `touchedCount`). */
+const touched: number[] = [];
+let touchedCount = 0;
 
 /**
  * A link message's payload (struct ifinfomsg and attributes, from `off` to `end`) decoded straight
@@ -254,13 +293,13 @@ const values: unknown[] = [];
  */
 export function linkFromBytes(r: Reader, off: number, end: number, ctx: DecodeContext): Link {
   let link: Link | undefined;
-  const touched: number[] = [];
+  touchedCount = 0;
   try {
-    link = decodeDirect(r, off, end, ctx, touched);
+    link = decodeDirect(r, off, end, ctx);
   } catch {
     link = undefined; // the wire decoder reports it, with its path
   }
-  for (const t of touched) values[t] = undefined;
+  for (let i = 0; i < touchedCount; i++) values[touched[i]] = undefined;
   return link ?? linkFromWire(linkMessage.decode(r, off, end, ctx));
 }
 
@@ -272,14 +311,14 @@ function freshContext(ctx: DecodeContext): DecodeContext {
 }
 
 // Undefined when the message needs the wire decoder.
-function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext, touched: number[]): Link | undefined {
+function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext): Link | undefined {
   if (end - off < 16) return undefined;
   const table = (entries ??= directEntries());
   const buf = r.buf;
   const view = r.view;
   const h = ifinfomsg.decode(r, off, 16, freshContext(ctx)) as Pick<LinkWire, 'family' | 'type' | 'index' | 'flags' | 'change'>;
   const v = values;
-  const lazyAt = new Int32Array(6).fill(-1);
+  const source = new LazyLinkSource(h.family);
   let anyLazy = false;
   for (let p = off + 16; p < end; ) {
     if (end - p < 4) return undefined;
@@ -291,11 +330,18 @@ function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext, t
     if (e === undefined || e.typeField !== typeField || v[type] !== undefined) return undefined;
     const at = p + 4;
     const len = alen - 4;
-    touched.push(type);
+    touched[touchedCount++] = type;
     if (e.lazy) {
-      const i = type === LAZY_TYPES.stats ? 0 : type === LAZY_TYPES.stats64 ? 1 : 2;
-      lazyAt[2 * i] = at;
-      lazyAt[2 * i + 1] = len;
+      if (type === LAZY_TYPES.stats) {
+        source.statsOff = at;
+        source.statsLen = len;
+      } else if (type === LAZY_TYPES.stats64) {
+        source.stats64Off = at;
+        source.stats64Len = len;
+      } else {
+        source.afSpecOff = at;
+        source.afSpecLen = len;
+      }
       anyLazy = true;
       v[type] = true;
     } else if (e.int !== 0) {
@@ -366,14 +412,12 @@ function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext, t
     protinfo: (v[A.protinfo] as LinkWire['protinfo']),
     family: h.family === 'unspec' ? undefined : h.family,
   };
-  const source = new LazyLinkSource(h.family, anyLazy ? r.stable() : EMPTY, lazyAt);
-  Object.defineProperty(l, SOURCE, { value: source, enumerable: false, configurable: true, writable: true });
+  if (anyLazy) source.buf = r.stable();
+  LinkSource.attach(l, source);
   Object.defineProperty(l, 'stats', STATS);
   Object.defineProperty(l, 'afSpec', AF_SPEC);
   return l;
 }
-
-const EMPTY = new Uint8Array(0);
 
 // ---------------------------------------------------------------------------------------------
 // Model -> wire
