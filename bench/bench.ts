@@ -280,11 +280,16 @@ function benchStream(): void {
   rows.push({ what: 'stream 1M routes (per object)', unit: 'ms', lib_cold: r2(perObject.cold_ms), lib_warm: r2(perObject.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(perObject.cold_ms, cCold), ratio_warm: ratio(perObject.warm_ms, cWarm), target: '-', extra: `for await of routes.stream(); peak RSS ${r2(perObject.peak_rss_mb)} MB; CPU warm ${r2(perObject.warm_cpu_ms)} ms = ${ratio(perObject.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x C` });
 }
 
+// Rounds of 10,000 adds (each deleted again) per process: the first is the cold figure, the median
+// of the others the warm one. Three rounds left the warm median in the JIT's warm-up for the
+// batch path (its second round ran at twice its later speed).
+const ADD_ROUNDS = '8';
+
 function benchAdd(): void {
   const ns = namespace('add');
   const oif = withVeth(ns);
-  const cOne = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', '3']);
-  const cBatch = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', '3']);
+  const cOne = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', ADD_ROUNDS]);
+  const cBatch = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', ADD_ROUNDS]);
   const cOneUs = cOne ? median(cOne.add_us as number[]) : undefined;
   const cOneCold = cOne ? (cOne.add_us as number[])[0] : undefined;
   const cBatchUs = cBatch ? median(cBatch.add_us as number[]) : undefined;
@@ -292,7 +297,7 @@ function benchAdd(): void {
   const perSecond = (us: number | undefined): number | null => (us === undefined ? null : Math.round(1e6 / us));
   // What Node itself costs for one add awaited at a time: the request's bytes made beforehand, sent
   // and the ACK read through the library's socket (fs.writeSync + fs.readSync), nothing else.
-  const floor = worker(['add', ns, String(oif), String(ADDS), '3', 'floor']);
+  const floor = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'floor']);
   emit('add-routes-floor', {
     routes: ADDS,
     js_floor_cold_us_per_route: r2(floor.cold_us),
@@ -306,7 +311,7 @@ function benchAdd(): void {
     ['batch', 'rtnl.batch of 10k adds', cBatchUs, cBatchCold, '>= 150k routes/s'],
     ['pipe', 'Promise.all of 10k adds', cBatchUs, cBatchCold, '>= 100k routes/s'],
   ] as const) {
-    const lib = worker(['add', ns, String(oif), String(ADDS), '3', how]);
+    const lib = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, how]);
     emit(`add-routes-${how}`, {
       routes: ADDS,
       lib_cold_us_per_route: r2(lib.cold_us),
