@@ -16,7 +16,7 @@ import {
   NLM_F_REQUEST,
 } from './constants.js';
 import { DecodeError, NetlinkError, RtnetlinkError, TimeoutError, type ExtendedAck, type RequestInfo } from './errors.js';
-import { decodeDonePayload, decodeErrorPayload, forEachMessage, writeMessage, type MessageView } from './message.js';
+import { decodeDonePayload, decodeErrorPayload, forEachHeader, forEachMessage, writeMessage, type MessageView } from './message.js';
 import type { Transport } from './transport.js';
 import { checkConnectionOptions, checkRequest, checkRequestOptions } from './options.js';
 
@@ -686,35 +686,21 @@ export class Connection {
     }
   }
 
-  // Hands each message of a datagram to handle() (what forEachMessage does, with the header read
-  // through a DataView kept across datagrams). A Reader is made only for a message that needs
-  // one: an ACK needs none.
+  // Hands each message of a datagram to handle(), its header read through a DataView kept across
+  // datagrams into one reused header object. A Reader is made only for a message that needs one:
+  // an ACK needs none.
   private handleDatagram(w: Write, d: Uint8Array, portId: number): void {
     let view = this.rview;
     if (view === undefined || view.buffer !== d.buffer || view.byteOffset !== d.byteOffset || view.byteLength < d.byteLength) {
       view = this.rview = new DataView(d.buffer, d.byteOffset, d.buffer.byteLength - d.byteOffset);
     }
-    const m = this.header;
-    const total = d.byteLength;
+    const v = view;
     let r: Reader | undefined;
-    let off = 0;
-    while (off < total) {
-      if (total - off < NLMSG_HDRLEN) throw new DecodeError(`${total - off} stray bytes where a message header (16 bytes) should be`, off);
-      const len = view.getUint32(off, true);
-      if (len < NLMSG_HDRLEN || len > total - off) throw new DecodeError(`message length ${len} does not fit in the ${total - off} bytes left`, off);
-      m.length = len;
-      m.type = view.getUint16(off + 4, true);
-      m.flags = view.getUint16(off + 6, true);
-      m.seq = view.getUint32(off + 8, true);
-      m.pid = view.getUint32(off + 12, true);
-      m.offset = off;
-      m.payloadOffset = off + NLMSG_HDRLEN;
-      m.end = off + len;
+    forEachHeader(v, d.byteLength, this.header, (m) => {
       // An ACK (NLMSG_ERROR with error 0) is settled from the header and the error code alone.
-      if (m.type === NLMSG_ERROR && len >= 2 * NLMSG_HDRLEN + 4 && view.getInt32(off + NLMSG_HDRLEN, true) === 0) this.acked(w, m, portId);
+      if (m.type === NLMSG_ERROR && m.length >= 2 * NLMSG_HDRLEN + 4 && v.getInt32(m.payloadOffset, true) === 0) this.acked(w, m, portId);
       else this.handle(w, (r ??= new Reader(d)), m, portId);
-      off += align4(len);
-    }
+    });
   }
 
   // An ACK: the request it answers has succeeded, and so has every silent one before it.

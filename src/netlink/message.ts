@@ -86,9 +86,15 @@ export function splitMessages(bytes: Uint8Array): MessageView[] {
  * @throws {@link DecodeError} for a truncated or inconsistent header.
  */
 export function forEachMessage(r: Reader, fn: (m: MessageView) => boolean | void): void {
-  const view = r.view;
-  const total = r.buf.length;
-  const m: MessageView = { length: 0, type: 0, flags: 0, seq: 0, pid: 0, offset: 0, payloadOffset: 0, end: 0 };
+  forEachHeader(r.view, r.buf.length, { length: 0, type: 0, flags: 0, seq: 0, pid: 0, offset: 0, payloadOffset: 0, end: 0 }, fn);
+}
+
+/**
+ * {@link forEachMessage} over the first `total` bytes of `view`, filling the caller's `m` (which
+ * the request engine keeps across datagrams, so that reading replies allocates nothing).
+ * @throws {@link DecodeError} for a truncated or inconsistent header.
+ */
+export function forEachHeader(view: DataView, total: number, m: MessageView, fn: (m: MessageView) => boolean | void): void {
   let off = 0;
   while (off < total) {
     if (total - off < NLMSG_HDRLEN) throw new DecodeError(`${total - off} stray bytes where a message header (16 bytes) should be`, off);
