@@ -148,6 +148,40 @@ function build(): void {
   }
 }
 
+/**
+ * The figures every dump row shares: the library cold and warm (wall and CPU), the C reference,
+ * their ratios, the JS floor, the wire-only decode and the object floor.
+ */
+function dumpFigures(lib: Record<string, number>, c: Record<string, number | number[]> | undefined, floor: Record<string, number>, wire: Record<string, number>, objects: Record<string, number>): Record<string, number | null> {
+  const cCold = c?.first_ms as number | undefined;
+  const cWarm = c?.median_ms as number | undefined;
+  const cWarmCpu = c?.median_cpu_ms as number | undefined;
+  return {
+    objects: lib.count,
+    lib_cold_ms: r2(lib.cold_ms),
+    lib_warm_ms: r2(lib.warm_ms),
+    lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
+    lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
+    c_cold_ms: r2(cCold),
+    c_warm_ms: r2(cWarm),
+    c_cold_cpu_ms: r2(c?.first_cpu_ms as number | undefined),
+    c_warm_cpu_ms: r2(cWarmCpu),
+    ratio_warm_cpu: ratio(lib.warm_cpu_ms, cWarmCpu),
+    ratio_cold: ratio(lib.cold_ms, cCold),
+    ratio_warm: ratio(lib.warm_ms, cWarm),
+    js_floor_cold_ms: r2(floor.cold_ms),
+    js_floor_warm_ms: r2(floor.warm_ms),
+    js_floor_ratio_warm: ratio(floor.warm_ms, cWarm),
+    wire_only_cold_ms: r2(wire.cold_ms),
+    wire_only_warm_ms: r2(wire.warm_ms),
+    object_floor_cold_ms: r2(objects.cold_ms),
+    object_floor_warm_ms: r2(objects.warm_ms),
+    object_floor_ratio_cold: ratio(objects.cold_ms, cCold),
+    object_floor_ratio_warm: ratio(objects.warm_ms, cWarm),
+    object_floor_warm_cpu_ms: r2(objects.warm_cpu_ms),
+  };
+}
+
 function benchRoutes(): void {
   const ns = namespace('routes');
   const oif = withVeth(ns);
@@ -163,28 +197,7 @@ function benchRoutes(): void {
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
   emit('dump-routes-100k', {
-    objects: lib.count,
-    lib_cold_ms: r2(lib.cold_ms),
-    lib_warm_ms: r2(lib.warm_ms),
-    lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
-    lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
-    c_cold_ms: r2(cCold),
-    c_warm_ms: r2(cWarm),
-    c_cold_cpu_ms: r2(c?.first_cpu_ms as number | undefined),
-    c_warm_cpu_ms: r2(c?.median_cpu_ms as number | undefined),
-    ratio_warm_cpu: ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined),
-    ratio_cold: ratio(lib.cold_ms, cCold),
-    ratio_warm: ratio(lib.warm_ms, cWarm),
-    js_floor_cold_ms: r2(floor.cold_ms),
-    js_floor_warm_ms: r2(floor.warm_ms),
-    js_floor_ratio_warm: ratio(floor.warm_ms, cWarm),
-    wire_only_cold_ms: r2(wire.cold_ms),
-    wire_only_warm_ms: r2(wire.warm_ms),
-    object_floor_cold_ms: r2(objects.cold_ms),
-    object_floor_warm_ms: r2(objects.warm_ms),
-    object_floor_ratio_cold: ratio(objects.cold_ms, cCold),
-    object_floor_ratio_warm: ratio(objects.warm_ms, cWarm),
-    object_floor_warm_cpu_ms: r2(objects.warm_cpu_ms),
+    ...dumpFigures(lib, c, floor, wire, objects),
     object_floor_template_strings_cold_ms: r2(objectsTemplate.cold_ms),
     object_floor_template_strings_warm_ms: r2(objectsTemplate.warm_ms),
     lib_over_object_floor_warm_ms: r2(lib.warm_ms - objects.warm_ms - floor.warm_ms),
@@ -214,27 +227,7 @@ function benchLinks(): void {
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
   emit('dump-links-2001', {
-    objects: lib.count,
-    lib_cold_ms: r2(lib.cold_ms),
-    lib_warm_ms: r2(lib.warm_ms),
-    lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
-    lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
-    c_cold_ms: r2(cCold),
-    c_warm_ms: r2(cWarm),
-    c_cold_cpu_ms: r2(c?.first_cpu_ms as number | undefined),
-    c_warm_cpu_ms: r2(c?.median_cpu_ms as number | undefined),
-    ratio_warm_cpu: ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined),
-    ratio_cold: ratio(lib.cold_ms, cCold),
-    ratio_warm: ratio(lib.warm_ms, cWarm),
-    js_floor_cold_ms: r2(floor.cold_ms),
-    js_floor_warm_ms: r2(floor.warm_ms),
-    wire_only_cold_ms: r2(wire.cold_ms),
-    wire_only_warm_ms: r2(wire.warm_ms),
-    object_floor_cold_ms: r2(objects.cold_ms),
-    object_floor_warm_ms: r2(objects.warm_ms),
-    object_floor_ratio_cold: ratio(objects.cold_ms, cCold),
-    object_floor_ratio_warm: ratio(objects.warm_ms, cWarm),
-    object_floor_warm_cpu_ms: r2(objects.warm_cpu_ms),
+    ...dumpFigures(lib, c, floor, wire, objects),
     ip_j_ms: r2(ipMs),
     target: 'warm <= 2x C, cold <= 4x C',
   });
