@@ -197,6 +197,9 @@ interface FilterQuery {
 
 /** The routes of one network namespace. */
 export class Routes {
+  // An empty map, lent to send() (see there).
+  private names: LinkNames = new Map();
+
   constructor(
     private readonly conn: Connection,
     private readonly links: Links,
@@ -527,14 +530,19 @@ export class Routes {
   // made together (Promise.all) share writes and keep little alive. Interface names are looked up
   // first, after the rest of the spec has been checked.
   private send(type: number, flags: number, spec: RouteSpec, del: boolean, opts: RequestOptions | undefined): Promise<void> {
-    const names: LinkNames = new Map();
+    // The map of names to look up is this object's while it stays empty (most specs give indexes).
+    const names = this.names;
     let body: (w: Writer) => void;
     try {
       body = this.body(spec, del, names);
     } catch (err) {
+      names.clear();
       return Promise.reject(err);
     }
-    if (names.size > 0) return this.sendNamed(type, flags, spec, del, names, opts);
+    if (names.size > 0) {
+      this.names = new Map();
+      return this.sendNamed(type, flags, spec, del, names, opts);
+    }
     return this.conn.ack({ type, flags, body }, opts);
   }
 
@@ -561,6 +569,7 @@ type LinkNames = Map<string, number>;
 // The index of an interface reference: an index as given, or the looked-up index of a name (0,
 // and the name noted in `names`, while it has not been looked up).
 function linkIndex(link: LinkRef, names: LinkNames): number {
+  if (typeof link === 'number' && Number.isInteger(link) && link > 0) return link; // what normalizeRef gives
   const r = normalizeRef(link);
   if ('index' in r) return r.index;
   const index = names.get(r.name);
