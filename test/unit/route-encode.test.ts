@@ -462,7 +462,41 @@ const ipv6ish = fc.oneof(
   fc.array(fc.constantFrom('0', '1', 'ffff', 'FfFf', '12345', ''), { maxLength: 10 }).chain((groups) => fc.constantFrom(groups.join(':'), `::${groups.join(':')}`, `${groups.join(':')}::`, groups.join('::'))),
 );
 
+/** parsePrefix as it was (split and regex, with the reference IPv6 parser): the reference. */
+function referencePrefix(text: string): Prefix | string {
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const v6 = addr.includes(':');
+  const bytes = v6 ? referenceIPv6(addr) : parseIPv4(addr);
+  if (!bytes) return 'bad address';
+  const max = v6 ? 128 : 32;
+  let length = max;
+  if (slash >= 0) {
+    const l = referenceLength(text.slice(slash + 1), max);
+    if (l === undefined) return 'bad length';
+    length = l;
+  }
+  return { address: addr, family: v6 ? 'inet6' : 'inet', length, bytes };
+}
+
+const prefixish = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...'0123456789./:a'.split('')), maxLength: 22 }),
+  fc.tuple(v4Text, fc.constantFrom('', '/', '/0', '/8', '/32', '/33', '/032', '/1234', '/3/2', '/x', ' ', '.', '.0', ':1')).map(([a, b]) => a + b),
+  fc.tuple(v6Text, fc.constantFrom('', '/', '/0', '/64', '/128', '/129', '/0128')).map(([a, b]) => a + b),
+);
+
 describe('one-pass parsers: the same answers as the split-and-regex ones they replaced', () => {
+  it('parsePrefix', () => {
+    fc.assert(
+      fc.property(prefixish, (t) => {
+        const want = referencePrefix(t);
+        if (typeof want === 'string') expect(() => parsePrefix(t, 'dst')).toThrow(InvalidArgumentError);
+        else expect(parsePrefix(t, 'dst')).toEqual(want);
+      }),
+      { numRuns: 30000, seed: 23 },
+    );
+  });
+
   it('parseIPv6', () => {
     fc.assert(
       fc.property(ipv6ish, (t) => {
