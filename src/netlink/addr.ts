@@ -6,16 +6,32 @@
 // V8 once it reaches 13 characters (`198.18.3.232/32`: 90 bytes of heap instead of 28, and more
 // work for the garbage collector, which copies every string a dump keeps).
 
-/** Character-code arrays of each length from 0 to 63, reused: `fromCharCode.apply` takes one whole. */
-const CODES: number[][] = Array.from({ length: 64 }, (_, n) => new Array<number>(n).fill(0));
-/** Where text is written before its length is known. */
-const SCRATCH: number[] = new Array<number>(64).fill(0);
+/** Character-code arrays of each length from 0 to 95, reused: `fromCharCode.apply` takes one whole. */
+const CODES: number[][] = Array.from({ length: 96 }, (_, n) => new Array<number>(n).fill(0));
+/** Where text is written before its length is known (the longest: a 32-byte link-layer address). */
+const SCRATCH: number[] = new Array<number>(96).fill(0);
 const fromCharCode = String.fromCharCode;
 
 /** The text of the first `n` codes of {@link SCRATCH}. */
 function scratchText(n: number): string {
   const a = CODES[n];
   for (let i = 0; i < n; i++) a[i] = SCRATCH[i];
+  return fromCharCode.apply(null, a);
+}
+
+/**
+ * The text of the bytes `[start, end)` when they are all ASCII and at most 95 of them (interface,
+ * qdisc and kind names), made in JS without a call into the runtime; undefined otherwise.
+ */
+export function asciiText(buf: Uint8Array, start: number, end: number): string | undefined {
+  const n = end - start;
+  if (n > 95) return undefined;
+  const a = CODES[n];
+  for (let i = 0; i < n; i++) {
+    const c = buf[start + i];
+    if (c >= 0x80) return undefined;
+    a[i] = c;
+  }
   return fromCharCode.apply(null, a);
 }
 
@@ -121,16 +137,36 @@ export function formatIP(buf: Uint8Array, off: number, len: number): string {
   return formatMAC(buf, off, len);
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 const HEX_DIGITS = '0123456789abcdef';
+const HEX_CODES: number[] = Array.from(HEX_DIGITS, (c) => c.charCodeAt(0));
 
 /** Formats link-layer address bytes as lowercase colon-separated hex ('aa:bb:cc:dd:ee:ff'). */
 export function formatMAC(buf: Uint8Array, off: number, len: number): string {
   if (len > 32) return formatLongHex(buf, off, len);
-  let out = '';
-  for (let i = 0; i < len; i++) out += i === 0 ? HEX[buf[off]] : `:${HEX[buf[off + i]]}`;
-  return out;
+  if (len === 0) return '';
+  // Every Ethernet link has the broadcast address, and lo all zeros: one string for each.
+  if (len === 6 && sameBytes(buf, off, 6)) {
+    if (buf[off] === 0xff) return ETHER_BROADCAST;
+    if (buf[off] === 0) return ETHER_ZERO;
+  }
+  let p = 0;
+  for (let i = 0; i < len; i++) {
+    const b = buf[off + i];
+    if (i !== 0) SCRATCH[p++] = 0x3a;
+    SCRATCH[p++] = HEX_CODES[b >> 4];
+    SCRATCH[p++] = HEX_CODES[b & 15];
+  }
+  return scratchText(p);
+}
+
+const ETHER_BROADCAST = 'ff:ff:ff:ff:ff:ff';
+const ETHER_ZERO = '00:00:00:00:00:00';
+
+/** True when the `n` bytes at `off` are all the same. */
+function sameBytes(buf: Uint8Array, off: number, n: number): boolean {
+  const b = buf[off];
+  for (let i = 1; i < n; i++) if (buf[off + i] !== b) return false;
+  return true;
 }
 
 // Longer than any link-layer address (MAX_ADDR_LEN is 32), as malformed input may be: one pass
