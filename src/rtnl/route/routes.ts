@@ -197,9 +197,6 @@ interface FilterQuery {
 
 /** The routes of one network namespace. */
 export class Routes {
-  // An empty map, lent to send() (see there).
-  private names: LinkNames = new Map();
-
   constructor(
     private readonly conn: Connection,
     private readonly links: Links,
@@ -530,19 +527,14 @@ export class Routes {
   // made together (Promise.all) share writes and keep little alive. Interface names are looked up
   // first, after the rest of the spec has been checked.
   private send(type: number, flags: number, spec: RouteSpec, del: boolean, opts: RequestOptions | undefined): Promise<void> {
-    // The map of names to look up is this object's while it stays empty (most specs give indexes).
-    const names = this.names;
+    const names: LinkNames = new Map();
     let body: (w: Writer) => void;
     try {
       body = this.body(spec, del, names);
     } catch (err) {
-      names.clear();
       return Promise.reject(err);
     }
-    if (names.size > 0) {
-      this.names = new Map();
-      return this.sendNamed(type, flags, spec, del, names, opts);
-    }
+    if (names.size > 0) return this.sendNamed(type, flags, spec, del, names, opts);
     return this.conn.ack({ type, flags, body }, opts);
   }
 
