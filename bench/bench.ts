@@ -287,20 +287,38 @@ function benchStream(): void {
 // of the others the warm one. Three rounds left the warm median in the JIT's warm-up for the
 // batch path (its second round ran at twice its later speed).
 const ADD_ROUNDS = '8';
+const ADD_REPS = 3;
 
 function benchAdd(): void {
   const ns = namespace('add');
   const oif = withVeth(ns);
-  const cOne = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', ADD_ROUNDS]);
-  const cBatch = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', ADD_ROUNDS]);
-  const cOneUs = cOne ? median(cOne.add_us as number[]) : undefined;
-  const cOneCold = cOne ? (cOne.add_us as number[])[0] : undefined;
-  const cBatchUs = cBatch ? median(cBatch.add_us as number[]) : undefined;
-  const cBatchCold = cBatch ? (cBatch.add_us as number[])[0] : undefined;
   const perSecond = (us: number | undefined): number | null => (us === undefined ? null : Math.round(1e6 / us));
-  // What Node itself costs for one add awaited at a time: the request's bytes made beforehand, sent
-  // and the ACK read through the library's socket (fs.writeSync + fs.readSync), nothing else.
-  const floor = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'floor']);
+  // The C reference, the JS floor and the library take turns, ADD_REPS times, so that each ratio
+  // compares figures of the same minutes (on a shared machine the load drifts within a run); the
+  // repetition with the median library/C ratio is printed, with every repetition's ratios beside it.
+  // The JS floor is what Node itself costs for one add awaited at a time: the request's bytes made
+  // beforehand, sent and the ACK read through the library's socket (fs.writeSync + fs.readSync).
+  const medianRep = <T extends { ratio: number }>(reps: T[]): T => [...reps].sort((a, b) => a.ratio - b.ratio)[Math.floor(reps.length / 2)];
+  const seqReps: { c: Record<string, number | number[]> | undefined; cUs: number | undefined; floor: Record<string, number>; lib: Record<string, number>; ratio: number }[] = [];
+  const bulkReps: { c: Record<string, number | number[]> | undefined; cUs: number | undefined; batch: Record<string, number>; pipe: Record<string, number>; ratio: number }[] = [];
+  for (let rep = 0; rep < ADD_REPS; rep++) {
+    const c = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', ADD_ROUNDS]);
+    const cUs = c ? median(c.add_us as number[]) : undefined;
+    const floor = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'floor']);
+    const lib = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'seq']);
+    seqReps.push({ c, cUs, floor, lib, ratio: cUs === undefined ? lib.warm_us : lib.warm_us / cUs });
+    const cb = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', ADD_ROUNDS]);
+    const cbUs = cb ? median(cb.add_us as number[]) : undefined;
+    const batch = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'batch']);
+    const pipe = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'pipe']);
+    bulkReps.push({ c: cb, cUs: cbUs, batch, pipe, ratio: cbUs === undefined ? batch.warm_us : batch.warm_us / cbUs });
+  }
+  const seq = medianRep(seqReps);
+  const bulk = medianRep(bulkReps);
+  const floor = seq.floor;
+  const cOneUs = seq.cUs;
+  const everySeq = seqReps.map((x) => `${ratio(x.lib.warm_us, x.cUs)}x C, floor ${ratio(x.floor.warm_us, x.cUs)}x C`).join('; ');
+  const everyBulk = bulkReps.map((x) => `batch ${perSecond(x.batch.warm_us)}/s, Promise.all ${perSecond(x.pipe.warm_us)}/s, C ${perSecond(x.cUs)}/s`).join('; ');
   emit('add-routes-floor', {
     routes: ADDS,
     js_floor_cold_us_per_route: r2(floor.cold_us),
@@ -309,12 +327,13 @@ function benchAdd(): void {
     c_warm_us_per_route: r2(cOneUs),
     ratio_warm: ratio(floor.warm_us, cOneUs),
   });
-  for (const [how, label, ref, refCold, target] of [
-    ['seq', 'add one at a time, ACK each', cOneUs, cOneCold, 'warm <= 1.5x C'],
-    ['batch', 'rtnl.batch of 10k adds', cBatchUs, cBatchCold, '>= 150k routes/s'],
-    ['pipe', 'Promise.all of 10k adds', cBatchUs, cBatchCold, '>= 100k routes/s'],
+  for (const [how, label, lib, c, target] of [
+    ['seq', 'add one at a time, ACK each', seq.lib, seq.c, 'warm <= 1.5x C'],
+    ['batch', 'rtnl.batch of 10k adds', bulk.batch, bulk.c, '>= 150k routes/s'],
+    ['pipe', 'Promise.all of 10k adds', bulk.pipe, bulk.c, '>= 100k routes/s'],
   ] as const) {
-    const lib = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, how]);
+    const ref = c ? median(c.add_us as number[]) : undefined;
+    const refCold = c ? (c.add_us as number[])[0] : undefined;
     emit(`add-routes-${how}`, {
       routes: ADDS,
       lib_cold_us_per_route: r2(lib.cold_us),
@@ -327,9 +346,10 @@ function benchAdd(): void {
       c_warm_routes_per_s: perSecond(ref),
       ratio_cold: ratio(lib.cold_us, refCold),
       ratio_warm: ratio(lib.warm_us, ref),
+      repetitions: how === 'seq' ? everySeq : everyBulk,
       target,
     });
-    const floorNote = how === 'seq' ? `; JS floor ${r2(floor.warm_us)} us (${ratio(floor.warm_us, ref)}x C), lib ${ratio(lib.warm_us, floor.warm_us)}x floor; CPU lib ${r2(lib.warm_cpu_us)} / floor ${r2(floor.warm_cpu_us)} us` : '';
+    const floorNote = how === 'seq' ? `; JS floor ${r2(floor.warm_us)} us (${ratio(floor.warm_us, ref)}x C), lib ${ratio(lib.warm_us, floor.warm_us)}x floor; CPU lib ${r2(lib.warm_cpu_us)} / floor ${r2(floor.warm_cpu_us)} us; all ${ADD_REPS} turns: ${everySeq}` : how === 'batch' ? `; all ${ADD_REPS} turns: ${everyBulk}` : '';
     if (how === 'seq') emit('add-routes-seq-vs-floor', { lib_warm_us: r2(lib.warm_us), js_floor_warm_us: r2(floor.warm_us), lib_to_floor: ratio(lib.warm_us, floor.warm_us), lib_to_floor_cpu: ratio(lib.warm_cpu_us, floor.warm_cpu_us) });
     rows.push({ what: label, unit: 'us/route', lib_cold: r2(lib.cold_us), lib_warm: r2(lib.warm_us), c_cold: r2(refCold), c_warm: r2(ref), ratio_cold: ratio(lib.cold_us, refCold), ratio_warm: ratio(lib.warm_us, ref), target, extra: `${perSecond(lib.warm_us)} routes/s (C ${perSecond(ref)})${floorNote}` });
   }
