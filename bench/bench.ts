@@ -35,6 +35,12 @@ const CREF = join(BUILD, 'cref');
 const LINK_PAIRS = 1000; // 2,001 links with lo
 const ROUTES = 100_000;
 const ROUTE_TABLE = 100;
+// Runs per dump process: the warm figure is the median of all runs after the first, and a
+// long-lived process is past V8's warm-up (the link dump settles after about 15 runs, the route
+// dump after about 5), so there are enough runs for the median to be a settled one; how many runs
+// it took to settle is printed beside it.
+const ROUTE_RUNS = 20;
+const LINK_RUNS = 40;
 const STREAM_TABLES = 8; // 8 tables of 125,000 /32s: 1,000,000 routes
 const STREAM_PER_TABLE = 125_000;
 const ADDS = 10_000;
@@ -162,6 +168,8 @@ function dumpFigures(lib: Record<string, number>, c: Record<string, number | num
     lib_warm_ms: r2(lib.warm_ms),
     lib_cold_cpu_ms: r2(lib.cold_cpu_ms),
     lib_warm_cpu_ms: r2(lib.warm_cpu_ms),
+    runs: lib.runs,
+    lib_settle_runs: lib.settle_runs,
     c_cold_ms: r2(cCold),
     c_warm_ms: r2(cWarm),
     c_cold_cpu_ms: r2(c?.first_cpu_ms as number | undefined),
@@ -186,12 +194,13 @@ function benchRoutes(): void {
   const ns = namespace('routes');
   const oif = withVeth(ns);
   fill(ns, oif, ROUTE_TABLE, ROUTES);
-  const c = cref(['dump', ns, 'route', '0', String(ROUTE_TABLE), '9']);
-  const lib = worker(['dump-routes', ns, String(ROUTE_TABLE), '8']);
-  const floor = worker(['floor-routes', ns, String(ROUTE_TABLE), '8']);
-  const wire = worker(['wire-routes', ns, String(ROUTE_TABLE), '8']);
-  const objects = worker(['objects-routes', ns, String(ROUTES), '8', 'flat']);
-  const objectsTemplate = worker(['objects-routes', ns, String(ROUTES), '8', 'template']);
+  const runs = String(ROUTE_RUNS);
+  const c = cref(['dump', ns, 'route', '0', String(ROUTE_TABLE), runs]);
+  const lib = worker(['dump-routes', ns, String(ROUTE_TABLE), runs]);
+  const floor = worker(['floor-routes', ns, String(ROUTE_TABLE), runs]);
+  const wire = worker(['wire-routes', ns, String(ROUTE_TABLE), runs]);
+  const objects = worker(['objects-routes', ns, String(ROUTES), runs, 'flat']);
+  const objectsTemplate = worker(['objects-routes', ns, String(ROUTES), runs, 'template']);
   const bytes = worker(['bytes-routes', ns, String(ROUTE_TABLE)], ['--expose-gc']);
   const ipMs = timeProcess('ip', ['-n', ns, '-j', 'route', 'show', 'table', String(ROUTE_TABLE)], 3);
   const cCold = c?.first_ms as number | undefined;
@@ -208,7 +217,7 @@ function benchRoutes(): void {
     peak_rss_mb: r2(lib.peak_rss_mb),
     target: 'warm <= 3x C, cold <= 5x C; peak RSS holding them < 150 MB',
   });
-  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route})` });
+  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route})` });
   rows.push({ what: '  object floor: 100k route-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (flat strings; template strings ${r2(objectsTemplate.warm_ms)} ms); + JS I/O floor = ${r2(objects.warm_ms + floor.warm_ms)} ms (${ratio(objects.warm_ms + floor.warm_ms, cWarm)}x C), library beyond both ${r2(lib.warm_ms - objects.warm_ms - floor.warm_ms)} ms` });
   rows.push({ what: 'peak RSS, 100k routes held', unit: 'MB', lib_cold: r2(lib.peak_rss_mb), lib_warm: null, c_cold: null, c_warm: null, ratio_cold: null, ratio_warm: null, target: '< 150', extra: '' });
 }
@@ -218,11 +227,12 @@ function benchLinks(): void {
   const lines: string[] = [];
   for (let i = 0; i < LINK_PAIRS; i++) lines.push(`link add bv${i}a type veth peer name bv${i}b`);
   ipBatch(ns, lines);
-  const c = cref(['dump', ns, 'link', '0', '0', '11']);
-  const lib = worker(['dump-links', ns, '10']);
-  const floor = worker(['floor-links', ns, '10']);
-  const wire = worker(['wire-links', ns, '10']);
-  const objects = worker(['objects-links', ns, String(2 * LINK_PAIRS + 1), '10']);
+  const runs = String(LINK_RUNS);
+  const c = cref(['dump', ns, 'link', '0', '0', runs]);
+  const lib = worker(['dump-links', ns, runs]);
+  const floor = worker(['floor-links', ns, runs]);
+  const wire = worker(['wire-links', ns, runs]);
+  const objects = worker(['objects-links', ns, String(2 * LINK_PAIRS + 1), runs]);
   const ipMs = timeProcess('ip', ['-n', ns, '-j', 'link', 'show']);
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
@@ -231,7 +241,7 @@ function benchLinks(): void {
     ip_j_ms: r2(ipMs),
     target: 'warm <= 2x C, cold <= 4x C',
   });
-  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
+  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
   rows.push({ what: '  object floor: 2,001 link-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (stats, afSpec left out: lazy in the library)` });
 }
 
@@ -277,20 +287,38 @@ function benchStream(): void {
 // of the others the warm one. Three rounds left the warm median in the JIT's warm-up for the
 // batch path (its second round ran at twice its later speed).
 const ADD_ROUNDS = '8';
+const ADD_REPS = 3;
 
 function benchAdd(): void {
   const ns = namespace('add');
   const oif = withVeth(ns);
-  const cOne = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', ADD_ROUNDS]);
-  const cBatch = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', ADD_ROUNDS]);
-  const cOneUs = cOne ? median(cOne.add_us as number[]) : undefined;
-  const cOneCold = cOne ? (cOne.add_us as number[])[0] : undefined;
-  const cBatchUs = cBatch ? median(cBatch.add_us as number[]) : undefined;
-  const cBatchCold = cBatch ? (cBatch.add_us as number[])[0] : undefined;
   const perSecond = (us: number | undefined): number | null => (us === undefined ? null : Math.round(1e6 / us));
-  // What Node itself costs for one add awaited at a time: the request's bytes made beforehand, sent
-  // and the ACK read through the library's socket (fs.writeSync + fs.readSync), nothing else.
-  const floor = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'floor']);
+  // The C reference, the JS floor and the library take turns, ADD_REPS times, so that each ratio
+  // compares figures of the same minutes (on a shared machine the load drifts within a run); the
+  // repetition with the median library/C ratio is printed, with every repetition's ratios beside it.
+  // The JS floor is what Node itself costs for one add awaited at a time: the request's bytes made
+  // beforehand, sent and the ACK read through the library's socket (fs.writeSync + fs.readSync).
+  const medianRep = <T extends { ratio: number }>(reps: T[]): T => [...reps].sort((a, b) => a.ratio - b.ratio)[Math.floor(reps.length / 2)];
+  const seqReps: { c: Record<string, number | number[]> | undefined; cUs: number | undefined; floor: Record<string, number>; lib: Record<string, number>; ratio: number }[] = [];
+  const bulkReps: { c: Record<string, number | number[]> | undefined; cUs: number | undefined; batch: Record<string, number>; pipe: Record<string, number>; ratio: number }[] = [];
+  for (let rep = 0; rep < ADD_REPS; rep++) {
+    const c = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', ADD_ROUNDS]);
+    const cUs = c ? median(c.add_us as number[]) : undefined;
+    const floor = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'floor']);
+    const lib = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'seq']);
+    seqReps.push({ c, cUs, floor, lib, ratio: cUs === undefined ? lib.warm_us : lib.warm_us / cUs });
+    const cb = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', ADD_ROUNDS]);
+    const cbUs = cb ? median(cb.add_us as number[]) : undefined;
+    const batch = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'batch']);
+    const pipe = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'pipe']);
+    bulkReps.push({ c: cb, cUs: cbUs, batch, pipe, ratio: cbUs === undefined ? batch.warm_us : batch.warm_us / cbUs });
+  }
+  const seq = medianRep(seqReps);
+  const bulk = medianRep(bulkReps);
+  const floor = seq.floor;
+  const cOneUs = seq.cUs;
+  const everySeq = seqReps.map((x) => `${ratio(x.lib.warm_us, x.cUs)}x C, floor ${ratio(x.floor.warm_us, x.cUs)}x C`).join('; ');
+  const everyBulk = bulkReps.map((x) => `batch ${perSecond(x.batch.warm_us)}/s, Promise.all ${perSecond(x.pipe.warm_us)}/s, C ${perSecond(x.cUs)}/s`).join('; ');
   emit('add-routes-floor', {
     routes: ADDS,
     js_floor_cold_us_per_route: r2(floor.cold_us),
@@ -299,12 +327,13 @@ function benchAdd(): void {
     c_warm_us_per_route: r2(cOneUs),
     ratio_warm: ratio(floor.warm_us, cOneUs),
   });
-  for (const [how, label, ref, refCold, target] of [
-    ['seq', 'add one at a time, ACK each', cOneUs, cOneCold, 'warm <= 1.5x C'],
-    ['batch', 'rtnl.batch of 10k adds', cBatchUs, cBatchCold, '>= 150k routes/s'],
-    ['pipe', 'Promise.all of 10k adds', cBatchUs, cBatchCold, '>= 100k routes/s'],
+  for (const [how, label, lib, c, target] of [
+    ['seq', 'add one at a time, ACK each', seq.lib, seq.c, 'warm <= 1.5x C'],
+    ['batch', 'rtnl.batch of 10k adds', bulk.batch, bulk.c, '>= 150k routes/s'],
+    ['pipe', 'Promise.all of 10k adds', bulk.pipe, bulk.c, '>= 100k routes/s'],
   ] as const) {
-    const lib = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, how]);
+    const ref = c ? median(c.add_us as number[]) : undefined;
+    const refCold = c ? (c.add_us as number[])[0] : undefined;
     emit(`add-routes-${how}`, {
       routes: ADDS,
       lib_cold_us_per_route: r2(lib.cold_us),
@@ -317,9 +346,10 @@ function benchAdd(): void {
       c_warm_routes_per_s: perSecond(ref),
       ratio_cold: ratio(lib.cold_us, refCold),
       ratio_warm: ratio(lib.warm_us, ref),
+      repetitions: how === 'seq' ? everySeq : everyBulk,
       target,
     });
-    const floorNote = how === 'seq' ? `; JS floor ${r2(floor.warm_us)} us (${ratio(floor.warm_us, ref)}x C), lib ${ratio(lib.warm_us, floor.warm_us)}x floor; CPU lib ${r2(lib.warm_cpu_us)} / floor ${r2(floor.warm_cpu_us)} us` : '';
+    const floorNote = how === 'seq' ? `; JS floor ${r2(floor.warm_us)} us (${ratio(floor.warm_us, ref)}x C), lib ${ratio(lib.warm_us, floor.warm_us)}x floor; CPU lib ${r2(lib.warm_cpu_us)} / floor ${r2(floor.warm_cpu_us)} us; all ${ADD_REPS} turns: ${everySeq}` : how === 'batch' ? `; all ${ADD_REPS} turns: ${everyBulk}` : '';
     if (how === 'seq') emit('add-routes-seq-vs-floor', { lib_warm_us: r2(lib.warm_us), js_floor_warm_us: r2(floor.warm_us), lib_to_floor: ratio(lib.warm_us, floor.warm_us), lib_to_floor_cpu: ratio(lib.warm_cpu_us, floor.warm_cpu_us) });
     rows.push({ what: label, unit: 'us/route', lib_cold: r2(lib.cold_us), lib_warm: r2(lib.warm_us), c_cold: r2(refCold), c_warm: r2(ref), ratio_cold: ratio(lib.cold_us, refCold), ratio_warm: ratio(lib.warm_us, ref), target, extra: `${perSecond(lib.warm_us)} routes/s (C ${perSecond(ref)})${floorNote}` });
   }

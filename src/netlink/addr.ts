@@ -6,16 +6,32 @@
 // V8 once it reaches 13 characters (`198.18.3.232/32`: 90 bytes of heap instead of 28, and more
 // work for the garbage collector, which copies every string a dump keeps).
 
-/** Character-code arrays of each length from 0 to 63, reused: `fromCharCode.apply` takes one whole. */
-const CODES: number[][] = Array.from({ length: 64 }, (_, n) => new Array<number>(n).fill(0));
-/** Where text is written before its length is known. */
-const SCRATCH: number[] = new Array<number>(64).fill(0);
+/** Character-code arrays of each length from 0 to 95, reused: `fromCharCode.apply` takes one whole. */
+const CODES: number[][] = Array.from({ length: 96 }, (_, n) => new Array<number>(n).fill(0));
+/** Where text is written before its length is known (the longest: a 32-byte link-layer address). */
+const SCRATCH: number[] = new Array<number>(96).fill(0);
 const fromCharCode = String.fromCharCode;
 
 /** The text of the first `n` codes of {@link SCRATCH}. */
 function scratchText(n: number): string {
   const a = CODES[n];
   for (let i = 0; i < n; i++) a[i] = SCRATCH[i];
+  return fromCharCode.apply(null, a);
+}
+
+/**
+ * The text of the bytes `[start, end)` when they are all ASCII and at most 95 of them (interface,
+ * qdisc and kind names), made in JS without a call into the runtime; undefined otherwise.
+ */
+export function asciiText(buf: Uint8Array, start: number, end: number): string | undefined {
+  const n = end - start;
+  if (n > 95) return undefined;
+  const a = CODES[n];
+  for (let i = 0; i < n; i++) {
+    const c = buf[start + i];
+    if (c >= 0x80) return undefined;
+    a[i] = c;
+  }
   return fromCharCode.apply(null, a);
 }
 
@@ -121,16 +137,36 @@ export function formatIP(buf: Uint8Array, off: number, len: number): string {
   return formatMAC(buf, off, len);
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 const HEX_DIGITS = '0123456789abcdef';
+const HEX_CODES: number[] = Array.from(HEX_DIGITS, (c) => c.charCodeAt(0));
 
 /** Formats link-layer address bytes as lowercase colon-separated hex ('aa:bb:cc:dd:ee:ff'). */
 export function formatMAC(buf: Uint8Array, off: number, len: number): string {
   if (len > 32) return formatLongHex(buf, off, len);
-  let out = '';
-  for (let i = 0; i < len; i++) out += i === 0 ? HEX[buf[off]] : `:${HEX[buf[off + i]]}`;
-  return out;
+  if (len === 0) return '';
+  // Every Ethernet link has the broadcast address, and lo all zeros: one string for each.
+  if (len === 6 && sameBytes(buf, off, 6)) {
+    if (buf[off] === 0xff) return ETHER_BROADCAST;
+    if (buf[off] === 0) return ETHER_ZERO;
+  }
+  let p = 0;
+  for (let i = 0; i < len; i++) {
+    const b = buf[off + i];
+    if (i !== 0) SCRATCH[p++] = 0x3a;
+    SCRATCH[p++] = HEX_CODES[b >> 4];
+    SCRATCH[p++] = HEX_CODES[b & 15];
+  }
+  return scratchText(p);
+}
+
+const ETHER_BROADCAST = 'ff:ff:ff:ff:ff:ff';
+const ETHER_ZERO = '00:00:00:00:00:00';
+
+/** True when the `n` bytes at `off` are all the same. */
+function sameBytes(buf: Uint8Array, off: number, n: number): boolean {
+  const b = buf[off];
+  for (let i = 1; i < n; i++) if (buf[off + i] !== b) return false;
+  return true;
 }
 
 // Longer than any link-layer address (MAX_ADDR_LEN is 32), as malformed input may be: one pass
@@ -187,30 +223,62 @@ export function parseIPv6(text: string): Uint8Array | undefined {
     if (!tail) return undefined;
     text = `${text.slice(0, lastColon + 1)}0:0`;
   }
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (s: string): number[] | undefined => {
-    if (s === '') return [];
-    const groups = s.split(':');
-    const out: number[] = [];
-    for (const g of groups) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0]);
-  const rest = halves.length === 2 ? parse(halves[1]) : [];
-  if (!head || !rest) return undefined;
-  const missing = 8 - head.length - rest.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const words = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...rest];
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = words[i] >> 8;
-    out[2 * i + 1] = words[i] & 0xff;
+  const out = parseIPv6Words(text);
+  if (out && tail) out.set(tail, 12);
+  return out;
+}
+
+/** The 16-bit groups of {@link parseIPv6Words}, before those after '::' are moved to the end. */
+const WORDS = new Uint16Array(8);
+
+// Groups of 1 to 4 hex digits separated by ':', at most one '::' standing for one or more zero
+// groups; 8 groups in all. One pass over the characters, no intermediate strings: routes are
+// added by the thousand, and malformed text (say, 64 KiB of it) is refused at its first error.
+function parseIPv6Words(text: string): Uint8Array | undefined {
+  const len = text.length;
+  let n = 0; // groups read
+  let gap = -1; // groups before '::', if there is one
+  let i = 0;
+  if (len >= 2 && text.charCodeAt(0) === 58 && text.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
   }
-  if (tail) out.set(tail, 12);
+  while (i < len) {
+    let value = 0;
+    let digits = 0;
+    for (; i < len; i++) {
+      const c = text.charCodeAt(i);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d < 0) break;
+      if (++digits > 4) return undefined;
+      value = (value << 4) | d;
+    }
+    if (digits === 0 || n === 8) return undefined;
+    WORDS[n++] = value;
+    if (i === len) break;
+    if (text.charCodeAt(i) !== 58) return undefined;
+    i++;
+    if (i < len && text.charCodeAt(i) === 58) {
+      if (gap >= 0) return undefined; // a second '::'
+      gap = n;
+      i++;
+    } else if (i === len) {
+      return undefined; // a trailing single ':'
+    }
+  }
+  if (gap >= 0 ? n > 7 : n !== 8) return undefined;
+  const out = new Uint8Array(16);
+  const after = gap >= 0 ? n - gap : 0;
+  const before = n - after;
+  for (let k = 0; k < before; k++) {
+    out[2 * k] = WORDS[k] >> 8;
+    out[2 * k + 1] = WORDS[k] & 0xff;
+  }
+  for (let k = 0; k < after; k++) {
+    const at = 8 - after + k;
+    out[2 * at] = WORDS[before + k] >> 8;
+    out[2 * at + 1] = WORDS[before + k] & 0xff;
+  }
   return out;
 }
 

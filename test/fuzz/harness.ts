@@ -26,7 +26,9 @@ import { nsidMessage } from '../../src/rtnl/nsid/wire.js';
 import { schemaForType } from '../../src/rtnl/registry.js';
 import { tcMessage } from '../../src/rtnl/generated/tc.js';
 import { linkFromBytes, linkFromWire } from '../../src/rtnl/link/mapping.js';
-import { routeFromBytes, routeFromWire } from '../../src/rtnl/route/mapping.js';
+import { routeFromBytes, routeFromWire, routeToBytes, routeToWireParsed } from '../../src/rtnl/route/mapping.js';
+import type { Route } from '../../src/rtnl/route/model.js';
+import { parsePrefix, type Prefix } from '../../src/rtnl/common/prefix.js';
 
 type AnySchema = MessageSchema<StructMembers, AttrSpecs>;
 
@@ -635,6 +637,79 @@ function modelTarget(name: string, seeds: readonly Uint8Array[], allSeeds: reado
   };
 }
 
+/**
+ * The route encoder target: each route message decodes into the model (as a dump does), and the
+ * model encodes back into a request payload twice, by the direct encoder the operations use
+ * (routeToBytes) and by the generic path it stands in for (routeToWireParsed, then the route
+ * schema's encoder). Both must give the same bytes, or the direct one must decline (writing
+ * nothing) and leave the value to the generic one. Routes whose `dst`/`src` is not a prefix (MPLS
+ * labels) are skipped: no request can carry them. The time bound applies to the direct encoder.
+ */
+function routeEncodeTarget(seeds: readonly Uint8Array[], allSeeds: readonly Uint8Array[]): Target {
+  const outcome = (f: () => void, w: Writer): string => {
+    try {
+      f();
+      return Buffer.from(w.buf.subarray(0, w.length)).toString('hex');
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  };
+  const prefix = (text: string | undefined, field: string): Prefix | undefined | null => {
+    if (text === undefined || text === 'default') return undefined;
+    try {
+      return parsePrefix(text, field);
+    } catch {
+      return null;
+    }
+  };
+  return {
+    name: 'route-encode',
+    roundTrips: true,
+    input: (rng) => (rng.next() < 0.02 ? rng.pick(seeds) : capped(mutateMessage(rng, rng.pick(seeds), routeMessage as unknown as AnySchema, allSeeds))),
+    run: (input) => {
+      const b = input as Uint8Array;
+      let encodeMs = 0;
+      let result: { outcome: Outcome; detail?: string } = { outcome: 'ok' };
+      try {
+        forEachMessage(new Reader(b), (m) => {
+          let route: Route;
+          try {
+            route = routeFromBytes(new Reader(b), m.payloadOffset, m.end, decodeContext());
+          } catch (e) {
+            if (e instanceof DecodeError) {
+              result = { outcome: 'error' };
+              return false;
+            }
+            throw e;
+          }
+          const dst = prefix(route.dst, 'dst');
+          const src = prefix(route.src, 'src');
+          if (dst === null || src === null) return;
+          const g = new Writer(256);
+          const expected = outcome(() => routeMessage.encode(g, routeToWireParsed(route, dst, src)), g);
+          const d = new Writer(256);
+          d.buf.fill(0xa5); // stale bytes, as in the engine's reused buffer
+          let declined = false;
+          const c0 = process.cpuUsage();
+          const got = outcome(() => {
+            declined = !routeToBytes(d, route, dst, src);
+          }, d);
+          const c = process.cpuUsage(c0);
+          encodeMs += (c.user + c.system) / 1000;
+          if (declined ? d.length !== 0 : got !== expected) {
+            result = { outcome: 'roundtrip', detail: `direct encoder ${declined ? `declined but wrote ${d.length} bytes` : `gave ${got.slice(0, 200)}`}; generic gave ${expected.slice(0, 200)}` };
+            return false;
+          }
+        });
+      } catch (e) {
+        if (e instanceof DecodeError) return { outcome: 'error', decodeMs: encodeMs };
+        throw e;
+      }
+      return { ...result, decodeMs: encodeMs };
+    },
+  };
+}
+
 /** Every target, with its seeds loaded from test/fixtures. */
 export function targets(): Target[] {
   const bySchema = fixtureMessages();
@@ -652,6 +727,7 @@ export function targets(): Target[] {
     schemaTarget('tc', tcMessage as unknown as AnySchema, seedsOf(tcMessage as unknown as AnySchema), all),
     modelTarget('route-model', [...seedsOf(routeMessage as unknown as AnySchema), ...mplsSeeds], all, routeMessage as unknown as AnySchema, (r, off, end) => routeFromBytes(r, off, end, decodeContext()), (r, off, end) => routeFromWire(routeMessage.decode(r, off, end))),
     modelTarget('link-model', seedsOf(linkMessage as unknown as AnySchema, kindMessages()), all, linkMessage as unknown as AnySchema, (r, off, end) => linkFromBytes(r, off, end, decodeContext()), (r, off, end) => linkFromWire(linkMessage.decode(r, off, end))),
+    routeEncodeTarget([...seedsOf(routeMessage as unknown as AnySchema), ...mplsSeeds], all),
   ];
   const datagrams = fixtureDatagrams();
   out.push({

@@ -7,6 +7,7 @@ import { DecodeError, InvalidArgumentError } from '../../src/netlink/errors.js';
 import { forEachMessage, message, splitMessages, writeMessage } from '../../src/netlink/message.js';
 import {
   attr,
+  decodeContext,
   attrSet,
   be16,
   binary,
@@ -94,6 +95,36 @@ describe('addresses as text', () => {
 
   it('formats MAC addresses in lowercase', () => {
     expect(formatMAC(hex('AABBCC010203'), 0, 6)).toBe('aa:bb:cc:01:02:03');
+  });
+
+  it('formats link-layer addresses of every length as colon-separated byte pairs', () => {
+    // The reference: each byte as two hex digits, joined by colons (what ip prints).
+    const reference = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), fc.nat(8), (b, pad) => {
+        const buf = new Uint8Array(pad + b.length);
+        buf.set(b, pad);
+        expect(formatMAC(buf, pad, b.length)).toBe(reference(b));
+      }),
+    );
+    expect(formatMAC(hex('FFFFFFFFFFFF'), 0, 6)).toBe('ff:ff:ff:ff:ff:ff');
+    expect(formatMAC(hex('000000000000'), 0, 6)).toBe('00:00:00:00:00:00');
+    expect(formatMAC(hex('FFFFFFFFFF00'), 0, 6)).toBe('ff:ff:ff:ff:ff:00');
+  });
+
+  it('decodes strings, ASCII or not, and flags the ones that would not re-encode the same', () => {
+    const decode = (bytes: number[]): [string, boolean] => {
+      const ctx = decodeContext();
+      const text = string.decode(new Reader(Uint8Array.from(bytes)), 0, bytes.length, ctx);
+      return [text, ctx.nonCanonical];
+    };
+    expect(decode([0x65, 0x74, 0x68, 0x30, 0])).toEqual(['eth0', false]);
+    expect(decode([0x65, 0x74, 0x68, 0x30])).toEqual(['eth0', true]); // no NUL
+    expect(decode([0x65, 0, 0x78, 0])).toEqual(['e', true]); // bytes after the NUL
+    expect(decode([0xc3, 0xa9, 0])).toEqual(['\u00e9', false]); // UTF-8
+    expect(decode([0xc3, 0])).toEqual(['\ufffd', true]); // invalid UTF-8
+    expect(decode([0])).toEqual(['', false]);
+    expect(decode([...new Array<number>(200).fill(0x61), 0])).toEqual(['a'.repeat(200), false]);
   });
 });
 

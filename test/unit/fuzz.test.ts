@@ -10,7 +10,7 @@ describe('short fuzz run (seed 1)', () => {
   const names = targets().map((t) => t.name);
 
   it('covers every message schema, datagram framing and the capture readers', () => {
-    expect(names).toEqual(['link', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'nsid', 'tc', 'route-model', 'link-model', 'framing', 'pcap', 'pcapng', 'strace']);
+    expect(names).toEqual(['link', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'nsid', 'tc', 'route-model', 'link-model', 'route-encode', 'framing', 'pcap', 'pcapng', 'strace']);
   });
 
   for (const name of names) {

@@ -2,7 +2,7 @@
 // bytes, flags, addresses, and the fixed-size members of C structs.
 
 import { copyBytes } from '../bytes.js';
-import { formatIP, formatIPv4, formatMAC, parseIP, parseIPv4, parseMAC } from '../addr.js';
+import { asciiText, formatIP, formatIPv4, formatMAC, parseIP, parseIPv4, parseMAC } from '../addr.js';
 import { DecodeError } from '../errors.js';
 import { badValue, truncated, type Codec, type EncodeContext } from './codec.js';
 
@@ -154,6 +154,12 @@ export const string: Codec<string> = {
   kind: 'string',
   decode(r, off, len, ctx) {
     const end = firstNul(r.buf, off, off + len);
+    // Names are short ASCII: made in JS, they need no UTF-8 decoding and no re-encoding check.
+    const ascii = asciiText(r.buf, off, end);
+    if (ascii !== undefined) {
+      if (end !== off + len - 1) ctx.nonCanonical = true;
+      return ascii;
+    }
     const text = r.buf.toString('utf8', off, end);
     // Bytes after the NUL, a missing NUL, or invalid UTF-8 would not survive re-encoding: keep them raw.
     if (end !== off + len - 1 || Buffer.byteLength(text) !== end - off) ctx.nonCanonical = true;

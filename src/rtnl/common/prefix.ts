@@ -21,6 +21,8 @@ export interface Prefix {
  */
 export function parsePrefix(text: string, field: string): Prefix {
   if (typeof text !== 'string') throw new InvalidArgumentError(field, `expected 'address/length' text, got ${typeof text}`);
+  const v4 = ipv4Prefix(text);
+  if (v4 !== undefined) return v4;
   const slash = text.indexOf('/');
   const addr = slash < 0 ? text : text.slice(0, slash);
   const v6 = addr.includes(':');
@@ -33,13 +35,59 @@ export function parsePrefix(text: string, field: string): Prefix {
   const max = v6 ? 128 : 32;
   let length = max;
   if (slash >= 0) {
-    const lenText = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > max) {
-      throw new InvalidArgumentError(field, `prefix length ${JSON.stringify(lenText)} is not a number from 0 to ${max}`);
+    // One to three decimal digits, by hand (routes are added by the thousand).
+    const digits = text.length - slash - 1;
+    let v = digits >= 1 && digits <= 3 ? 0 : -1;
+    for (let i = slash + 1; v >= 0 && i < text.length; i++) {
+      const d = text.charCodeAt(i) - 48;
+      v = d >= 0 && d <= 9 ? v * 10 + d : -1;
     }
-    length = Number(lenText);
+    if (v < 0 || v > max) {
+      throw new InvalidArgumentError(field, `prefix length ${JSON.stringify(text.slice(slash + 1))} is not a number from 0 to ${max}`);
+    }
+    length = v;
   }
   return { address: addr, family: v6 ? 'inet6' : 'inet', length, bytes };
+}
+
+/**
+ * The common case of {@link parsePrefix} in one pass over the text: `a.b.c.d` or `a.b.c.d/len`,
+ * as parseIPv4 and the length check accept them. Undefined for anything else (another form, or an
+ * error), which the general path then parses or refuses with its message.
+ */
+function ipv4Prefix(text: string): Prefix | undefined {
+  const len = text.length;
+  const bytes = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  let i = 0;
+  for (; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return undefined; // a leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return undefined;
+    } else if (c === 46 && digits > 0 && part < 3) {
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      break;
+    }
+  }
+  if (part !== 3 || digits === 0) return undefined;
+  bytes[3] = value;
+  if (i === len) return { address: text, family: 'inet', length: 32, bytes };
+  if (text.charCodeAt(i) !== 47 || len - i - 1 < 1 || len - i - 1 > 3) return undefined;
+  let length = 0;
+  for (let k = i + 1; k < len; k++) {
+    const d = text.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return undefined;
+    length = length * 10 + d;
+  }
+  if (length > 32) return undefined;
+  return { address: text.slice(0, i), family: 'inet', length, bytes };
 }
 
 /** The IPv4 broadcast address of a prefix (all host bits set), as iproute2's `broadcast +` computes it. */

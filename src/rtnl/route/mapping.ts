@@ -5,12 +5,13 @@
 //
 // For every route the kernel lists, routeFromWire(routeToWire(route)) equals route.
 
-import { formatIPv4, formatIPv4Prefix, formatIPv6, formatIPv6Prefix } from '../../netlink/addr.js';
-import { Reader } from '../../netlink/bytes.js';
+import { formatIPv4, formatIPv4Prefix, formatIPv6, formatIPv6Prefix, parseIP, parseIPv4, parseIPv6 } from '../../netlink/addr.js';
+import { Reader, type Writer } from '../../netlink/bytes.js';
 import type { SchemaValue } from '../../netlink/message.js';
 import { decodeContext, type Codec, type DecodeContext } from '../../netlink/schema/index.js';
 import { parsePrefix, type Prefix } from '../common/prefix.js';
-import { routeAttrs, routeMessage, rtmsg } from '../generated/route.js';
+import { AddressFamily, RtmType, RtnhFlags, RtProtocol, RtScope } from '../generated/common.js';
+import { metrics as metricAttrs, RoutePref as RoutePrefs, RtmFlags, routeAttrs, routeMessage, rtmsg } from '../generated/route.js';
 import type { MplsLabel } from '../schemas/codecs.js';
 import type { IpFamily, Realms, Route, RouteMetricName, RouteMetrics, RouteNexthop, RoutePref } from './model.js';
 
@@ -525,4 +526,218 @@ function freshContext(ctx: DecodeContext): DecodeContext {
   ctx.depth = 0;
   ctx.nonCanonical = false;
   return ctx;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model -> bytes in one pass
+
+// Thrown inside the direct encoder for a value it leaves to the wire encoder (which then gives its
+// error, or its bytes): never escapes routeToBytes.
+const FALLBACK: unique symbol = Symbol('fallback');
+
+/** RTAX_* type and whether the payload is a string, of each metric by its model (and wire) key, from the wire schema. */
+const METRIC_ATTRS: ReadonlyMap<string, { type: number; text: boolean }> = new Map(
+  Object.entries(metricAttrs.specs).map(([key, spec]) => [key, { type: spec.type | spec.flags, text: spec.codec.kind === 'string' }]),
+);
+
+function u8Of(v: unknown): number {
+  if (((v as number) & 0xff) === v) return v;
+  throw FALLBACK;
+}
+
+function u16Of(v: unknown): number {
+  if (((v as number) & 0xffff) === v) return v;
+  throw FALLBACK;
+}
+
+function u32Of(v: unknown): number {
+  if ((v as number) >>> 0 === v) return v;
+  throw FALLBACK;
+}
+
+function s32Of(v: unknown): number {
+  if (((v as number) | 0) === v) return v;
+  throw FALLBACK;
+}
+
+/** An enum member of rtmsg (a u8) given by name or number, as enumOf encodes it. */
+function enumU8(v: unknown, entries: Readonly<Record<string, number>>): number {
+  if (typeof v === 'number') return u8Of(v);
+  if (typeof v === 'string' && Object.hasOwn(entries, v)) return u8Of(entries[v]);
+  throw FALLBACK;
+}
+
+/** A flags array (names of `bits` or numbers) as flagsOf combines it. */
+function flagBits(flags: unknown, bits: Readonly<Record<string, number>>): number {
+  if (!Array.isArray(flags)) throw FALLBACK;
+  let v = 0;
+  for (let i = 0; i < flags.length; i++) {
+    const f: unknown = flags[i];
+    let m: number;
+    if (typeof f === 'number') m = f;
+    else if (typeof f === 'string' && Object.hasOwn(bits, f)) m = bits[f];
+    else throw FALLBACK;
+    v = (v | m) >>> 0;
+  }
+  return v;
+}
+
+function putU32(w: Writer, type: number, v: unknown): void {
+  const n = u32Of(v);
+  const at = w.reserve(8);
+  const view = w.view;
+  view.setUint32(at, 8 | (type << 16), true);
+  view.setUint32(at + 4, n, true);
+}
+
+/** An address attribute: the 4 or 16 bytes of an IPv4 or IPv6 address. */
+function putAddress(w: Writer, type: number, bytes: Uint8Array | undefined): void {
+  if (bytes === undefined) throw FALLBACK;
+  const n = bytes.length;
+  const at = w.reserve(4 + n);
+  w.view.setUint32(at, (4 + n) | (type << 16), true);
+  w.buf.set(bytes, at + 4);
+}
+
+/** The bytes of an address given as text, as the wire schema's `ip` codec parses it. */
+function ipBytes(text: unknown): Uint8Array | undefined {
+  return typeof text === 'string' ? parseIP(text) : undefined;
+}
+
+/** RTA_VIA: struct rtvia, the family (by the address's text) and the address. */
+function putVia(w: Writer, text: unknown): void {
+  if (typeof text !== 'string') throw FALLBACK;
+  const v6 = familyOfAddress(text) === 'inet6';
+  const bytes = v6 ? parseIPv6(text) : parseIPv4(text);
+  if (bytes === undefined) throw FALLBACK;
+  const n = 6 + bytes.length;
+  const at = w.reserve(n);
+  const view = w.view;
+  view.setUint32(at, n | (18 << 16), true);
+  view.setUint16(at + 4, v6 ? AddressFamily.inet6 : AddressFamily.inet, true);
+  w.buf.set(bytes, at + 6);
+  w.pad();
+}
+
+function putMetrics(w: Writer, m: RouteMetrics): void {
+  const nest = w.reserve(4);
+  for (const key in m) {
+    const v: unknown = m[key as keyof RouteMetrics];
+    if (v === undefined) continue;
+    const spec = METRIC_ATTRS.get(key);
+    if (spec === undefined) throw FALLBACK;
+    if (key === 'lock') {
+      if (!Array.isArray(v)) throw FALLBACK;
+      let bits = 0;
+      for (const name of v as (RouteMetricName | number)[]) bits |= 1 << (typeof name === 'number' ? name : RTAX[name]);
+      putU32(w, spec.type, bits >>> 0);
+    } else if (spec.text) {
+      if (typeof v !== 'string') throw FALLBACK;
+      const n = Buffer.byteLength(v);
+      const at = w.reserve(4 + n + 1);
+      w.view.setUint32(at, (4 + n + 1) | (spec.type << 16), true);
+      w.buf.write(v, at + 4, 'utf8');
+      w.buf[at + 4 + n] = 0;
+      w.pad();
+    } else {
+      const scale = METRIC_SCALE[key as RouteMetricName];
+      putU32(w, spec.type, scale === undefined ? v : Math.round((v as number) * scale));
+    }
+  }
+  const len = w.length - nest;
+  if (len > 0xffff) throw FALLBACK;
+  w.view.setUint32(nest, len | (8 << 16), true);
+}
+
+function putMultipath(w: Writer, paths: readonly RouteNexthop[]): void {
+  if (!Array.isArray(paths)) throw FALLBACK;
+  const nest = w.reserve(4);
+  for (let i = 0; i < paths.length; i++) {
+    const nh = paths[i];
+    if (nh === null || typeof nh !== 'object') throw FALLBACK;
+    const flags = u8Of(flagBits(nh.flags, RtnhFlags));
+    const hops = u8Of(nh.weight - 1);
+    const ifindex = s32Of(nh.oif ?? 0);
+    const at = w.reserve(8);
+    const view = w.view;
+    view.setUint8(at + 2, flags);
+    view.setUint8(at + 3, hops);
+    view.setInt32(at + 4, ifindex, true);
+    if (nh.gateway !== undefined) putAddress(w, 5, ipBytes(nh.gateway));
+    if (nh.via !== undefined) putVia(w, nh.via);
+    if (nh.realms !== undefined) putU32(w, 11, realmsToWire(nh.realms));
+    const n = w.length - at;
+    if (n > 0xffff) throw FALLBACK;
+    w.view.setUint16(at, n, true);
+  }
+  const len = w.length - nest;
+  if (len > 0xffff) throw FALLBACK;
+  w.view.setUint32(nest, len | (9 << 16), true);
+}
+
+/**
+ * Appends the payload of the route message for a route whose interfaces are indexes (struct rtmsg
+ * and the attributes), straight from the model: the bytes `routeMessage.encode(w,
+ * routeToWireParsed(r, dst, src))` writes, without the wire object. Returns false, having written
+ * nothing, for a value it leaves to that encoder (out of range, of another type, unknown): the
+ * caller encodes through it then, which reports the error the same way it always has.
+ * @internal
+ */
+export function routeToBytes(w: Writer, r: Route, dst: Prefix | undefined, src: Prefix | undefined): boolean {
+  const start = w.length;
+  try {
+    putRoute(w, r, dst, src);
+    return true;
+  } catch (err) {
+    w.length = start;
+    if (err === FALLBACK) return false;
+    throw err;
+  }
+}
+
+function putRoute(w: Writer, r: Route, dst: Prefix | undefined, src: Prefix | undefined): void {
+  // struct rtmsg, as routeToWireParsed fills it.
+  const family = r.family === 'inet' ? AddressFamily.inet : r.family === 'inet6' ? AddressFamily.inet6 : enumU8(r.family, AddressFamily);
+  const dstLen = u8Of(dst?.length ?? 0);
+  const srcLen = u8Of(src?.length ?? 0);
+  const tos = u8Of(r.tos ?? 0);
+  const rtmTable = u8Of(r.table < 256 ? r.table : 0);
+  const protocol = enumU8(r.protocol, RtProtocol);
+  const scope = r.scope === 'global' || (r.scope as string) === 'universe' ? 0 : enumU8(r.scope, RtScope);
+  const type = enumU8(r.type, RtmType);
+  const flags = u32Of(flagBits(r.flags, RtmFlags));
+  const at = w.reserve(12);
+  const view = w.view;
+  view.setUint32(at, family | (dstLen << 8) | (srcLen << 16) | (tos << 24), true);
+  view.setUint32(at + 4, rtmTable | (protocol << 8) | (scope << 16) | (type << 24), true);
+  view.setUint32(at + 8, flags, true);
+  // The attributes, in the order routeToWireParsed sets them.
+  if (dst !== undefined) putAddress(w, 1, dst.bytes);
+  if (src !== undefined) putAddress(w, 2, src.bytes);
+  if (r.table >= 256) putU32(w, 15, r.table);
+  if (r.priority !== undefined) putU32(w, 6, r.priority);
+  if (r.prefsrc !== undefined) putAddress(w, 7, ipBytes(r.prefsrc));
+  if (r.gateway !== undefined) putAddress(w, 5, ipBytes(r.gateway));
+  if (r.via !== undefined) putVia(w, r.via);
+  if (r.oif !== undefined) putU32(w, 4, r.oif);
+  if (r.iif !== undefined) putU32(w, 3, r.iif);
+  if (r.nexthops !== undefined) putMultipath(w, r.nexthops);
+  if (r.nexthopId !== undefined) putU32(w, 30, r.nexthopId);
+  if (r.metrics !== undefined) putMetrics(w, r.metrics);
+  if (r.pref !== undefined) {
+    const pref = enumU8(r.pref, RoutePrefs);
+    const p = w.reserve(8);
+    w.view.setUint32(p, 5 | (20 << 16), true);
+    w.view.setUint32(p + 4, pref, true); // the byte and its padding
+  }
+  if (r.expires !== undefined) putU32(w, 23, r.expires);
+  if (r.realms !== undefined) putU32(w, 11, realmsToWire(r.realms));
+  if (r.error !== undefined) {
+    const c = w.reserve(36);
+    w.buf.fill(0, c, c + 36);
+    w.view.setUint32(c, 36 | (12 << 16), true);
+    w.view.setUint32(c + 16, r.error >>> 0, true); // rta_error
+  }
+  if (r.mark !== undefined) putU32(w, 16, r.mark);
+  if (r.uid !== undefined) putU32(w, 25, r.uid);
 }

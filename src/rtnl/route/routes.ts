@@ -1,6 +1,7 @@
 // Routes: RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE. Every operation takes and returns the
 // `Route` model (model.ts); the wire message is made and read in mapping.ts only.
 
+import type { Writer } from '../../netlink/bytes.js';
 import type { Connection, DumpStream, ObjectStream, RequestOptions } from '../../netlink/connection.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js';
 import { InvalidArgumentError, NetlinkError } from '../../netlink/errors.js';
@@ -12,7 +13,7 @@ import { RtmType, RtnhFlags, RtProtocol } from '../generated/common.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RtmFlags, routeMessage } from '../generated/route.js';
 import type { LinkRef, Links } from '../link/links.js';
 import { normalizeRef } from '../link/links.js';
-import { familyOfAddress, NO_FLAGS, routeFromBytes, routeFromWire, routeToWireParsed, type RouteWire } from './mapping.js';
+import { familyOfAddress, NO_FLAGS, routeFromBytes, routeFromWire, routeToBytes, routeToWireParsed, type RouteWire } from './mapping.js';
 import {
   REALMS_KEYS,
   ROUTE_KEYS,
@@ -527,27 +528,30 @@ export class Routes {
   // first, after the rest of the spec has been checked.
   private send(type: number, flags: number, spec: RouteSpec, del: boolean, opts: RequestOptions | undefined): Promise<void> {
     const names: LinkNames = new Map();
-    let wire: Partial<RouteWire>;
+    let body: (w: Writer) => void;
     try {
-      wire = this.wire(spec, del, names);
+      body = this.body(spec, del, names);
     } catch (err) {
       return Promise.reject(err);
     }
     if (names.size > 0) return this.sendNamed(type, flags, spec, del, names, opts);
-    return this.conn.ack({ type, flags, body: (w) => routeMessage.encode(w, wire) }, opts);
+    return this.conn.ack({ type, flags, body }, opts);
   }
 
   private async sendNamed(type: number, flags: number, spec: RouteSpec, del: boolean, names: LinkNames, opts: RequestOptions | undefined): Promise<void> {
     // A missing interface fails as the user's request (type), naming it: not as an RTM_GETLINK.
     for (const name of names.keys()) names.set(name, await this.links.resolve(name, type));
-    const wire = this.wire(spec, del, names);
-    await this.conn.ack({ type, flags, body: (w) => routeMessage.encode(w, wire) }, opts);
+    await this.conn.ack({ type, flags, body: this.body(spec, del, names) }, opts);
   }
 
-  // The request message for a spec; interface names not in `names` yet are added to it (to look up).
-  private wire(spec: RouteSpec, del: boolean, names: LinkNames): Partial<RouteWire> {
+  // The writer of the request's payload for a spec; interface names not in `names` yet are added
+  // to it (to look up). The route is written straight from the model (routeToBytes), through the
+  // wire schema only for what that leaves to it: the same bytes either way.
+  private body(spec: RouteSpec, del: boolean, names: LinkNames): (w: Writer) => void {
     const { route, dst, src } = this.resolve(spec, del, names);
-    return routeToWireParsed(route, dst, src);
+    return (w) => {
+      if (!routeToBytes(w, route, dst, src)) routeMessage.encode(w, routeToWireParsed(route, dst, src));
+    };
   }
 }
 
@@ -557,6 +561,7 @@ type LinkNames = Map<string, number>;
 // The index of an interface reference: an index as given, or the looked-up index of a name (0,
 // and the name noted in `names`, while it has not been looked up).
 function linkIndex(link: LinkRef, names: LinkNames): number {
+  if (typeof link === 'number' && Number.isInteger(link) && link > 0) return link; // what normalizeRef gives
   const r = normalizeRef(link);
   if ('index' in r) return r.index;
   const index = names.get(r.name);
