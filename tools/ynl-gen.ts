@@ -758,7 +758,9 @@ class Emitter {
         });
         const cname = `${upper(s.prefix)}*`;
         const summary = s.subsetOf ? `Attributes of ${s.name} (${cname}), a subset of ${s.subsetOf}.` : `Attributes of ${s.name} (${cname}).`;
-        const specs = lines.length ? `{\n${lines.join('\n')}\n}` : '{}';
+        // The specs in a function, called at the set's first use: a process builds only the
+        // sets it uses (see AttrSet's constructor).
+        const specs = lines.length ? `() => ({\n${lines.join('\n')}\n})` : '{}';
         body.push(`${tsdoc(joinDoc(esc(s.doc), summary))}export const ${claim(s.ident)} = ${this.schema('attrSet')}(${quote(s.name)}, ${specs});\n`);
       } else {
         const sm = fam.subs.get(name) as YnlSubMessage;

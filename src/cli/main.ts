@@ -4,19 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { InvalidArgumentError, NetlinkError } from '../index.js';
-import { runAddress } from './addr.js';
+import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import { Args, CommandError, UsageError, matchKeyword } from './args.js';
 import { Context, type CliIO, type GlobalOptions } from './context.js';
-import { runDecode } from './decode.js';
-import { helpText, type HelpTopic } from './help.js';
-import { runLink } from './link.js';
-import { runMonitor } from './monitor.js';
-import { runNeigh } from './neigh.js';
-import { runNetns } from './netns.js';
-import { runNexthop } from './nexthop.js';
-import { runRoute } from './route.js';
-import { runRule } from './rule.js';
-import { runClass, runFilter, runQdisc } from './tc.js';
+import type { HelpTopic } from './help.js';
 
 export type { CliIO, TextSink, GlobalOptions } from './context.js';
 
@@ -29,9 +20,32 @@ export const EXIT_USAGE = 2;
 
 type Runner = (ctx: Context, args: Args) => Promise<void>;
 
+// Each object's code is loaded when a command names it, not at start-up: the bundled command
+// (tools/bundle-cli.ts) makes each of these modules a chunk of its own, so that `rtnl link show`
+// neither reads nor compiles the code of tc, routes, decode, monitor, the help texts, ...
+// (start-up is most of a short command's time). The library itself has no import(); this is
+// the command line's own loading.
+const runAddress = async (): Promise<Runner> => (await import('./addr.js')).runAddress;
+const runRoute = async (): Promise<Runner> => (await import('./route.js')).runRoute;
+const runRule = async (): Promise<Runner> => (await import('./rule.js')).runRule;
+const runNeigh = async (): Promise<Runner> => (await import('./neigh.js')).runNeigh;
+const runLink = async (): Promise<Runner> => (await import('./link.js')).runLink;
+const runMonitor = async (): Promise<Runner> => (await import('./monitor.js')).runMonitor;
+const runNetns = async (): Promise<Runner> => (await import('./netns.js')).runNetns;
+const runNexthop = async (): Promise<Runner> => (await import('./nexthop.js')).runNexthop;
+const runDecode = async (): Promise<Runner> => (await import('./decode.js')).runDecode;
+const runQdisc = async (): Promise<Runner> => (await import('./tc.js')).runQdisc;
+const runClass = async (): Promise<Runner> => (await import('./tc.js')).runClass;
+const runFilter = async (): Promise<Runner> => (await import('./tc.js')).runFilter;
+
+/** The usage text of `topic` (its module, all text, is loaded when help is asked for). */
+async function helpText(topic: HelpTopic): Promise<string> {
+  return (await import('./help.js')).helpText(topic);
+}
+
 // In ip's order, which decides what an abbreviation means: `a` address, `r` route, `ru` rule,
 // `n` neigh, `l` link, `m` monitor, `net` netns, `nex` nexthop, `d` decode.
-const OBJECTS: readonly [word: string, topic: HelpTopic, run: Runner][] = [
+const OBJECTS: readonly [word: string, topic: HelpTopic, load: () => Promise<Runner>][] = [
   ['address', 'address', runAddress],
   ['addr', 'address', runAddress],
   ['route', 'route', runRoute],
@@ -207,10 +221,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const objectWord = rest[0];
     if (objectWord === undefined || objectWord === 'help') {
       if (help || objectWord === 'help') {
-        io.stdout.write(helpText('rtnl'));
+        io.stdout.write(await helpText('rtnl'));
         return EXIT_OK;
       }
-      io.stderr.write(helpText('rtnl'));
+      io.stderr.write(await helpText('rtnl'));
       return EXIT_USAGE;
     }
     ctx = new Context(options, io);
@@ -228,16 +242,17 @@ async function runCommand(ctx: Context, rest: readonly string[], help: boolean):
   const objectWord = rest[0];
   const hit = OBJECTS.find(([word]) => word === objectWord) ?? OBJECTS.find(([word]) => matchKeyword(objectWord, [word]) !== undefined);
   if (!hit) throw new UsageError(`unknown object "${objectWord}"`);
-  const [, topic, run] = hit;
+  const [, topic, load] = hit;
   const words = rest.slice(1);
   // `--help` anywhere, `-h`, or `help` as the command: the object's usage.
   // (Not inside `netns exec NAME CMD ...`: those words are the command's.)
   const own = topic === 'netns' && words[0] !== undefined && matchKeyword(words[0], ['exec']) !== undefined ? [] : words;
   if (help || own.some((w) => w === '--help' || w === '-h') || words[0] === 'help') {
-    io.stdout.write(helpText(topic));
+    io.stdout.write(await helpText(topic));
     return EXIT_OK;
   }
   ctx.exitCode = undefined;
+  const run = await load();
   await run(ctx, new Args(words, topic));
   return ctx.exitCode ?? EXIT_OK;
 }

@@ -211,7 +211,7 @@ export function decodeExtack(r: Reader, off: number, end: number): ExtendedAck {
 export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
   /** Keys of the header's members. */
   readonly headerKeys: ReadonlySet<string>;
-  private readonly make: () => Record<string, unknown>;
+  #make: (() => Record<string, unknown>) | undefined;
 
   constructor(
     /** The family's name, such as `link`. */
@@ -222,10 +222,16 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
     readonly attrs: AttrSet<A>,
   ) {
     this.headerKeys = new Set(header.keys);
-    this.make = objectMaker(header.keys);
-    for (const k of header.keys) {
-      if (attrs.entry(k)) throw new Error(`message ${name}: header member ${k} collides with an attribute`);
+  }
+
+  // Done at the first decode or encode, not at import: checking the keys builds the attribute
+  // set's specs (generated sets build them at first use) and the object maker compiles code, for
+  // each family's messages, which a short process that uses one family should not pay for.
+  private prepare(): () => Record<string, unknown> {
+    for (const k of this.header.keys) {
+      if (this.attrs.entry(k)) throw new Error(`message ${this.name}: header member ${k} collides with an attribute`);
     }
+    return (this.#make = objectMaker(this.header.keys));
   }
 
   /** Decodes a message payload (header struct + attributes) from `off` to `end`. */
@@ -234,7 +240,7 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
     // an array's length costs more than reading it: the common case only reads.)
     if (ctx.path.length !== 0) ctx.path.length = 0;
     ctx.depth = 0;
-    const obj = this.make();
+    const obj = (this.#make ?? this.prepare())();
     const hlen = this.header.size;
     if (end - off < hlen) throw new DecodeError(`${this.name} message payload of ${end - off} bytes, need ${hlen} for its header`, off);
     this.header.decodeInto(obj, r, off, hlen, ctx, false);
@@ -244,6 +250,7 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
 
   /** Appends the payload (header struct + attributes) for `value`. */
   encode(w: Writer, value: Partial<MessageValue<H, A>>, ctx: EncodeContext = encodeContext()): void {
+    if (this.#make === undefined) this.prepare();
     this.header.encodeFrom(w, value as Record<string, unknown>, ctx);
     w.pad();
     this.attrs.encodeFrom(w, value as Record<string, unknown>, ctx, this.headerKeys);

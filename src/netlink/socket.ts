@@ -3,7 +3,6 @@
 // and cost about 1-2 us per call against 12-16 us for an ffi-rs call with a buffer.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import type { Transport } from './transport.js';
 import { checkBool, checkInt, checkOptions, describeValue } from './args.js';
 import { InvalidArgumentError, RtnetlinkError, SocketError } from './errors.js';
@@ -155,7 +154,8 @@ export class NetlinkSocket implements Transport {
    * @throws {@link InvalidArgumentError} for an invalid option.
    */
   static open(options: NetlinkSocketOptions = {}): NetlinkSocket {
-    if (os.endianness() !== 'LE') throw new RtnetlinkError('rtnetlink supports little-endian hosts only');
+    // The byte order seen through a typed array (node:os would be loaded for os.endianness()).
+    if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new RtnetlinkError('rtnetlink supports little-endian hosts only');
     checkSocketOptions(options);
     const protocol = options.protocol ?? NETLINK_ROUTE;
     const receiveBufferSize = options.receiveBufferSize ?? DEFAULT_RECEIVE_BUFFER;

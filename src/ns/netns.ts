@@ -36,8 +36,9 @@ const EINVAL = 22;
 
 // node:child_process is loaded by the first exec, not at import: most users of this module (and
 // every `rtnl` command but `netns exec`) never start a process, and loading it costs start-up time.
-const builtin = createRequire(import.meta.url);
-const childProcesses = (): typeof ChildProcesses => builtin('node:child_process') as typeof ChildProcesses;
+// (createRequire itself is called then too: it costs start-up time as well.)
+let builtinRequire: NodeRequire | undefined;
+const childProcesses = (): typeof ChildProcesses => (builtinRequire ??= createRequire(import.meta.url))('node:child_process') as typeof ChildProcesses;
 
 /**
  * Fault injection for tests (not part of the public API): called between the steps of

@@ -13,10 +13,15 @@ import { AF_NETLINK } from './constants.js';
 /** The ffi-rs library key under which libc (the main program's symbols) is opened. */
 const LIBC = 'libc';
 
-const requireHere = createRequire(import.meta.url);
-
-/** Absolute path of the ffi-rs entry point, for code that loads it again in a worker thread. */
-export const FFI_RS_PATH: string = requireHere.resolve('ffi-rs');
+/**
+ * Absolute path of the ffi-rs entry point, for code that loads it again in a worker thread.
+ * Resolved on first call: resolving it at import cost `rtnl link show` (which starts no worker)
+ * a few milliseconds of package lookups.
+ */
+export function ffiRsPath(): string {
+  return (ffiRsPathResolved ??= createRequire(import.meta.url).resolve('ffi-rs'));
+}
+let ffiRsPathResolved: string | undefined;
 
 type FfiRs = typeof FfiRsModule;
 let ffiRs: FfiRs | undefined;

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { FFI_RS_PATH, eventfd } from './libc.js';
+import { eventfd, ffiRsPath } from './libc.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK } from './constants.js';
 
 /** One pending wait on a file descriptor. */
@@ -118,13 +118,14 @@ while (running) {
 }
 `;
 
-const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
 
 const WAKE = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 
 // node:worker_threads is loaded when the first poller starts, not at import: loading it costs a
 // short-lived process (`rtnl link show`, which never waits for events) several milliseconds.
-const builtin = createRequire(import.meta.url);
+// (createRequire itself is called then too: it costs start-up time as well.)
+let builtinRequire: NodeRequire | undefined;
+const builtin = (id: string): unknown => (builtinRequire ??= createRequire(import.meta.url))(id);
 
 /**
  * Watches file descriptors for readability in one background thread (a worker thread blocked in
@@ -152,9 +153,9 @@ export class FdPoller {
     const { Worker, MessageChannel } = builtin('node:worker_threads') as typeof WorkerThreads;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#worker = new Worker(WORKER_URL, {
+    this.#worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
       execArgv: [],
-      workerData: { ffiPath: FFI_RS_PATH, port: port2, wakeFd: this.#wakeFd },
+      workerData: { ffiPath: ffiRsPath(), port: port2, wakeFd: this.#wakeFd },
       transferList: [port2],
       stdout: false,
       stderr: false,

@@ -95,6 +95,10 @@ describe('the tarball', () => {
     expect(shipped.has('LICENSE')).toBe(true);
     expect(fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     for (const f of ['README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/require.cjs', 'dist/cli/bin.js']) expect(shipped).toContain(f);
+    // The command's chunks, each with its source map.
+    const chunks = [...shipped].filter((f) => /^dist\/cli\/chunks\/[^/]+\.js$/.test(f));
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const c of chunks) expect(shipped).toContain(`${c}.map`);
     // The targets are the values of the map (its keys, such as "./netlink", are subpaths).
     const targets = [...JSON.stringify(pkg.exports).matchAll(/:"\.\/([^"]+)"/g)].map((m) => m[1]);
     expect(targets).toContain('dist/entries/netlink.js');
@@ -162,6 +166,13 @@ try {
     expect(JSON.parse(r.stdout)).toEqual({ lo: 1, errorClass: 'function' });
     const bin = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['--version'], dir);
     expect(bin).toEqual({ status: 0, stdout: `rtnl ${pkg.version}\n`, stderr: '' });
+    // Commands load their code from the bundle's chunks (tools/bundle-cli.ts): those are shipped.
+    const links = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['-j', 'link', 'show'], dir);
+    expect(links).toMatchObject({ status: 0, stderr: '' });
+    expect((JSON.parse(links.stdout) as { ifname: string }[]).map((l) => l.ifname)).toContain('lo');
+    const help = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['qdisc', '--help'], dir);
+    expect(help).toMatchObject({ status: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: rtnl \[-s\] qdisc show/);
   });
 
   it('CommonJS: require() gives the same module instance as import() where Node can require ES modules', () => {

@@ -19,8 +19,8 @@
  * @module
  */
 import fs from 'node:fs';
-import { Parser } from 'binary-parser';
-import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import type { Parser } from 'binary-parser';
 import { InvalidArgumentError, RtnetlinkError } from '../errors.js';
 import { CAPTURE_FILE_MODE, createCaptureFile } from './output.js';
 import { CaptureFormatError, type CaptureDirection, type CapturedDatagram, type CaptureSink } from './types.js';
@@ -87,7 +87,21 @@ export interface PcapWriterOptions {
   mode?: number;
 }
 
-/** The current time in seconds since the Unix epoch, with sub-millisecond precision. */
+/**
+ * A new binary-parser parser. binary-parser is loaded by the first one, not at import: every
+ * handle imports this module (for its `capture` option), and loading the package cost each
+ * short-lived process (`rtnl link show`) several milliseconds it rarely needs.
+ */
+function newParser(): Parser {
+  parserClass ??= (createRequire(import.meta.url)('binary-parser') as { Parser: typeof Parser }).Parser;
+  return new parserClass();
+}
+let parserClass: typeof Parser | undefined;
+
+/**
+ * The current time in seconds since the Unix epoch, with sub-millisecond precision. (The global
+ * `performance`: importing node:perf_hooks would load its modules in every process at start-up.)
+ */
 function nowSeconds(): number {
   return (performance.timeOrigin + performance.now()) / 1000;
 }
@@ -482,7 +496,7 @@ function backFromNextOption(this: RunBlock): number {
 }
 
 function containerReaders(endian: 'little' | 'big'): ContainerReaders {
-  const p = (): Parser => new Parser().endianness(endian);
+  const p = (): Parser => newParser().endianness(endian);
   const enhancedPacketFixed = p()
     .uint32('interfaceId')
     .uint32('tsHigh')
@@ -557,7 +571,7 @@ const readersOf = (le: boolean): ContainerReaders => (le ? (little ??= container
 
 let magicReader: Reader<{ be: number; le: number }> | undefined;
 const readMagic: Reader<{ be: number; le: number }> = (bytes, offset) =>
-  (magicReader ??= reader<{ be: number; le: number }>('file magic', new Parser().uint32be('be').seek(-4).uint32le('le')))(bytes, offset);
+  (magicReader ??= reader<{ be: number; le: number }>('file magic', newParser().uint32be('be').seek(-4).uint32le('le')))(bytes, offset);
 
 /**
  * The datagrams found in a file, and for each the facts its direction is settled from once the

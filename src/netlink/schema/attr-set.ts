@@ -60,31 +60,61 @@ export function multiAttr<T>(type: number, codec: Codec<T>, flags = 0): AttrSpec
  */
 export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
   readonly kind: string;
-  private readonly byType: (SetEntry | undefined)[] = [];
-  private readonly byKey = new Map<string, SetEntry>();
-  private specsRef: S;
+  readonly #byType: (SetEntry | undefined)[] = [];
+  readonly #byKey = new Map<string, SetEntry>();
+  #specs: S | undefined;
+  #define: (() => S) | undefined;
 
+  /**
+   * `specs` may be a function that returns them: it is called when the set is first used (to
+   * decode, encode, or read its specs). The generated schemas pass one, so that a process builds
+   * only the sets it uses: building every family's sets at import was a large part of a short
+   * process's start-up (`rtnl link show` built all of tc's). Errors in the specs (a type declared
+   * twice) are then thrown at first use.
+   */
   constructor(
     /** The set's name (from the YNL spec), for errors and docs. */
     readonly name: string,
-    specs: S,
+    specs: S | (() => S),
   ) {
     this.kind = `attrs(${name})`;
-    this.specsRef = specs;
-    this.index(specs);
+    if (typeof specs === 'function') {
+      this.#define = specs;
+    } else {
+      this.#specs = specs;
+      this.index(specs);
+    }
   }
 
   /** The attribute specs by key. */
   get specs(): S {
-    return this.specsRef;
+    if (this.#define !== undefined) this.defineNow();
+    return this.#specs as S;
+  }
+
+  private get byType(): (SetEntry | undefined)[] {
+    if (this.#define !== undefined) this.defineNow();
+    return this.#byType;
+  }
+
+  private get byKey(): Map<string, SetEntry> {
+    if (this.#define !== undefined) this.defineNow();
+    return this.#byKey;
+  }
+
+  private defineNow(): void {
+    const specs = (this.#define as () => S)();
+    this.index(specs);
+    this.#specs = specs;
+    this.#define = undefined;
   }
 
   private index(specs: AttrSpecs): void {
     for (const [key, s] of Object.entries(specs)) {
       const e: SetEntry = { key, type: s.type, codec: s.codec, multi: s.multi, flags: s.flags, lazy: s.lazy === true && !s.multi ? lazyAccess(key, s.codec) : undefined };
-      if (this.byType[s.type] !== undefined) throw new Error(`attribute set ${this.name}: type ${s.type} declared twice`);
-      this.byType[s.type] = e;
-      this.byKey.set(key, e);
+      if (this.#byType[s.type] !== undefined) throw new Error(`attribute set ${this.name}: type ${s.type} declared twice`);
+      this.#byType[s.type] = e;
+      this.#byKey.set(key, e);
     }
   }
 
@@ -287,10 +317,11 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
     if (obj === null || typeof obj !== 'object') throw badValue(ctx, `expected an object (${this.kind})`);
     const rec = (obj as WithWire<SetWireRecord>)[WIRE];
     if (rec?.order) return this.encodeRecorded(w, obj, rec.order, ctx, skip);
+    const byKey = this.byKey;
     for (const key in obj) {
       const v = obj[key];
       if (v === undefined) continue;
-      const e = this.byKey.get(key);
+      const e = byKey.get(key);
       if (e === undefined) {
         if (skip?.has(key)) continue;
         throw new InvalidArgumentError([...ctx.path, key].join('.'), `not an attribute of ${this.name}`);
@@ -366,8 +397,8 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
   }
 }
 
-/** Defines an attribute set. */
-export function attrSet<const S extends AttrSpecs>(name: string, specs: S): AttrSet<S> {
+/** Defines an attribute set; `specs` may be a function that returns them, called at first use. */
+export function attrSet<const S extends AttrSpecs>(name: string, specs: S | (() => S)): AttrSet<S> {
   return new AttrSet(name, specs);
 }
 

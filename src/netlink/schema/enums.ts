@@ -14,9 +14,14 @@ export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries
   const names = new Map<number, string>();
   for (const [k, v] of Object.entries(entries)) if (!names.has(v)) names.set(v, k);
   // Small values (most enums) are looked up in an array: faster than a Map on the decode path.
-  const small: (string | undefined)[] = new Array(256).fill(undefined);
-  for (const [v, k] of names) if (v >= 0 && v < 256) small[v] = k;
-  const lookup = (v: number): string | number => (v >= 0 && v < 256 ? small[v] : names.get(v)) ?? v;
+  // The array ends at the largest named value under 256 (filling 256 slots for each of the many
+  // enums the library builds at import was a measurable part of a short process's start-up);
+  // values past its end go to the Map.
+  let limit = 0;
+  for (const v of names.keys()) if (v >= 0 && v < 256 && v >= limit) limit = v + 1;
+  const small: (string | undefined)[] = new Array(limit).fill(undefined);
+  for (const [v, k] of names) if (v >= 0 && v < limit) small[v] = k;
+  const lookup = (v: number): string | number => (v >= 0 && v < limit ? small[v] : names.get(v)) ?? v;
   const baseInline = base.inline;
   return {
     kind: `enum(${base.kind})`,

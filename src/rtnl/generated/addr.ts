@@ -86,7 +86,7 @@ export const ifaCacheinfo = struct('ifa-cacheinfo', {
 // Attribute sets
 
 /** Attributes of addr-attrs (IFA_*). */
-export const addrAttrs = attrSet('addr-attrs', {
+export const addrAttrs = attrSet('addr-attrs', () => ({
   /** IFA_ADDRESS */
   address: attr(1, ip),
   /** IFA_LOCAL */
@@ -109,7 +109,7 @@ export const addrAttrs = attrSet('addr-attrs', {
   targetNetnsid: attr(10, s32),
   /** IFA_PROTO */
   proto: attr(11, enumOf(u8, IfaProto)),
-});
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Message types

@@ -1109,7 +1109,7 @@ export const bridgeVlanInfo = struct('bridge-vlan-info', {
 // Attribute sets
 
 /** Attributes of linkinfo-brport-attrs (IFLA_BRPORT_*). */
-export const linkinfoBrportAttrs = attrSet('linkinfo-brport-attrs', {
+export const linkinfoBrportAttrs = attrSet('linkinfo-brport-attrs', () => ({
   /** IFLA_BRPORT_STATE */
   state: attr(1, u8),
   /** IFLA_BRPORT_PRIORITY */
@@ -1198,10 +1198,10 @@ export const linkinfoBrportAttrs = attrSet('linkinfo-brport-attrs', {
   neighVlanSuppress: attr(43, u8),
   /** IFLA_BRPORT_BACKUP_NHID */
   backupNhid: attr(44, u32),
-});
+}));
 
 /** Attributes of ifla6-attrs (IFLA_INET6_*). */
-export const ifla6Attrs = attrSet('ifla6-attrs', {
+export const ifla6Attrs = attrSet('ifla6-attrs', () => ({
   /** IFLA_INET6_FLAGS */
   flags: attr(1, u32),
   /** IFLA_INET6_CONF: u32 indexed by ipv6-devconf - 1 on output, on input it's a nest */
@@ -1220,7 +1220,7 @@ export const ifla6Attrs = attrSet('ifla6-attrs', {
   addrGenMode: attr(8, enumOf(u8, In6AddrGenMode)),
   /** IFLA_INET6_RA_MTU */
   raMtu: attr(9, u32),
-});
+}));
 
 /** Sub-message link-protinfo-msg: the payload of link-attrs.protinfo, whose format depends on family (bridge, inet6; raw bytes otherwise). */
 export const linkProtinfoMsg = subMessage('family', {
@@ -1229,7 +1229,7 @@ export const linkProtinfoMsg = subMessage('family', {
 });
 
 /** Attributes of bond-ad-info-attrs (IFLA_BOND_AD_INFO_*). */
-export const bondAdInfoAttrs = attrSet('bond-ad-info-attrs', {
+export const bondAdInfoAttrs = attrSet('bond-ad-info-attrs', () => ({
   /** IFLA_BOND_AD_INFO_AGGREGATOR */
   aggregator: attr(1, u16),
   /** IFLA_BOND_AD_INFO_NUM_PORTS */
@@ -1240,10 +1240,10 @@ export const bondAdInfoAttrs = attrSet('bond-ad-info-attrs', {
   partnerKey: attr(4, u16),
   /** IFLA_BOND_AD_INFO_PARTNER_MAC */
   partnerMac: attr(5, mac),
-});
+}));
 
 /** Attributes of linkinfo-bond-attrs (IFLA_BOND_*). */
-export const linkinfoBondAttrs = attrSet('linkinfo-bond-attrs', {
+export const linkinfoBondAttrs = attrSet('linkinfo-bond-attrs', () => ({
   /** IFLA_BOND_MODE */
   mode: attr(1, u8),
   /** IFLA_BOND_ACTIVE_SLAVE */
@@ -1310,10 +1310,10 @@ export const linkinfoBondAttrs = attrSet('linkinfo-bond-attrs', {
   coupledControl: attr(32, u8),
   /** IFLA_BOND_BROADCAST_NEIGH */
   broadcastNeigh: attr(33, u8),
-});
+}));
 
 /** Attributes of linkinfo-bridge-attrs (IFLA_BR_*). */
-export const linkinfoBridgeAttrs = attrSet('linkinfo-bridge-attrs', {
+export const linkinfoBridgeAttrs = attrSet('linkinfo-bridge-attrs', () => ({
   /** IFLA_BR_FORWARD_DELAY */
   forwardDelay: attr(1, u32),
   /** IFLA_BR_HELLO_TIME */
@@ -1412,10 +1412,10 @@ export const linkinfoBridgeAttrs = attrSet('linkinfo-bridge-attrs', {
   fdbNLearned: attr(48, u32),
   /** IFLA_BR_FDB_MAX_LEARNED */
   fdbMaxLearned: attr(49, u32),
-});
+}));
 
 /** Attributes of linkinfo-gre-attrs (IFLA_GRE_*). */
-export const linkinfoGreAttrs = attrSet('linkinfo-gre-attrs', {
+export const linkinfoGreAttrs = attrSet('linkinfo-gre-attrs', () => ({
   /** IFLA_GRE_LINK */
   link: attr(1, u32),
   /** IFLA_GRE_IFLAGS */
@@ -1464,10 +1464,10 @@ export const linkinfoGreAttrs = attrSet('linkinfo-gre-attrs', {
   erspanDir: attr(23, u8),
   /** IFLA_GRE_ERSPAN_HWID */
   erspanHwid: attr(24, u16),
-});
+}));
 
 /** Attributes of linkinfo-gre6-attrs (IFLA_GRE_*), a subset of linkinfo-gre-attrs. */
-export const linkinfoGre6Attrs = attrSet('linkinfo-gre6-attrs', {
+export const linkinfoGre6Attrs = attrSet('linkinfo-gre6-attrs', () => ({
   /** IFLA_GRE_LINK */
   link: attr(1, u32),
   /** IFLA_GRE_IFLAGS */
@@ -1510,10 +1510,10 @@ export const linkinfoGre6Attrs = attrSet('linkinfo-gre6-attrs', {
   erspanDir: attr(23, u8),
   /** IFLA_GRE_ERSPAN_HWID */
   erspanHwid: attr(24, u16),
-});
+}));
 
 /** Attributes of linkinfo-geneve-attrs (IFLA_GENEVE_*). */
-export const linkinfoGeneveAttrs = attrSet('linkinfo-geneve-attrs', {
+export const linkinfoGeneveAttrs = attrSet('linkinfo-geneve-attrs', () => ({
   /** IFLA_GENEVE_ID */
   id: attr(1, u32),
   /** IFLA_GENEVE_REMOTE */
@@ -1546,10 +1546,10 @@ export const linkinfoGeneveAttrs = attrSet('linkinfo-geneve-attrs', {
   portRange: attr(15, iflaGenevePortRange),
   /** IFLA_GENEVE_GRO_HINT */
   groHint: attr(16, flag),
-});
+}));
 
 /** Attributes of linkinfo-hsr-attrs (IFLA_HSR_*). */
-export const linkinfoHsrAttrs = attrSet('linkinfo-hsr-attrs', {
+export const linkinfoHsrAttrs = attrSet('linkinfo-hsr-attrs', () => ({
   /** IFLA_HSR_SLAVE1 */
   slave1: attr(1, u32),
   /** IFLA_HSR_SLAVE2 */
@@ -1566,10 +1566,10 @@ export const linkinfoHsrAttrs = attrSet('linkinfo-hsr-attrs', {
   protocol: attr(7, u8),
   /** IFLA_HSR_INTERLINK */
   interlink: attr(8, u32),
-});
+}));
 
 /** Attributes of linkinfo-iptun-attrs (IFLA_IPTUN_*). */
-export const linkinfoIptunAttrs = attrSet('linkinfo-iptun-attrs', {
+export const linkinfoIptunAttrs = attrSet('linkinfo-iptun-attrs', () => ({
   /** IFLA_IPTUN_LINK */
   link: attr(1, u32),
   /** IFLA_IPTUN_LOCAL */
@@ -1610,10 +1610,10 @@ export const linkinfoIptunAttrs = attrSet('linkinfo-iptun-attrs', {
   collectMetadata: attr(19, flag),
   /** IFLA_IPTUN_FWMARK */
   fwmark: attr(20, u32),
-});
+}));
 
 /** Attributes of linkinfo-ip6tnl-attrs (IFLA_IPTUN_*), a subset of linkinfo-iptun-attrs. */
-export const linkinfoIp6tnlAttrs = attrSet('linkinfo-ip6tnl-attrs', {
+export const linkinfoIp6tnlAttrs = attrSet('linkinfo-ip6tnl-attrs', () => ({
   /** IFLA_IPTUN_LINK */
   link: attr(1, u32),
   /** IFLA_IPTUN_LOCAL */
@@ -1642,10 +1642,10 @@ export const linkinfoIp6tnlAttrs = attrSet('linkinfo-ip6tnl-attrs', {
   collectMetadata: attr(19, flag),
   /** IFLA_IPTUN_FWMARK */
   fwmark: attr(20, u32),
-});
+}));
 
 /** Attributes of linkinfo-tun-attrs (IFLA_TUN_*). */
-export const linkinfoTunAttrs = attrSet('linkinfo-tun-attrs', {
+export const linkinfoTunAttrs = attrSet('linkinfo-tun-attrs', () => ({
   /** IFLA_TUN_OWNER */
   owner: attr(1, u32),
   /** IFLA_TUN_GROUP */
@@ -1664,16 +1664,16 @@ export const linkinfoTunAttrs = attrSet('linkinfo-tun-attrs', {
   numQueues: attr(8, u32),
   /** IFLA_TUN_NUM_DISABLED_QUEUES */
   numDisabledQueues: attr(9, u32),
-});
+}));
 
 /** Attributes of ifla-vlan-qos (IFLA_VLAN_QOS_*). */
-export const iflaVlanQos = attrSet('ifla-vlan-qos', {
+export const iflaVlanQos = attrSet('ifla-vlan-qos', () => ({
   /** IFLA_VLAN_QOS_MAPPING */
   mapping: multiAttr(1, iflaVlanQosMapping),
-});
+}));
 
 /** Attributes of linkinfo-vlan-attrs (IFLA_VLAN_*). */
-export const linkinfoVlanAttrs = attrSet('linkinfo-vlan-attrs', {
+export const linkinfoVlanAttrs = attrSet('linkinfo-vlan-attrs', () => ({
   /** IFLA_VLAN_ID */
   id: attr(1, u16),
   /** IFLA_VLAN_FLAGS */
@@ -1684,16 +1684,16 @@ export const linkinfoVlanAttrs = attrSet('linkinfo-vlan-attrs', {
   ingressQos: attr(4, iflaVlanQos),
   /** IFLA_VLAN_PROTOCOL */
   protocol: attr(5, enumOf(be16, VlanProtocols)),
-});
+}));
 
 /** Attributes of linkinfo-vrf-attrs (IFLA_VRF_*). */
-export const linkinfoVrfAttrs = attrSet('linkinfo-vrf-attrs', {
+export const linkinfoVrfAttrs = attrSet('linkinfo-vrf-attrs', () => ({
   /** IFLA_VRF_TABLE */
   table: attr(1, u32),
-});
+}));
 
 /** Attributes of linkinfo-vti-attrs (IFLA_VTI_*). */
-export const linkinfoVtiAttrs = attrSet('linkinfo-vti-attrs', {
+export const linkinfoVtiAttrs = attrSet('linkinfo-vti-attrs', () => ({
   /** IFLA_VTI_LINK */
   link: attr(1, u32),
   /** IFLA_VTI_IKEY */
@@ -1706,10 +1706,10 @@ export const linkinfoVtiAttrs = attrSet('linkinfo-vti-attrs', {
   remote: attr(5, ip),
   /** IFLA_VTI_FWMARK */
   fwmark: attr(6, u32),
-});
+}));
 
 /** Attributes of linkinfo-vti6-attrs (IFLA_VTI_*), a subset of linkinfo-vti-attrs. */
-export const linkinfoVti6Attrs = attrSet('linkinfo-vti6-attrs', {
+export const linkinfoVti6Attrs = attrSet('linkinfo-vti6-attrs', () => ({
   /** IFLA_VTI_LINK */
   link: attr(1, u32),
   /** IFLA_VTI_IKEY */
@@ -1722,10 +1722,10 @@ export const linkinfoVti6Attrs = attrSet('linkinfo-vti6-attrs', {
   remote: attr(5, ip),
   /** IFLA_VTI_FWMARK */
   fwmark: attr(6, u32),
-});
+}));
 
 /** Attributes of linkinfo-netkit-attrs (IFLA_NETKIT_*). */
-export const linkinfoNetkitAttrs = attrSet('linkinfo-netkit-attrs', {
+export const linkinfoNetkitAttrs = attrSet('linkinfo-netkit-attrs', () => ({
   /** IFLA_NETKIT_PEER_INFO */
   peerInfo: attr(1, lazy('ifinfomsg+link-attrs', (): Codec<NestedLinkMessage> => headerAndAttrs(ifinfomsg, linkAttrs))),
   /** IFLA_NETKIT_PRIMARY */
@@ -1744,16 +1744,16 @@ export const linkinfoNetkitAttrs = attrSet('linkinfo-netkit-attrs', {
   headroom: attr(8, u16),
   /** IFLA_NETKIT_TAILROOM */
   tailroom: attr(9, u16),
-});
+}));
 
 /** Attributes of linkinfo-ovpn-attrs (IFLA_OVPN_*). */
-export const linkinfoOvpnAttrs = attrSet('linkinfo-ovpn-attrs', {
+export const linkinfoOvpnAttrs = attrSet('linkinfo-ovpn-attrs', () => ({
   /** IFLA_OVPN_MODE */
   mode: attr(1, enumOf(u8, OvpnMode)),
-});
+}));
 
 /** Attributes of linkinfo-vxlan-attrs (IFLA_VXLAN_*). */
-export const linkinfoVxlanAttrs = attrSet('linkinfo-vxlan-attrs', {
+export const linkinfoVxlanAttrs = attrSet('linkinfo-vxlan-attrs', () => ({
   /** IFLA_VXLAN_ID */
   id: attr(1, u32),
   /** IFLA_VXLAN_GROUP */
@@ -1822,22 +1822,22 @@ export const linkinfoVxlanAttrs = attrSet('linkinfo-vxlan-attrs', {
   reservedBits: attr(33, binary),
   /** IFLA_VXLAN_MC_ROUTE */
   mcRoute: attr(34, u8),
-});
+}));
 
 /** Attributes of linkinfo-veth-attrs (VETH_INFO_*). */
-export const linkinfoVethAttrs = attrSet('linkinfo-veth-attrs', {
+export const linkinfoVethAttrs = attrSet('linkinfo-veth-attrs', () => ({
   /** VETH_INFO_PEER */
   peer: attr(1, lazy('ifinfomsg+link-attrs', (): Codec<NestedLinkMessage> => headerAndAttrs(ifinfomsg, linkAttrs))),
-});
+}));
 
 /** Attributes of linkinfo-macvlan-macaddr-attrs (IFLA_MACVLAN_*). */
-export const linkinfoMacvlanMacaddrAttrs = attrSet('linkinfo-macvlan-macaddr-attrs', {
+export const linkinfoMacvlanMacaddrAttrs = attrSet('linkinfo-macvlan-macaddr-attrs', () => ({
   /** IFLA_MACVLAN_MACADDR */
   macaddr: multiAttr(4, mac),
-});
+}));
 
 /** Attributes of linkinfo-macvlan-attrs (IFLA_MACVLAN_*). */
-export const linkinfoMacvlanAttrs = attrSet('linkinfo-macvlan-attrs', {
+export const linkinfoMacvlanAttrs = attrSet('linkinfo-macvlan-attrs', () => ({
   /** IFLA_MACVLAN_MODE */
   mode: attr(1, enumOf(u32, MacvlanMode)),
   /** IFLA_MACVLAN_FLAGS */
@@ -1856,15 +1856,15 @@ export const linkinfoMacvlanAttrs = attrSet('linkinfo-macvlan-attrs', {
   bcQueueLenUsed: attr(8, u32),
   /** IFLA_MACVLAN_BC_CUTOFF */
   bcCutoff: attr(9, s32),
-});
+}));
 
 /** Attributes of linkinfo-ipvlan-attrs (IFLA_IPVLAN_*). */
-export const linkinfoIpvlanAttrs = attrSet('linkinfo-ipvlan-attrs', {
+export const linkinfoIpvlanAttrs = attrSet('linkinfo-ipvlan-attrs', () => ({
   /** IFLA_IPVLAN_MODE */
   mode: attr(1, enumOf(u16, IpvlanMode)),
   /** IFLA_IPVLAN_FLAGS */
   flags: attr(2, flagsOf(u16, IpvlanFlags)),
-});
+}));
 
 /** Sub-message linkinfo-data-msg: the payload of linkinfo-attrs.data, whose format depends on kind (bond, bridge, erspan, gre, gretap, ip6gre, geneve, hsr, ipip, ip6tnl, sit, tun, vlan, vrf, vti, vti6, netkit, ovpn, vxlan, veth, macvlan, macvtap, ipvlan, ipvtap, ip6gretap; raw bytes otherwise). */
 export const linkinfoDataMsg = subMessage('kind', {
@@ -1896,7 +1896,7 @@ export const linkinfoDataMsg = subMessage('kind', {
 });
 
 /** Attributes of bond-slave-attrs (IFLA_BOND_SLAVE_*). */
-export const bondSlaveAttrs = attrSet('bond-slave-attrs', {
+export const bondSlaveAttrs = attrSet('bond-slave-attrs', () => ({
   /** IFLA_BOND_SLAVE_STATE */
   state: attr(1, u8),
   /** IFLA_BOND_SLAVE_MII_STATUS */
@@ -1921,13 +1921,13 @@ export const bondSlaveAttrs = attrSet('bond-slave-attrs', {
   adChurnActorState: attr(11, u8),
   /** IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE */
   adChurnPartnerState: attr(12, u8),
-});
+}));
 
 /** Attributes of linkinfo-vrf-port-attrs (IFLA_VRF_PORT_*). */
-export const linkinfoVrfPortAttrs = attrSet('linkinfo-vrf-port-attrs', {
+export const linkinfoVrfPortAttrs = attrSet('linkinfo-vrf-port-attrs', () => ({
   /** IFLA_VRF_PORT_TABLE */
   table: attr(1, u32),
-});
+}));
 
 /** Sub-message linkinfo-member-data-msg: the payload of linkinfo-attrs.slave-data, whose format depends on slaveKind (bridge, bond, vrf; raw bytes otherwise). */
 export const linkinfoMemberDataMsg = subMessage('slaveKind', {
@@ -1937,7 +1937,7 @@ export const linkinfoMemberDataMsg = subMessage('slaveKind', {
 });
 
 /** Attributes of linkinfo-attrs (IFLA_INFO_*). */
-export const linkinfoAttrs = attrSet('linkinfo-attrs', {
+export const linkinfoAttrs = attrSet('linkinfo-attrs', () => ({
   /** IFLA_INFO_KIND */
   kind: attr(1, string),
   /** IFLA_INFO_DATA */
@@ -1948,10 +1948,10 @@ export const linkinfoAttrs = attrSet('linkinfo-attrs', {
   slaveKind: attr(4, string),
   /** IFLA_INFO_SLAVE_DATA */
   slaveData: attr(5, linkinfoMemberDataMsg),
-});
+}));
 
 /** Attributes of vf-stats-attrs (IFLA_VF_STATS_*). */
-export const vfStatsAttrs = attrSet('vf-stats-attrs', {
+export const vfStatsAttrs = attrSet('vf-stats-attrs', () => ({
   /** IFLA_VF_STATS_RX_PACKETS */
   rxPackets: attr(0, u64),
   /** IFLA_VF_STATS_TX_PACKETS */
@@ -1970,16 +1970,16 @@ export const vfStatsAttrs = attrSet('vf-stats-attrs', {
   rxDropped: attr(7, u64),
   /** IFLA_VF_STATS_TX_DROPPED */
   txDropped: attr(8, u64),
-});
+}));
 
 /** Attributes of vf-vlan-attrs (IFLA_VF_VLAN_*). */
-export const vfVlanAttrs = attrSet('vf-vlan-attrs', {
+export const vfVlanAttrs = attrSet('vf-vlan-attrs', () => ({
   /** IFLA_VF_VLAN_INFO */
   info: multiAttr(1, iflaVfVlanInfo),
-});
+}));
 
 /** Attributes of vfinfo-attrs (IFLA_VF_*). */
-export const vfinfoAttrs = attrSet('vfinfo-attrs', {
+export const vfinfoAttrs = attrSet('vfinfo-attrs', () => ({
   /** IFLA_VF_MAC */
   mac: attr(1, iflaVfMac),
   /** IFLA_VF_VLAN */
@@ -2006,13 +2006,13 @@ export const vfinfoAttrs = attrSet('vfinfo-attrs', {
   vlanList: attr(12, vfVlanAttrs),
   /** IFLA_VF_BROADCAST */
   broadcast: attr(13, binary),
-});
+}));
 
 /** Attributes of vfinfo-list-attrs (IFLA_VF_*). */
-export const vfinfoListAttrs = attrSet('vfinfo-list-attrs', {
+export const vfinfoListAttrs = attrSet('vfinfo-list-attrs', () => ({
   /** IFLA_VF_INFO */
   info: multiAttr(1, vfinfoAttrs),
-});
+}));
 
 /** Attributes of vf-ports-attrs (IFLA_*). */
 export const vfPortsAttrs = attrSet('vf-ports-attrs', {});
@@ -2021,17 +2021,17 @@ export const vfPortsAttrs = attrSet('vf-ports-attrs', {});
 export const portSelfAttrs = attrSet('port-self-attrs', {});
 
 /** Attributes of bridge-vlan-tunnel-info-attrs (IFLA_BRIDGE_VLAN_TUNNEL_*). */
-export const bridgeVlanTunnelInfoAttrs = attrSet('bridge-vlan-tunnel-info-attrs', {
+export const bridgeVlanTunnelInfoAttrs = attrSet('bridge-vlan-tunnel-info-attrs', () => ({
   /** IFLA_BRIDGE_VLAN_TUNNEL_ID */
   id: attr(1, u32),
   /** IFLA_BRIDGE_VLAN_TUNNEL_VID */
   vid: attr(2, u16),
   /** IFLA_BRIDGE_VLAN_TUNNEL_FLAGS */
   flags: attr(3, flagsOf(u16, BridgeVlanInfoFlags)),
-});
+}));
 
 /** Attributes of bridge-af-spec-attrs (IFLA_BRIDGE_*). */
-export const bridgeAfSpecAttrs = attrSet('bridge-af-spec-attrs', {
+export const bridgeAfSpecAttrs = attrSet('bridge-af-spec-attrs', () => ({
   /** IFLA_BRIDGE_FLAGS */
   flags: attr(0, flagsOf(u16, BridgeFlags)),
   /** IFLA_BRIDGE_MODE */
@@ -2046,31 +2046,31 @@ export const bridgeAfSpecAttrs = attrSet('bridge-af-spec-attrs', {
   cfm: attr(5, binary),
   /** IFLA_BRIDGE_MST */
   mst: attr(6, binary),
-});
+}));
 
 /** Attributes of ifla-attrs (IFLA_INET_*). */
-export const iflaAttrs = attrSet('ifla-attrs', {
+export const iflaAttrs = attrSet('ifla-attrs', () => ({
   /** IFLA_INET_CONF: u32 indexed by ipv4-devconf - 1 on output, on input it's a nest */
   conf: attr(1, arrayOf(s32)),
-});
+}));
 
 /** Attributes of mctp-attrs (IFLA_MCTP_*). */
-export const mctpAttrs = attrSet('mctp-attrs', {
+export const mctpAttrs = attrSet('mctp-attrs', () => ({
   /** IFLA_MCTP_NET */
   net: attr(1, u32),
   /** IFLA_MCTP_PHYS_BINDING */
   physBinding: attr(2, u8),
-});
+}));
 
 /** Attributes of af-spec-attrs (AF_*). */
-export const afSpecAttrs = attrSet('af-spec-attrs', {
+export const afSpecAttrs = attrSet('af-spec-attrs', () => ({
   /** AF_INET */
   inet: attr(2, iflaAttrs),
   /** AF_INET6 */
   inet6: attr(10, ifla6Attrs),
   /** AF_MCTP */
   mctp: attr(45, mctpAttrs),
-});
+}));
 
 /** Sub-message link-af-spec-msg: the payload of link-attrs.af-spec, whose format depends on family (bridge; af-spec-attrs otherwise). */
 export const linkAfSpecMsg = subMessageOr('family', {
@@ -2078,7 +2078,7 @@ export const linkAfSpecMsg = subMessageOr('family', {
 }, afSpecAttrs, AddressFamily);
 
 /** Attributes of xdp-attrs (IFLA_XDP_*). */
-export const xdpAttrs = attrSet('xdp-attrs', {
+export const xdpAttrs = attrSet('xdp-attrs', () => ({
   /** IFLA_XDP_FD */
   fd: attr(1, s32),
   /** IFLA_XDP_ATTACHED */
@@ -2095,30 +2095,30 @@ export const xdpAttrs = attrSet('xdp-attrs', {
   hwProgId: attr(7, u32),
   /** IFLA_XDP_EXPECTED_FD */
   expectedFd: attr(8, s32),
-});
+}));
 
 /** Attributes of prop-list-link-attrs (IFLA_*), a subset of link-attrs. */
-export const propListLinkAttrs = attrSet('prop-list-link-attrs', {
+export const propListLinkAttrs = attrSet('prop-list-link-attrs', () => ({
   /** IFLA_ALT_IFNAME */
   altIfname: multiAttr(53, string),
-});
+}));
 
 /** Attributes of proto-down-reason-attrs (IFLA_PROTO_DOWN_REASON_*). */
-export const protoDownReasonAttrs = attrSet('proto-down-reason-attrs', {
+export const protoDownReasonAttrs = attrSet('proto-down-reason-attrs', () => ({
   /** IFLA_PROTO_DOWN_REASON_MASK */
   mask: attr(1, u32),
   /** IFLA_PROTO_DOWN_REASON_VALUE */
   value: attr(2, u32),
-});
+}));
 
 /** Attributes of link-dpll-pin-attrs (DPLL_A_*). */
-export const linkDpllPinAttrs = attrSet('link-dpll-pin-attrs', {
+export const linkDpllPinAttrs = attrSet('link-dpll-pin-attrs', () => ({
   /** DPLL_A_ID */
   id: attr(1, u32),
-});
+}));
 
 /** Attributes of link-attrs (IFLA_*). */
-export const linkAttrs = attrSet('link-attrs', {
+export const linkAttrs = attrSet('link-attrs', () => ({
   /** IFLA_ADDRESS */
   address: attr(1, mac),
   /** IFLA_BROADCAST */
@@ -2257,28 +2257,28 @@ export const linkAttrs = attrSet('link-attrs', {
   headroom: attr(68, u16),
   /** IFLA_TAILROOM */
   tailroom: attr(69, u16),
-});
+}));
 
 /** Attributes of hw-s-info-one (IFLA_OFFLOAD_XSTATS_HW_S_INFO_*). */
-export const hwSInfoOne = attrSet('hw-s-info-one', {
+export const hwSInfoOne = attrSet('hw-s-info-one', () => ({
   /** IFLA_OFFLOAD_XSTATS_HW_S_INFO_REQUEST */
   request: attr(1, u8),
   /** IFLA_OFFLOAD_XSTATS_HW_S_INFO_USED */
   used: attr(2, u8),
-});
+}));
 
 /** Attributes of link-offload-xstats (IFLA_OFFLOAD_XSTATS_*). */
-export const linkOffloadXstats = attrSet('link-offload-xstats', {
+export const linkOffloadXstats = attrSet('link-offload-xstats', () => ({
   /** IFLA_OFFLOAD_XSTATS_CPU_HIT */
   cpuHit: attr(1, binary),
   /** IFLA_OFFLOAD_XSTATS_HW_S_INFO */
   hwSInfo: attr(2, indexedArray(hwSInfoOne)),
   /** IFLA_OFFLOAD_XSTATS_L3_STATS */
   l3Stats: attr(3, binary),
-});
+}));
 
 /** Attributes of stats-attrs (IFLA_STATS_*). */
-export const statsAttrs = attrSet('stats-attrs', {
+export const statsAttrs = attrSet('stats-attrs', () => ({
   /** IFLA_STATS_LINK_64 */
   link64: attr(1, rtnlLinkStats64),
   /** IFLA_STATS_LINK_XSTATS */
@@ -2289,7 +2289,7 @@ export const statsAttrs = attrSet('stats-attrs', {
   linkOffloadXstats: attr(4, linkOffloadXstats),
   /** IFLA_STATS_AF_SPEC */
   afSpec: attr(5, binary),
-});
+}));
 
 /** The value of a struct ifinfomsg followed by link-attrs, nested in an attribute: the members of `ifinfomsg` (optional when encoding) and the attributes of `linkAttrs` in one object. Named so that the schemas referring to it recursively can be typed. */
 export interface NestedLinkMessage extends Partial<ValueOf<typeof ifinfomsg>>, SetValue<typeof linkAttrs> {}

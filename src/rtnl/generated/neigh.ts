@@ -167,15 +167,15 @@ export const ndtStats = struct('ndt-stats', {
 // Attribute sets
 
 /** Attributes of fdb-ext-attrs (NFEA_*). */
-export const fdbExtAttrs = attrSet('fdb-ext-attrs', {
+export const fdbExtAttrs = attrSet('fdb-ext-attrs', () => ({
   /** NFEA_ACTIVITY_NOTIFY */
   activityNotify: attr(1, u8),
   /** NFEA_DONT_REFRESH */
   dontRefresh: attr(2, flag),
-});
+}));
 
 /** Attributes of neighbour-attrs (NDA_*). */
-export const neighbourAttrs = attrSet('neighbour-attrs', {
+export const neighbourAttrs = attrSet('neighbour-attrs', () => ({
   /** NDA_UNSPEC */
   unspec: attr(0, binary),
   /** NDA_DST */
@@ -212,10 +212,10 @@ export const neighbourAttrs = attrSet('neighbour-attrs', {
   ndmStateMask: attr(16, flagsOf(u16, NudState)),
   /** NDA_NDM_FLAGS_MASK */
   ndmFlagsMask: attr(17, flagsOf(u8, NtfFlags)),
-});
+}));
 
 /** Attributes of ndtpa-attrs (NDTPA_*). */
-export const ndtpaAttrs = attrSet('ndtpa-attrs', {
+export const ndtpaAttrs = attrSet('ndtpa-attrs', () => ({
   /** NDTPA_IFINDEX */
   ifindex: attr(1, u32),
   /** NDTPA_REFCNT */
@@ -254,10 +254,10 @@ export const ndtpaAttrs = attrSet('ndtpa-attrs', {
   pad: attr(18, binary),
   /** NDTPA_INTERVAL_PROBE_TIME_MS */
   intervalProbeTimeMs: attr(19, u64),
-});
+}));
 
 /** Attributes of ndt-attrs (NDTA_*). */
-export const ndtAttrs = attrSet('ndt-attrs', {
+export const ndtAttrs = attrSet('ndt-attrs', () => ({
   /** NDTA_NAME */
   name: attr(1, string),
   /** NDTA_THRESH1 */
@@ -276,7 +276,7 @@ export const ndtAttrs = attrSet('ndt-attrs', {
   gcInterval: attr(8, u64),
   /** NDTA_PAD */
   pad: attr(9, binary),
-});
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Message types

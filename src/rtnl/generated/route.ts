@@ -143,7 +143,7 @@ export const rtaMfcStats = struct('rta-mfc-stats', {
 // Attribute sets
 
 /** Attributes of metrics (RTAX_*). */
-export const metrics = attrSet('metrics', {
+export const metrics = attrSet('metrics', () => ({
   /** RTAX_LOCK */
   lock: attr(1, u32),
   /** RTAX_MTU */
@@ -178,10 +178,10 @@ export const metrics = attrSet('metrics', {
   ccAlgo: attr(16, string),
   /** RTAX_FASTOPEN_NO_COOKIE */
   fastopenNoCookie: attr(17, u32),
-});
+}));
 
 /** Attributes of route-attrs (RTA_*). */
-export const routeAttrs = attrSet('route-attrs', {
+export const routeAttrs = attrSet('route-attrs', () => ({
   /** RTA_DST */
   dst: attr(1, routeDestination()),
   /** RTA_SRC */
@@ -244,7 +244,7 @@ export const routeAttrs = attrSet('route-attrs', {
   nhId: attr(30, u32),
   /** RTA_FLOWLABEL */
   flowlabel: attr(31, be32),
-});
+}));
 
 /** The decoded value of `routeAttrs`, named so that the schemas referring to it recursively can be typed. */
 export interface RouteAttrsValue extends SetValue<typeof routeAttrs> {}

@@ -119,7 +119,7 @@ export const fibRuleUidRange = struct('fib-rule-uid-range', {
 // Attribute sets
 
 /** Attributes of fib-rule-attrs (FRA_*). */
-export const fibRuleAttrs = attrSet('fib-rule-attrs', {
+export const fibRuleAttrs = attrSet('fib-rule-attrs', () => ({
   /** FRA_DST */
   dst: attr(1, ip),
   /** FRA_SRC */
@@ -180,7 +180,7 @@ export const fibRuleAttrs = attrSet('fib-rule-attrs', {
   dportMask: attr(29, u16),
   /** FRA_DSCP_MASK */
   dscpMask: attr(30, u8),
-});
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Message types

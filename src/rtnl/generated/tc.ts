@@ -1116,15 +1116,15 @@ export const tcHtbXstats = struct('tc-htb-xstats', {
 // Attribute sets
 
 /** Attributes of ematch-attrs (TCA_EMATCH_*). */
-export const ematchAttrs = attrSet('ematch-attrs', {
+export const ematchAttrs = attrSet('ematch-attrs', () => ({
   /** TCA_EMATCH_TREE_HDR */
   treeHdr: attr(1, tcfEmatchTreeHdr),
   /** TCA_EMATCH_TREE_LIST */
   treeList: attr(2, binary),
-});
+}));
 
 /** Attributes of act-bpf-attrs (TCA_ACT_BPF_*). */
-export const actBpfAttrs = attrSet('act-bpf-attrs', {
+export const actBpfAttrs = attrSet('act-bpf-attrs', () => ({
   /** TCA_ACT_BPF_TM */
   tm: attr(1, tcfT),
   /** TCA_ACT_BPF_PARMS */
@@ -1143,30 +1143,30 @@ export const actBpfAttrs = attrSet('act-bpf-attrs', {
   tag: attr(8, binary),
   /** TCA_ACT_BPF_ID */
   id: attr(9, u32),
-});
+}));
 
 /** Attributes of act-connmark-attrs (TCA_CONNMARK_*). */
-export const actConnmarkAttrs = attrSet('act-connmark-attrs', {
+export const actConnmarkAttrs = attrSet('act-connmark-attrs', () => ({
   /** TCA_CONNMARK_PARMS */
   parms: attr(1, binary),
   /** TCA_CONNMARK_TM */
   tm: attr(2, tcfT),
   /** TCA_CONNMARK_PAD */
   pad: attr(3, binary),
-});
+}));
 
 /** Attributes of act-csum-attrs (TCA_CSUM_*). */
-export const actCsumAttrs = attrSet('act-csum-attrs', {
+export const actCsumAttrs = attrSet('act-csum-attrs', () => ({
   /** TCA_CSUM_PARMS */
   parms: attr(1, binary),
   /** TCA_CSUM_TM */
   tm: attr(2, tcfT),
   /** TCA_CSUM_PAD */
   pad: attr(3, binary),
-});
+}));
 
 /** Attributes of act-ct-attrs (TCA_CT_*). */
-export const actCtAttrs = attrSet('act-ct-attrs', {
+export const actCtAttrs = attrSet('act-ct-attrs', () => ({
   /** TCA_CT_PARMS */
   parms: attr(1, binary),
   /** TCA_CT_TM */
@@ -1203,10 +1203,10 @@ export const actCtAttrs = attrSet('act-ct-attrs', {
   helperFamily: attr(17, u8),
   /** TCA_CT_HELPER_PROTO */
   helperProto: attr(18, u8),
-});
+}));
 
 /** Attributes of act-ctinfo-attrs (TCA_CTINFO_*). */
-export const actCtinfoAttrs = attrSet('act-ctinfo-attrs', {
+export const actCtinfoAttrs = attrSet('act-ctinfo-attrs', () => ({
   /** TCA_CTINFO_PAD */
   pad: attr(1, binary),
   /** TCA_CTINFO_TM */
@@ -1227,10 +1227,10 @@ export const actCtinfoAttrs = attrSet('act-ctinfo-attrs', {
   statsDscpError: attr(9, u64),
   /** TCA_CTINFO_STATS_CPMARK_SET */
   statsCpmarkSet: attr(10, u64),
-});
+}));
 
 /** Attributes of act-gact-attrs (TCA_GACT_*). */
-export const actGactAttrs = attrSet('act-gact-attrs', {
+export const actGactAttrs = attrSet('act-gact-attrs', () => ({
   /** TCA_GACT_TM */
   tm: attr(1, tcfT),
   /** TCA_GACT_PARMS */
@@ -1239,10 +1239,10 @@ export const actGactAttrs = attrSet('act-gact-attrs', {
   prob: attr(3, tcGactP),
   /** TCA_GACT_PAD */
   pad: attr(4, binary),
-});
+}));
 
 /** Attributes of act-gate-attrs (TCA_GATE_*). */
-export const actGateAttrs = attrSet('act-gate-attrs', {
+export const actGateAttrs = attrSet('act-gate-attrs', () => ({
   /** TCA_GATE_TM */
   tm: attr(1, tcfT),
   /** TCA_GATE_PARMS */
@@ -1263,10 +1263,10 @@ export const actGateAttrs = attrSet('act-gate-attrs', {
   flags: attr(9, u32),
   /** TCA_GATE_CLOCKID */
   clockid: attr(10, s32),
-});
+}));
 
 /** Attributes of act-ife-attrs (TCA_IFE_*). */
-export const actIfeAttrs = attrSet('act-ife-attrs', {
+export const actIfeAttrs = attrSet('act-ife-attrs', () => ({
   /** TCA_IFE_PARMS */
   parms: attr(1, binary),
   /** TCA_IFE_TM */
@@ -1281,10 +1281,10 @@ export const actIfeAttrs = attrSet('act-ife-attrs', {
   metalst: attr(6, binary),
   /** TCA_IFE_PAD */
   pad: attr(7, binary),
-});
+}));
 
 /** Attributes of act-mirred-attrs (TCA_MIRRED_*). */
-export const actMirredAttrs = attrSet('act-mirred-attrs', {
+export const actMirredAttrs = attrSet('act-mirred-attrs', () => ({
   /** TCA_MIRRED_TM */
   tm: attr(1, tcfT),
   /** TCA_MIRRED_PARMS */
@@ -1293,10 +1293,10 @@ export const actMirredAttrs = attrSet('act-mirred-attrs', {
   pad: attr(3, binary),
   /** TCA_MIRRED_BLOCKID */
   blockid: attr(4, binary),
-});
+}));
 
 /** Attributes of act-mpls-attrs (TCA_MPLS_*). */
-export const actMplsAttrs = attrSet('act-mpls-attrs', {
+export const actMplsAttrs = attrSet('act-mpls-attrs', () => ({
   /** TCA_MPLS_TM */
   tm: attr(1, tcfT),
   /** TCA_MPLS_PARMS */
@@ -1313,20 +1313,20 @@ export const actMplsAttrs = attrSet('act-mpls-attrs', {
   ttl: attr(7, u8),
   /** TCA_MPLS_BOS */
   bos: attr(8, u8),
-});
+}));
 
 /** Attributes of act-nat-attrs (TCA_NAT_*). */
-export const actNatAttrs = attrSet('act-nat-attrs', {
+export const actNatAttrs = attrSet('act-nat-attrs', () => ({
   /** TCA_NAT_PARMS */
   parms: attr(1, binary),
   /** TCA_NAT_TM */
   tm: attr(2, tcfT),
   /** TCA_NAT_PAD */
   pad: attr(3, binary),
-});
+}));
 
 /** Attributes of act-pedit-attrs (TCA_PEDIT_*). */
-export const actPeditAttrs = attrSet('act-pedit-attrs', {
+export const actPeditAttrs = attrSet('act-pedit-attrs', () => ({
   /** TCA_PEDIT_TM */
   tm: attr(1, tcfT),
   /** TCA_PEDIT_PARMS */
@@ -1339,10 +1339,10 @@ export const actPeditAttrs = attrSet('act-pedit-attrs', {
   keysEx: attr(5, binary),
   /** TCA_PEDIT_KEY_EX */
   keyEx: attr(6, binary),
-});
+}));
 
 /** Attributes of police-attrs (TCA_POLICE_*). */
-export const policeAttrs = attrSet('police-attrs', {
+export const policeAttrs = attrSet('police-attrs', () => ({
   /** TCA_POLICE_TBF */
   tbf: attr(1, tcPolice),
   /** TCA_POLICE_RATE */
@@ -1365,10 +1365,10 @@ export const policeAttrs = attrSet('police-attrs', {
   pktrate64: attr(10, u64),
   /** TCA_POLICE_PKTBURST64 */
   pktburst64: attr(11, u64),
-});
+}));
 
 /** Attributes of act-sample-attrs (TCA_SAMPLE_*). */
-export const actSampleAttrs = attrSet('act-sample-attrs', {
+export const actSampleAttrs = attrSet('act-sample-attrs', () => ({
   /** TCA_SAMPLE_TM */
   tm: attr(1, tcfT),
   /** TCA_SAMPLE_PARMS */
@@ -1381,10 +1381,10 @@ export const actSampleAttrs = attrSet('act-sample-attrs', {
   psampleGroup: attr(5, u32),
   /** TCA_SAMPLE_PAD */
   pad: attr(6, binary),
-});
+}));
 
 /** Attributes of act-simple-attrs (TCA_DEF_*). */
-export const actSimpleAttrs = attrSet('act-simple-attrs', {
+export const actSimpleAttrs = attrSet('act-simple-attrs', () => ({
   /** TCA_DEF_TM */
   tm: attr(1, tcfT),
   /** TCA_DEF_PARMS */
@@ -1393,10 +1393,10 @@ export const actSimpleAttrs = attrSet('act-simple-attrs', {
   data: attr(3, binary),
   /** TCA_DEF_PAD */
   pad: attr(4, binary),
-});
+}));
 
 /** Attributes of act-skbedit-attrs (TCA_SKBEDIT_*). */
-export const actSkbeditAttrs = attrSet('act-skbedit-attrs', {
+export const actSkbeditAttrs = attrSet('act-skbedit-attrs', () => ({
   /** TCA_SKBEDIT_TM */
   tm: attr(1, tcfT),
   /** TCA_SKBEDIT_PARMS */
@@ -1417,10 +1417,10 @@ export const actSkbeditAttrs = attrSet('act-skbedit-attrs', {
   flags: attr(9, u64),
   /** TCA_SKBEDIT_QUEUE_MAPPING_MAX */
   queueMappingMax: attr(10, u16),
-});
+}));
 
 /** Attributes of act-skbmod-attrs (TCA_SKBMOD_*). */
-export const actSkbmodAttrs = attrSet('act-skbmod-attrs', {
+export const actSkbmodAttrs = attrSet('act-skbmod-attrs', () => ({
   /** TCA_SKBMOD_TM */
   tm: attr(1, tcfT),
   /** TCA_SKBMOD_PARMS */
@@ -1433,10 +1433,10 @@ export const actSkbmodAttrs = attrSet('act-skbmod-attrs', {
   etype: attr(5, binary),
   /** TCA_SKBMOD_PAD */
   pad: attr(6, binary),
-});
+}));
 
 /** Attributes of act-tunnel-key-attrs (TCA_TUNNEL_KEY_*). */
-export const actTunnelKeyAttrs = attrSet('act-tunnel-key-attrs', {
+export const actTunnelKeyAttrs = attrSet('act-tunnel-key-attrs', () => ({
   /** TCA_TUNNEL_KEY_TM */
   tm: attr(1, tcfT),
   /** TCA_TUNNEL_KEY_PARMS */
@@ -1465,10 +1465,10 @@ export const actTunnelKeyAttrs = attrSet('act-tunnel-key-attrs', {
   encTtl: attr(13, u8),
   /** TCA_TUNNEL_KEY_NO_FRAG */
   noFrag: attr(14, flag),
-});
+}));
 
 /** Attributes of act-vlan-attrs (TCA_VLAN_*). */
-export const actVlanAttrs = attrSet('act-vlan-attrs', {
+export const actVlanAttrs = attrSet('act-vlan-attrs', () => ({
   /** TCA_VLAN_TM */
   tm: attr(1, tcfT),
   /** TCA_VLAN_PARMS */
@@ -1485,7 +1485,7 @@ export const actVlanAttrs = attrSet('act-vlan-attrs', {
   pushEthDst: attr(7, mac),
   /** TCA_VLAN_PUSH_ETH_SRC */
   pushEthSrc: attr(8, mac),
-});
+}));
 
 /** Sub-message act-options-msg: the payload of act-attrs.options, whose format depends on kind (bpf, connmark, csum, ct, ctinfo, gact, gate, ife, mirred, mpls, nat, pedit, police, sample, simple, skbedit, skbmod, tunnel_key, vlan; raw bytes otherwise). */
 export const actOptionsMsg = subMessage('kind', {
@@ -1511,7 +1511,7 @@ export const actOptionsMsg = subMessage('kind', {
 });
 
 /** Attributes of tca-stats-attrs (TCA_STATS_*). */
-export const tcaStatsAttrs = attrSet('tca-stats-attrs', {
+export const tcaStatsAttrs = attrSet('tca-stats-attrs', () => ({
   /** TCA_STATS_BASIC */
   basic: attr(1, gnetStatsBasic),
   /** TCA_STATS_RATE_EST */
@@ -1528,10 +1528,10 @@ export const tcaStatsAttrs = attrSet('tca-stats-attrs', {
   basicHw: attr(7, gnetStatsBasic),
   /** TCA_STATS_PKT64 */
   pkt64: attr(8, u64),
-});
+}));
 
 /** Attributes of act-attrs (TCA_ACT_*). */
-export const actAttrs = attrSet('act-attrs', {
+export const actAttrs = attrSet('act-attrs', () => ({
   /** TCA_ACT_KIND */
   kind: attr(1, string),
   /** TCA_ACT_OPTIONS */
@@ -1552,10 +1552,10 @@ export const actAttrs = attrSet('act-attrs', {
   usedHwStats: attr(9, bitfield32),
   /** TCA_ACT_IN_HW_COUNT */
   inHwCount: attr(10, u32),
-});
+}));
 
 /** Attributes of basic-attrs (TCA_BASIC_*). */
-export const basicAttrs = attrSet('basic-attrs', {
+export const basicAttrs = attrSet('basic-attrs', () => ({
   /** TCA_BASIC_CLASSID */
   classid: attr(1, u32),
   /** TCA_BASIC_EMATCHES */
@@ -1568,10 +1568,10 @@ export const basicAttrs = attrSet('basic-attrs', {
   pcnt: attr(5, tcBasicPcnt),
   /** TCA_BASIC_PAD */
   pad: attr(6, binary),
-});
+}));
 
 /** Attributes of bpf-attrs (TCA_BPF_*). */
-export const bpfAttrs = attrSet('bpf-attrs', {
+export const bpfAttrs = attrSet('bpf-attrs', () => ({
   /** TCA_BPF_ACT */
   act: attr(1, indexedArray(actAttrs, 1)),
   /** TCA_BPF_POLICE */
@@ -1594,10 +1594,10 @@ export const bpfAttrs = attrSet('bpf-attrs', {
   tag: attr(10, binary),
   /** TCA_BPF_ID */
   id: attr(11, u32),
-});
+}));
 
 /** Attributes of cake-attrs (TCA_CAKE_*). */
-export const cakeAttrs = attrSet('cake-attrs', {
+export const cakeAttrs = attrSet('cake-attrs', () => ({
   /** TCA_CAKE_PAD */
   pad: attr(1, binary),
   /** TCA_CAKE_BASE_RATE64 */
@@ -1634,36 +1634,36 @@ export const cakeAttrs = attrSet('cake-attrs', {
   splitGso: attr(17, u32),
   /** TCA_CAKE_FWMARK */
   fwmark: attr(18, u32),
-});
+}));
 
 /** Attributes of cbs-attrs (TCA_CBS_*). */
-export const cbsAttrs = attrSet('cbs-attrs', {
+export const cbsAttrs = attrSet('cbs-attrs', () => ({
   /** TCA_CBS_PARMS */
   parms: attr(1, tcCbsQopt),
-});
+}));
 
 /** Attributes of cgroup-attrs (TCA_CGROUP_*). */
-export const cgroupAttrs = attrSet('cgroup-attrs', {
+export const cgroupAttrs = attrSet('cgroup-attrs', () => ({
   /** TCA_CGROUP_ACT */
   act: attr(1, indexedArray(actAttrs, 1)),
   /** TCA_CGROUP_POLICE */
   police: attr(2, policeAttrs),
   /** TCA_CGROUP_EMATCHES */
   ematches: attr(3, binary),
-});
+}));
 
 /** Attributes of choke-attrs (TCA_CHOKE_*). */
-export const chokeAttrs = attrSet('choke-attrs', {
+export const chokeAttrs = attrSet('choke-attrs', () => ({
   /** TCA_CHOKE_PARMS */
   parms: attr(1, tcRedQopt),
   /** TCA_CHOKE_STAB */
   stab: attr(2, binary),
   /** TCA_CHOKE_MAX_P */
   maxP: attr(3, u32),
-});
+}));
 
 /** Attributes of codel-attrs (TCA_CODEL_*). */
-export const codelAttrs = attrSet('codel-attrs', {
+export const codelAttrs = attrSet('codel-attrs', () => ({
   /** TCA_CODEL_TARGET */
   target: attr(1, u32),
   /** TCA_CODEL_LIMIT */
@@ -1674,16 +1674,16 @@ export const codelAttrs = attrSet('codel-attrs', {
   ecn: attr(4, u32),
   /** TCA_CODEL_CE_THRESHOLD */
   ceThreshold: attr(5, u32),
-});
+}));
 
 /** Attributes of drr-attrs (TCA_DRR_*). */
-export const drrAttrs = attrSet('drr-attrs', {
+export const drrAttrs = attrSet('drr-attrs', () => ({
   /** TCA_DRR_QUANTUM */
   quantum: attr(1, u32),
-});
+}));
 
 /** Attributes of dualpi2-attrs (TCA_DUALPI2_*). */
-export const dualpi2Attrs = attrSet('dualpi2-attrs', {
+export const dualpi2Attrs = attrSet('dualpi2-attrs', () => ({
   /** TCA_DUALPI2_LIMIT: Limit of total number of packets in queue */
   limit: attr(1, u32),
   /** TCA_DUALPI2_MEMORY_LIMIT: Memory limit of total number of packets in queue */
@@ -1714,16 +1714,16 @@ export const dualpi2Attrs = attrSet('dualpi2-attrs', {
   ecnMask: attr(14, enumOf(u8, Dualpi2EcnMask)),
   /** TCA_DUALPI2_SPLIT_GSO: Split aggregated skb or not */
   splitGso: attr(15, enumOf(u8, Dualpi2SplitGso)),
-});
+}));
 
 /** Attributes of etf-attrs (TCA_ETF_*). */
-export const etfAttrs = attrSet('etf-attrs', {
+export const etfAttrs = attrSet('etf-attrs', () => ({
   /** TCA_ETF_PARMS */
   parms: attr(1, tcEtfQopt),
-});
+}));
 
 /** Attributes of ets-attrs (TCA_ETS_*). */
-export const etsAttrs = attrSet('ets-attrs', {
+export const etsAttrs = attrSet('ets-attrs', () => ({
   /** TCA_ETS_NBANDS */
   nbands: attr(1, u8),
   /** TCA_ETS_NSTRICT */
@@ -1736,10 +1736,10 @@ export const etsAttrs = attrSet('ets-attrs', {
   priomap: attr(5, lazy('ets-attrs', (): Codec<EtsAttrsValue> => etsAttrs)),
   /** TCA_ETS_PRIOMAP_BAND */
   priomapBand: multiAttr(6, u8),
-});
+}));
 
 /** Attributes of flow-attrs (TCA_FLOW_*). */
-export const flowAttrs = attrSet('flow-attrs', {
+export const flowAttrs = attrSet('flow-attrs', () => ({
   /** TCA_FLOW_KEYS */
   keys: attr(1, u32),
   /** TCA_FLOW_MODE */
@@ -1764,26 +1764,26 @@ export const flowAttrs = attrSet('flow-attrs', {
   ematches: attr(11, binary),
   /** TCA_FLOW_PERTURB */
   perturb: attr(12, u32),
-});
+}));
 
 /** Attributes of flower-key-enc-opt-geneve-attrs (TCA_FLOWER_KEY_ENC_OPT_GENEVE_*). */
-export const flowerKeyEncOptGeneveAttrs = attrSet('flower-key-enc-opt-geneve-attrs', {
+export const flowerKeyEncOptGeneveAttrs = attrSet('flower-key-enc-opt-geneve-attrs', () => ({
   /** TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS */
   class: attr(1, u16),
   /** TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE */
   type: attr(2, u8),
   /** TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA */
   data: attr(3, binary),
-});
+}));
 
 /** Attributes of flower-key-enc-opt-vxlan-attrs (TCA_FLOWER_KEY_ENC_OPT_VXLAN_*). */
-export const flowerKeyEncOptVxlanAttrs = attrSet('flower-key-enc-opt-vxlan-attrs', {
+export const flowerKeyEncOptVxlanAttrs = attrSet('flower-key-enc-opt-vxlan-attrs', () => ({
   /** TCA_FLOWER_KEY_ENC_OPT_VXLAN_GBP */
   gbp: attr(1, u32),
-});
+}));
 
 /** Attributes of flower-key-enc-opt-erspan-attrs (TCA_FLOWER_KEY_ENC_OPT_ERSPAN_*). */
-export const flowerKeyEncOptErspanAttrs = attrSet('flower-key-enc-opt-erspan-attrs', {
+export const flowerKeyEncOptErspanAttrs = attrSet('flower-key-enc-opt-erspan-attrs', () => ({
   /** TCA_FLOWER_KEY_ENC_OPT_ERSPAN_VER */
   ver: attr(1, u8),
   /** TCA_FLOWER_KEY_ENC_OPT_ERSPAN_INDEX */
@@ -1792,18 +1792,18 @@ export const flowerKeyEncOptErspanAttrs = attrSet('flower-key-enc-opt-erspan-att
   dir: attr(3, u8),
   /** TCA_FLOWER_KEY_ENC_OPT_ERSPAN_HWID */
   hwid: attr(4, u8),
-});
+}));
 
 /** Attributes of flower-key-enc-opt-gtp-attrs (TCA_FLOWER_KEY_ENC_OPT_GTP_*). */
-export const flowerKeyEncOptGtpAttrs = attrSet('flower-key-enc-opt-gtp-attrs', {
+export const flowerKeyEncOptGtpAttrs = attrSet('flower-key-enc-opt-gtp-attrs', () => ({
   /** TCA_FLOWER_KEY_ENC_OPT_GTP_PDU_TYPE */
   pduType: attr(1, u8),
   /** TCA_FLOWER_KEY_ENC_OPT_GTP_QFI */
   qfi: attr(2, u8),
-});
+}));
 
 /** Attributes of flower-key-enc-opts-attrs (TCA_FLOWER_KEY_ENC_OPTS_*). */
-export const flowerKeyEncOptsAttrs = attrSet('flower-key-enc-opts-attrs', {
+export const flowerKeyEncOptsAttrs = attrSet('flower-key-enc-opts-attrs', () => ({
   /** TCA_FLOWER_KEY_ENC_OPTS_GENEVE */
   geneve: attr(1, flowerKeyEncOptGeneveAttrs),
   /** TCA_FLOWER_KEY_ENC_OPTS_VXLAN */
@@ -1812,10 +1812,10 @@ export const flowerKeyEncOptsAttrs = attrSet('flower-key-enc-opts-attrs', {
   erspan: attr(3, flowerKeyEncOptErspanAttrs),
   /** TCA_FLOWER_KEY_ENC_OPTS_GTP */
   gtp: attr(4, flowerKeyEncOptGtpAttrs),
-});
+}));
 
 /** Attributes of flower-key-mpls-opt-attrs (TCA_FLOWER_KEY_MPLS_OPT_*). */
-export const flowerKeyMplsOptAttrs = attrSet('flower-key-mpls-opt-attrs', {
+export const flowerKeyMplsOptAttrs = attrSet('flower-key-mpls-opt-attrs', () => ({
   /** TCA_FLOWER_KEY_MPLS_OPT_LSE_DEPTH */
   lseDepth: attr(1, u8),
   /** TCA_FLOWER_KEY_MPLS_OPT_LSE_TTL */
@@ -1826,18 +1826,18 @@ export const flowerKeyMplsOptAttrs = attrSet('flower-key-mpls-opt-attrs', {
   lseTc: attr(4, u8),
   /** TCA_FLOWER_KEY_MPLS_OPT_LSE_LABEL */
   lseLabel: attr(5, u32),
-});
+}));
 
 /** Attributes of flower-key-cfm-attrs (TCA_FLOWER_KEY_CFM_*). */
-export const flowerKeyCfmAttrs = attrSet('flower-key-cfm-attrs', {
+export const flowerKeyCfmAttrs = attrSet('flower-key-cfm-attrs', () => ({
   /** TCA_FLOWER_KEY_CFM_MD_LEVEL */
   mdLevel: attr(1, u8),
   /** TCA_FLOWER_KEY_CFM_OPCODE */
   opcode: attr(2, u8),
-});
+}));
 
 /** Attributes of flower-attrs (TCA_FLOWER_*). */
-export const flowerAttrs = attrSet('flower-attrs', {
+export const flowerAttrs = attrSet('flower-attrs', () => ({
   /** TCA_FLOWER_CLASSID */
   classid: attr(1, u32),
   /** TCA_FLOWER_INDEV */
@@ -2060,10 +2060,10 @@ export const flowerAttrs = attrSet('flower-attrs', {
   keyEncFlags: attr(110, flagsOf(be32, FlowerKeyCtrlFlags)),
   /** TCA_FLOWER_KEY_ENC_FLAGS_MASK */
   keyEncFlagsMask: attr(111, flagsOf(be32, FlowerKeyCtrlFlags)),
-});
+}));
 
 /** Attributes of fq-attrs (TCA_FQ_*). */
-export const fqAttrs = attrSet('fq-attrs', {
+export const fqAttrs = attrSet('fq-attrs', () => ({
   /** TCA_FQ_PLIMIT: Limit of total number of packets in queue */
   plimit: attr(1, u32),
   /** TCA_FQ_FLOW_PLIMIT: Limit of packets per flow */
@@ -2098,10 +2098,10 @@ export const fqAttrs = attrSet('fq-attrs', {
   priomap: attr(16, tcPrioQopt),
   /** TCA_FQ_WEIGHTS: Weights for each band */
   weights: attr(17, arrayOf(s32)),
-});
+}));
 
 /** Attributes of fq-codel-attrs (TCA_FQ_CODEL_*). */
-export const fqCodelAttrs = attrSet('fq-codel-attrs', {
+export const fqCodelAttrs = attrSet('fq-codel-attrs', () => ({
   /** TCA_FQ_CODEL_TARGET */
   target: attr(1, u32),
   /** TCA_FQ_CODEL_LIMIT */
@@ -2124,10 +2124,10 @@ export const fqCodelAttrs = attrSet('fq-codel-attrs', {
   ceThresholdSelector: attr(10, u8),
   /** TCA_FQ_CODEL_CE_THRESHOLD_MASK */
   ceThresholdMask: attr(11, u8),
-});
+}));
 
 /** Attributes of fq-pie-attrs (TCA_FQ_PIE_*). */
-export const fqPieAttrs = attrSet('fq-pie-attrs', {
+export const fqPieAttrs = attrSet('fq-pie-attrs', () => ({
   /** TCA_FQ_PIE_LIMIT */
   limit: attr(1, u32),
   /** TCA_FQ_PIE_FLOWS */
@@ -2152,10 +2152,10 @@ export const fqPieAttrs = attrSet('fq-pie-attrs', {
   bytemode: attr(11, u32),
   /** TCA_FQ_PIE_DQ_RATE_ESTIMATOR */
   dqRateEstimator: attr(12, u32),
-});
+}));
 
 /** Attributes of fw-attrs (TCA_FW_*). */
-export const fwAttrs = attrSet('fw-attrs', {
+export const fwAttrs = attrSet('fw-attrs', () => ({
   /** TCA_FW_CLASSID */
   classid: attr(1, u32),
   /** TCA_FW_POLICE */
@@ -2166,10 +2166,10 @@ export const fwAttrs = attrSet('fw-attrs', {
   act: attr(4, indexedArray(actAttrs, 1)),
   /** TCA_FW_MASK */
   mask: attr(5, u32),
-});
+}));
 
 /** Attributes of tca-gred-vq-entry-attrs (TCA_GRED_VQ_*). */
-export const tcaGredVqEntryAttrs = attrSet('tca-gred-vq-entry-attrs', {
+export const tcaGredVqEntryAttrs = attrSet('tca-gred-vq-entry-attrs', () => ({
   /** TCA_GRED_VQ_PAD */
   pad: attr(1, binary),
   /** TCA_GRED_VQ_DP */
@@ -2194,16 +2194,16 @@ export const tcaGredVqEntryAttrs = attrSet('tca-gred-vq-entry-attrs', {
   statOther: attr(11, u32),
   /** TCA_GRED_VQ_FLAGS */
   flags: attr(12, u32),
-});
+}));
 
 /** Attributes of tca-gred-vq-list-attrs (TCA_GRED_VQ_*). */
-export const tcaGredVqListAttrs = attrSet('tca-gred-vq-list-attrs', {
+export const tcaGredVqListAttrs = attrSet('tca-gred-vq-list-attrs', () => ({
   /** TCA_GRED_VQ_ENTRY */
   entry: multiAttr(1, tcaGredVqEntryAttrs),
-});
+}));
 
 /** Attributes of gred-attrs (TCA_GRED_*). */
-export const gredAttrs = attrSet('gred-attrs', {
+export const gredAttrs = attrSet('gred-attrs', () => ({
   /** TCA_GRED_PARMS */
   parms: attr(1, binary),
   /** TCA_GRED_STAB */
@@ -2216,10 +2216,10 @@ export const gredAttrs = attrSet('gred-attrs', {
   limit: attr(5, u32),
   /** TCA_GRED_VQ_LIST */
   vqList: attr(6, tcaGredVqListAttrs),
-});
+}));
 
 /** Attributes of hhf-attrs (TCA_HHF_*). */
-export const hhfAttrs = attrSet('hhf-attrs', {
+export const hhfAttrs = attrSet('hhf-attrs', () => ({
   /** TCA_HHF_BACKLOG_LIMIT */
   backlogLimit: attr(1, u32),
   /** TCA_HHF_QUANTUM */
@@ -2234,10 +2234,10 @@ export const hhfAttrs = attrSet('hhf-attrs', {
   evictTimeout: attr(6, u32),
   /** TCA_HHF_NON_HH_WEIGHT */
   nonHhWeight: attr(7, u32),
-});
+}));
 
 /** Attributes of htb-attrs (TCA_HTB_*). */
-export const htbAttrs = attrSet('htb-attrs', {
+export const htbAttrs = attrSet('htb-attrs', () => ({
   /** TCA_HTB_PARMS */
   parms: attr(1, tcHtbOpt),
   /** TCA_HTB_INIT */
@@ -2256,10 +2256,10 @@ export const htbAttrs = attrSet('htb-attrs', {
   pad: attr(8, binary),
   /** TCA_HTB_OFFLOAD */
   offload: attr(9, flag),
-});
+}));
 
 /** Attributes of matchall-attrs (TCA_MATCHALL_*). */
-export const matchallAttrs = attrSet('matchall-attrs', {
+export const matchallAttrs = attrSet('matchall-attrs', () => ({
   /** TCA_MATCHALL_CLASSID */
   classid: attr(1, u32),
   /** TCA_MATCHALL_ACT */
@@ -2270,18 +2270,18 @@ export const matchallAttrs = attrSet('matchall-attrs', {
   pcnt: attr(4, tcMatchallPcnt),
   /** TCA_MATCHALL_PAD */
   pad: attr(5, binary),
-});
+}));
 
 /** Attributes of netem-loss-attrs (NETEM_LOSS_*). */
-export const netemLossAttrs = attrSet('netem-loss-attrs', {
+export const netemLossAttrs = attrSet('netem-loss-attrs', () => ({
   /** NETEM_LOSS_GI: General Intuitive - 4 state model */
   gi: attr(1, tcNetemGimodel),
   /** NETEM_LOSS_GE: Gilbert Elliot models */
   ge: attr(2, tcNetemGemodel),
-});
+}));
 
 /** Attributes of netem-attrs (TCA_NETEM_*). */
-export const netemAttrs = attrSet('netem-attrs', {
+export const netemAttrs = attrSet('netem-attrs', () => ({
   /** TCA_NETEM_CORR */
   corr: attr(1, tcNetemCorr),
   /** TCA_NETEM_DELAY_DIST */
@@ -2310,10 +2310,10 @@ export const netemAttrs = attrSet('netem-attrs', {
   slotDist: attr(13, arrayOf(s16)),
   /** TCA_NETEM_PRNG_SEED */
   prngSeed: attr(14, u64),
-});
+}));
 
 /** Attributes of pie-attrs (TCA_PIE_*). */
-export const pieAttrs = attrSet('pie-attrs', {
+export const pieAttrs = attrSet('pie-attrs', () => ({
   /** TCA_PIE_TARGET */
   target: attr(1, u32),
   /** TCA_PIE_LIMIT */
@@ -2330,18 +2330,18 @@ export const pieAttrs = attrSet('pie-attrs', {
   bytemode: attr(7, u32),
   /** TCA_PIE_DQ_RATE_ESTIMATOR */
   dqRateEstimator: attr(8, u32),
-});
+}));
 
 /** Attributes of qfq-attrs (TCA_QFQ_*). */
-export const qfqAttrs = attrSet('qfq-attrs', {
+export const qfqAttrs = attrSet('qfq-attrs', () => ({
   /** TCA_QFQ_WEIGHT */
   weight: attr(1, u32),
   /** TCA_QFQ_LMAX */
   lmax: attr(2, u32),
-});
+}));
 
 /** Attributes of red-attrs (TCA_RED_*). */
-export const redAttrs = attrSet('red-attrs', {
+export const redAttrs = attrSet('red-attrs', () => ({
   /** TCA_RED_PARMS */
   parms: attr(1, tcRedQopt),
   /** TCA_RED_STAB */
@@ -2354,10 +2354,10 @@ export const redAttrs = attrSet('red-attrs', {
   earlyDropBlock: attr(5, u32),
   /** TCA_RED_MARK_BLOCK */
   markBlock: attr(6, u32),
-});
+}));
 
 /** Attributes of route-attrs (TCA_ROUTE4_*). */
-export const routeAttrs = attrSet('route-attrs', {
+export const routeAttrs = attrSet('route-attrs', () => ({
   /** TCA_ROUTE4_CLASSID */
   classid: attr(1, u32),
   /** TCA_ROUTE4_TO */
@@ -2370,10 +2370,10 @@ export const routeAttrs = attrSet('route-attrs', {
   police: attr(5, policeAttrs),
   /** TCA_ROUTE4_ACT */
   act: attr(6, indexedArray(actAttrs, 1)),
-});
+}));
 
 /** Attributes of taprio-sched-entry (TCA_TAPRIO_SCHED_ENTRY_*). */
-export const taprioSchedEntry = attrSet('taprio-sched-entry', {
+export const taprioSchedEntry = attrSet('taprio-sched-entry', () => ({
   /** TCA_TAPRIO_SCHED_ENTRY_INDEX */
   index: attr(1, u32),
   /** TCA_TAPRIO_SCHED_ENTRY_CMD */
@@ -2382,26 +2382,26 @@ export const taprioSchedEntry = attrSet('taprio-sched-entry', {
   gateMask: attr(3, u32),
   /** TCA_TAPRIO_SCHED_ENTRY_INTERVAL */
   interval: attr(4, u32),
-});
+}));
 
 /** Attributes of taprio-sched-entry-list (TCA_TAPRIO_SCHED_*). */
-export const taprioSchedEntryList = attrSet('taprio-sched-entry-list', {
+export const taprioSchedEntryList = attrSet('taprio-sched-entry-list', () => ({
   /** TCA_TAPRIO_SCHED_ENTRY */
   entry: multiAttr(1, taprioSchedEntry),
-});
+}));
 
 /** Attributes of taprio-tc-entry-attrs (TCA_TAPRIO_TC_ENTRY_*). */
-export const taprioTcEntryAttrs = attrSet('taprio-tc-entry-attrs', {
+export const taprioTcEntryAttrs = attrSet('taprio-tc-entry-attrs', () => ({
   /** TCA_TAPRIO_TC_ENTRY_INDEX */
   index: attr(1, u32),
   /** TCA_TAPRIO_TC_ENTRY_MAX_SDU */
   maxSdu: attr(2, u32),
   /** TCA_TAPRIO_TC_ENTRY_FP */
   fp: attr(3, u32),
-});
+}));
 
 /** Attributes of taprio-attrs (TCA_TAPRIO_ATTR_*). */
-export const taprioAttrs = attrSet('taprio-attrs', {
+export const taprioAttrs = attrSet('taprio-attrs', () => ({
   /** TCA_TAPRIO_ATTR_PRIOMAP */
   priomap: attr(1, tcMqprioQopt),
   /** TCA_TAPRIO_ATTR_SCHED_ENTRY_LIST */
@@ -2426,10 +2426,10 @@ export const taprioAttrs = attrSet('taprio-attrs', {
   txtimeDelay: attr(11, u32),
   /** TCA_TAPRIO_ATTR_TC_ENTRY */
   tcEntry: attr(12, taprioTcEntryAttrs),
-});
+}));
 
 /** Attributes of tbf-attrs (TCA_TBF_*). */
-export const tbfAttrs = attrSet('tbf-attrs', {
+export const tbfAttrs = attrSet('tbf-attrs', () => ({
   /** TCA_TBF_PARMS */
   parms: attr(1, tcTbfQopt),
   /** TCA_TBF_RTAB */
@@ -2446,10 +2446,10 @@ export const tbfAttrs = attrSet('tbf-attrs', {
   pburst: attr(7, u32),
   /** TCA_TBF_PAD */
   pad: attr(8, binary),
-});
+}));
 
 /** Attributes of u32-attrs (TCA_U32_*). */
-export const u32Attrs = attrSet('u32-attrs', {
+export const u32Attrs = attrSet('u32-attrs', () => ({
   /** TCA_U32_CLASSID */
   classid: attr(1, u32),
   /** TCA_U32_HASH */
@@ -2474,7 +2474,7 @@ export const u32Attrs = attrSet('u32-attrs', {
   flags: attr(11, flagsOf(u32, ClsFlags)),
   /** TCA_U32_PAD */
   pad: attr(12, binary),
-});
+}));
 
 /** Sub-message options-msg: the payload of attrs.options, whose format depends on kind (basic, bpf, bfifo, cake, cbs, cgroup, choke, clsact, codel, drr, dualpi2, etf, ets, flow, flower, fq, fq_codel, fq_pie, fw, gred, hfsc, hhf, htb, ingress, matchall, mq, mqprio, multiq, netem, pfifo, pfifo_fast, pfifo_head_drop, pie, plug, prio, qfq, red, route, sfb, sfq, taprio, tbf, u32; raw bytes otherwise). */
 export const optionsMsg = subMessage('kind', {
@@ -2524,7 +2524,7 @@ export const optionsMsg = subMessage('kind', {
 });
 
 /** Attributes of cake-tin-stats-attrs (TCA_CAKE_TIN_STATS_*). */
-export const cakeTinStatsAttrs = attrSet('cake-tin-stats-attrs', {
+export const cakeTinStatsAttrs = attrSet('cake-tin-stats-attrs', () => ({
   /** TCA_CAKE_TIN_STATS_PAD */
   pad: attr(1, binary),
   /** TCA_CAKE_TIN_STATS_SENT_PACKETS */
@@ -2575,10 +2575,10 @@ export const cakeTinStatsAttrs = attrSet('cake-tin-stats-attrs', {
   maxSkblen: attr(24, u32),
   /** TCA_CAKE_TIN_STATS_FLOW_QUANTUM */
   flowQuantum: attr(25, u32),
-});
+}));
 
 /** Attributes of cake-stats-attrs (TCA_CAKE_STATS_*). */
-export const cakeStatsAttrs = attrSet('cake-stats-attrs', {
+export const cakeStatsAttrs = attrSet('cake-stats-attrs', () => ({
   /** TCA_CAKE_STATS_PAD */
   pad: attr(1, binary),
   /** TCA_CAKE_STATS_CAPACITY_ESTIMATE64 */
@@ -2611,7 +2611,7 @@ export const cakeStatsAttrs = attrSet('cake-stats-attrs', {
   pDrop: attr(15, u32),
   /** TCA_CAKE_STATS_BLUE_TIMER_US */
   blueTimerUs: attr(16, s32),
-});
+}));
 
 /** Sub-message tca-stats-app-msg: the payload of attrs.xstats, whose format depends on kind (cake, choke, codel, dualpi2, fq, fq_codel, fq_pie, hhf, pie, red, sfb, sfq, htb; raw bytes otherwise). */
 export const tcaStatsAppMsg = subMessage('kind', {
@@ -2631,15 +2631,15 @@ export const tcaStatsAppMsg = subMessage('kind', {
 });
 
 /** Attributes of tca-stab-attrs (TCA_STAB_*). */
-export const tcaStabAttrs = attrSet('tca-stab-attrs', {
+export const tcaStabAttrs = attrSet('tca-stab-attrs', () => ({
   /** TCA_STAB_BASE */
   base: attr(1, tcSizespec),
   /** TCA_STAB_DATA */
   data: attr(2, binary),
-});
+}));
 
 /** Attributes of attrs (TCA_*). */
-export const attrs = attrSet('attrs', {
+export const attrs = attrSet('attrs', () => ({
   /** TCA_KIND */
   kind: attr(1, string),
   /** TCA_OPTIONS */
@@ -2672,17 +2672,17 @@ export const attrs = attrSet('attrs', {
   dumpFlags: attr(15, bitfield32),
   /** TCA_EXT_WARN_MSG */
   extWarnMsg: attr(16, string),
-});
+}));
 
 /** Attributes of hfsc-attrs (TC_HFSC_ATTRS_A_*). */
-export const hfscAttrs = attrSet('hfsc-attrs', {
+export const hfscAttrs = attrSet('hfsc-attrs', () => ({
   /** TC_HFSC_ATTRS_A_RSC */
   rsc: attr(1, binary),
   /** TC_HFSC_ATTRS_A_FSC */
   fsc: attr(2, binary),
   /** TC_HFSC_ATTRS_A_USC */
   usc: attr(3, binary),
-});
+}));
 
 /** The decoded value of `etsAttrs`, named so that the schemas referring to it recursively can be typed. */
 export interface EtsAttrsValue extends SetValue<typeof etsAttrs> {}
