@@ -254,6 +254,7 @@ function benchStream(): void {
   // figure; `for await` of routes.stream() object by object (one promise per route) is printed beside it.
   const lib = worker(['stream-batches', ns, '3']);
   const perObject = worker(['stream', ns, '3']);
+  const floor = worker(['floor-stream', ns, '3']);
   const cCold = c?.first_ms as number | undefined;
   const cWarm = c?.median_ms as number | undefined;
   emit('stream-routes-1m', {
@@ -277,9 +278,11 @@ function benchStream(): void {
     per_object_warm_cpu_ms: r2(perObject.warm_cpu_ms),
     per_object_ratio_warm: ratio(perObject.warm_ms, cWarm),
     per_object_peak_rss_mb: r2(perObject.peak_rss_mb),
+    js_floor_warm_ms: r2(floor.warm_ms),
+    js_floor_ratio_warm: ratio(floor.warm_ms, cWarm),
     target: '<= 2x C, peak RSS < 100 MB',
   });
-  rows.push({ what: 'stream 1M routes (batches)', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=2x', extra: `peak RSS ${r2(lib.peak_rss_mb)} MB (< 100); CPU warm ${r2(lib.warm_cpu_ms)} ms / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x` });
+  rows.push({ what: 'stream 1M routes (batches)', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=2x', extra: `peak RSS ${r2(lib.peak_rss_mb)} MB (< 100); JS floor (not decoded) ${r2(floor.warm_ms)} ms = ${ratio(floor.warm_ms, cWarm)}x C; CPU warm ${r2(lib.warm_cpu_ms)} ms / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x` });
   rows.push({ what: 'stream 1M routes (per object)', unit: 'ms', lib_cold: r2(perObject.cold_ms), lib_warm: r2(perObject.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(perObject.cold_ms, cCold), ratio_warm: ratio(perObject.warm_ms, cWarm), target: '-', extra: `for await of routes.stream(); peak RSS ${r2(perObject.peak_rss_mb)} MB; CPU warm ${r2(perObject.warm_cpu_ms)} ms = ${ratio(perObject.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x C` });
 }
 

@@ -7,6 +7,7 @@
 //   worker dump-links NS RUNS          links.list() into objects
 //   worker floor-routes NS TABLE RUNS  the same dump through the library's socket and engine, not decoded
 //   worker floor-links NS RUNS
+//   worker floor-stream NS RUNS        the stream's dump (every IPv4 route) the same way
 //   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped: for await of routes.stream()
 //   worker stream-batches NS RUNS      the same through routes.stream().batches() (a datagram's routes at a time)
 //   worker add NS OIF N ROUNDS MODE    N route adds: one at a time (seq), rtnl.batch (batch),
@@ -136,10 +137,13 @@ async function main(): Promise<void> {
         });
         break;
       case 'floor-routes':
+      case 'floor-stream':
       case 'floor-links': {
         const routes = mode === 'floor-routes';
+        const stream = mode === 'floor-stream';
         const table = routes ? Number(rest[0]) : 0;
-        // The request the library's list() sends: rtmsg (family unspec) + RTA_TABLE, or an ifinfomsg.
+        // The request the library's list() sends: rtmsg (family unspec) + RTA_TABLE, or an ifinfomsg;
+        // for the stream, what routes.stream({ table: 'all', family: 'inet' }) sends: rtmsg, family inet.
         const body = routes
           ? (w: Writer) => {
               w.zeros(12);
@@ -147,10 +151,15 @@ async function main(): Promise<void> {
               w.u32(table);
               w.endAttr(a);
             }
-          : (w: Writer) => w.zeros(16);
+          : stream
+            ? (w: Writer) => {
+                w.u8(2);
+                w.zeros(11);
+              }
+            : (w: Writer) => w.zeros(16);
         out = await runs(Number(routes ? rest[1] : rest[0]), async () => {
           let n = 0;
-          await rtnl.connection.request({ type: routes ? RTM_GETROUTE : RTM_GETLINK, flags: NLM_F_DUMP, body }, () => {
+          await rtnl.connection.request({ type: routes || stream ? RTM_GETROUTE : RTM_GETLINK, flags: NLM_F_DUMP, body }, () => {
             n++;
           });
           return n;
