@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, parseIP, parseIPv4, parseIPv6, parseMAC, formatMAC } from '../../src/netlink/addr.js';
+import { formatIPv4, formatIPv4Prefix, formatIPv6, parseIP, parseIPv4, parseIPv6, parseMAC, formatMAC } from '../../src/netlink/addr.js';
 import { parsePrefix } from '../../src/rtnl/common/prefix.js';
 import { Reader, Writer } from '../../src/netlink/bytes.js';
 import { DecodeError, InvalidArgumentError } from '../../src/netlink/errors.js';
@@ -95,6 +95,23 @@ describe('addresses as text', () => {
 
   it('formats MAC addresses in lowercase', () => {
     expect(formatMAC(hex('AABBCC010203'), 0, 6)).toBe('aa:bb:cc:01:02:03');
+  });
+
+  it('formats IPv4 addresses and prefixes as dotted quads, from the cached pieces or not', () => {
+    const dotted = (b: Uint8Array): string => Array.from(b.subarray(0, 4), String).join('.');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.oneof(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 999 })), fc.nat(4), (b, len, pad) => {
+        const buf = new Uint8Array(pad + 4);
+        buf.set(b, pad);
+        expect(formatIPv4(buf, pad)).toBe(dotted(b));
+        expect(formatIPv4Prefix(buf, pad, len)).toBe(`${dotted(b)}/${len}`);
+      }),
+      { numRuns: 5000 },
+    );
+    // Heads that share a cache slot ((key ^ key >>> 12) & 4095) must not be mistaken for each other.
+    const a = Uint8Array.of(0, 16, 1, 7);
+    const b = Uint8Array.of(0, 0, 0, 7);
+    expect([formatIPv4(a, 0), formatIPv4(b, 0), formatIPv4(a, 0)]).toEqual(['0.16.1.7', '0.0.0.7', '0.16.1.7']);
   });
 
   it('formats link-layer addresses of every length as colon-separated byte pairs', () => {
