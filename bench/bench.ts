@@ -155,7 +155,7 @@ function build(): void {
 }
 
 // How many times the C reference, the library and its JS floor take turns on one measurement.
-const TURNS = 3;
+const TURNS = 5;
 
 /** One turn: the C reference's figures, the library's and the JS floor's, from fresh processes. */
 interface Turn {
