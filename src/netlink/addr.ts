@@ -223,28 +223,38 @@ function formatLongHex(buf: Uint8Array, off: number, len: number): string {
  * tools as decimal (10); neither guess is safe.
  */
 export function parseIPv4(text: string): Uint8Array | undefined {
-  // By hand rather than split and regexes: routes are added by the thousand.
   const out = new Uint8Array(4);
+  return scanIPv4(text, out) === text.length ? out : undefined;
+}
+
+/**
+ * Reads the dotted-quad IPv4 address at the start of `text` into `out` (as {@link parseIPv4}
+ * accepts it); returns the index of the first character after it (the end, or the `/` of a
+ * prefix), or -1 when the text does not start with one.
+ */
+export function scanIPv4(text: string, out: Uint8Array): number {
+  // By hand rather than split and regexes: routes are added by the thousand.
   let part = 0;
   let value = 0;
   let digits = 0;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && value === 0) return undefined; // a leading zero
+      if (digits === 1 && value === 0) return -1; // a leading zero
       value = value * 10 + (c - 48);
-      if (++digits > 3 || value > 255) return undefined;
+      if (++digits > 3 || value > 255) return -1;
     } else if (c === 46 && digits > 0 && part < 3) {
       out[part++] = value;
       value = 0;
       digits = 0;
     } else {
-      return undefined;
+      break;
     }
   }
-  if (part !== 3 || digits === 0) return undefined;
+  if (part !== 3 || digits === 0) return -1;
   out[3] = value;
-  return out;
+  return i;
 }
 
 /** Parses IPv6 text (with '::' and an optional dotted IPv4 tail) into 16 bytes; `undefined` when it is not one. */

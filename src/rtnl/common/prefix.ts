@@ -1,6 +1,6 @@
 // Parsing of 'address/length' text as ip accepts it, with errors that name the field.
 
-import { parseIPv4, parseIPv6 } from '../../netlink/addr.js';
+import { parseIPv4, parseIPv6, scanIPv4 } from '../../netlink/addr.js';
 import { InvalidArgumentError } from '../../netlink/errors.js';
 
 /** An IP prefix: the address text, its family and length. */
@@ -58,26 +58,8 @@ export function parsePrefix(text: string, field: string): Prefix {
 function ipv4Prefix(text: string): Prefix | undefined {
   const len = text.length;
   const bytes = new Uint8Array(4);
-  let part = 0;
-  let value = 0;
-  let digits = 0;
-  let i = 0;
-  for (; i < len; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits === 1 && value === 0) return undefined; // a leading zero
-      value = value * 10 + (c - 48);
-      if (++digits > 3 || value > 255) return undefined;
-    } else if (c === 46 && digits > 0 && part < 3) {
-      bytes[part++] = value;
-      value = 0;
-      digits = 0;
-    } else {
-      break;
-    }
-  }
-  if (part !== 3 || digits === 0) return undefined;
-  bytes[3] = value;
+  const i = scanIPv4(text, bytes);
+  if (i < 0) return undefined;
   if (i === len) return { address: text, family: 'inet', length: 32, bytes };
   if (text.charCodeAt(i) !== 47 || len - i - 1 < 1 || len - i - 1 > 3) return undefined;
   let length = 0;
