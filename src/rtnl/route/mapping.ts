@@ -535,10 +535,18 @@ function freshContext(ctx: DecodeContext): DecodeContext {
 // error, or its bytes): never escapes routeToBytes.
 const FALLBACK: unique symbol = Symbol('fallback');
 
-/** RTAX_* type and whether the payload is a string, of each metric by its model (and wire) key, from the wire schema. */
-const METRIC_ATTRS: ReadonlyMap<string, { type: number; text: boolean }> = new Map(
-  Object.entries(metricAttrs.specs).map(([key, spec]) => [key, { type: spec.type | spec.flags, text: spec.codec.kind === 'string' }]),
-);
+let metricTypesMap: ReadonlyMap<string, { type: number; text: boolean }> | undefined;
+
+/**
+ * RTAX_* type and whether the payload is a string, of each metric by its model (and wire) key, from
+ * the wire schema: made at the first route with metrics, as the metrics attribute set itself is
+ * built at first use (not at import, which every `rtnl` command pays).
+ */
+function metricTypes(): ReadonlyMap<string, { type: number; text: boolean }> {
+  return (metricTypesMap ??= new Map(
+    Object.entries(metricAttrs.specs).map(([key, spec]) => [key, { type: spec.type | spec.flags, text: spec.codec.kind === 'string' }]),
+  ));
+}
 
 function u8Of(v: unknown): number {
   if (((v as number) & 0xff) === v) return v;
@@ -624,7 +632,7 @@ function putMetrics(w: Writer, m: RouteMetrics): void {
   for (const key in m) {
     const v: unknown = m[key as keyof RouteMetrics];
     if (v === undefined) continue;
-    const spec = METRIC_ATTRS.get(key);
+    const spec = metricTypes().get(key);
     if (spec === undefined) throw FALLBACK;
     if (key === 'lock') {
       if (!Array.isArray(v)) throw FALLBACK;
