@@ -12,7 +12,7 @@ import { actionFromWire, actionToWire, policeFromWire, policeToWire } from '../a
 import type { PoliceSettings, TcAction } from '../action/model.js';
 import { extraOf, leftoverAttributes, withExtra, withTail } from '../common/extra.js';
 import { formatHandle, parseHandle } from '../common/handle.js';
-import type { BasicOptions, BpfFilterOptions, ClsFlag, FlowerOptions, MatchallOptions, U32Options } from './model.js';
+import type { BasicOptions, BpfFilterOptions, ClsFlag, FlowerOptions, MatchallOptions, U32Options, U32Selector } from './model.js';
 import { formatU32Handle, keysToMatches, matchesToKeys, parseU32Handle, type U32Key } from './u32.js';
 
 type Obj = Record<string, unknown>;
@@ -81,14 +81,8 @@ const U32_KEYS = new Set(['classid', 'matches', 'terminal', 'selector', 'hashTab
 const U32_USED = new Set(['classid', 'sel', 'hash', 'link', 'divisor', 'indev', 'mark', 'act', 'police', 'flags', 'pcnt']);
 const SELECTOR_KEYS = new Set(['flags', 'offshift', 'offmask', 'off', 'offoff', 'hoff', 'hmask']);
 
-interface SelWire {
-  flags: number;
-  offshift: number;
-  offmask: number;
-  off: number;
-  offoff: number;
-  hoff: number;
-  hmask: number;
+/** struct tc_u32_sel as the wire schema decodes it: the selector's fields and its keys. */
+interface SelWire extends U32Selector {
   keys: U32Key[];
 }
 
