@@ -31,6 +31,22 @@ async function devNames(ctx: Context): Promise<(index: number) => string | undef
   return (i) => byIndex.get(i)?.name;
 }
 
+/**
+ * The device each shown qdisc or class line names, as tc prints it: none when the command named
+ * the device (`dev NAME`), else its name (or index, when it has gone).
+ */
+async function shownDevs(ctx: Context, dev: string | undefined): Promise<(index: number) => string | undefined> {
+  const names = await devNames(ctx);
+  return (i) => (dev !== undefined ? undefined : (names(i) ?? String(i)));
+}
+
+/** `add`, `replace` or `change` of a qdisc, class or filter spec. */
+async function addReplaceChange<S>(ops: { add(s: S): Promise<unknown>; replace(s: S): Promise<unknown>; change(s: S): Promise<unknown> }, cmd: Exclude<Command, 'delete'>, spec: S): Promise<void> {
+  if (cmd === 'add') await ops.add(spec);
+  else if (cmd === 'replace') await ops.replace(spec);
+  else await ops.change(spec);
+}
+
 /** A handle argument, as tc reads it; refused with the argument's name before anything is sent. */
 function handleArg(args: Args, what: string, filterParent = false): string {
   const v = args.value(what);
@@ -76,8 +92,7 @@ async function showQdiscs(ctx: Context, args: Args): Promise<void> {
   }
   const rtnl = await ctx.rtnl();
   const qdiscs = await rtnl.qdiscs.list({ ...(dev !== undefined ? { link: dev } : {}), ...(invisible ? { invisible } : {}) });
-  const names = await devNames(ctx);
-  const shownDev = (i: number): string | undefined => (dev !== undefined ? undefined : (names(i) ?? String(i)));
+  const shownDev = await shownDevs(ctx, dev);
   // tc does not show the noop qdisc of a link that is down (lo in a new namespace).
   const shown = qdiscs.filter((q) => q.kind !== 'noop');
   const stats = ctx.options.stats;
@@ -210,9 +225,7 @@ async function changeQdisc(ctx: Context, args: Args, cmd: Command): Promise<void
     return;
   }
   if (spec.kind === undefined) throw args.error('name the qdisc kind (htb, tbf, pfifo, ingress, clsact, ...)');
-  if (cmd === 'add') await rtnl.qdiscs.add(spec);
-  else if (cmd === 'replace') await rtnl.qdiscs.replace(spec);
-  else await rtnl.qdiscs.change(spec);
+  await addReplaceChange(rtnl.qdiscs, cmd, spec);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,8 +253,7 @@ async function showClasses(ctx: Context, args: Args): Promise<void> {
   }
   const rtnl = await ctx.rtnl();
   const classes = await rtnl.classes.list({ ...(dev !== undefined ? { link: dev } : {}), ...(parent !== undefined ? { parent } : {}), ...(handle !== undefined ? { handle } : {}) });
-  const names = await devNames(ctx);
-  const shownDev = (i: number): string | undefined => (dev !== undefined ? undefined : (names(i) ?? String(i)));
+  const shownDev = await shownDevs(ctx, dev);
   const { stats, details } = ctx.options;
   if (ctx.options.json) ctx.json(classes.map((c) => classToTcJson(c, shownDev(c.link), stats, details)));
   else ctx.io.stdout.write(classes.map((c) => classToTcText(c, shownDev(c.link), stats, details)).join(''));
@@ -306,9 +318,7 @@ async function changeClass(ctx: Context, args: Args, cmd: Command): Promise<void
   if (cmd === 'delete') return rtnl.classes.delete(spec);
   if (spec.kind === undefined) throw args.error('name the class kind (htb)');
   try {
-    if (cmd === 'add') await rtnl.classes.add(spec);
-    else if (cmd === 'replace') await rtnl.classes.replace(spec);
-    else await rtnl.classes.change(spec);
+    await addReplaceChange(rtnl.classes, cmd, spec);
   } catch (e) {
     // The kernel gives no text for a class whose qdisc or parent class is missing: say which.
     if (e instanceof NetlinkError && e.code === 'ENOENT' && e.extack.message === undefined) {
@@ -629,7 +639,5 @@ async function changeFilter(ctx: Context, args: Args, cmd: Command): Promise<voi
   // As tc: a deletion without a protocol matches any (0), not `all`.
   if (cmd === 'delete') return rtnl.filters.delete({ ...spec, protocol: spec.protocol ?? 0 });
   if (spec.kind === undefined) throw args.error('name the filter kind (u32)');
-  if (cmd === 'add') await rtnl.filters.add(spec);
-  else if (cmd === 'replace') await rtnl.filters.replace(spec);
-  else await rtnl.filters.change(spec);
+  await addReplaceChange(rtnl.filters, cmd, spec);
 }
