@@ -47,6 +47,26 @@ async function addReplaceChange<S>(ops: { add(s: S): Promise<unknown>; replace(s
   else await ops.change(spec);
 }
 
+/** Where a qdisc or class is: its device, parent and handle as the command names them. */
+interface Place {
+  dev?: string;
+  parent?: string;
+  handle?: string;
+}
+
+/**
+ * Takes the words qdisc and class commands share (`dev NAME`, `root`, `parent H` and the handle:
+ * `handle H` for a qdisc, `classid H` for a class) into `place`; false when `w` is none of them.
+ */
+function placeWord(w: string, args: Args, place: Place, handleWord: 'handle' | 'classid'): boolean {
+  if (w === 'dev') place.dev = args.value('dev');
+  else if (w === 'root') place.parent = 'root';
+  else if (w === 'parent') place.parent = handleArg(args, 'parent');
+  else if (w === handleWord) place.handle = handleArg(args, handleWord);
+  else return false;
+  return true;
+}
+
 /** A handle argument, as tc reads it; refused with the argument's name before anything is sent. */
 function handleArg(args: Args, what: string, filterParent = false): string {
   const v = args.value(what);
@@ -102,29 +122,18 @@ async function showQdiscs(ctx: Context, args: Args): Promise<void> {
 
 /** `dev`, `handle`, `root|parent|ingress|clsact`, `ingress_block`, `egress_block`, then KIND [OPTIONS]. */
 function parseQdisc(args: Args): QdiscSpec & { link: string } {
-  let dev: string | undefined;
+  const place: Place = {};
   const spec: Partial<QdiscSpec> = {};
   while (!args.done) {
     const w = args.shift() as string;
+    if (placeWord(w, args, place, 'handle')) continue;
     switch (w) {
-      case 'dev':
-        dev = args.value('dev');
-        break;
-      case 'handle':
-        spec.handle = handleArg(args, 'handle');
-        break;
-      case 'root':
-        spec.parent = 'root';
-        break;
-      case 'parent':
-        spec.parent = handleArg(args, 'parent');
-        break;
       case 'ingress':
       case 'clsact':
         // As tc: the kind, its place and its handle at once.
         spec.kind = w;
-        spec.parent = 'ffff:fff1';
-        spec.handle ??= 'ffff:';
+        place.parent = 'ffff:fff1';
+        place.handle ??= 'ffff:';
         break;
       case 'ingress_block':
         spec.ingressBlock = uintArg(args, 'ingress_block');
@@ -140,8 +149,10 @@ function parseQdisc(args: Args): QdiscSpec & { link: string } {
         spec.options = qdiscOptions(w, args);
     }
   }
-  if (dev === undefined) throw args.error('name the device: "dev NAME"');
-  return { ...spec, link: dev };
+  if (place.dev === undefined) throw args.error('name the device: "dev NAME"');
+  if (place.parent !== undefined) spec.parent = place.parent;
+  if (place.handle !== undefined) spec.handle = place.handle;
+  return { ...spec, link: place.dev };
 }
 
 /** The options of a qdisc kind, as tc's q_*.c read them. */
@@ -239,18 +250,14 @@ export async function runClass(ctx: Context, args: Args): Promise<void> {
 }
 
 async function showClasses(ctx: Context, args: Args): Promise<void> {
-  let dev: string | undefined;
-  let parent: string | undefined;
-  let handle: string | undefined;
+  const place: Place = {};
   while (!args.done) {
     const w = args.shift() as string;
-    if (w === 'dev') dev = args.value('dev');
-    else if (w === 'parent') parent = handleArg(args, 'parent');
-    else if (w === 'root') parent = 'root';
-    else if (w === 'classid') handle = handleArg(args, 'classid');
-    else if (dev === undefined && !w.startsWith('-')) dev = w;
+    if (placeWord(w, args, place, 'classid')) continue;
+    if (place.dev === undefined && !w.startsWith('-')) place.dev = w;
     else throw args.unknown(w);
   }
+  const { dev, parent, handle } = place;
   const rtnl = await ctx.rtnl();
   const classes = await rtnl.classes.list({ ...(dev !== undefined ? { link: dev } : {}), ...(parent !== undefined ? { parent } : {}), ...(handle !== undefined ? { handle } : {}) });
   const shownDev = await shownDevs(ctx, dev);
@@ -260,33 +267,19 @@ async function showClasses(ctx: Context, args: Args): Promise<void> {
 }
 
 function parseClass(args: Args): TrafficClassSpec & { link: string } {
-  let dev: string | undefined;
+  const place: Place = {};
   const spec: Partial<TrafficClassSpec> = {};
   while (!args.done) {
     const w = args.shift() as string;
-    switch (w) {
-      case 'dev':
-        dev = args.value('dev');
-        break;
-      case 'classid':
-        spec.handle = handleArg(args, 'classid');
-        break;
-      case 'parent':
-        spec.parent = handleArg(args, 'parent');
-        break;
-      case 'root':
-        spec.parent = 'root';
-        break;
-      case 'estimator':
-        throw args.error(`"${w}" is not supported by rtnl`);
-      default:
-        spec.kind = w;
-        spec.options = classOptions(w, args);
-    }
+    if (placeWord(w, args, place, 'classid')) continue;
+    if (w === 'estimator') throw args.error(`"${w}" is not supported by rtnl`);
+    spec.kind = w;
+    spec.options = classOptions(w, args);
   }
-  if (dev === undefined) throw args.error('name the device: "dev NAME"');
-  if (spec.handle === undefined) throw args.error('name the class: "classid MAJOR:MINOR"');
-  return { ...spec, link: dev, handle: spec.handle };
+  if (place.dev === undefined) throw args.error('name the device: "dev NAME"');
+  if (place.handle === undefined) throw args.error('name the class: "classid MAJOR:MINOR"');
+  if (place.parent !== undefined) spec.parent = place.parent;
+  return { ...spec, link: place.dev, handle: place.handle };
 }
 
 function classOptions(kind: string, args: Args): TrafficClassSpec['options'] {
