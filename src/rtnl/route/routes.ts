@@ -195,6 +195,24 @@ interface FilterQuery {
   query: Partial<RouteWire>;
 }
 
+/** A listing's family: the one asked for, or else IPv4 and IPv6 (not MPLS). */
+function familyKept(r: Route, family: RouteFilter['family']): boolean {
+  return family === undefined ? r.family === 'inet' || r.family === 'inet6' : r.family === family;
+}
+
+/**
+ * What the kernel filters on in strict mode (NLM_F_DUMP_FILTERED): table, protocol, type and
+ * output interface; checked here too, so that the answer is the same whether it did or not.
+ */
+function matchesQuery(r: Route, q: FilterQuery): boolean {
+  return (
+    (q.table === 0 || r.table === q.table) &&
+    (q.protocol === 0 || enumNumber('protocol', r.protocol, RtProtocol) === q.protocol) &&
+    (q.type === 0 || enumNumber('type', r.type, RtmType) === q.type) &&
+    (q.oif === 0 || r.oif === q.oif || (r.nexthops ?? []).some((nh) => nh.oif === q.oif))
+  );
+}
+
 /** The routes of one network namespace. */
 export class Routes {
   constructor(
@@ -265,7 +283,8 @@ export class Routes {
    * A table that does not exist has no routes: the result is empty rather than an error.
    */
   async list(filter: RouteFilter = {}, opts?: RequestOptions): Promise<Route[]> {
-    const { table, protocol, type, oif, query } = await this.filterQuery(filter);
+    const q = await this.filterQuery(filter);
+    const { table, query } = q;
     const family = filter.family;
     let res: DumpResult<Route>;
     try {
@@ -277,7 +296,7 @@ export class Routes {
         query,
         (r, off, end, ctx) => {
           const route = routeFromBytes(r, off, end, ctx);
-          return (family === undefined ? route.family === 'inet' || route.family === 'inet6' : route.family === family) ? route : undefined;
+          return familyKept(route, family) ? route : undefined;
         },
         opts,
       );
@@ -286,15 +305,7 @@ export class Routes {
       if (table !== 0 && err instanceof NetlinkError && err.code === 'ENOENT') return [];
       throw err;
     }
-    let items = res.items;
-    // The kernel filters in strict mode (NLM_F_DUMP_FILTERED); filter here too, so the answer is the same either way.
-    if (!res.kernelFiltered) {
-      if (table !== 0) items = items.filter((r) => r.table === table);
-      if (protocol !== 0) items = items.filter((r) => enumNumber('protocol', r.protocol, RtProtocol) === protocol);
-      if (type !== 0) items = items.filter((r) => enumNumber('type', r.type, RtmType) === type);
-      if (oif !== 0) items = items.filter((r) => r.oif === oif || (r.nexthops ?? []).some((nh) => nh.oif === oif));
-    }
-    return items;
+    return res.kernelFiltered ? res.items : res.items.filter((r) => matchesQuery(r, q));
   }
 
   /**
@@ -339,14 +350,9 @@ export class Routes {
 
   // The stream itself; stream() only resolves the filter first (an interface name is a request).
   private openStream(filter: RouteFilter, opts: RequestOptions | undefined, q: FilterQuery): DumpStream<Route> {
-    const { table, protocol, type, oif, query } = q;
+    const { table, query } = q;
     const family = filter.family;
-    // Filtered here too, whether or not the kernel did: the same answer either way.
-    const keep = (r: Route): boolean =>
-      (table === 0 || r.table === table) &&
-      (protocol === 0 || enumNumber('protocol', r.protocol, RtProtocol) === protocol) &&
-      (type === 0 || enumNumber('type', r.type, RtmType) === type) &&
-      (oif === 0 || r.oif === oif || (r.nexthops ?? []).some((nh) => nh.oif === oif));
+    // Filtered here whether or not the kernel did (a stream cannot wait for the flag of its end).
     return streamDecoded(
       this.conn,
       RTM_GETROUTE,
@@ -355,8 +361,7 @@ export class Routes {
       query,
       (bytes, off, end, ctx) => {
         const r = routeFromBytes(bytes, off, end, ctx);
-        if (family === undefined ? r.family !== 'inet' && r.family !== 'inet6' : r.family !== family) return undefined;
-        return keep(r) ? r : undefined;
+        return familyKept(r, family) && matchesQuery(r, q) ? r : undefined;
       },
       opts,
       // A table the kernel has never created: asked for one family, the kernel says ENOENT.
