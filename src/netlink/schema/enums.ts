@@ -52,10 +52,14 @@ export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: 
   }
   const names = (raw: number): Array<(keyof E & string) | number> => {
     let v = raw | 0;
-    const out: Array<(keyof E & string) | number> = [];
-    while (v !== 0) {
+    // Made at its final length: an array grown by push() keeps room for 17 elements (136 bytes
+    // per link's flags, more than half the link object itself), and dumps hold thousands.
+    let n = 0;
+    for (let x = v; x !== 0; x &= x - 1) n++;
+    const out = new Array<(keyof E & string) | number>(n);
+    for (let i = 0; v !== 0; i++) {
       const low = v & -v;
-      out.push((byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0);
+      out[i] = (byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0;
       v &= v - 1;
     }
     return out;
