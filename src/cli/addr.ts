@@ -1,6 +1,5 @@
 // rtnl address show | add | replace | del
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { Address, AddressFlag, AddressSpec } from '../index.js';
 import { NetlinkError } from '../index.js';
 import { Args, CommandError, matchKeyword } from './args.js';

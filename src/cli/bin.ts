@@ -1,30 +1,8 @@
 #!/usr/bin/env node
-// The `rtnl` executable (package.json "bin"): runs the command line with the process's arguments.
-// SIGINT and SIGTERM end `rtnl monitor` cleanly (its socket closed, exit status 0), and so does a
-// reader that goes away (`rtnl monitor | head -3`).
+// The `rtnl` executable from the sources (tsx src/cli/bin.ts) and as tsc emits it. The package
+// runs the bundled command instead: `npm run build` replaces dist/cli/bin.js with launcher.ts's
+// start-up, which loads the whole command as one script with V8's code cache (tools/bundle-cli.ts).
 
-import { main, type CliIO } from './main.js';
+import { runCommandLine } from './process.js';
 
-const controller = new AbortController();
-const stop = (): void => controller.abort();
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  stop();
-});
-
-// stdin only when a command reads it (`netns exec`): creating process.stdin loads stream and tty
-// or pipe code that the other commands do not need.
-const io: CliIO = {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  get stdin() {
-    return process.stdin;
-  },
-  signal: controller.signal,
-};
-const status = await main(process.argv.slice(2), io);
-process.removeListener('SIGINT', stop);
-process.removeListener('SIGTERM', stop);
-process.exitCode = status;
+process.exitCode = await runCommandLine(process.argv.slice(2));

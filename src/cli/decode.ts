@@ -1,6 +1,5 @@
 // rtnl decode FILE: a capture's datagrams, each message decoded with the library's schemas.
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import { inspect } from 'node:util';
 import { decodeDatagram, readCaptureFile as readCapture, type CapturedDatagram, type DecodedMessage } from '../entries/capture.js';
 import type { Args } from './args.js';

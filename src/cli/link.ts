@@ -1,6 +1,5 @@
 // rtnl link show | add | set | del
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { LinkChanges, LinkSpec, VethPeer } from '../index.js';
 import type { NetnsRef } from '../index.js';
 import { Args, CommandError, matchKeyword, parseUint } from './args.js';

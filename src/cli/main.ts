@@ -4,7 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { InvalidArgumentError, NetlinkError } from '../index.js';
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import { Args, CommandError, UsageError, matchKeyword } from './args.js';
 import { Context, type CliIO, type GlobalOptions } from './context.js';
 import type { HelpTopic } from './help.js';
@@ -20,9 +19,10 @@ export const EXIT_USAGE = 2;
 
 type Runner = (ctx: Context, args: Args) => Promise<void>;
 
-// Each object's code is loaded when a command names it, not at start-up: the bundled command
-// (tools/bundle-cli.ts) makes each of these modules a chunk of its own, so that `rtnl link show`
-// neither reads nor compiles the code of tc, routes, decode, monitor, the help texts, ...
+// Each object's code is set up when a command names it, not at start-up: in the bundled command
+// (tools/bundle-cli.ts) each of these modules, and what only it imports, is evaluated on first
+// import(), and its functions compiled (or read from the code cache) on first call, so that `rtnl
+// link show` does not run the module code of tc, routes, decode, monitor, the help texts, ...
 // (start-up is most of a short command's time). The library itself has no import(); this is
 // the command line's own loading.
 const runAddress = async (): Promise<Runner> => (await import('./addr.js')).runAddress;

@@ -1,6 +1,5 @@
 // rtnl monitor: one line per kernel event until interrupted.
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { MonitorGroup } from '../index.js';
 import type { Link } from '../index.js';
 import type { MonitorEvent } from '../index.js';

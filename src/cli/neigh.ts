@@ -1,6 +1,5 @@
 // rtnl neigh show | add | replace | change | del
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { NeighbourFlag, NeighbourSpec, NeighbourStateName } from '../index.js';
 import type { Neighbour } from '../index.js';
 import { NetlinkError } from '../index.js';

@@ -1,6 +1,5 @@
 // rtnl netns list | add | del | list-id | set | exec | identify | pids | attach
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import fs from 'node:fs';
 import { constants } from 'node:os';
 

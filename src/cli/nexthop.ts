@@ -1,6 +1,5 @@
 // rtnl nexthop show | get | add | replace | del
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { NexthopFilter, NexthopGroupMemberSpec, NexthopSpec, ResilientGroupSpec } from '../index.js';
 import { Args, matchKeyword, parseSeconds, parseUint } from './args.js';
 import type { Context } from './context.js';

@@ -1,6 +1,5 @@
 // rtnl route show | get | add | del | replace | append | change
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { IpFamily, Link, Route, RouteFilter, RouteLookup, RouteNexthopSpec, RouteProtocol, RouteScope, RouteSpec, RouteTable, RouteTypeName } from '../index.js';
 import { NetlinkError } from '../index.js';
 import { Args, CommandError, matchKeyword, matches, parseUint } from './args.js';

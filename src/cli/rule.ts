@@ -1,6 +1,5 @@
 // rtnl rule show | add | del
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { PortRange, RuleSpec } from '../index.js';
 import type { RouteTable } from '../index.js';
 import { Args, matchKeyword, parseUint } from './args.js';

@@ -4,7 +4,6 @@
 // protocol all u32 match u32 0 0 action mirred egress redirect dev ifb0`. Output as tc prints it:
 // text, or with -j the field names and values of `tc -j`.
 
-import './shared.js'; // one chunk for what the commands share (see shared.ts)
 import type { FilterSpec, Link, QdiscSpec, TcActionSpec, TrafficClassSpec, U32Match } from '../index.js';
 import { NetlinkError, parseRate } from '../index.js';
 import { formatHandle, parseHandle, parseSize, parseTime } from '../entries/wire.js';

@@ -1,0 +1,101 @@
+// How the packaged `rtnl` starts: the whole command (process.ts and all it imports) is bundled into
+// one classic script, dist/cli/bundle.cjs, which is compiled here with V8's code cache for it,
+// dist/cli/bundle.cjs.cache. Both are made by `npm run build` (tools/bundle-cli.ts), which also
+// makes the executable, dist/cli/bin.cjs, of `launch()`.
+//
+// Why: before it runs, a command had to parse and compile the ~430 KiB of JavaScript it loads, the
+// largest part of its start-up above bare `node` (about 45 ms of --cpu-prof samples in
+// compileSourceTextModule). Node 20 has no code cache for ES modules (module.enableCompileCache
+// came with Node 22), but vm.Script takes one for a classic script: the bytecode of every function
+// the build's run of a command compiled is read back instead of compiled again.
+//
+// The cache is made by the build, next to the code, and read from there: it is as trustworthy as
+// the code beside it (npm's integrity hash covers both), and nothing is written at run time. V8
+// checks that a cache was made by the same V8 version, with the same flags, for a source of the
+// same length, but not its contents (Node 20's V8 does not verify the payload's checksum: damaged
+// bytes crash it) nor the build options of the node binary: the cache file starts with a line
+// naming what it was made with (V8 version, architecture, pointer compression, ...), and is passed
+// to V8 only when the running node matches. A cache not taken (another Node.js or build of it, node
+// started with V8 flags) is ignored and the script compiled as usual, only slower.
+
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+import type { CliIO } from './context.js';
+
+/** What the bundled script exports: process.ts's functions. */
+export interface CommandBundle {
+  /** Runs a command line in this process with its streams and signals; resolves to the exit status. */
+  runCommandLine(argv: readonly string[]): Promise<number>;
+  /** Runs a command line with the given streams (main.ts). */
+  main(argv: readonly string[], io: CliIO): Promise<number>;
+}
+
+/** A loaded bundle: its exports, the compiled script (for making a code cache), how the cache went. */
+export interface LoadedBundle {
+  /** What the bundle exports. */
+  exports: CommandBundle;
+  /** The compiled script. */
+  script: vm.Script;
+  /** `undefined`: no cache file was read; `true`: it was not taken (compiled from source); `false`: used. */
+  cacheRejected: boolean | undefined;
+}
+
+/** The bundled script, wrapped by the build in a function taking CommonJS's five arguments. */
+type Wrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
+
+/** The code cache's file for the bundle at `file`. */
+export function cacheFileOf(file: string): string {
+  return `${file}.cache`;
+}
+
+/**
+ * The first line of a code cache file: what V8 does not check itself about the node that made
+ * it, which must be the node that uses it.
+ */
+export function cacheHeader(): string {
+  const v = process.config.variables as Record<string, unknown>;
+  const made = [process.versions.v8, process.arch, v.v8_enable_pointer_compression, v.v8_enable_sandbox, v.v8_enable_31bit_smis_on_64bit_arch, v.node_shared];
+  return `rtnl code cache 1 ${made.join(' ')}\n`;
+}
+
+/** The contents of a code cache file: the header line, then V8's data. */
+export function cacheFile(data: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(cacheHeader(), 'latin1'), data]);
+}
+
+/** V8's data in a code cache file, or undefined when the file was made by another node. */
+function cachedDataIn(file: Buffer): Buffer | undefined {
+  const header = cacheHeader();
+  return file.length > header.length && file.toString('latin1', 0, header.length) === header ? file.subarray(header.length) : undefined;
+}
+
+/**
+ * Compiles and runs the bundle at `file` (with its code cache unless `useCache` is false) and
+ * returns its exports.
+ */
+export function loadBundle(file: string, useCache = true): LoadedBundle {
+  // The build checks that the bundle is ASCII (esbuild escapes the rest): latin1 reads it as is,
+  // without UTF-8 decoding, into a one-byte string.
+  const source = fs.readFileSync(file, 'latin1');
+  let cache: Buffer | undefined;
+  if (useCache) {
+    try {
+      cache = fs.readFileSync(cacheFileOf(file));
+    } catch {
+      cache = undefined; // no cache: compiled from source
+    }
+  }
+  const cachedData = cache === undefined ? undefined : cachedDataIn(cache);
+  const script = new vm.Script(source, { filename: file, cachedData });
+  const module = { exports: {} };
+  const run = script.runInThisContext() as Wrapper;
+  run(module.exports, createRequire(file), module, file, path.dirname(file));
+  return { exports: module.exports as CommandBundle, script, cacheRejected: cache === undefined ? undefined : cachedData === undefined || script.cachedDataRejected === true };
+}
+
+/** Runs the process's command line with the bundle in `dir` (dist/cli/bundle.cjs); resolves to the exit status. */
+export async function launch(dir: string): Promise<number> {
+  return loadBundle(path.join(dir, 'bundle.cjs')).exports.runCommandLine(process.argv.slice(2));
+}

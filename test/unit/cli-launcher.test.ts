@@ -1,0 +1,101 @@
+// The packaged command's start-up (src/cli/launcher.ts): a bundle is compiled with the code cache
+// the build made for it when it was made by this node and V8 takes it, and from its source when
+// there is none, it names another node, or V8 rejects it (another V8 version or flags, another
+// source): the command runs the same either way.
+//
+// Each case compiles a source of its own: V8 keeps the scripts a process compiled and would answer
+// a second compilation of the same source from them, without looking at the cache.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheFile, cacheFileOf, cacheHeader, loadBundle } from '../../src/cli/launcher.js';
+
+let dir = '';
+let file = '';
+
+// A bundle as tools/bundle-cli.ts wraps one: CommonJS's five arguments, strict, exporting the
+// functions the launcher calls (these report what they were given, and where they run from).
+const source = (n: number): string => `(function (exports, require, module, __filename, __dirname) {"use strict"; // case ${String(n).padStart(3, '0')}
+const path = require("node:path");
+exports.runCommandLine = async (argv) => argv.length;
+exports.main = async (argv, io) => { io.stdout.write(argv.join(" ") + " from " + path.basename(__filename) + " in " + path.basename(__dirname)); return 7; };
+})`;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtnl-launcher-'));
+  file = path.join(dir, 'bundle.cjs');
+});
+
+/** Writes case `n`'s bundle (all cases' sources have the same length) and, made in this process, its cache file. */
+async function bundleWithCache(n: number): Promise<Buffer> {
+  fs.writeFileSync(file, source(n));
+  const made = loadBundle(file, false);
+  await runs(made);
+  const cache = cacheFile(made.script.createCachedData());
+  fs.writeFileSync(cacheFileOf(file), cache);
+  // The next load must compile afresh: a new case.
+  fs.writeFileSync(file, source(n + 1));
+  return cache;
+}
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function runs(loaded: ReturnType<typeof loadBundle>): Promise<void> {
+  let out = '';
+  const sink = { write: (t: string) => (out += t) };
+  await expect(loaded.exports.main(['link', 'show'], { stdout: sink, stderr: sink })).resolves.toBe(7);
+  expect(out).toBe(`link show from bundle.cjs in ${path.basename(dir)}`);
+  await expect(loaded.exports.runCommandLine(['a', 'b', 'c'])).resolves.toBe(3);
+}
+
+describe('launcher', () => {
+  it('without a cache file: compiled from source', async () => {
+    fs.writeFileSync(file, source(1));
+    fs.rmSync(cacheFileOf(file), { force: true });
+    const loaded = loadBundle(file);
+    expect(loaded.cacheRejected).toBeUndefined();
+    await runs(loaded);
+  });
+
+  it('with the cache made by this node for a source of that length: taken', async () => {
+    const cache = await bundleWithCache(10);
+    expect(cache.toString('latin1', 0, cacheHeader().length)).toBe(cacheHeader());
+    expect(cacheHeader()).toMatch(new RegExp(`^rtnl code cache 1 ${process.versions.v8.replace(/\./g, '\\.')} ${process.arch} `));
+    const loaded = loadBundle(file);
+    expect(loaded.cacheRejected).toBe(false);
+    await runs(loaded);
+  });
+
+  it('a cache naming another node is not given to V8; one V8 refuses is not used: compiled from source', async () => {
+    const cache = await bundleWithCache(20);
+    const header = cacheHeader().length;
+    // Made by another V8 version (the header names it): not given to V8, whose data is intact.
+    fs.writeFileSync(cacheFileOf(file), Buffer.concat([Buffer.from(cacheHeader().replace(process.versions.v8, '0.0.0.0'), 'latin1'), cache.subarray(header)]));
+    let loaded = loadBundle(file);
+    expect(loaded.cacheRejected).toBe(true);
+    await runs(loaded);
+    // V8's own checks: its version hash (bytes 4-8 of its data) damaged.
+    fs.writeFileSync(file, source(22));
+    const damaged = Buffer.from(cache);
+    damaged.fill(0xa5, header + 4, header + 8);
+    fs.writeFileSync(cacheFileOf(file), damaged);
+    loaded = loadBundle(file);
+    expect(loaded.cacheRejected).toBe(true);
+    await runs(loaded);
+    // Made for a source of another length.
+    fs.writeFileSync(file, `${source(23)}\n`);
+    fs.writeFileSync(cacheFileOf(file), cache);
+    loaded = loadBundle(file);
+    expect(loaded.cacheRejected).toBe(true);
+    await runs(loaded);
+    // Too short to hold the header.
+    fs.writeFileSync(file, source(24));
+    fs.writeFileSync(cacheFileOf(file), cache.subarray(0, 10));
+    expect(loadBundle(file).cacheRejected).toBe(true);
+    // Not read at all when told not to.
+    fs.writeFileSync(file, source(25));
+    expect(loadBundle(file, false).cacheRejected).toBeUndefined();
+  });
+});
