@@ -4,7 +4,7 @@
 // - no import cycles anywhere in src/, type-only imports included;
 // - no dynamic import() in src/ (everything a module needs is visible in its imports), except
 //   that src/cli/main.ts loads each command's module (src/cli/*.ts) on demand: the bundled command
-//   then reads and compiles only the code of the command it runs (tools/bundle-cli.ts).
+//   then runs only the module code of the command it is given (tools/bundle-cli.ts).
 
 import fs from 'node:fs';
 import path from 'node:path';
