@@ -32,6 +32,8 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const BUILD = join(ROOT, 'bench', '.build');
 const WORKER = join(BUILD, 'bench', 'worker.js');
 const CREF = join(BUILD, 'cref');
+/** The C reference as a shared object, for the paired measurements (worker.ts loads it through ffi-rs). */
+const CREF_SO = join(BUILD, 'cref.so');
 const LINK_PAIRS = 1000; // 2,001 links with lo
 const ROUTES = 100_000;
 const ROUTE_TABLE = 100;
@@ -41,6 +43,11 @@ const ROUTE_TABLE = 100;
 // it took to settle is printed beside it.
 const ROUTE_RUNS = 20;
 const LINK_RUNS = 40;
+// Rounds of the paired measurements (C, JS floor and library taking turns in one process): the
+// second half of them, settled, gives the warm figures.
+const PAIRED_ROUTE_ROUNDS = 30;
+const PAIRED_LINK_ROUNDS = 80;
+const PAIRED_STREAM_ROUNDS = 6;
 const STREAM_TABLES = 8; // 8 tables of 125,000 /32s: 1,000,000 routes
 const STREAM_PER_TABLE = 125_000;
 const ADDS = 10_000;
@@ -148,7 +155,8 @@ function build(): void {
   // The CLI as `npm run build` ships it: bundled into one script, with its code cache.
   run(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'bundle-cli.ts'), join(BUILD, 'src', 'cli')]);
   const cc = spawnSync('cc', ['-O2', '-o', CREF, join(ROOT, 'bench', 'cref.c')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  haveC = cc.status === 0 && existsSync(CREF);
+  const so = spawnSync('cc', ['-O2', '-shared', '-fPIC', '-DCREF_LIB', '-o', CREF_SO, join(ROOT, 'bench', 'cref.c')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  haveC = cc.status === 0 && existsSync(CREF) && so.status === 0 && existsSync(CREF_SO);
   if (!haveC) {
     emit('note', { c_reference: 'skipped: no working C compiler (cc); C figures and ratios are null', error: cc.error?.message ?? cc.stderr?.trim() });
   }
@@ -213,7 +221,63 @@ function dumpFigures(lib: Record<string, number>, c: Record<string, number | num
     object_floor_ratio_cold: ratio(objects.cold_ms, cCold),
     object_floor_ratio_warm: ratio(objects.warm_ms, cWarm),
     object_floor_warm_cpu_ms: r2(objects.warm_cpu_ms),
+    lib_cold_faults: lib.cold_faults,
+    lib_warm_faults: lib.warm_faults,
+    js_floor_cold_faults: floor.cold_faults,
+    js_floor_warm_faults: floor.warm_faults,
+    object_floor_cold_faults: objects.cold_faults,
+    object_floor_warm_faults: objects.warm_faults,
+    c_cold_faults: (c?.first_faults as number | undefined) ?? null,
+    c_warm_faults: (c?.median_faults as number | undefined) ?? null,
   };
+}
+
+/**
+ * The page faults of a dump row, cold and warm, and what they cost at this run's price of one
+ * (the `machine` row): memory a process touches for the first time is expensive on this virtual
+ * machine, and the library's objects are memory that the C reference never allocates.
+ */
+function faultsText(lib: Record<string, number>, floor: Record<string, number>, objects: Record<string, number>, c: Record<string, number | number[]> | undefined): string {
+  const cost = (n: number): string => (faultUs === undefined ? '' : ` = ${r2((n * faultUs) / 1000)} ms`);
+  return `page faults cold/warm: library ${lib.cold_faults}${cost(lib.cold_faults)} / ${lib.warm_faults}${cost(lib.warm_faults)}, JS floor ${floor.cold_faults} / ${floor.warm_faults}, objects ${objects.cold_faults}${cost(objects.cold_faults)} / ${objects.warm_faults}${cost(objects.warm_faults)}, C ${c?.first_faults ?? '-'} / ${c?.median_faults ?? '-'}`;
+}
+
+/**
+ * The warm figures that compare best on this machine: the C reference (loaded into the library's
+ * process), the JS floor and the library take turns dump by dump, each dump moments after the
+ * other, so that the kernel's drift (its dump time varies by up to 2x from one minute, or one
+ * process, to the next) hits them alike; the ratio is the median of each round's own ratio over
+ * the settled second half of the rounds. One row, and the JSON line `name`.
+ */
+function pairedRow(name: string, what: string, target: string, args: string[]): Record<string, number> | undefined {
+  if (!haveC) return undefined;
+  const p = worker([...args, CREF_SO]);
+  emit(name, { ...p, how: 'C reference (cref.so, in the same process), JS floor and library take turns dump by dump; warm = settled second half of the rounds; ratio = median of per-round ratios', target });
+  rows.push({
+    what: `${what}, paired`,
+    unit: 'ms',
+    lib_cold: null,
+    lib_warm: r2(p.lib_warm_ms),
+    c_cold: null,
+    c_warm: r2(p.c_warm_ms),
+    ratio_cold: null,
+    ratio_warm: r2(p.ratio_warm),
+    target,
+    extra: `one process, ${p.rounds} rounds taking turns dump by dump (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_ms)} ms = ${r2(p.floor_ratio_warm)}x`,
+  });
+  return p;
+}
+
+/** What one page fault costs on this machine, measured by the C reference at the start of the run (us). */
+let faultUs: number | undefined;
+
+/** The price of a page fault here: the C reference touching 64 MiB of fresh memory, median of 3. */
+function benchMachine(): void {
+  if (!haveC) return;
+  const runs = [0, 1, 2].map(() => JSON.parse(run(CREF, ['faults', '64']).trim()) as { faults: number; us_per_fault: number });
+  faultUs = median(runs.map((r) => r.us_per_fault));
+  emit('machine', { us_per_page_fault: r2(faultUs), runs: runs.map((r) => r2(r.us_per_fault)), faults_per_run: runs[0].faults, how: 'cref faults 64: mmap 64 MiB, write one byte per page' });
+  rows.push({ what: 'page fault (fresh 4 KiB page, C)', unit: 'us', lib_cold: null, lib_warm: null, c_cold: r2(faultUs), c_warm: null, ratio_cold: null, ratio_warm: null, target: '-', extra: `runs ${runs.map((r) => r2(r.us_per_fault)).join(', ')} us; 64 MiB touched once per page (a bare-metal x86 machine takes about 0.1-0.3 us)` });
 }
 
 function benchRoutes(): void {
@@ -246,7 +310,8 @@ function benchRoutes(): void {
     peak_rss_mb: r2(lib.peak_rss_mb),
     target: 'warm <= 3x C, cold <= 5x C; peak RSS holding them < 150 MB',
   });
-  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `turns ${every}; settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route})` });
+  rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `turns ${every}; settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route}); ${faultsText(lib, floor, objects, c)}` });
+  pairedRow('dump-routes-100k-paired', 'dump 100k routes', '<=3x', ['paired-routes', ns, String(ROUTE_TABLE), String(PAIRED_ROUTE_ROUNDS)]);
   rows.push({ what: '  object floor: 100k route-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (flat strings; template strings ${r2(objectsTemplate.warm_ms)} ms); + JS I/O floor = ${r2(objects.warm_ms + floor.warm_ms)} ms (${ratio(objects.warm_ms + floor.warm_ms, cWarm)}x C), library beyond both ${r2(lib.warm_ms - objects.warm_ms - floor.warm_ms)} ms` });
   rows.push({ what: 'peak RSS, 100k routes held', unit: 'MB', lib_cold: r2(lib.peak_rss_mb), lib_warm: null, c_cold: null, c_warm: null, ratio_cold: null, ratio_warm: null, target: '< 150', extra: '' });
 }
@@ -273,7 +338,8 @@ function benchLinks(): void {
     ip_j_ms: r2(ipMs),
     target: 'warm <= 2x C, cold <= 4x C',
   });
-  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `turns ${every}; settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms` });
+  rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `turns ${every}; settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${faultsText(lib, floor, objects, c)}` });
+  pairedRow('dump-links-2001-paired', 'dump 2,001 links', '<=2x', ['paired-links', ns, String(PAIRED_LINK_ROUNDS)]);
   rows.push({ what: '  object floor: 2,001 link-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (stats, afSpec left out: lazy in the library)` });
 }
 
@@ -317,7 +383,8 @@ function benchStream(): void {
     js_floor_ratio_warm: ratio(floor.warm_ms, cWarm),
     target: '<= 2x C, peak RSS < 100 MB',
   });
-  rows.push({ what: 'stream 1M routes (batches)', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=2x', extra: `turns ${every}; peak RSS ${r2(lib.peak_rss_mb)} MB (< 100); JS floor (not decoded) ${r2(floor.warm_ms)} ms = ${ratio(floor.warm_ms, cWarm)}x C; CPU warm ${r2(lib.warm_cpu_ms)} ms / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x` });
+  rows.push({ what: 'stream 1M routes (batches)', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=2x', extra: `turns ${every}; peak RSS ${r2(lib.peak_rss_mb)} MB (< 100); JS floor (not decoded) ${r2(floor.warm_ms)} ms = ${ratio(floor.warm_ms, cWarm)}x C; CPU warm ${r2(lib.warm_cpu_ms)} ms / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; page faults warm: library ${lib.warm_faults}, JS floor ${floor.warm_faults}, C ${c?.median_faults ?? '-'}` });
+  pairedRow('stream-routes-1m-paired', 'stream 1M routes (batches)', '<=2x', ['paired-stream', ns, String(PAIRED_STREAM_ROUNDS)]);
   rows.push({ what: 'stream 1M routes (per object)', unit: 'ms', lib_cold: r2(perObject.cold_ms), lib_warm: r2(perObject.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(perObject.cold_ms, cCold), ratio_warm: ratio(perObject.warm_ms, cWarm), target: '-', extra: `for await of routes.stream(); peak RSS ${r2(perObject.peak_rss_mb)} MB; CPU warm ${r2(perObject.warm_cpu_ms)} ms = ${ratio(perObject.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x C` });
 }
 
@@ -477,6 +544,7 @@ async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
   const want = (name: string): boolean => only.size === 0 || only.has(name);
   build();
+  benchMachine();
   if (want('routes')) benchRoutes();
   if (want('links')) benchLinks();
   if (want('stream')) benchStream();

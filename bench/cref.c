@@ -7,6 +7,10 @@
 //   cref add NS OIF TABLE N PER_WRITE ROUNDS    adds N /32s of 198.18.0.0/15, deletes them; per round
 //   cref fill NS OIF TABLE N FIRST              adds N /32s from address index FIRST, 100 per write
 //   cref produce NS OIF TABLE N                 adds then deletes N routes, 100 per write, timed
+//   cref faults MB                              touches MB of fresh memory: the cost of a page fault
+//
+// Built also as a shared object (-DCREF_LIB, bench/.build/cref.so): bench/worker.ts loads it through
+// ffi-rs to take turns with the library dump by dump in one process (cref_open, cref_dump below).
 //
 // The socket is set up as the library sets up its own: 8 MiB receive queue, extended ACKs, strict
 // dump checking, bound and connected to the kernel, 1 MiB read buffer.
@@ -22,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +53,13 @@ static double cpu_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// Minor page faults of this process so far: memory it touched for the first time.
+static long minflt(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_minflt;
 }
 
 static double now_ms(void) {
@@ -181,10 +194,44 @@ static void change_routes(int del, uint32_t first, uint32_t n, uint32_t per_writ
   }
 }
 
+// In-process use: opens the socket in namespace NS from the calling thread, then returns that
+// thread to its own namespace. Returns the socket.
+int cref_open(const char *ns) {
+  int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self < 0) die("open own netns");
+  open_socket(ns);
+  if (setns(self, CLONE_NEWNET) < 0) die("setns back");
+  close(self);
+  return fd;
+}
+
+// In-process use: one dump (route: of TABLE, family FAMILY; else links), received and not decoded;
+// returns its wall time in ms.
+double cref_dump(int route, int family, uint32_t table) {
+  long bytes;
+  double t0 = now_ms();
+  dump_once(route, family, table, &bytes);
+  return now_ms() - t0;
+}
+
+#ifndef CREF_LIB
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: see the comment at the top of cref.c\n");
     return 1;
+  }
+  if (!strcmp(argv[1], "faults")) {
+    // What one page fault costs on this machine: fresh anonymous memory touched once per page.
+    size_t bytes = strtoul(argv[2], 0, 10) << 20;
+    long page = sysconf(_SC_PAGESIZE), f0 = minflt();
+    double t0 = now_ms();
+    volatile char *m = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) die("mmap");
+    for (size_t i = 0; i < bytes; i += page) m[i] = 1;
+    double ms = now_ms() - t0;
+    long faults = minflt() - f0;
+    printf("{\"pages\":%zu,\"faults\":%ld,\"ms\":%.3f,\"us_per_fault\":%.3f}\n", bytes / page, faults, ms, ms * 1e3 / (faults > 0 ? faults : 1));
+    return 0;
   }
   open_socket(argv[2]);
   if (!strcmp(argv[1], "dump") && argc == 7) {
@@ -194,17 +241,20 @@ int main(int argc, char **argv) {
     int runs = atoi(argv[6]);
     double *t = calloc(runs, sizeof *t);
     double *c = calloc(runs, sizeof *c);
+    double *f = calloc(runs, sizeof *f);
     long msgs = 0, bytes = 0;
     for (int i = 0; i < runs; i++) {
+      long f0 = minflt();
       double c0 = cpu_ms();
       double t0 = now_ms();
       msgs = dump_once(route, family, table, &bytes);
       t[i] = now_ms() - t0;
       c[i] = cpu_ms() - c0;
+      f[i] = minflt() - f0;
     }
     double first = t[0];
-    printf("{\"messages\":%ld,\"bytes\":%ld,\"first_ms\":%.3f,\"median_ms\":%.3f,\"first_cpu_ms\":%.3f,\"median_cpu_ms\":%.3f}\n",
-           msgs, bytes, first, runs > 1 ? median(t + 1, runs - 1) : first, c[0], runs > 1 ? median(c + 1, runs - 1) : c[0]);
+    printf("{\"messages\":%ld,\"bytes\":%ld,\"first_ms\":%.3f,\"median_ms\":%.3f,\"first_cpu_ms\":%.3f,\"median_cpu_ms\":%.3f,\"first_faults\":%.0f,\"median_faults\":%.0f}\n",
+           msgs, bytes, first, runs > 1 ? median(t + 1, runs - 1) : first, c[0], runs > 1 ? median(c + 1, runs - 1) : c[0], f[0], runs > 1 ? median(f + 1, runs - 1) : f[0]);
     return 0;
   }
   if (!strcmp(argv[1], "add") && argc == 8) {
@@ -241,3 +291,4 @@ int main(int argc, char **argv) {
   fprintf(stderr, "bad arguments\n");
   return 1;
 }
+#endif

@@ -8,6 +8,9 @@
 //   worker floor-routes NS TABLE RUNS  the same dump through the library's socket and engine, not decoded
 //   worker floor-links NS RUNS
 //   worker floor-stream NS RUNS        the stream's dump (every IPv4 route) the same way
+//   worker paired-routes NS TABLE ROUNDS SO  the C reference (SO: cref.so, in this process), the
+//   worker paired-links NS ROUNDS SO         floor and dump-* (stream-batches), taking turns dump by
+//   worker paired-stream NS ROUNDS SO        dump in one process
 //   worker stream NS RUNS              every IPv4 route of every table, streamed and dropped: for await of routes.stream()
 //   worker stream-batches NS RUNS      the same through routes.stream().batches() (a datagram's routes at a time)
 //   worker add NS OIF N ROUNDS MODE    N route adds: one at a time (seq), rtnl.batch (batch),
@@ -23,6 +26,8 @@
 //   worker bytes-routes NS TABLE       heap held per listed route, model and wire (needs --expose-gc)
 
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as FfiRs from 'ffi-rs';
 import type { Writer } from '../src/netlink/bytes.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../src/netlink/constants.js';
 import { dumpObjects } from '../src/rtnl/common/requests.js';
@@ -51,19 +56,25 @@ const cpuMs = (): number => {
  * Runs `fn` `runs` times; the first is cold, the rest warm (median). Each result stays alive until
  * the next run has ended. `settle_runs`: how many runs it took to settle, the index of the first
  * run within 1.25x of the warm median (V8 optimises the decoders over the first dumps).
+ * `cold_faults`/`warm_faults`: the minor page faults of the first run and the median of the rest
+ * (memory the process touched for the first time: on this virtual machine each costs 15-25 us,
+ * see the bench's `machine` row).
  */
 async function runs(n: number, fn: () => Promise<number>): Promise<Record<string, number>> {
   const wall: number[] = [];
   const cpu: number[] = [];
   let kept: unknown;
   let count = 0;
+  const faults: number[] = [];
   let hwmAfterFirst = 0;
   for (let i = 0; i < n; i++) {
+    const f0 = process.resourceUsage().minorPageFault;
     const c0 = cpuMs();
     const t0 = performance.now();
     count = await fn();
     wall.push(performance.now() - t0);
     cpu.push(cpuMs() - c0);
+    faults.push(process.resourceUsage().minorPageFault - f0);
     if (i === 0) hwmAfterFirst = vmHwmMb();
     kept = count;
   }
@@ -77,6 +88,8 @@ async function runs(n: number, fn: () => Promise<number>): Promise<Record<string
     settle_runs: wall.findIndex((t) => t <= 1.25 * warm),
     cold_cpu_ms: cpu[0],
     warm_cpu_ms: median(cpu.slice(1)),
+    cold_faults: faults[0],
+    warm_faults: median(faults.slice(1)),
     peak_rss_mb: hwmAfterFirst,
   };
 }
@@ -115,6 +128,101 @@ async function heldBytesPerObject(dump: () => Promise<unknown[]>): Promise<numbe
   return Math.round(median(sizes));
 }
 
+/**
+ * The JS floor's dump: the request the library's list() sends (an rtmsg of family unspec with
+ * RTA_TABLE, or an ifinfomsg; for the stream, what routes.stream({ table: 'all', family: 'inet' })
+ * sends: an rtmsg of family inet), through the library's socket and engine, the replies counted
+ * and not decoded. Returns how many there were.
+ */
+async function floorDump(rtnl: Rtnl, what: 'routes' | 'links' | 'stream', table: number): Promise<number> {
+  const body =
+    what === 'routes'
+      ? (w: Writer) => {
+          w.zeros(12);
+          const a = w.beginAttr(15);
+          w.u32(table);
+          w.endAttr(a);
+        }
+      : what === 'stream'
+        ? (w: Writer) => {
+            w.u8(2);
+            w.zeros(11);
+          }
+        : (w: Writer) => w.zeros(16);
+  let n = 0;
+  await rtnl.connection.request({ type: what === 'links' ? RTM_GETLINK : RTM_GETROUTE, flags: NLM_F_DUMP, body }, () => {
+    n++;
+  });
+  return n;
+}
+
+/** Every IPv4 route of every table through routes.stream().batches(), each looked at and dropped; returns how many. */
+async function streamBatches(rtnl: Rtnl): Promise<number> {
+  let n = 0;
+  for await (const batch of rtnl.routes.stream({ table: 'all', family: 'inet' }).batches()) for (const r of batch) if (r.dst !== undefined) n++;
+  return n;
+}
+
+/** The C reference in this process (bench/.build/cref.so through ffi-rs): its socket opened in `ns`. */
+function openCref(so: string, ns: string): { dump(route: number, family: number, table: number): number } {
+  const ffi = createRequire(import.meta.url)('ffi-rs') as typeof FfiRs;
+  ffi.open({ library: 'cref', path: so });
+  ffi.load({ library: 'cref', funcName: 'cref_open', retType: ffi.DataType.I32, paramsType: [ffi.DataType.String], paramsValue: [ns] });
+  return {
+    dump: (route, family, table) => ffi.load({ library: 'cref', funcName: 'cref_dump', retType: ffi.DataType.Double, paramsType: [ffi.DataType.I32, ffi.DataType.I32, ffi.DataType.I32], paramsValue: [route, family, table] }) as number,
+  };
+}
+
+/**
+ * The C reference, the JS floor and the library take turns dump by dump in this one process,
+ * `rounds` times, in an order that rotates every round; each library dump's result is held until
+ * the next one has ended. On this shared machine the kernel's own dump time drifts by up to 2x
+ * within seconds: only dumps made moments apart compare. Warm figures are from the second half of
+ * the rounds (settled: V8 has optimised the decoder), and the ratios are the medians of each
+ * round's own ratio.
+ */
+async function paired(rounds: number, c: () => number, floor: () => Promise<number>, lib: () => Promise<number>): Promise<Record<string, number>> {
+  const t: Record<'c' | 'floor' | 'lib', number[]> = { c: [], floor: [], lib: [] };
+  let count = 0;
+  const steps: Record<'c' | 'floor' | 'lib', () => Promise<void>> = {
+    c: async () => {
+      t.c.push(c());
+    },
+    floor: async () => {
+      const t0 = performance.now();
+      await floor();
+      t.floor.push(performance.now() - t0);
+    },
+    lib: async () => {
+      const t0 = performance.now();
+      count = await lib();
+      t.lib.push(performance.now() - t0);
+    },
+  };
+  const order = ['c', 'floor', 'lib'] as const;
+  for (let i = 0; i < rounds; i++) for (let k = 0; k < 3; k++) await steps[order[(i + k) % 3]]();
+  const from = Math.floor(rounds / 2);
+  const late = (xs: number[]): number[] => xs.slice(from);
+  const ratios = (xs: number[]): number[] => late(xs).map((x, i) => x / late(t.c)[i]);
+  return {
+    count,
+    rounds,
+    settled_from: from,
+    c_warm_ms: median(late(t.c)),
+    floor_warm_ms: median(late(t.floor)),
+    lib_warm_ms: median(late(t.lib)),
+    ratio_warm: median(ratios(t.lib)),
+    floor_ratio_warm: median(ratios(t.floor)),
+    ratio_p10: quantile(ratios(t.lib), 0.1),
+    ratio_p90: quantile(ratios(t.lib), 0.9),
+  };
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(s.length * q))];
+}
+
 async function main(): Promise<void> {
   const rtnl = await Rtnl.open({ netns: ns });
   let out: Record<string, unknown>;
@@ -139,31 +247,30 @@ async function main(): Promise<void> {
       case 'floor-routes':
       case 'floor-stream':
       case 'floor-links': {
-        const routes = mode === 'floor-routes';
-        const stream = mode === 'floor-stream';
-        const table = routes ? Number(rest[0]) : 0;
-        // The request the library's list() sends: rtmsg (family unspec) + RTA_TABLE, or an ifinfomsg;
-        // for the stream, what routes.stream({ table: 'all', family: 'inet' }) sends: rtmsg, family inet.
-        const body = routes
-          ? (w: Writer) => {
-              w.zeros(12);
-              const a = w.beginAttr(15);
-              w.u32(table);
-              w.endAttr(a);
-            }
-          : stream
-            ? (w: Writer) => {
-                w.u8(2);
-                w.zeros(11);
-              }
-            : (w: Writer) => w.zeros(16);
-        out = await runs(Number(routes ? rest[1] : rest[0]), async () => {
-          let n = 0;
-          await rtnl.connection.request({ type: routes || stream ? RTM_GETROUTE : RTM_GETLINK, flags: NLM_F_DUMP, body }, () => {
-            n++;
-          });
-          return n;
-        });
+        const what = mode === 'floor-routes' ? 'routes' : mode === 'floor-stream' ? 'stream' : 'links';
+        const table = what === 'routes' ? Number(rest[0]) : 0;
+        out = await runs(Number(what === 'routes' ? rest[1] : rest[0]), () => floorDump(rtnl, what, table));
+        break;
+      }
+      case 'paired-routes':
+      case 'paired-links':
+      case 'paired-stream': {
+        const what = mode === 'paired-routes' ? 'routes' : mode === 'paired-links' ? 'links' : 'stream';
+        const table = what === 'routes' ? Number(rest[0]) : 0;
+        const c = openCref(rest[what === 'routes' ? 2 : 1], ns);
+        out = await paired(
+          Number(what === 'routes' ? rest[1] : rest[0]),
+          // The stream's dump is every IPv4 route (family AF_INET, every table).
+          () => c.dump(what === 'links' ? 0 : 1, what === 'stream' ? 2 : 0, table),
+          () => floorDump(rtnl, what, table),
+          what === 'stream'
+            ? () => streamBatches(rtnl)
+            : async () => {
+                const r = what === 'routes' ? await rtnl.routes.list({ table }) : await rtnl.links.list();
+                hold(r);
+                return r.length;
+              },
+        );
         break;
       }
       case 'stream':
@@ -174,7 +281,7 @@ async function main(): Promise<void> {
           if (mode === 'stream') {
             for await (const r of rtnl.routes.stream({ table: 'all', family: 'inet' })) if (r.dst !== undefined) n++;
           } else {
-            for await (const batch of rtnl.routes.stream({ table: 'all', family: 'inet' }).batches()) for (const r of batch) if (r.dst !== undefined) n++;
+            n = await streamBatches(rtnl);
           }
           peak = Math.max(peak, vmHwmMb());
           return n;
