@@ -128,6 +128,23 @@ async function heldBytesPerObject(dump: () => Promise<unknown[]>): Promise<numbe
   return Math.round(median(sizes));
 }
 
+/** Which dump a mode names (dump-links, floor-stream, paired-routes, ...). */
+function dumpOf(mode: string): 'routes' | 'links' | 'stream' {
+  return mode.endsWith('routes') ? 'routes' : mode.endsWith('links') ? 'links' : 'stream';
+}
+
+/**
+ * The library's dump: routes.list({ table }) or links.list(), the result held until the next
+ * dump has ended; for the stream, every IPv4 route through routes.stream().batches(), dropped.
+ * Returns how many objects it gave.
+ */
+async function libDump(rtnl: Rtnl, what: 'routes' | 'links' | 'stream', table: number): Promise<number> {
+  if (what === 'stream') return streamBatches(rtnl);
+  const r = what === 'routes' ? await rtnl.routes.list({ table }) : await rtnl.links.list();
+  hold(r);
+  return r.length;
+}
+
 /**
  * The JS floor's dump: the request the library's list() sends (an rtmsg of family unspec with
  * RTA_TABLE, or an ifinfomsg; for the stream, what routes.stream({ table: 'all', family: 'inet' })
@@ -228,34 +245,21 @@ async function main(): Promise<void> {
   let out: Record<string, unknown>;
   try {
     switch (mode) {
-      case 'dump-routes': {
-        const table = Number(rest[0]);
-        out = await runs(Number(rest[1]), async () => {
-          const r = await rtnl.routes.list({ table });
-          hold(r);
-          return r.length;
-        });
-        break;
-      }
+      case 'dump-routes':
       case 'dump-links':
-        out = await runs(Number(rest[0]), async () => {
-          const r = await rtnl.links.list();
-          hold(r);
-          return r.length;
-        });
-        break;
       case 'floor-routes':
       case 'floor-stream':
       case 'floor-links': {
-        const what = mode === 'floor-routes' ? 'routes' : mode === 'floor-stream' ? 'stream' : 'links';
+        const what = dumpOf(mode);
         const table = what === 'routes' ? Number(rest[0]) : 0;
-        out = await runs(Number(what === 'routes' ? rest[1] : rest[0]), () => floorDump(rtnl, what, table));
+        const dump = mode.startsWith('floor') ? floorDump : libDump;
+        out = await runs(Number(what === 'routes' ? rest[1] : rest[0]), () => dump(rtnl, what, table));
         break;
       }
       case 'paired-routes':
       case 'paired-links':
       case 'paired-stream': {
-        const what = mode === 'paired-routes' ? 'routes' : mode === 'paired-links' ? 'links' : 'stream';
+        const what = dumpOf(mode);
         const table = what === 'routes' ? Number(rest[0]) : 0;
         const c = openCref(rest[what === 'routes' ? 2 : 1], ns);
         out = await paired(
@@ -263,13 +267,7 @@ async function main(): Promise<void> {
           // The stream's dump is every IPv4 route (family AF_INET, every table).
           () => c.dump(what === 'links' ? 0 : 1, what === 'stream' ? 2 : 0, table),
           () => floorDump(rtnl, what, table),
-          what === 'stream'
-            ? () => streamBatches(rtnl)
-            : async () => {
-                const r = what === 'routes' ? await rtnl.routes.list({ table }) : await rtnl.links.list();
-                hold(r);
-                return r.length;
-              },
+          () => libDump(rtnl, what, table),
         );
         break;
       }
