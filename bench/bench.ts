@@ -252,7 +252,7 @@ function faultsText(lib: Record<string, number>, floor: Record<string, number>, 
 function pairedRow(name: string, what: string, target: string, args: string[]): Record<string, number> | undefined {
   if (!haveC) return undefined;
   const p = worker([...args, CREF_SO]);
-  emit(name, { ...p, how: 'C reference (cref.so, in the same process), JS floor and library take turns dump by dump; warm = settled second half of the rounds; ratio = median of per-round ratios', target });
+  emit(name, { ...p, how: 'C reference (cref.so, in the same process), JS floor, library and object floor take turns dump by dump; warm = settled second half of the rounds; ratio = median of per-round ratios', target });
   rows.push({
     what: `${what}, paired`,
     unit: 'ms',
@@ -263,7 +263,7 @@ function pairedRow(name: string, what: string, target: string, args: string[]): 
     ratio_cold: null,
     ratio_warm: r2(p.ratio_warm),
     target,
-    extra: `one process, ${p.rounds} rounds taking turns dump by dump (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_ms)} ms = ${r2(p.floor_ratio_warm)}x`,
+    extra: `one process, ${p.rounds} rounds taking turns dump by dump (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_ms)} ms = ${r2(p.floor_ratio_warm)}x${p.objects_warm_ms === undefined ? '' : `; object floor ${r2(p.objects_warm_ms)} ms = ${r2(p.objects_ratio_warm)}x; both floors together ${r2(p.floors_ratio_warm)}x`}`,
   });
   return p;
 }

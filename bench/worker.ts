@@ -94,11 +94,11 @@ async function runs(n: number, fn: () => Promise<number>): Promise<Record<string
   };
 }
 
-const held: unknown[] = [];
-// Keeps the last result alive while the next dump runs (a long-lived process uses its results).
-function hold(x: unknown): void {
-  held.push(x);
-  if (held.length > 1) held.shift();
+const held = new Map<string, unknown>();
+// Keeps the last result alive while the next dump runs (a long-lived process uses its results):
+// one per holder, so that the library's and the object floor's results, taking turns, each stay.
+function hold(x: unknown, holder = 'library'): void {
+  held.set(holder, x);
 }
 
 // The query routes.list({ table }) sends.
@@ -126,6 +126,89 @@ async function heldBytesPerObject(dump: () => Promise<unknown[]>): Promise<numbe
   }
   kept.length = 0;
   return Math.round(median(sizes));
+}
+
+/**
+ * The route object floor: what merely building and holding `n` plain objects of a listed route's
+ * shape costs in this process, without any I/O or decoding: a fresh dst string each, the same
+ * fields with the same kinds of values, the flags array shared as the library shares its empty
+ * one. An object literal; the string made flat from character codes (the cheaper way: a template
+ * string makes a tree of cons strings, `template`). Returns the function making one such result.
+ */
+function routeObjects(n: number, template: boolean): () => Promise<number> {
+  const flags: string[] = [];
+  const codes = Array.from({ length: 19 }, (_, k) => new Array<number>(k).fill(0));
+  const put = (a: number[], p: number, v: number): number => {
+    if (v >= 100) a[p++] = 48 + ((v / 100) | 0);
+    if (v >= 10) a[p++] = 48 + (((v / 10) | 0) % 10);
+    a[p++] = 48 + (v % 10);
+    return p;
+  };
+  const scratch = new Array<number>(19).fill(0);
+  const flat = (i: number): string => {
+    let p = put(scratch, 0, 198);
+    scratch[p++] = 46;
+    p = put(scratch, p, 18 + (i >> 16));
+    scratch[p++] = 46;
+    p = put(scratch, p, (i >> 8) & 255);
+    scratch[p++] = 46;
+    p = put(scratch, p, i & 255);
+    scratch[p++] = 47;
+    p = put(scratch, p, 32);
+    const a = codes[p];
+    for (let k = 0; k < p; k++) a[k] = scratch[k];
+    return String.fromCharCode.apply(null, a);
+  };
+  return async () => {
+    const r: object[] = [];
+    for (let i = 0; i < n; i++) {
+      const dst = template ? `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32` : flat(i);
+      r.push({ family: 'inet', dst, table: 100, type: 'unicast', protocol: 'boot', scope: 'link', flags, oif: 3 });
+    }
+    hold(r, 'objects');
+    return r.length;
+  };
+}
+
+/**
+ * The same for `n` links of a listed veth's shape: every field a listed link has, with its kind of
+ * value (fresh name and MAC address strings, a fresh flags array, the xdp object); stats and
+ * afSpec are left out, as the library decodes them only when they are read. The MAC text is made
+ * flat from character codes at once, as the library makes it (a template of toString(16) pieces
+ * would cost more than the library's whole decode).
+ */
+function linkObjects(n: number): () => Promise<number> {
+  const codes = new Array<number>(17).fill(58);
+  const mac = (i: number): string => {
+    const bytes = [0x2a, 0x0b, 0xf0, (i >> 16) & 255, (i >> 8) & 255, i & 255];
+    for (let k = 0; k < 6; k++) {
+      const hi = bytes[k] >> 4;
+      const lo = bytes[k] & 15;
+      codes[3 * k] = hi < 10 ? 48 + hi : 87 + hi;
+      codes[3 * k + 1] = lo < 10 ? 48 + lo : 87 + lo;
+    }
+    return String.fromCharCode.apply(null, codes);
+  };
+  return async () => {
+    const r: object[] = [];
+    for (let i = 0; i < n; i++) {
+      r.push({
+        index: i + 2, name: `bv${i >> 1}${i & 1 ? 'b' : 'a'}`, kind: 'veth', data: undefined, port: undefined,
+        flags: ['broadcast', 'multicast', 'lower-up'], mtu: 1500, address: mac(i),
+        broadcast: 'ff:ff:ff:ff:ff:ff', permAddress: undefined, txqlen: 1000, alias: undefined, group: 0, master: undefined,
+        link: i + 3, linkNetnsid: undefined, linkType: 'ether', operstate: 'down', linkmode: 'default', qdisc: 'noop',
+        carrier: false, carrierChanges: 1, carrierUpCount: 0, carrierDownCount: 1, promiscuity: 0, allmulti: 0,
+        minMtu: 68, maxMtu: 65535, numTxQueues: 2, numRxQueues: 2, gsoMaxSize: 65536, gsoMaxSegs: 65535,
+        groMaxSize: 65536, gsoIpv4MaxSize: 65536, groIpv4MaxSize: 65536, tsoMaxSize: 524280, tsoMaxSegs: 65535,
+        altNames: undefined, protoDown: false, protoDownReason: undefined, netnsImmutable: false, headroom: 0,
+        tailroom: 0, maxPacingOffloadHorizon: 0, parentDevName: undefined, parentDevBusName: undefined,
+        physPortId: undefined, physPortName: undefined, physSwitchId: undefined, numVf: undefined,
+        xdp: { attached: 0 }, protinfo: undefined, family: undefined,
+      });
+    }
+    hold(r, 'objects');
+    return r.length;
+  };
 }
 
 /** Which dump a mode names (dump-links, floor-stream, paired-routes, ...). */
@@ -191,37 +274,38 @@ function openCref(so: string, ns: string): { dump(route: number, family: number,
 }
 
 /**
- * The C reference, the JS floor and the library take turns dump by dump in this one process,
- * `rounds` times, in an order that rotates every round; each library dump's result is held until
- * the next one has ended. On this shared machine the kernel's own dump time drifts by up to 2x
- * within seconds: only dumps made moments apart compare. Warm figures are from the second half of
- * the rounds (settled: V8 has optimised the decoder), and the ratios are the medians of each
- * round's own ratio.
+ * The C reference, the JS floor, the library and its object floor take turns dump by dump in this
+ * one process, `rounds` times, in an order that rotates every round; the library's and the object
+ * floor's results are each held until their next turn has ended. On this shared machine the
+ * kernel's own dump time drifts by up to 2x within seconds: only dumps made moments apart compare.
+ * Warm figures are from the second half of the rounds (settled: V8 has optimised the decoder), and
+ * the ratios are the medians of each round's own ratio; `floors_ratio_warm` is that of the JS floor
+ * and the object floor together.
  */
-async function paired(rounds: number, c: () => number, floor: () => Promise<number>, lib: () => Promise<number>): Promise<Record<string, number>> {
-  const t: Record<'c' | 'floor' | 'lib', number[]> = { c: [], floor: [], lib: [] };
+async function paired(rounds: number, c: () => number, floor: () => Promise<number>, lib: () => Promise<number>, objects?: () => Promise<number>): Promise<Record<string, number>> {
+  type Who = 'c' | 'floor' | 'lib' | 'objects';
+  const t: Record<Who, number[]> = { c: [], floor: [], lib: [], objects: [] };
   let count = 0;
-  const steps: Record<'c' | 'floor' | 'lib', () => Promise<void>> = {
+  const timed = async (who: Who, fn: () => Promise<number>): Promise<void> => {
+    const t0 = performance.now();
+    const n = await fn();
+    t[who].push(performance.now() - t0);
+    if (who === 'lib') count = n;
+  };
+  const steps: Record<Who, () => Promise<void>> = {
     c: async () => {
       t.c.push(c());
     },
-    floor: async () => {
-      const t0 = performance.now();
-      await floor();
-      t.floor.push(performance.now() - t0);
-    },
-    lib: async () => {
-      const t0 = performance.now();
-      count = await lib();
-      t.lib.push(performance.now() - t0);
-    },
+    floor: () => timed('floor', floor),
+    lib: () => timed('lib', lib),
+    objects: () => (objects === undefined ? Promise.resolve() : timed('objects', objects)),
   };
-  const order = ['c', 'floor', 'lib'] as const;
-  for (let i = 0; i < rounds; i++) for (let k = 0; k < 3; k++) await steps[order[(i + k) % 3]]();
+  const order: Who[] = objects === undefined ? ['c', 'floor', 'lib'] : ['c', 'floor', 'lib', 'objects'];
+  for (let i = 0; i < rounds; i++) for (let k = 0; k < order.length; k++) await steps[order[(i + k) % order.length]]();
   const from = Math.floor(rounds / 2);
   const late = (xs: number[]): number[] => xs.slice(from);
   const ratios = (xs: number[]): number[] => late(xs).map((x, i) => x / late(t.c)[i]);
-  return {
+  const out: Record<string, number> = {
     count,
     rounds,
     settled_from: from,
@@ -233,6 +317,12 @@ async function paired(rounds: number, c: () => number, floor: () => Promise<numb
     ratio_p10: quantile(ratios(t.lib), 0.1),
     ratio_p90: quantile(ratios(t.lib), 0.9),
   };
+  if (objects !== undefined) {
+    out.objects_warm_ms = median(late(t.objects));
+    out.objects_ratio_warm = median(ratios(t.objects));
+    out.floors_ratio_warm = median(ratios(t.floor.map((f, i) => f + t.objects[i])));
+  }
+  return out;
 }
 
 function quantile(xs: number[], q: number): number {
@@ -262,12 +352,15 @@ async function main(): Promise<void> {
         const what = dumpOf(mode);
         const table = what === 'routes' ? Number(rest[0]) : 0;
         const c = openCref(rest[what === 'routes' ? 2 : 1], ns);
+        // The object floor takes its turn too (as many objects as the dump gives; not for the stream).
+        const n = await libDump(rtnl, what, table);
         out = await paired(
           Number(what === 'routes' ? rest[1] : rest[0]),
           // The stream's dump is every IPv4 route (family AF_INET, every table).
           () => c.dump(what === 'links' ? 0 : 1, what === 'stream' ? 2 : 0, table),
           () => floorDump(rtnl, what, table),
           () => libDump(rtnl, what, table),
+          what === 'routes' ? routeObjects(n, false) : what === 'links' ? linkObjects(n) : undefined,
         );
         break;
       }
@@ -379,88 +472,12 @@ async function main(): Promise<void> {
         out = { expected, events, lost: expected - events, overruns, per_second: seconds > 0 ? events / seconds : 0 };
         break;
       }
-      case 'objects-routes': {
-        // The object floor: what merely building and holding N plain objects of a listed route's
-        // shape costs in this process, without any I/O or decoding: a fresh dst string each, the
-        // same fields with the same kinds of values, the flags array shared as the library shares
-        // its empty one. An object literal; the string made flat from character codes (rest[2]
-        // 'flat', the cheaper way: a template string makes a tree of cons strings, 'template').
-        const n = Number(rest[0]);
-        const template = rest[2] === 'template';
-        const flags: string[] = [];
-        const codes = Array.from({ length: 19 }, (_, k) => new Array<number>(k).fill(0));
-        const put = (a: number[], p: number, v: number): number => {
-          if (v >= 100) a[p++] = 48 + ((v / 100) | 0);
-          if (v >= 10) a[p++] = 48 + (((v / 10) | 0) % 10);
-          a[p++] = 48 + (v % 10);
-          return p;
-        };
-        const scratch = new Array<number>(19).fill(0);
-        const flat = (i: number): string => {
-          let p = put(scratch, 0, 198);
-          scratch[p++] = 46;
-          p = put(scratch, p, 18 + (i >> 16));
-          scratch[p++] = 46;
-          p = put(scratch, p, (i >> 8) & 255);
-          scratch[p++] = 46;
-          p = put(scratch, p, i & 255);
-          scratch[p++] = 47;
-          p = put(scratch, p, 32);
-          const a = codes[p];
-          for (let k = 0; k < p; k++) a[k] = scratch[k];
-          return String.fromCharCode.apply(null, a);
-        };
-        out = await runs(Number(rest[1]), async () => {
-          const r: object[] = [];
-          for (let i = 0; i < n; i++) {
-            const dst = template ? `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32` : flat(i);
-            r.push({ family: 'inet', dst, table: 100, type: 'unicast', protocol: 'boot', scope: 'link', flags, oif: 3 });
-          }
-          hold(r);
-          return r.length;
-        });
+      case 'objects-routes':
+        out = await runs(Number(rest[1]), routeObjects(Number(rest[0]), rest[2] === 'template'));
         break;
-      }
-      case 'objects-links': {
-        // The same for N links of a listed veth's shape: every field a listed link has, with its
-        // kind of value (fresh name and MAC address strings, a fresh flags array, the xdp object);
-        // stats and afSpec are left out, as the library decodes them only when they are read.
-        // The MAC text is made flat from character codes at once, as the library makes it (a
-        // template of toString(16) pieces would cost more than the library's whole decode).
-        const n = Number(rest[0]);
-        const codes = new Array<number>(17).fill(58);
-        const mac = (i: number): string => {
-          const bytes = [0x2a, 0x0b, 0xf0, (i >> 16) & 255, (i >> 8) & 255, i & 255];
-          for (let k = 0; k < 6; k++) {
-            const hi = bytes[k] >> 4;
-            const lo = bytes[k] & 15;
-            codes[3 * k] = hi < 10 ? 48 + hi : 87 + hi;
-            codes[3 * k + 1] = lo < 10 ? 48 + lo : 87 + lo;
-          }
-          return String.fromCharCode.apply(null, codes);
-        };
-        out = await runs(Number(rest[1]), async () => {
-          const r: object[] = [];
-          for (let i = 0; i < n; i++) {
-            r.push({
-              index: i + 2, name: `bv${i >> 1}${i & 1 ? 'b' : 'a'}`, kind: 'veth', data: undefined, port: undefined,
-              flags: ['broadcast', 'multicast', 'lower-up'], mtu: 1500, address: mac(i),
-              broadcast: 'ff:ff:ff:ff:ff:ff', permAddress: undefined, txqlen: 1000, alias: undefined, group: 0, master: undefined,
-              link: i + 3, linkNetnsid: undefined, linkType: 'ether', operstate: 'down', linkmode: 'default', qdisc: 'noop',
-              carrier: false, carrierChanges: 1, carrierUpCount: 0, carrierDownCount: 1, promiscuity: 0, allmulti: 0,
-              minMtu: 68, maxMtu: 65535, numTxQueues: 2, numRxQueues: 2, gsoMaxSize: 65536, gsoMaxSegs: 65535,
-              groMaxSize: 65536, gsoIpv4MaxSize: 65536, groIpv4MaxSize: 65536, tsoMaxSize: 524280, tsoMaxSegs: 65535,
-              altNames: undefined, protoDown: false, protoDownReason: undefined, netnsImmutable: false, headroom: 0,
-              tailroom: 0, maxPacingOffloadHorizon: 0, parentDevName: undefined, parentDevBusName: undefined,
-              physPortId: undefined, physPortName: undefined, physSwitchId: undefined, numVf: undefined,
-              xdp: { attached: 0 }, protinfo: undefined, family: undefined,
-            });
-          }
-          hold(r);
-          return r.length;
-        });
+      case 'objects-links':
+        out = await runs(Number(rest[1]), linkObjects(Number(rest[0])));
         break;
-      }
       case 'wire-routes': {
         const table = Number(rest[0]);
         out = await runs(Number(rest[1]), async () => {
