@@ -2,7 +2,7 @@
 // from the model's kind data, field for field and in the order iproute2 6.1 prints them
 // (ip/iplink_bridge.c, iplink_bridge_slave.c, iplink_vxlan.c, iplink_macvlan.c, iptuntap.c).
 
-import fs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Link, LinkKindData, LinkPortData } from '../index.js';
 
 /** A JSON value as `ip -j` prints it. */
@@ -194,7 +194,7 @@ function tunData(d: LinkKindData['tun']): JsonObject {
 function accountName(file: string, id: number): string | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

@@ -18,10 +18,10 @@
 // to V8 only when the running node matches. A cache not taken (another Node.js or build of it, node
 // started with V8 flags) is ignored and the script compiled as usual, only slower.
 
-import fs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import vm from 'node:vm';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 import type { CliIO } from './context.js';
 
 /** What the bundled script exports: process.ts's functions. */
@@ -37,7 +37,7 @@ export interface LoadedBundle {
   /** What the bundle exports. */
   exports: CommandBundle;
   /** The compiled script. */
-  script: vm.Script;
+  script: Script;
   /** `undefined`: no cache file was read; `true`: it was not taken (compiled from source); `false`: used. */
   cacheRejected: boolean | undefined;
 }
@@ -78,24 +78,24 @@ function cachedDataIn(file: Buffer): Buffer | undefined {
 export function loadBundle(file: string, useCache = true): LoadedBundle {
   // The build checks that the bundle is ASCII (esbuild escapes the rest): latin1 reads it as is,
   // without UTF-8 decoding, into a one-byte string.
-  const source = fs.readFileSync(file, 'latin1');
+  const source = readFileSync(file, 'latin1');
   let cache: Buffer | undefined;
   if (useCache) {
     try {
-      cache = fs.readFileSync(cacheFileOf(file));
+      cache = readFileSync(cacheFileOf(file));
     } catch {
       cache = undefined; // no cache: compiled from source
     }
   }
   const cachedData = cache === undefined ? undefined : cachedDataIn(cache);
-  const script = new vm.Script(source, { filename: file, cachedData });
+  const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} };
   const run = script.runInThisContext() as Wrapper;
-  run(module.exports, createRequire(file), module, file, path.dirname(file));
+  run(module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports as CommandBundle, script, cacheRejected: cache === undefined ? undefined : cachedData === undefined || script.cachedDataRejected === true };
 }
 
 /** Runs the process's command line with the bundle in `dir` (dist/cli/bundle.cjs); resolves to the exit status. */
 export async function launch(dir: string): Promise<number> {
-  return loadBundle(path.join(dir, 'bundle.cjs')).exports.runCommandLine(process.argv.slice(2));
+  return loadBundle(join(dir, 'bundle.cjs')).exports.runCommandLine(process.argv.slice(2));
 }

@@ -2,8 +2,8 @@
 // IP protocols): its built-in tables, extended by the files under /etc/iproute2 as `ip` reads them,
 // so that the CLI prints (and accepts) the same names `ip` does on the same machine.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Where iproute2 keeps its name files (6.1 reads /etc/iproute2; later versions also /usr/share/iproute2). */
 const CONF_DIRS = ['/usr/share/iproute2', '/etc/iproute2'];
@@ -19,7 +19,7 @@ export interface NameTable {
 function readTableFile(file: string, into: Map<number, string>): void {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     return;
   }
@@ -36,14 +36,14 @@ function readTableFile(file: string, into: Map<number, string>): void {
 function readTable(base: string, builtin: Readonly<Record<number, string>>, format: (id: number) => string = String): NameTable {
   const byId = new Map<number, string>(Object.entries(builtin).map(([k, v]) => [Number(k), v]));
   for (const dir of CONF_DIRS) {
-    readTableFile(path.join(dir, base), byId);
+    readTableFile(join(dir, base), byId);
     let extra: string[] = [];
     try {
-      extra = fs.readdirSync(path.join(dir, `${base}.d`)).filter((f) => f.endsWith('.conf')).sort();
+      extra = readdirSync(join(dir, `${base}.d`)).filter((f) => f.endsWith('.conf')).sort();
     } catch {
       // no such directory
     }
-    for (const f of extra) readTableFile(path.join(dir, `${base}.d`, f), byId);
+    for (const f of extra) readTableFile(join(dir, `${base}.d`, f), byId);
   }
   const byName = new Map<string, number>();
   for (const [id, name] of byId) if (!byName.has(name)) byName.set(name, id);
@@ -133,7 +133,7 @@ export const ipProtocols = lazy(() => {
   const byId = new Map<number, string>(Object.entries(IP_PROTOCOLS_BUILTIN).map(([k, v]) => [Number(k), v]));
   try {
     const seen = new Set<number>();
-    for (const raw of fs.readFileSync('/etc/protocols', 'utf8').split('\n')) {
+    for (const raw of readFileSync('/etc/protocols', 'utf8').split('\n')) {
       const [name, num] = raw.replace(/#.*$/, '').trim().split(/\s+/);
       const id = Number(num);
       if (name && Number.isInteger(id) && !seen.has(id)) {

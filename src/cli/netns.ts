@@ -1,6 +1,6 @@
 // rtnl netns list | add | del | list-id | set | exec | identify | pids | attach
 
-import fs from 'node:fs';
+import { type Dir, opendirSync } from 'node:fs';
 import { constants } from 'node:os';
 
 const osSignals: Readonly<Record<string, number>> = constants.signals;
@@ -102,9 +102,9 @@ function oneName(args: Args, cmd: string): string {
 
 // In the directory's order, as ip prints them (listNetns and readdirSync sort; opendir does not).
 function namesInDirectoryOrder(): string[] {
-  let dir: fs.Dir;
+  let dir: Dir;
   try {
-    dir = fs.opendirSync(NETNS_RUN_DIR);
+    dir = opendirSync(NETNS_RUN_DIR);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

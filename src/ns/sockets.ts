@@ -6,7 +6,7 @@
 // descriptor synchronously inside the namespace (socket, bind, listen through libc) and hand it to
 // Node, so the socket belongs to the namespace for its whole life.
 
-import net from 'node:net';
+import { Server, Socket } from 'node:net';
 import { InvalidArgumentError, SocketError } from '../netlink/errors.js';
 import { libcFunction } from '../sys/libc.js';
 import { parseIPv4, parseIPv6 } from '../netlink/addr.js';
@@ -77,9 +77,9 @@ export interface NetnsListenOptions {
  * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
  * @throws {@link SocketError} when bind or listen fails (e.g. `EADDRINUSE`, `EADDRNOTAVAIL`).
  */
-export function listenInNetns<S extends net.Server>(netns: NetnsRef, server: S, options: NetnsListenOptions): S {
+export function listenInNetns<S extends Server>(netns: NetnsRef, server: S, options: NetnsListenOptions): S {
   checkNetnsRef(netns);
-  if (!(server instanceof net.Server)) throw new InvalidArgumentError('server', `expected a net.Server (or http.Server), got ${describeValue(server)}`);
+  if (!(server instanceof Server)) throw new InvalidArgumentError('server', `expected a net.Server (or http.Server), got ${describeValue(server)}`);
   if (options === undefined) throw new InvalidArgumentError('options', 'expected { port, host?, backlog? }');
   const { port, host = '::', backlog = 511 } = checkOptions(options, 'options', ['port', 'host', 'backlog']);
   if (port === undefined) throw new InvalidArgumentError('port', 'a TCP port is needed (0: the kernel picks one)');
@@ -121,7 +121,7 @@ export interface NetnsConnectOptions {
  * `agent: false` included, and would connect from the caller's namespace).
  * @throws {@link NamespaceNotFoundError} when the namespace does not exist.
  */
-export function connectInNetns(netns: NetnsRef, options: NetnsConnectOptions): net.Socket {
+export function connectInNetns(netns: NetnsRef, options: NetnsConnectOptions): Socket {
   checkNetnsRef(netns);
   if (options === undefined) throw new InvalidArgumentError('options', 'expected { port, host }');
   const { port, host } = checkOptions(options, 'options', ['port', 'host']);
@@ -137,6 +137,6 @@ export function connectInNetns(netns: NetnsRef, options: NetnsConnectOptions): n
     ns.close();
   }
   // libuv adopts the descriptor and connects it where it was made: inside the namespace.
-  const socket = new net.Socket({ fd, readable: true, writable: true });
+  const socket = new Socket({ fd, readable: true, writable: true });
   return socket.connect({ port, host });
 }

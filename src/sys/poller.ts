@@ -11,7 +11,7 @@
 // crashes at exit); libc.ts does that. A worker blocked in a native call would also keep the
 // process from exiting: the 'exit' hook wakes it.
 
-import fs from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
@@ -204,7 +204,7 @@ export class FdPoller {
   #send(msg: ToWorker): void {
     this.#port.postMessage(msg);
     try {
-      fs.writeSync(this.#wakeFd, WAKE);
+      writeSync(this.#wakeFd, WAKE);
     } catch {
       // EAGAIN: the counter is saturated, so the worker is awake anyway.
     }
@@ -226,7 +226,7 @@ export class FdPoller {
     for (const id of [...this.#pending.keys()]) this.#settle(id, false);
     this.#port.close();
     try {
-      fs.closeSync(this.#wakeFd);
+      closeSync(this.#wakeFd);
     } catch {
       // already closed
     }

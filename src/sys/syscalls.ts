@@ -1,7 +1,7 @@
 // Namespace system calls (setns, unshare, mount, umount2, gettid) and inNetns, which runs a
 // synchronous function inside another network namespace on the calling thread.
 
-import fs from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { SystemError } from './errors.js';
 import { libcFunction } from './libc.js';
 
@@ -103,7 +103,7 @@ function isThenable(v: unknown): boolean {
  * @throws TypeError when `fn` returns a thenable.
  */
 export function inNetns<T>(netnsFd: number, fn: () => T): T {
-  const original = fs.openSync(THREAD_NETNS_PATH, 'r');
+  const original = openSync(THREAD_NETNS_PATH, 'r');
   let result: T;
   try {
     setns(netnsFd, CLONE_NEWNET);
@@ -119,7 +119,7 @@ export function inNetns<T>(netnsFd: number, fn: () => T): T {
       }
     }
   } finally {
-    fs.closeSync(original);
+    closeSync(original);
   }
   if (isThenable(result)) {
     // Its failure is reported through this TypeError: keep it from also being an unhandled rejection.

@@ -2,7 +2,7 @@
 // or huge file (a device, a FIFO fed forever, a mistaken path) ends in a clear error instead of
 // filling the memory.
 
-import fs from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InvalidArgumentError, SystemError } from '../errors.js';
 import { readCapture } from './pcap.js';
 import { parseStraceCapture } from './strace.js';
@@ -70,13 +70,13 @@ export function readCaptureFile(path: string, options: ReadCaptureFileOptions = 
   const tooLong = (): CaptureFormatError => new CaptureFormatError(`${path} holds more than ${maxBytes} bytes; a capture file is read up to that bound`);
   let fd: number;
   try {
-    fd = fs.openSync(path, 'r');
+    fd = openSync(path, 'r');
   } catch (err) {
     throw systemError('open', path, err);
   }
   let bytes: Buffer;
   try {
-    const st = fs.fstatSync(fd);
+    const st = fstatSync(fd);
     if (st.isFile() && st.size > maxBytes) throw tooLong();
     const chunks: Buffer[] = [];
     let total = 0;
@@ -86,7 +86,7 @@ export function readCaptureFile(path: string, options: ReadCaptureFileOptions = 
       const chunk = Buffer.allocUnsafe(Math.max(size, 1));
       let n: number;
       try {
-        n = fs.readSync(fd, chunk, 0, chunk.length, null);
+        n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (err) {
         throw systemError('read', path, err);
       }
@@ -102,7 +102,7 @@ export function readCaptureFile(path: string, options: ReadCaptureFileOptions = 
     }
     bytes = Buffer.concat(chunks, total);
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
   const format = captureFormatOf(bytes.subarray(0, SNIFF));
   if (format === undefined) {

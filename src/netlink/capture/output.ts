@@ -1,7 +1,7 @@
 // Creating a capture file without the traps of a shared directory: never through a symbolic link,
 // never into a FIFO or a device, readable by its owner only unless asked otherwise.
 
-import fs from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { InvalidArgumentError, SystemError } from '../errors.js';
 
 /** The mode of a new capture file unless its writer is told otherwise: owner read/write only. */
@@ -23,10 +23,10 @@ export function createCaptureFile(path: string, mode: number = CAPTURE_FILE_MODE
   if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path', `expected a file path, got ${path === '' ? 'an empty string' : typeof path}`);
   if (path.includes('\0')) throw new InvalidArgumentError('path', 'contains a NUL byte');
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new InvalidArgumentError('mode', `expected a file mode from 0 to 0o7777, got ${String(mode)}`);
-  const { O_WRONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+  const { O_WRONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
   let fd: number;
   try {
-    fd = fs.openSync(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, mode);
+    fd = openSync(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, mode);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (typeof e.errno !== 'number') throw err;
@@ -36,11 +36,11 @@ export function createCaptureFile(path: string, mode: number = CAPTURE_FILE_MODE
     throw new SystemError('open', Math.abs(e.errno), detail, path);
   }
   try {
-    const st = fs.fstatSync(fd);
+    const st = fstatSync(fd);
     if (!st.isFile()) throw notRegular(path, st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a directory' : 'a device or socket');
-    fs.ftruncateSync(fd, 0);
+    ftruncateSync(fd, 0);
   } catch (err) {
-    fs.closeSync(fd);
+    closeSync(fd);
     throw err;
   }
   return fd;

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import fs from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Parser } from 'binary-parser';
 import { InvalidArgumentError, RtnetlinkError } from '../errors.js';
@@ -203,7 +203,7 @@ export class PcapWriter implements CaptureSink {
     try {
       writeAll(this.#fd, header);
     } catch (e) {
-      fs.closeSync(this.#fd);
+      closeSync(this.#fd);
       this.#fd = null;
       throw e;
     }
@@ -241,13 +241,13 @@ export class PcapWriter implements CaptureSink {
     if (this.#fd === null) return;
     const fd = this.#fd;
     this.#fd = null;
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 // ---------------------------------------------------------------------------------------------
