@@ -74,7 +74,8 @@ export const linkFacts: KindFacts<Link, LinkWire> = {
   dump: dumpAllLinks,
   key: linkKey,
   // Fields that change without an event: counters, per-family settings (sysctls, IPv6 autoconf
-  // state), the offload limits a bridge recomputes from its ports, bridge and bridge-port timers.
+  // state), the offload limits a bridge recomputes from its ports, bridge and bridge-port timers,
+  // the number of addresses a bridge has learned (learning makes neighbour events, not link events).
   volatile: {
     stats: true,
     afSpec: { inet: true, inet6: true },
@@ -85,7 +86,7 @@ export const linkFacts: KindFacts<Link, LinkWire> = {
     groMaxSize: true,
     gsoIpv4MaxSize: true,
     groIpv4MaxSize: true,
-    data: { helloTimer: true, tcnTimer: true, topologyChangeTimer: true, gcTimer: true },
+    data: { helloTimer: true, tcnTimer: true, topologyChangeTimer: true, gcTimer: true, fdbNLearned: true },
     port: { data: { messageAgeTimer: true, forwardDelayTimer: true, holdTimer: true } },
   },
   // The bridge-family view of a bridge port is not a link of its own.
