@@ -163,7 +163,9 @@ function build(): void {
 }
 
 // How many times the C reference, the library and its JS floor take turns on one measurement.
-const TURNS = 5;
+// Three: the paired rows (one process, dump by dump) are the figures that compare; these show the
+// spread between processes, and the bench stays within a few minutes.
+const TURNS = 3;
 
 /** One turn: the C reference's figures, the library's and the JS floor's, from fresh processes. */
 interface Turn {
