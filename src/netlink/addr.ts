@@ -66,13 +66,7 @@ function putHex(a: number[], p: number, v: number): number {
 
 /** Writes the dotted quad of the 4 bytes at `off`; returns the offset after it. */
 function putIPv4(a: number[], p: number, buf: Uint8Array, off: number): number {
-  p = putDecimal(a, p, buf[off]);
-  a[p++] = 46;
-  p = putDecimal(a, p, buf[off + 1]);
-  a[p++] = 46;
-  p = putDecimal(a, p, buf[off + 2]);
-  a[p++] = 46;
-  return putDecimal(a, p, buf[off + 3]);
+  return putDecimal(a, putIPv4Head(a, p, buf, off), buf[off + 3]);
 }
 
 /** Formats 4 bytes at `off` as dotted-quad IPv4 text. */
@@ -101,15 +95,15 @@ function ipv4Head(buf: Uint8Array, off: number): string {
   const key = (buf[off] << 16) | (buf[off + 1] << 8) | buf[off + 2];
   const slot = (key ^ (key >>> 12)) & 4095;
   if (IPV4_HEAD_KEYS[slot] === key) return IPV4_HEADS[slot];
-  const head = scratchText(putIPv4Head(SCRATCH, buf, off));
+  const head = scratchText(putIPv4Head(SCRATCH, 0, buf, off));
   IPV4_HEADS[slot] = head;
   IPV4_HEAD_KEYS[slot] = key;
   return head;
 }
 
-/** Writes the first three octets at `off` and a dot at 0; returns the offset after them. */
-function putIPv4Head(a: number[], buf: Uint8Array, off: number): number {
-  let p = putDecimal(a, 0, buf[off]);
+/** Writes the first three octets at `off`, each with the dot after it, at `p`; returns the offset after them. */
+function putIPv4Head(a: number[], p: number, buf: Uint8Array, off: number): number {
+  p = putDecimal(a, p, buf[off]);
   a[p++] = 46;
   p = putDecimal(a, p, buf[off + 1]);
   a[p++] = 46;
