@@ -535,6 +535,43 @@ function freshContext(ctx: DecodeContext): DecodeContext {
 // error, or its bytes): never escapes routeToBytes.
 const FALLBACK: unique symbol = Symbol('fallback');
 
+/** The type field (RTA_* and flags) of each route attribute the direct encoder writes, from the wire schema. */
+interface RouteTypes {
+  dst: number;
+  src: number;
+  iif: number;
+  oif: number;
+  gateway: number;
+  priority: number;
+  prefsrc: number;
+  metrics: number;
+  multipath: number;
+  flow: number;
+  cacheinfo: number;
+  table: number;
+  mark: number;
+  via: number;
+  pref: number;
+  expires: number;
+  uid: number;
+  nhId: number;
+}
+
+let routeTypesTable: RouteTypes | undefined;
+
+/** The attribute types, from the schema at the first direct encode (as the attribute set itself is built at first use). */
+function routeTypes(): RouteTypes {
+  if (routeTypesTable !== undefined) return routeTypesTable;
+  const keys: (keyof RouteTypes)[] = ['dst', 'src', 'iif', 'oif', 'gateway', 'priority', 'prefsrc', 'metrics', 'multipath', 'flow', 'cacheinfo', 'table', 'mark', 'via', 'pref', 'expires', 'uid', 'nhId'];
+  const t = {} as RouteTypes;
+  for (const k of keys) {
+    const spec = routeAttrs.entry(k);
+    if (spec === undefined) throw new Error(`route attribute ${k} missing from the schema`);
+    t[k] = spec.type | spec.flags; // the type field as the wire encoder writes it
+  }
+  return (routeTypesTable = t);
+}
+
 let metricTypesMap: ReadonlyMap<string, { type: number; text: boolean }> | undefined;
 
 /**
@@ -613,7 +650,7 @@ function ipBytes(text: unknown): Uint8Array | undefined {
 }
 
 /** RTA_VIA: struct rtvia, the family (by the address's text) and the address. */
-function putVia(w: Writer, text: unknown): void {
+function putVia(w: Writer, type: number, text: unknown): void {
   if (typeof text !== 'string') throw FALLBACK;
   const v6 = familyOfAddress(text) === 'inet6';
   const bytes = v6 ? parseIPv6(text) : parseIPv4(text);
@@ -621,13 +658,13 @@ function putVia(w: Writer, text: unknown): void {
   const n = 6 + bytes.length;
   const at = w.reserve(n);
   const view = w.view;
-  view.setUint32(at, n | (18 << 16), true);
+  view.setUint32(at, n | (type << 16), true);
   view.setUint16(at + 4, v6 ? AddressFamily.inet6 : AddressFamily.inet, true);
   w.buf.set(bytes, at + 6);
   w.pad();
 }
 
-function putMetrics(w: Writer, m: RouteMetrics): void {
+function putMetrics(w: Writer, type: number, m: RouteMetrics): void {
   const nest = w.reserve(4);
   for (const key in m) {
     const v: unknown = m[key as keyof RouteMetrics];
@@ -654,10 +691,10 @@ function putMetrics(w: Writer, m: RouteMetrics): void {
   }
   const len = w.length - nest;
   if (len > 0xffff) throw FALLBACK;
-  w.view.setUint32(nest, len | (8 << 16), true);
+  w.view.setUint32(nest, len | (type << 16), true);
 }
 
-function putMultipath(w: Writer, paths: readonly RouteNexthop[]): void {
+function putMultipath(w: Writer, t: RouteTypes, paths: readonly RouteNexthop[]): void {
   if (!Array.isArray(paths)) throw FALLBACK;
   const nest = w.reserve(4);
   for (let i = 0; i < paths.length; i++) {
@@ -671,16 +708,16 @@ function putMultipath(w: Writer, paths: readonly RouteNexthop[]): void {
     view.setUint8(at + 2, flags);
     view.setUint8(at + 3, hops);
     view.setInt32(at + 4, ifindex, true);
-    if (nh.gateway !== undefined) putAddress(w, 5, ipBytes(nh.gateway));
-    if (nh.via !== undefined) putVia(w, nh.via);
-    if (nh.realms !== undefined) putU32(w, 11, realmsToWire(nh.realms));
+    if (nh.gateway !== undefined) putAddress(w, t.gateway, ipBytes(nh.gateway));
+    if (nh.via !== undefined) putVia(w, t.via, nh.via);
+    if (nh.realms !== undefined) putU32(w, t.flow, realmsToWire(nh.realms));
     const n = w.length - at;
     if (n > 0xffff) throw FALLBACK;
     w.view.setUint16(at, n, true);
   }
   const len = w.length - nest;
   if (len > 0xffff) throw FALLBACK;
-  w.view.setUint32(nest, len | (9 << 16), true);
+  w.view.setUint32(nest, len | (t.multipath << 16), true);
 }
 
 /**
@@ -720,32 +757,33 @@ function putRoute(w: Writer, r: Route, dst: Prefix | undefined, src: Prefix | un
   view.setUint32(at + 4, rtmTable | (protocol << 8) | (scope << 16) | (type << 24), true);
   view.setUint32(at + 8, flags, true);
   // The attributes, in the order routeToWireParsed sets them.
-  if (dst !== undefined) putAddress(w, 1, dst.bytes);
-  if (src !== undefined) putAddress(w, 2, src.bytes);
-  if (r.table >= 256) putU32(w, 15, r.table);
-  if (r.priority !== undefined) putU32(w, 6, r.priority);
-  if (r.prefsrc !== undefined) putAddress(w, 7, ipBytes(r.prefsrc));
-  if (r.gateway !== undefined) putAddress(w, 5, ipBytes(r.gateway));
-  if (r.via !== undefined) putVia(w, r.via);
-  if (r.oif !== undefined) putU32(w, 4, r.oif);
-  if (r.iif !== undefined) putU32(w, 3, r.iif);
-  if (r.nexthops !== undefined) putMultipath(w, r.nexthops);
-  if (r.nexthopId !== undefined) putU32(w, 30, r.nexthopId);
-  if (r.metrics !== undefined) putMetrics(w, r.metrics);
+  const t = routeTypes();
+  if (dst !== undefined) putAddress(w, t.dst, dst.bytes);
+  if (src !== undefined) putAddress(w, t.src, src.bytes);
+  if (r.table >= 256) putU32(w, t.table, r.table);
+  if (r.priority !== undefined) putU32(w, t.priority, r.priority);
+  if (r.prefsrc !== undefined) putAddress(w, t.prefsrc, ipBytes(r.prefsrc));
+  if (r.gateway !== undefined) putAddress(w, t.gateway, ipBytes(r.gateway));
+  if (r.via !== undefined) putVia(w, t.via, r.via);
+  if (r.oif !== undefined) putU32(w, t.oif, r.oif);
+  if (r.iif !== undefined) putU32(w, t.iif, r.iif);
+  if (r.nexthops !== undefined) putMultipath(w, t, r.nexthops);
+  if (r.nexthopId !== undefined) putU32(w, t.nhId, r.nexthopId);
+  if (r.metrics !== undefined) putMetrics(w, t.metrics, r.metrics);
   if (r.pref !== undefined) {
     const pref = enumU8(r.pref, RoutePrefs);
     const p = w.reserve(8);
-    w.view.setUint32(p, 5 | (20 << 16), true);
+    w.view.setUint32(p, 5 | (t.pref << 16), true);
     w.view.setUint32(p + 4, pref, true); // the byte and its padding
   }
-  if (r.expires !== undefined) putU32(w, 23, r.expires);
-  if (r.realms !== undefined) putU32(w, 11, realmsToWire(r.realms));
+  if (r.expires !== undefined) putU32(w, t.expires, r.expires);
+  if (r.realms !== undefined) putU32(w, t.flow, realmsToWire(r.realms));
   if (r.error !== undefined) {
     const c = w.reserve(36);
     w.buf.fill(0, c, c + 36);
-    w.view.setUint32(c, 36 | (12 << 16), true);
+    w.view.setUint32(c, 36 | (t.cacheinfo << 16), true);
     w.view.setUint32(c + 16, r.error >>> 0, true); // rta_error
   }
-  if (r.mark !== undefined) putU32(w, 16, r.mark);
-  if (r.uid !== undefined) putU32(w, 25, r.uid);
+  if (r.mark !== undefined) putU32(w, t.mark, r.mark);
+  if (r.uid !== undefined) putU32(w, t.uid, r.uid);
 }
