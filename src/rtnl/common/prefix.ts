@@ -35,13 +35,7 @@ export function parsePrefix(text: string, field: string): Prefix {
   const max = v6 ? 128 : 32;
   let length = max;
   if (slash >= 0) {
-    // One to three decimal digits, by hand (routes are added by the thousand).
-    const digits = text.length - slash - 1;
-    let v = digits >= 1 && digits <= 3 ? 0 : -1;
-    for (let i = slash + 1; v >= 0 && i < text.length; i++) {
-      const d = text.charCodeAt(i) - 48;
-      v = d >= 0 && d <= 9 ? v * 10 + d : -1;
-    }
+    const v = lengthAfter(text, slash);
     if (v < 0 || v > max) {
       throw new InvalidArgumentError(field, `prefix length ${JSON.stringify(text.slice(slash + 1))} is not a number from 0 to ${max}`);
     }
@@ -61,15 +55,23 @@ function ipv4Prefix(text: string): Prefix | undefined {
   const i = scanIPv4(text, bytes);
   if (i < 0) return undefined;
   if (i === len) return { address: text, family: 'inet', length: 32, bytes };
-  if (text.charCodeAt(i) !== 47 || len - i - 1 < 1 || len - i - 1 > 3) return undefined;
-  let length = 0;
-  for (let k = i + 1; k < len; k++) {
-    const d = text.charCodeAt(k) - 48;
-    if (d < 0 || d > 9) return undefined;
-    length = length * 10 + d;
-  }
-  if (length > 32) return undefined;
+  if (text.charCodeAt(i) !== 47) return undefined;
+  const length = lengthAfter(text, i);
+  if (length < 0 || length > 32) return undefined;
   return { address: text.slice(0, i), family: 'inet', length, bytes };
+}
+
+/** The prefix length after the '/' at `slash`: one to three decimal digits to the end, by hand (routes are added by the thousand); -1 otherwise. */
+function lengthAfter(text: string, slash: number): number {
+  const digits = text.length - slash - 1;
+  if (digits < 1 || digits > 3) return -1;
+  let v = 0;
+  for (let i = slash + 1; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 /** The IPv4 broadcast address of a prefix (all host bits set), as iproute2's `broadcast +` computes it. */
