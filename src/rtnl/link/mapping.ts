@@ -240,13 +240,14 @@ function directEntries(): (DirectEntry | undefined)[] {
   return out;
 }
 
+/** What a lazily decoded field's bytes are until the message has some. */
+const EMPTY = new Uint8Array(0);
+
 /**
  * Where a directly decoded link's lazily decoded attributes are: read as the wire object's lazy
  * attributes are (the same codecs, from a fresh context, with the message as parent), through
  * getters on the prototype rather than accessors defined on each object.
  */
-const EMPTY = new Uint8Array(0);
-
 class LazyLinkSource {
   // Offset and length of IFLA_STATS, IFLA_STATS64 and IFLA_AF_SPEC in `buf` (offset -1: absent),
   // as plain fields: a typed array per link costs more than the object holding it.
