@@ -10,7 +10,6 @@ import { briefAddrJson, briefAddrLine, statsToIpJson } from './brief.js';
 import { addressToIpJson, linkAddressesToIpJson } from './ipjson.js';
 import { addressFlags, lifetimeText } from './text.js';
 import { addressLine } from './oneline.js';
-import { painter } from './color.js';
 
 const COMMANDS = ['show', 'list', 'lst', 'flush', 'add', 'replace', 'delete', 'help'] as const;
 
@@ -68,13 +67,12 @@ async function showAddresses(ctx: Context, args: Args): Promise<void> {
     });
     if (!ctx.options.brief) ctx.json(objs);
     else if (ctx.options.json) ctx.json(objs.map(briefAddrJson));
-    else for (const o of objs) ctx.line(briefAddrLine(o, painter(ctx.options.color === true)));
+    else for (const o of objs) ctx.line(briefAddrLine(o, ctx.paint));
     return;
   }
   if (ctx.options.oneline) {
     // As ip -o: the address lines alone (no link lines, so -d and -s change nothing).
-    const paint = painter(ctx.options.color === true);
-    for (const l of shown) for (const a of byLink.get(l.index as number) ?? []) ctx.line(addressLine(l.index as number, l.name as string, addressToIpJson(a), paint));
+    for (const l of shown) for (const a of byLink.get(l.index as number) ?? []) ctx.line(addressLine(l.index as number, l.name as string, addressToIpJson(a), ctx.paint));
     return;
   }
   const rows = shown.flatMap((l) =>

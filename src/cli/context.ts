@@ -6,6 +6,7 @@ import type { Link } from '../index.js';
 import { Rtnl } from '../index.js';
 import type { NetnsRef } from '../index.js';
 import { formatTable, type Cell } from './table.js';
+import { painter, type Paint } from './color.js';
 
 /** Something text can be written to, such as `process.stdout`. */
 export interface TextSink {
@@ -67,6 +68,13 @@ export class Context {
     /** The output streams. */
     readonly io: CliIO,
   ) {}
+
+  /** What colours text as `-c` asks (plain without it): ip's palette for the terminal's background. */
+  get paint(): Paint {
+    return (this.#paint ??= painter(this.options.color === true));
+  }
+
+  #paint: Paint | undefined;
 
   /** The namespace reference `-n` gave, as the library takes it. */
   get netnsRef(): NetnsRef | undefined {

@@ -7,7 +7,6 @@ import type { Context } from './context.js';
 import { briefLinkJson, briefLinkLine, statsCells, statsToIpJson } from './brief.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
 import { linkLine, linkStatsText } from './oneline.js';
-import { painter } from './color.js';
 
 /** `netns NS` as ip takes it: a name, a path, or a process id. */
 export function netnsArg(text: string): NetnsRef {
@@ -74,7 +73,7 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
   });
   if (ctx.options.brief) {
     if (ctx.options.json) ctx.json(objs.map(briefLinkJson));
-    else for (const o of objs) ctx.line(briefLinkLine(o, painter(ctx.options.color === true)));
+    else for (const o of objs) ctx.line(briefLinkLine(o, ctx.paint));
     return;
   }
   if (ctx.options.json) {
@@ -89,11 +88,10 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
       const id = l.linkNetnsid;
       if (id !== undefined && id >= 0 && !names.has(id)) names.set(id, await rtnl.nsids.nameOfNsid(id));
     }
-    const paint = painter(ctx.options.color === true);
     links.forEach((l, i) => {
       // ip prints the counters with -s (a link without any: only the line break before them).
       const counters = stats > 0 ? (l.stats !== undefined ? linkStatsText(l.stats, stats, l.carrierChanges) : '') : undefined;
-      ctx.line(linkLine(objs[i], (id) => names.get(id), counters, paint));
+      ctx.line(linkLine(objs[i], (id) => names.get(id), counters, ctx.paint));
     });
     return;
   }

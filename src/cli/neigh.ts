@@ -8,7 +8,6 @@ import { flushRounds, type Context } from './context.js';
 import { addressBytes, bitsMatch, parseSelectorPrefix, type SelectorPrefix } from './select.js';
 import { ipNeighShows, neighbourToIpJson } from './ipjson.js';
 import { neighLine } from './oneline.js';
-import { painter } from './color.js';
 import { routeProtocols } from './names.js';
 import { protocolArg } from './route.js';
 
@@ -68,8 +67,7 @@ async function showNeighbours(ctx: Context, args: Args): Promise<void> {
   }
   if (ctx.options.oneline) {
     // -o: ip's own text, one line per entry, with -c's colours.
-    const paint = painter(ctx.options.color === true);
-    for (const o of objs) ctx.line(neighLine(o, paint));
+    for (const o of objs) ctx.line(neighLine(o, ctx.paint));
     return;
   }
   const flagWords = ['router', 'proxy', 'extern_learn', 'offload', 'managed'];

@@ -9,7 +9,6 @@ import { ROUTE_TYPES, routeProtocols, routeScopes, routeTables } from './names.j
 import { addressBytes, bitsMatch, modelPrefix, parseSelectorPrefix, type SelectorPrefix } from './select.js';
 import { flagsText, gatewayText } from './text.js';
 import { routeLine } from './oneline.js';
-import { painter } from './color.js';
 
 const COMMANDS = ['show', 'list', 'lst', 'flush', 'get', 'add', 'delete', 'replace', 'append', 'change', 'help'] as const;
 
@@ -248,8 +247,7 @@ async function showRoutes(ctx: Context, args: Args): Promise<void> {
   if (ctx.options.json) ctx.json(routes.map(print));
   // -o: ip's own text, one line per route (what `ip -o route` prints), with -c's colours.
   else if (ctx.options.oneline) {
-    const paint = painter(ctx.options.color === true);
-    for (const o of routes.map(print)) ctx.line(routeLine(o, paint));
+    for (const o of routes.map(print)) ctx.line(routeLine(o, ctx.paint));
   }
   else routeRows(ctx, routes, byIndex, { details: ctx.options.details });
 }
