@@ -7,7 +7,7 @@ import { checkKeys, checkObject } from '../../common/model.js';
 import { RTM_DELTCLASS, RTM_GETTCLASS, RTM_NEWTCLASS } from '../../generated/tc.js';
 import type { Links } from '../../link/links.js';
 import { formatHandle, parseHandle } from '../common/handle.js';
-import { dumpMapped, requestTc, tcHeader } from '../common/wire.js';
+import { dumpMapped, requestTc, tcHeader, tcLinkIndex } from '../common/wire.js';
 import { classFromWire, classIds, classToWire } from './mapping.js';
 import type { ClassFilter, TrafficClass, TrafficClassSpec } from './model.js';
 
@@ -49,7 +49,7 @@ export class Classes {
   async get(ref: Pick<TrafficClassSpec, 'link' | 'handle'>, opts?: RequestOptions): Promise<TrafficClass> {
     checkObject(ref as unknown, 'class', 'a class reference');
     const { handle } = classIds({ handle: ref.handle, parent: 0 });
-    const link = await this.resolve(ref, RTM_GETTCLASS);
+    const link = await tcLinkIndex(this.links, ref, 'class', RTM_GETTCLASS);
     // Answered only to the multicast group unless asked to echo it, as qdisc gets.
     const w = await requestTc(this.conn, RTM_GETTCLASS, NLM_F_ECHO, tcHeader(link, handle, 0), RTM_NEWTCLASS, opts);
     if (!w) throw new InvalidArgumentError('handle', 'the kernel sent no class');
@@ -82,20 +82,14 @@ export class Classes {
    * @throws {@link NetlinkError} `ENOENT` when there is none, `EBUSY` while it has children or filters point to it.
    */
   async delete(spec: TrafficClassSpec, opts?: RequestOptions): Promise<void> {
-    const msg = classToWire({ ...spec, link: await this.resolve(spec, RTM_DELTCLASS) });
+    const msg = classToWire({ ...spec, link: await tcLinkIndex(this.links, spec, 'class', RTM_DELTCLASS) });
     delete msg.options;
     await requestTc(this.conn, RTM_DELTCLASS, 0, msg, undefined, opts);
   }
 
-  // The interface as an index; a missing one fails as the user's request (`type`), naming it.
-  private async resolve(spec: Pick<TrafficClassSpec, 'link'>, type: number): Promise<number> {
-    checkObject(spec as unknown, 'class', 'a class spec');
-    if (spec.link === undefined) throw new InvalidArgumentError('link', 'name the interface (index or name)');
-    return this.links.resolve(spec.link, type);
-  }
 
   private async send(spec: TrafficClassSpec, flags: number, opts?: RequestOptions): Promise<TrafficClass> {
-    const msg = classToWire({ ...spec, link: await this.resolve(spec, RTM_NEWTCLASS) });
+    const msg = classToWire({ ...spec, link: await tcLinkIndex(this.links, spec, 'class', RTM_NEWTCLASS) });
     if (msg.kind === undefined) throw new InvalidArgumentError('kind', 'name the class kind (htb)');
     const echoed = await requestTc(this.conn, RTM_NEWTCLASS, flags | NLM_F_ECHO, msg, RTM_NEWTCLASS, opts);
     if (echoed) return classFromWire(echoed);

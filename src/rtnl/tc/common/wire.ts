@@ -1,8 +1,12 @@
 // What the tc kinds (qdiscs, classes, filters) share on the wire: the message, its value type,
-// and the requests (dumps mapped straight into the model, gets, changes with an echo).
+// the requests (dumps mapped straight into the model, gets, changes with an echo), and the interface
+// a spec names.
 
 import type { Connection, RequestOptions } from '../../../netlink/connection.js';
 import type { SchemaValue } from '../../../netlink/message.js';
+import { InvalidArgumentError } from '../../../netlink/errors.js';
+import type { LinkRef, Links } from '../../link/links.js';
+import { checkObject } from '../../common/model.js';
 import { dumpObjects } from '../../common/requests.js';
 import { tcMessage } from '../../generated/tc.js';
 
@@ -58,3 +62,12 @@ export async function requestTc(conn: Connection, type: number, flags: number, m
   return found;
 }
 
+/**
+ * The interface of a qdisc, class or filter spec (`what`) as an index; a missing one fails as the
+ * user's request (`type`), naming it.
+ */
+export async function tcLinkIndex(links: Links, spec: { link?: LinkRef }, what: 'qdisc' | 'class' | 'filter', type: number): Promise<number> {
+  checkObject(spec as unknown, what, `a ${what} spec`);
+  if (spec.link === undefined) throw new InvalidArgumentError('link', 'name the interface (index or name)');
+  return links.resolve(spec.link, type);
+}

@@ -9,7 +9,7 @@ import type { Links } from '../../link/links.js';
 import type { TcActionSpec } from '../action/model.js';
 import { classFromWire } from '../class/mapping.js';
 import { parseHandle, TC_H_EGRESS_FILTERS, TC_H_INGRESS_FILTERS } from '../common/handle.js';
-import { dumpMapped, requestTc, tcHeader } from '../common/wire.js';
+import { dumpMapped, requestTc, tcHeader, tcLinkIndex } from '../common/wire.js';
 import { qdiscFromWire } from '../qdisc/mapping.js';
 import { filterFromWire, filterIds, filterToWire, protocolToWire } from './mapping.js';
 import type { Filter, FilterFilter, FilterSpec } from './model.js';
@@ -72,7 +72,7 @@ export class Filters {
     checkObject(ref as unknown, 'filter', 'a filter reference');
     if (ref.handle === undefined) throw new InvalidArgumentError('handle', 'name the filter by its handle');
     if (!ref.priority) throw new InvalidArgumentError('priority', 'name the filter by its priority too');
-    const msg = filterToWire({ ...ref, link: await this.resolveLink(ref, RTM_GETTFILTER) });
+    const msg = filterToWire({ ...ref, link: await tcLinkIndex(this.links, ref, 'filter', RTM_GETTFILTER) });
     const w = await requestTc(this.conn, RTM_GETTFILTER, 0, msg, RTM_NEWTFILTER, opts);
     if (!w) throw new InvalidArgumentError('handle', 'the kernel sent no filter');
     return filterFromWire(w);
@@ -106,20 +106,14 @@ export class Filters {
    * the chain at that parent.
    */
   async delete(spec: FilterSpec, opts?: RequestOptions): Promise<void> {
-    const msg = filterToWire({ ...spec, options: undefined, link: await this.resolveLink(spec, RTM_DELTFILTER) });
+    const msg = filterToWire({ ...spec, options: undefined, link: await tcLinkIndex(this.links, spec, 'filter', RTM_DELTFILTER) });
     await requestTc(this.conn, RTM_DELTFILTER, 0, msg, undefined, opts);
   }
 
-  // The interface as an index; a missing one fails as the user's request (`type`), naming it.
-  private async resolveLink(spec: Pick<FilterSpec, 'link'>, type: number): Promise<number> {
-    checkObject(spec as unknown, 'filter', 'a filter spec');
-    if (spec.link === undefined) throw new InvalidArgumentError('link', 'name the interface (index or name)');
-    return this.links.resolve(spec.link, type);
-  }
 
   /** The spec with its interface and its actions' interfaces as indexes. */
   private async resolve(spec: FilterSpec): Promise<Parameters<typeof filterToWire>[0]> {
-    const link = await this.resolveLink(spec, RTM_NEWTFILTER);
+    const link = await tcLinkIndex(this.links, spec, 'filter', RTM_NEWTFILTER);
     const o = spec.options as { actions?: TcActionSpec[] } | undefined;
     if (o === undefined || o instanceof Uint8Array || typeof o !== 'object' || !Array.isArray(o.actions)) return { ...spec, link } as Parameters<typeof filterToWire>[0];
     const actions = await Promise.all(

@@ -9,7 +9,7 @@ import { checkKeys, checkObject } from '../../common/model.js';
 import { RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC } from '../../generated/tc.js';
 import type { Links } from '../../link/links.js';
 import { formatHandle, formatQdiscHandle, parseHandle } from '../common/handle.js';
-import { dumpMapped, requestTc, tcHeader } from '../common/wire.js';
+import { dumpMapped, requestTc, tcHeader, tcLinkIndex } from '../common/wire.js';
 import { qdiscFromWire, qdiscIds, qdiscToWire } from './mapping.js';
 import type { Qdisc, QdiscFilter, QdiscSpec } from './model.js';
 
@@ -94,20 +94,14 @@ export class Qdiscs {
    * @throws {@link NetlinkError} `ENOENT` when there is none (or it is a default qdisc, handle 0:).
    */
   async delete(spec: QdiscSpec, opts?: RequestOptions): Promise<void> {
-    const msg = qdiscToWire({ ...spec, link: await this.resolve(spec, RTM_DELQDISC) });
+    const msg = qdiscToWire({ ...spec, link: await tcLinkIndex(this.links, spec, 'qdisc', RTM_DELQDISC) });
     delete msg.options;
     await requestTc(this.conn, RTM_DELQDISC, 0, msg, undefined, opts);
   }
 
-  // The interface as an index; a missing one fails as the user's request (`type`), naming it.
-  private async resolve(spec: QdiscSpec, type: number): Promise<number> {
-    checkObject(spec as unknown, 'qdisc', 'a qdisc spec');
-    if (spec.link === undefined) throw new InvalidArgumentError('link', 'name the interface (index or name)');
-    return this.links.resolve(spec.link, type);
-  }
 
   private async send(spec: QdiscSpec, flags: number, opts?: RequestOptions): Promise<Qdisc> {
-    const msg = qdiscToWire({ ...spec, link: await this.resolve(spec, RTM_NEWQDISC) });
+    const msg = qdiscToWire({ ...spec, link: await tcLinkIndex(this.links, spec, 'qdisc', RTM_NEWQDISC) });
     if (msg.kind === undefined) throw new InvalidArgumentError('kind', 'name the qdisc kind (htb, tbf, pfifo, ...)');
     const echoed = await requestTc(this.conn, RTM_NEWQDISC, flags | NLM_F_ECHO, msg, RTM_NEWQDISC, opts);
     if (echoed) return qdiscFromWire(echoed);
