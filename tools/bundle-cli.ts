@@ -87,7 +87,7 @@ if (source.some((b) => b > 0x7f)) throw new Error(`${bundleFile} is not ASCII: t
 const { loadBundle, cacheFileOf, cacheFile } = (await import(launcherFile)) as typeof import('../src/cli/launcher.js');
 const loaded = loadBundle(bundleFile, false);
 const sink = { write: (): boolean => true };
-const io = { stdout: sink, stderr: sink, stdin: process.stdin, signal: new AbortController().signal };
+const io = { stdout: sink, stderr: sink, signal: new AbortController().signal };
 for (const argv of [['link', 'show'], ['-j', 'link', 'show'], ['address', 'show'], ['route', 'show']]) await loaded.exports.main(argv, io);
 const cachePath = cacheFileOf(bundleFile);
 fs.writeFileSync(cachePath, cacheFile(loaded.script.createCachedData()));
