@@ -12,7 +12,7 @@ import { splitMessages } from '../../src/netlink/message.js';
 import { decodeContext } from '../../src/netlink/schema/index.js';
 import { RTM_DELLINK, RTM_NEWLINK, linkMessage } from '../../src/rtnl/generated/link.js';
 import { RTM_DELROUTE, RTM_NEWROUTE, routeMessage } from '../../src/rtnl/generated/route.js';
-import { linkFromBytes, linkFromWire } from '../../src/rtnl/link/mapping.js';
+import { decodeDirect, linkFromBytes, linkFromWire } from '../../src/rtnl/link/mapping.js';
 import type { Link } from '../../src/rtnl/link/model.js';
 import { routeFromBytes, routeFromWire, routeToWire } from '../../src/rtnl/route/mapping.js';
 import type { Route } from '../../src/rtnl/route/model.js';
@@ -189,6 +189,39 @@ describe('linkFromBytes gives what linkFromWire(linkMessage.decode(...)) gives',
     expect(links.some((l) => l?.kind === 'vxlan' && l.data !== undefined)).toBe(true);
     expect(links.some((l) => l?.port !== undefined)).toBe(true);
     expect(links.some((l) => typeof l?.stats?.rxBytes === 'bigint')).toBe(true);
+  });
+
+  it('on links that reach every attribute it reads', () => {
+    // Every attribute the direct decoder names (its switch), each once, and a few it checks and drops.
+    const full = {
+      family: 'bridge', type: 1, index: 7, flags: ['up', 'broadcast'], change: [],
+      address: '02:00:00:00:00:07', broadcast: 'ff:ff:ff:ff:ff:ff', name: 'br-port0', mtu: 1500, link: 3, qdisc: 'noqueue',
+      stats: { rxPackets: 1, txPackets: 2, rxBytes: 3, txBytes: 4, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0, multicast: 0, collisions: 0, rxLengthErrors: 0, rxOverErrors: 0, rxCrcErrors: 0, rxFrameErrors: 0, rxFifoErrors: 0, rxMissedErrors: 0, txAbortedErrors: 0, txCarrierErrors: 0, txFifoErrors: 0, txHeartbeatErrors: 0, txWindowErrors: 0, rxCompressed: 0, txCompressed: 0, rxNohandler: 0 },
+      master: 9, protinfo: { state: 3, cost: 100 }, txqlen: 1000, operstate: 'up', linkmode: 'dormant',
+      linkinfo: { kind: 'veth', slaveKind: 'bridge' }, ifalias: 'uplink', numVf: 0, afSpec: { mode: 'veb' },
+      group: 2, promiscuity: 1, numTxQueues: 4, numRxQueues: 4, carrier: 1, physPortId: new Uint8Array([1, 2, 3]), carrierChanges: 5,
+      physSwitchId: new Uint8Array([9, 8]), linkNetnsid: -1, physPortName: 'p0', protoDown: 1, gsoMaxSegs: 65535, gsoMaxSize: 65536,
+      xdp: { attached: 0 }, carrierUpCount: 3, carrierDownCount: 2, minMtu: 68, maxMtu: 65535, propList: { altIfname: ['port-zero', 'p-0'] },
+      permAddress: '02:00:00:00:00:70', protoDownReason: { mask: 1, value: 1 }, parentDevName: '0000:00:03.0', parentDevBusName: 'pci',
+      groMaxSize: 65536, tsoMaxSize: 524280, tsoMaxSegs: 65535, allmulti: 0, gsoIpv4MaxSize: 65536, groIpv4MaxSize: 65536,
+      maxPacingOffloadHorizon: 10, netnsImmutable: 1, headroom: 32, tailroom: 16,
+      // Read by neither decoder's model: checked and dropped.
+      weight: 3, cost: 'c', map: { memStart: 0n, memEnd: 0n, baseAddr: 0n, irq: 0, dma: 0, port: 0 },
+    };
+    const w = new Writer(2048);
+    linkMessage.encode(w, full as never);
+    const p = Buffer.from(w.take());
+    // Taken by the direct decoder itself, not handed to the wire decoder.
+    expect(decodeDirect(new Reader(p), 0, p.length, decodeContext())).toBeDefined();
+    const l = sameLink(p, 0, p.length, 'every attribute') as Link;
+    expect(l).toBeDefined();
+    // Each read into its own field (a label on the wrong case would move or lose one).
+    expect([l.name, l.mtu, l.link, l.master, l.txqlen, l.group, l.numTxQueues, l.carrierChanges, l.linkNetnsid, l.minMtu, l.maxMtu, l.headroom, l.tailroom]).toEqual(['br-port0', 1500, 3, 9, 1000, 2, 4, 5, -1, 68, 65535, 32, 16]);
+    expect([l.address, l.broadcast, l.permAddress, l.qdisc, l.alias, l.physPortName, l.parentDevName, l.parentDevBusName]).toEqual(['02:00:00:00:00:07', 'ff:ff:ff:ff:ff:ff', '02:00:00:00:00:70', 'noqueue', 'uplink', 'p0', '0000:00:03.0', 'pci']);
+    expect([l.carrier, l.protoDown, l.netnsImmutable, l.altNames, l.protoDownReason, l.kind, l.port?.kind]).toEqual([true, true, true, ['port-zero', 'p-0'], { mask: 1, value: 1 }, 'veth', 'bridge']);
+    expect([l.gsoMaxSegs, l.gsoMaxSize, l.groMaxSize, l.tsoMaxSize, l.tsoMaxSegs, l.gsoIpv4MaxSize, l.groIpv4MaxSize, l.carrierUpCount, l.carrierDownCount, l.promiscuity, l.allmulti, l.numRxQueues, l.numVf]).toEqual([65535, 65536, 65536, 524280, 65535, 65536, 65536, 3, 2, 1, 0, 4, 0]);
+    expect(l.stats?.txBytes).toBe(4n);
+    expect(l.protinfo).toEqual({ state: 3, cost: 100 });
   });
 
   it('before its lazily decoded fields are read: the same keys, and the same values once read', () => {

@@ -190,54 +190,99 @@ export function linkFromWire(w: LinkWire): Link {
 // ---------------------------------------------------------------------------------------------
 // Bytes -> model in one pass
 
-/** The attributes the model reads (besides the lazily decoded stats, stats64 and afSpec). */
-const USED = ['linkinfo', 'address', 'allmulti', 'broadcast', 'carrier', 'carrierChanges', 'carrierDownCount', 'carrierUpCount', 'groIpv4MaxSize', 'groMaxSize', 'group', 'gsoIpv4MaxSize', 'gsoMaxSegs', 'gsoMaxSize', 'headroom', 'ifalias', 'link', 'linkNetnsid', 'linkmode', 'master', 'maxMtu', 'maxPacingOffloadHorizon', 'minMtu', 'mtu', 'name', 'netnsImmutable', 'numRxQueues', 'numTxQueues', 'numVf', 'operstate', 'parentDevBusName', 'parentDevName', 'permAddress', 'physPortId', 'physPortName', 'physSwitchId', 'promiscuity', 'propList', 'protinfo', 'protoDown', 'protoDownReason', 'qdisc', 'tailroom', 'tsoMaxSegs', 'tsoMaxSize', 'txqlen', 'xdp'] as const;
-type UsedKey = (typeof USED)[number];
+/**
+ * The type field (type and flags) of each attribute the direct decoder reads itself, by wire key:
+ * the literal `case` labels of its switch, which a jump table needs. Checked against the generated
+ * schema when the decoder is first used.
+ */
+const CASE = {
+  address: 1, broadcast: 2, name: 3, mtu: 4, link: 5, qdisc: 6, stats: 7, master: 10, protinfo: 12, txqlen: 13,
+  operstate: 16, linkmode: 17, linkinfo: 18, ifalias: 20, numVf: 21, stats64: 23, afSpec: 26, group: 27,
+  promiscuity: 30, numTxQueues: 31, numRxQueues: 32, carrier: 33, physPortId: 34, carrierChanges: 35, physSwitchId: 36,
+  linkNetnsid: 37, physPortName: 38, protoDown: 39, gsoMaxSegs: 40, gsoMaxSize: 41, xdp: 43, carrierUpCount: 47,
+  carrierDownCount: 48, minMtu: 50, maxMtu: 51, propList: 52 | 0x8000, permAddress: 54, protoDownReason: 55,
+  parentDevName: 56, parentDevBusName: 57, groMaxSize: 58, tsoMaxSize: 59, tsoMaxSegs: 60, allmulti: 61,
+  gsoIpv4MaxSize: 63, groIpv4MaxSize: 64, maxPacingOffloadHorizon: 66, netnsImmutable: 67, headroom: 68, tailroom: 69,
+} as const;
 
-/** How the direct decoder takes each attribute type: its spec, whether the model reads it, how. */
-interface DirectEntry {
-  key: string;
+/** The integers the switch reads in place, by how it reads them (bytes; negative: signed). */
+const INT_WIDTH: Partial<Record<keyof typeof CASE, number>> = {
+  mtu: 4, link: 4, master: 4, txqlen: 4, numVf: 4, group: 4, promiscuity: 4, numTxQueues: 4, numRxQueues: 4, carrier: 1,
+  carrierChanges: 4, linkNetnsid: -4, protoDown: 1, gsoMaxSegs: 4, gsoMaxSize: 4, carrierUpCount: 4, carrierDownCount: 4,
+  minMtu: 4, maxMtu: 4, groMaxSize: 4, tsoMaxSize: 4, tsoMaxSegs: 4, allmulti: 4, gsoIpv4MaxSize: 4, groIpv4MaxSize: 4,
+  netnsImmutable: 1, headroom: 2, tailroom: 2,
+};
+
+/** How the direct decoder takes an attribute its switch does not name: its spec, and how to check it. */
+interface OtherEntry {
   /** The type field it must have (type and default flags): another goes to the wire decoder. */
   typeField: number;
   codec: Codec<unknown>;
-  /** 1, 2, 4: an integer read in place (u8, u16, u32, s32 by `signed`); 0: through the codec. */
+  /** 1, 2, 4: an integer, only its length checked; 0: decoded through the codec (and dropped), to check it. */
   int: number;
-  signed: boolean;
-  used: boolean;
-  /** Decoding it cannot fail and the model does not read it: skipped (opaque bytes, structs). */
+  /** Decoding it cannot fail: nothing to check (opaque bytes, structs). */
   skip: boolean;
-  lazy: boolean;
 }
 
-let entries: (DirectEntry | undefined)[] | undefined;
-/** The attribute type of each key the model reads. */
-let A: Record<UsedKey, number>;
-const LAZY_TYPES = { stats: 7, stats64: 23, afSpec: 26 } as const;
+/** The codecs of the attributes the switch decodes through the schema, by wire key. */
+interface CaseCodecs {
+  address: Codec<unknown>;
+  broadcast: Codec<unknown>;
+  name: Codec<unknown>;
+  qdisc: Codec<unknown>;
+  protinfo: Codec<unknown>;
+  operstate: Codec<unknown>;
+  linkmode: Codec<unknown>;
+  linkinfo: Codec<unknown>;
+  ifalias: Codec<unknown>;
+  physPortId: Codec<unknown>;
+  physSwitchId: Codec<unknown>;
+  physPortName: Codec<unknown>;
+  xdp: Codec<unknown>;
+  propList: Codec<unknown>;
+  permAddress: Codec<unknown>;
+  protoDownReason: Codec<unknown>;
+  parentDevName: Codec<unknown>;
+  parentDevBusName: Codec<unknown>;
+  maxPacingOffloadHorizon: Codec<unknown>;
+  stats: Codec<unknown>;
+  stats64: Codec<unknown>;
+  afSpec: Codec<unknown>;
+}
 
-function directEntries(): (DirectEntry | undefined)[] {
-  const out: (DirectEntry | undefined)[] = [];
-  const types = {} as Record<UsedKey, number>;
-  const used = new Set<string>(USED);
+interface DirectTables {
+  /** The codecs of the attributes the switch names. */
+  codecs: CaseCodecs;
+  /** Every other single attribute of the schema, by type. */
+  others: (OtherEntry | undefined)[];
+}
+
+let tables: DirectTables | undefined;
+
+/** Builds the decoder's tables from the generated schema, checking the switch's labels against it. */
+function directTables(): DirectTables {
+  const codecs: Record<string, Codec<unknown>> = {};
+  const others: (OtherEntry | undefined)[] = [];
+  const named = new Map<number, keyof typeof CASE>(Object.entries(CASE).map(([k, t]) => [t & NLA_TYPE_MASK, k as keyof typeof CASE]));
   for (const key of Object.keys(linkAttrs.specs)) {
     const spec = linkAttrs.entry(key);
     if (spec === undefined || spec.multi) continue;
     const kind = spec.codec.kind;
     const int = kind === 'u8' ? 1 : kind === 'u16' ? 2 : kind === 'u32' || kind === 's32' ? 4 : 0;
-    out[spec.type] = {
-      key,
-      typeField: spec.type | spec.flags,
-      codec: spec.codec,
-      int,
-      signed: kind === 's32',
-      used: used.has(key),
-      skip: !used.has(key) && (kind === 'binary' || spec.codec instanceof Struct),
-      lazy: spec.lazy === true,
-    };
-    if (used.has(key)) types[key as UsedKey] = spec.type;
+    const name = named.get(spec.type);
+    if (name === undefined) {
+      others[spec.type] = { typeField: spec.type | spec.flags, codec: spec.codec, int, skip: kind === 'binary' || spec.codec instanceof Struct };
+      continue;
+    }
+    const width = INT_WIDTH[name];
+    const lazyWanted = name === 'stats' || name === 'stats64' || name === 'afSpec';
+    if (name !== key || CASE[name] !== (spec.type | spec.flags) || (width !== undefined && (Math.abs(width) !== int || (width < 0) !== (kind === 's32'))) || lazyWanted !== (spec.lazy === true)) {
+      throw new Error(`link attribute ${spec.type}: the direct decoder's ${name} does not match the schema's ${key} (${kind})`);
+    }
+    codecs[name] = spec.codec;
   }
-  for (const [key, type] of Object.entries(LAZY_TYPES)) if (out[type]?.key !== key || !out[type]?.lazy) throw new Error(`link attribute ${type} is not the lazy ${key}`);
-  A = types;
-  return out;
+  for (const name of Object.keys(CASE)) if (codecs[name] === undefined) throw new Error(`link attribute ${name} is not in the schema`);
+  return { codecs: codecs as unknown as CaseCodecs, others };
 }
 
 /** What a lazily decoded field's bytes are until the message has some. */
@@ -261,29 +306,23 @@ class LazyLinkSource {
 
   constructor(readonly family: LinkWire['family']) {}
 
-  private read(off: number, len: number, type: number): unknown {
+  private read(off: number, len: number, codec: Codec<unknown>): unknown {
     if (off < 0) return undefined;
-    return (entries as DirectEntry[])[type].codec.decode(new Reader(this.buf), off, len, decodeContext(), this as unknown as Record<string, unknown>);
+    return codec.decode(new Reader(this.buf), off, len, decodeContext(), this as unknown as Record<string, unknown>);
   }
 
   get stats(): LinkWire['stats'] {
-    return this.read(this.statsOff, this.statsLen, LAZY_TYPES.stats) as LinkWire['stats'];
+    return this.read(this.statsOff, this.statsLen, (tables as DirectTables).codecs.stats) as LinkWire['stats'];
   }
 
   get stats64(): LinkWire['stats64'] {
-    return this.read(this.stats64Off, this.stats64Len, LAZY_TYPES.stats64) as LinkWire['stats64'];
+    return this.read(this.stats64Off, this.stats64Len, (tables as DirectTables).codecs.stats64) as LinkWire['stats64'];
   }
 
   get afSpec(): LinkWire['afSpec'] {
-    return this.read(this.afSpecOff, this.afSpecLen, LAZY_TYPES.afSpec) as LinkWire['afSpec'];
+    return this.read(this.afSpecOff, this.afSpecLen, (tables as DirectTables).codecs.afSpec) as LinkWire['afSpec'];
   }
 }
-
-/** Values by attribute type, reused from message to message (cleared after each). */
-const values: unknown[] = [];
-/** The attribute types set in {@link values} by the message being decoded (the first `touchedCount`). */
-const touched: number[] = [];
-let touchedCount = 0;
 
 /**
  * A link message's payload (struct ifinfomsg and attributes, from `off` to `end`) decoded straight
@@ -294,13 +333,11 @@ let touchedCount = 0;
  */
 export function linkFromBytes(r: Reader, off: number, end: number, ctx: DecodeContext): Link {
   let link: Link | undefined;
-  touchedCount = 0;
   try {
     link = decodeDirect(r, off, end, ctx);
   } catch {
     link = undefined; // the wire decoder reports it, with its path
   }
-  for (let i = 0; i < touchedCount; i++) values[touched[i]] = undefined;
   return link ?? linkFromWire(linkMessage.decode(r, off, end, ctx));
 }
 
@@ -311,106 +348,176 @@ function freshContext(ctx: DecodeContext): DecodeContext {
   return ctx;
 }
 
-// Undefined when the message needs the wire decoder.
-function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext): Link | undefined {
+type W = LinkWire;
+
+/**
+ * The direct decoder alone: undefined when the message needs the wire decoder. One switch on the
+ * type field (a jump table) into locals, then one object literal: no table of values to fill and
+ * clear per message. Exported for the tests that check it takes what it should.
+ * @internal
+ */
+export function decodeDirect(r: Reader, off: number, end: number, ctx: DecodeContext): Link | undefined {
   if (end - off < 16) return undefined;
-  const table = (entries ??= directEntries());
+  const { codecs: c, others } = (tables ??= directTables());
   const buf = r.buf;
   const view = r.view;
   const h = ifinfomsg.decode(r, off, 16, freshContext(ctx)) as Pick<LinkWire, 'family' | 'type' | 'index' | 'flags' | 'change'>;
-  const v = values;
+  const parent = h as unknown as Record<string, unknown>;
   const source = new LazyLinkSource(h.family);
   let anyLazy = false;
+  // Which attribute types were seen (all are below 96): a repeat goes to the wire decoder.
+  let seen0 = 0;
+  let seen1 = 0;
+  let seen2 = 0;
+  let address: W['address'], broadcast: W['broadcast'], name: W['name'], mtu: W['mtu'], link: W['link'], qdisc: W['qdisc'];
+  let master: W['master'], protinfo: W['protinfo'], txqlen: W['txqlen'], operstate: W['operstate'], linkmode: W['linkmode'];
+  let linkinfo: W['linkinfo'], ifalias: W['ifalias'], numVf: W['numVf'], group: W['group'], promiscuity: W['promiscuity'];
+  let numTxQueues: W['numTxQueues'], numRxQueues: W['numRxQueues'], carrier: W['carrier'], physPortId: W['physPortId'];
+  let carrierChanges: W['carrierChanges'], physSwitchId: W['physSwitchId'], linkNetnsid: W['linkNetnsid'], physPortName: W['physPortName'];
+  let protoDown: W['protoDown'], gsoMaxSegs: W['gsoMaxSegs'], gsoMaxSize: W['gsoMaxSize'], xdp: W['xdp'];
+  let carrierUpCount: W['carrierUpCount'], carrierDownCount: W['carrierDownCount'], minMtu: W['minMtu'], maxMtu: W['maxMtu'];
+  let propList: W['propList'], permAddress: W['permAddress'], protoDownReason: W['protoDownReason'];
+  let parentDevName: W['parentDevName'], parentDevBusName: W['parentDevBusName'], groMaxSize: W['groMaxSize'];
+  let tsoMaxSize: W['tsoMaxSize'], tsoMaxSegs: W['tsoMaxSegs'], allmulti: W['allmulti'], gsoIpv4MaxSize: W['gsoIpv4MaxSize'];
+  let groIpv4MaxSize: W['groIpv4MaxSize'], maxPacingOffloadHorizon: W['maxPacingOffloadHorizon'];
+  let netnsImmutable: W['netnsImmutable'], headroom: W['headroom'], tailroom: W['tailroom'];
   for (let p = off + 16; p < end; ) {
     if (end - p < 4) return undefined;
-    const alen = view.getUint16(p, true);
+    const alen = buf[p] | (buf[p + 1] << 8);
     if (alen < 4 || p + alen > end) return undefined;
-    const typeField = view.getUint16(p + 2, true);
+    const typeField = buf[p + 2] | (buf[p + 3] << 8);
     const type = typeField & NLA_TYPE_MASK;
-    const e = table[type];
-    if (e === undefined || e.typeField !== typeField || v[type] !== undefined) return undefined;
+    const bit = 1 << (type & 31);
+    if (type < 32) {
+      if ((seen0 & bit) !== 0) return undefined;
+      seen0 |= bit;
+    } else if (type < 64) {
+      if ((seen1 & bit) !== 0) return undefined;
+      seen1 |= bit;
+    } else if (type < 96) {
+      if ((seen2 & bit) !== 0) return undefined;
+      seen2 |= bit;
+    } else return undefined;
     const at = p + 4;
     const len = alen - 4;
-    touched[touchedCount++] = type;
-    if (e.lazy) {
-      if (type === LAZY_TYPES.stats) {
-        source.statsOff = at;
-        source.statsLen = len;
-      } else if (type === LAZY_TYPES.stats64) {
-        source.stats64Off = at;
-        source.stats64Len = len;
-      } else {
-        source.afSpecOff = at;
-        source.afSpecLen = len;
+    // The labels are CASE's values (checked against the schema in directTables).
+    switch (typeField) {
+      case 1: address = c.address.decode(r, at, len, freshContext(ctx), parent) as W['address']; break;
+      case 2: broadcast = c.broadcast.decode(r, at, len, freshContext(ctx), parent) as W['broadcast']; break;
+      case 3: name = c.name.decode(r, at, len, freshContext(ctx), parent) as W['name']; break;
+      case 4: if (len !== 4) return undefined; mtu = view.getUint32(at, true); break;
+      case 5: if (len !== 4) return undefined; link = view.getUint32(at, true); break;
+      case 6: qdisc = c.qdisc.decode(r, at, len, freshContext(ctx), parent) as W['qdisc']; break;
+      case 7: source.statsOff = at; source.statsLen = len; anyLazy = true; break;
+      case 10: if (len !== 4) return undefined; master = view.getUint32(at, true); break;
+      case 12: protinfo = c.protinfo.decode(r, at, len, freshContext(ctx), parent) as W['protinfo']; break;
+      case 13: if (len !== 4) return undefined; txqlen = view.getUint32(at, true); break;
+      case 16: operstate = c.operstate.decode(r, at, len, freshContext(ctx), parent) as W['operstate']; break;
+      case 17: linkmode = c.linkmode.decode(r, at, len, freshContext(ctx), parent) as W['linkmode']; break;
+      case 18: linkinfo = c.linkinfo.decode(r, at, len, freshContext(ctx), parent) as W['linkinfo']; break;
+      case 20: ifalias = c.ifalias.decode(r, at, len, freshContext(ctx), parent) as W['ifalias']; break;
+      case 21: if (len !== 4) return undefined; numVf = view.getUint32(at, true); break;
+      case 23: source.stats64Off = at; source.stats64Len = len; anyLazy = true; break;
+      case 26: source.afSpecOff = at; source.afSpecLen = len; anyLazy = true; break;
+      case 27: if (len !== 4) return undefined; group = view.getUint32(at, true); break;
+      case 30: if (len !== 4) return undefined; promiscuity = view.getUint32(at, true); break;
+      case 31: if (len !== 4) return undefined; numTxQueues = view.getUint32(at, true); break;
+      case 32: if (len !== 4) return undefined; numRxQueues = view.getUint32(at, true); break;
+      case 33: if (len !== 1) return undefined; carrier = buf[at]; break;
+      case 34: physPortId = c.physPortId.decode(r, at, len, freshContext(ctx), parent) as W['physPortId']; break;
+      case 35: if (len !== 4) return undefined; carrierChanges = view.getUint32(at, true); break;
+      case 36: physSwitchId = c.physSwitchId.decode(r, at, len, freshContext(ctx), parent) as W['physSwitchId']; break;
+      case 37: if (len !== 4) return undefined; linkNetnsid = view.getInt32(at, true); break;
+      case 38: physPortName = c.physPortName.decode(r, at, len, freshContext(ctx), parent) as W['physPortName']; break;
+      case 39: if (len !== 1) return undefined; protoDown = buf[at]; break;
+      case 40: if (len !== 4) return undefined; gsoMaxSegs = view.getUint32(at, true); break;
+      case 41: if (len !== 4) return undefined; gsoMaxSize = view.getUint32(at, true); break;
+      case 43: xdp = c.xdp.decode(r, at, len, freshContext(ctx), parent) as W['xdp']; break;
+      case 47: if (len !== 4) return undefined; carrierUpCount = view.getUint32(at, true); break;
+      case 48: if (len !== 4) return undefined; carrierDownCount = view.getUint32(at, true); break;
+      case 50: if (len !== 4) return undefined; minMtu = view.getUint32(at, true); break;
+      case 51: if (len !== 4) return undefined; maxMtu = view.getUint32(at, true); break;
+      case 52 | 0x8000: propList = c.propList.decode(r, at, len, freshContext(ctx), parent) as W['propList']; break;
+      case 54: permAddress = c.permAddress.decode(r, at, len, freshContext(ctx), parent) as W['permAddress']; break;
+      case 55: protoDownReason = c.protoDownReason.decode(r, at, len, freshContext(ctx), parent) as W['protoDownReason']; break;
+      case 56: parentDevName = c.parentDevName.decode(r, at, len, freshContext(ctx), parent) as W['parentDevName']; break;
+      case 57: parentDevBusName = c.parentDevBusName.decode(r, at, len, freshContext(ctx), parent) as W['parentDevBusName']; break;
+      case 58: if (len !== 4) return undefined; groMaxSize = view.getUint32(at, true); break;
+      case 59: if (len !== 4) return undefined; tsoMaxSize = view.getUint32(at, true); break;
+      case 60: if (len !== 4) return undefined; tsoMaxSegs = view.getUint32(at, true); break;
+      case 61: if (len !== 4) return undefined; allmulti = view.getUint32(at, true); break;
+      case 63: if (len !== 4) return undefined; gsoIpv4MaxSize = view.getUint32(at, true); break;
+      case 64: if (len !== 4) return undefined; groIpv4MaxSize = view.getUint32(at, true); break;
+      case 66: maxPacingOffloadHorizon = c.maxPacingOffloadHorizon.decode(r, at, len, freshContext(ctx), parent) as W['maxPacingOffloadHorizon']; break;
+      case 67: if (len !== 1) return undefined; netnsImmutable = buf[at]; break;
+      case 68: if (len !== 2) return undefined; headroom = view.getUint16(at, true); break;
+      case 69: if (len !== 2) return undefined; tailroom = view.getUint16(at, true); break;
+      default: {
+        // An attribute the model does not read: checked as the wire decoder would check it.
+        const e = others[type];
+        if (e === undefined || e.typeField !== typeField) return undefined;
+        if (e.int !== 0) {
+          if (len !== e.int) return undefined;
+        } else if (!e.skip) e.codec.decode(r, at, len, freshContext(ctx), parent);
       }
-      anyLazy = true;
-      v[type] = true;
-    } else if (e.int !== 0) {
-      if (len !== e.int) return undefined;
-      v[type] = e.int === 1 ? buf[at] : e.int === 2 ? view.getUint16(at, true) : e.signed ? view.getInt32(at, true) : view.getUint32(at, true);
-    } else if (e.skip) {
-      v[type] = true;
-    } else {
-      v[type] = e.codec.decode(r, at, len, freshContext(ctx), h as unknown as Record<string, unknown>);
     }
     p += (alen + 3) & ~3;
   }
-  const info = v[A.linkinfo] as LinkWire['linkinfo'];
-  const kind = info?.kind;
-  const slaveKind = info?.slaveKind;
+  const kind = linkinfo?.kind;
+  const slaveKind = linkinfo?.slaveKind;
   const l: Link = {
     index: h.index,
-    name: (v[A.name] as LinkWire['name']) ?? '',
+    name: name ?? '',
     kind,
-    data: info?.data === undefined ? undefined : jsonReady(kind, info.data as LinkData, DATA_WITH_BIGINTS),
-    port: slaveKind === undefined ? undefined : { kind: slaveKind, data: jsonReady(slaveKind, info?.slaveData, PORT_DATA_WITH_BIGINTS) },
+    data: linkinfo?.data === undefined ? undefined : jsonReady(kind, linkinfo.data as LinkData, DATA_WITH_BIGINTS),
+    port: slaveKind === undefined ? undefined : { kind: slaveKind, data: jsonReady(slaveKind, linkinfo?.slaveData, PORT_DATA_WITH_BIGINTS) },
     flags: h.flags,
-    mtu: (v[A.mtu] as LinkWire['mtu']),
-    address: (v[A.address] as LinkWire['address']),
-    broadcast: (v[A.broadcast] as LinkWire['broadcast']),
-    permAddress: (v[A.permAddress] as LinkWire['permAddress']),
-    txqlen: (v[A.txqlen] as LinkWire['txqlen']),
-    alias: (v[A.ifalias] as LinkWire['ifalias']),
-    group: (v[A.group] as LinkWire['group']),
-    master: (v[A.master] as LinkWire['master']),
-    link: (v[A.link] as LinkWire['link']),
-    linkNetnsid: (v[A.linkNetnsid] as LinkWire['linkNetnsid']),
+    mtu,
+    address,
+    broadcast,
+    permAddress,
+    txqlen,
+    alias: ifalias,
+    group,
+    master,
+    link,
+    linkNetnsid,
     linkType: h.type,
-    operstate: (v[A.operstate] as LinkWire['operstate']),
-    linkmode: (v[A.linkmode] as LinkWire['linkmode']),
-    qdisc: (v[A.qdisc] as LinkWire['qdisc']),
-    carrier: bool((v[A.carrier] as LinkWire['carrier'])),
-    carrierChanges: (v[A.carrierChanges] as LinkWire['carrierChanges']),
-    carrierUpCount: (v[A.carrierUpCount] as LinkWire['carrierUpCount']),
-    carrierDownCount: (v[A.carrierDownCount] as LinkWire['carrierDownCount']),
-    promiscuity: (v[A.promiscuity] as LinkWire['promiscuity']),
-    allmulti: (v[A.allmulti] as LinkWire['allmulti']),
-    minMtu: (v[A.minMtu] as LinkWire['minMtu']),
-    maxMtu: (v[A.maxMtu] as LinkWire['maxMtu']),
-    numTxQueues: (v[A.numTxQueues] as LinkWire['numTxQueues']),
-    numRxQueues: (v[A.numRxQueues] as LinkWire['numRxQueues']),
-    gsoMaxSize: (v[A.gsoMaxSize] as LinkWire['gsoMaxSize']),
-    gsoMaxSegs: (v[A.gsoMaxSegs] as LinkWire['gsoMaxSegs']),
-    groMaxSize: (v[A.groMaxSize] as LinkWire['groMaxSize']),
-    gsoIpv4MaxSize: (v[A.gsoIpv4MaxSize] as LinkWire['gsoIpv4MaxSize']),
-    groIpv4MaxSize: (v[A.groIpv4MaxSize] as LinkWire['groIpv4MaxSize']),
-    tsoMaxSize: (v[A.tsoMaxSize] as LinkWire['tsoMaxSize']),
-    tsoMaxSegs: (v[A.tsoMaxSegs] as LinkWire['tsoMaxSegs']),
-    altNames: (v[A.propList] as LinkWire['propList'])?.altIfname,
-    protoDown: bool((v[A.protoDown] as LinkWire['protoDown'])),
-    protoDownReason: (v[A.protoDownReason] as LinkWire['protoDownReason']),
-    netnsImmutable: bool((v[A.netnsImmutable] as LinkWire['netnsImmutable'])),
-    headroom: (v[A.headroom] as LinkWire['headroom']),
-    tailroom: (v[A.tailroom] as LinkWire['tailroom']),
-    maxPacingOffloadHorizon: (v[A.maxPacingOffloadHorizon] as LinkWire['maxPacingOffloadHorizon']),
-    parentDevName: (v[A.parentDevName] as LinkWire['parentDevName']),
-    parentDevBusName: (v[A.parentDevBusName] as LinkWire['parentDevBusName']),
-    physPortId: (v[A.physPortId] as LinkWire['physPortId']),
-    physPortName: (v[A.physPortName] as LinkWire['physPortName']),
-    physSwitchId: (v[A.physSwitchId] as LinkWire['physSwitchId']),
-    numVf: (v[A.numVf] as LinkWire['numVf']),
-    xdp: (v[A.xdp] as LinkWire['xdp']),
-    protinfo: (v[A.protinfo] as LinkWire['protinfo']),
+    operstate,
+    linkmode,
+    qdisc,
+    carrier: bool(carrier),
+    carrierChanges,
+    carrierUpCount,
+    carrierDownCount,
+    promiscuity,
+    allmulti,
+    minMtu,
+    maxMtu,
+    numTxQueues,
+    numRxQueues,
+    gsoMaxSize,
+    gsoMaxSegs,
+    groMaxSize,
+    gsoIpv4MaxSize,
+    groIpv4MaxSize,
+    tsoMaxSize,
+    tsoMaxSegs,
+    altNames: propList?.altIfname,
+    protoDown: bool(protoDown),
+    protoDownReason,
+    netnsImmutable: bool(netnsImmutable),
+    headroom,
+    tailroom,
+    maxPacingOffloadHorizon,
+    parentDevName,
+    parentDevBusName,
+    physPortId,
+    physPortName,
+    physSwitchId,
+    numVf,
+    xdp,
+    protinfo,
     family: h.family === 'unspec' ? undefined : h.family,
   };
   if (anyLazy) source.buf = r.stable();
