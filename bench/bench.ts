@@ -167,11 +167,12 @@ function build(): void {
 // spread between processes, and the bench stays within a few minutes.
 const TURNS = 3;
 
-/** One turn: the C reference's figures, the library's and the JS floor's, from fresh processes. */
+/** One turn: the C reference's figures, the library's, the JS floor's and the decoder floor's, from fresh processes. */
 interface Turn {
   c: Record<string, number | number[]> | undefined;
   lib: Record<string, number>;
   floor: Record<string, number>;
+  handwritten?: Record<string, number>;
 }
 
 /**
@@ -181,9 +182,9 @@ interface Turn {
  * shared machine (C's 2,001-link dump: 2.6 to 5.8 ms within an hour), so a ratio is only taken
  * between figures of the same turn.
  */
-function takeTurns(c: () => Record<string, number | number[]> | undefined, lib: () => Record<string, number>, floor: () => Record<string, number>): { turn: Turn; every: string } {
+function takeTurns(c: () => Record<string, number | number[]> | undefined, lib: () => Record<string, number>, floor: () => Record<string, number>, handwritten?: () => Record<string, number>): { turn: Turn; every: string } {
   const turns: Turn[] = [];
-  for (let i = 0; i < TURNS; i++) turns.push({ c: c(), lib: lib(), floor: floor() });
+  for (let i = 0; i < TURNS; i++) turns.push({ c: c(), lib: lib(), floor: floor(), handwritten: handwritten?.() });
   const warmRatio = (t: Turn): number => t.lib.warm_ms / ((t.c?.median_ms as number | undefined) ?? 1);
   const sorted = [...turns].sort((a, b) => warmRatio(a) - warmRatio(b));
   const every = turns.map((t) => `${ratio(t.lib.warm_ms, t.c?.median_ms as number | undefined)}x (floor ${ratio(t.floor.warm_ms, t.c?.median_ms as number | undefined)}x)`).join(', ');
@@ -265,9 +266,26 @@ function pairedRow(name: string, what: string, target: string, args: string[]): 
     ratio_cold: null,
     ratio_warm: r2(p.ratio_warm),
     target,
-    extra: `one process, ${p.rounds} rounds taking turns dump by dump (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_ms)} ms = ${r2(p.floor_ratio_warm)}x${p.objects_warm_ms === undefined ? '' : `; object floor ${r2(p.objects_warm_ms)} ms = ${r2(p.objects_ratio_warm)}x; both floors together ${r2(p.floors_ratio_warm)}x`}`,
+    extra: `one process, ${p.rounds} rounds taking turns dump by dump (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_ms)} ms = ${r2(p.floor_ratio_warm)}x${p.objects_warm_ms === undefined ? '' : `; object floor ${r2(p.objects_warm_ms)} ms = ${r2(p.objects_ratio_warm)}x; both floors together ${r2(p.floors_ratio_warm)}x`}${p.handwritten_warm_ms === undefined ? '' : `; decoder floor ${r2(p.handwritten_warm_ms)} ms = ${r2(p.handwritten_ratio_warm)}x`}`,
   });
   return p;
+}
+
+/**
+ * The decoder floor of a dump row (worker handwritten-*, in the same turn as the row's figures):
+ * the JS floor's dump decoded by a small hand-written decoder into objects of the model's shape,
+ * without checks or lazily decoded fields; the least JavaScript that gives these objects, cold in
+ * a fresh process and warm. One JSON line and one row.
+ */
+function decoderFloorRow(what: string, hw: Record<string, number>, lib: Record<string, number>, c: Record<string, number | number[]> | undefined): void {
+  const cCold = c?.first_ms as number | undefined;
+  const cWarm = c?.median_ms as number | undefined;
+  const cost = (n: number): string => (faultUs === undefined ? '' : ` = ${r2((n * faultUs) / 1000)} ms`);
+  emit(`decoder-floor-${what.replace(/[^0-9a-z]+/g, '-')}`, {
+    cold_ms: r2(hw.cold_ms), warm_ms: r2(hw.warm_ms), ratio_cold: ratio(hw.cold_ms, cCold), ratio_warm: ratio(hw.warm_ms, cWarm),
+    cold_faults: hw.cold_faults, warm_faults: hw.warm_faults, settle_runs: hw.settle_runs, lib_over_decoder_floor_cold: ratio(lib.cold_ms, hw.cold_ms), lib_over_decoder_floor_warm: ratio(lib.warm_ms, hw.warm_ms),
+  });
+  rows.push({ what: `  decoder floor: ${what}, hand-written`, unit: 'ms', lib_cold: r2(hw.cold_ms), lib_warm: r2(hw.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(hw.cold_ms, cCold), ratio_warm: ratio(hw.warm_ms, cWarm), target: '-', extra: `the JS floor's dump decoded by a small hand-written decoder into objects of the model's shape (no checks, no lazily decoded fields), held; library / decoder floor: cold ${ratio(lib.cold_ms, hw.cold_ms)}x, warm ${ratio(lib.warm_ms, hw.warm_ms)}x; page faults cold ${hw.cold_faults}${cost(hw.cold_faults)}, warm ${hw.warm_faults}; settled after ${hw.settle_runs} runs` });
 }
 
 /** What one page fault costs on this machine, measured by the C reference at the start of the run (us). */
@@ -287,10 +305,11 @@ function benchRoutes(): void {
   const oif = withVeth(ns);
   fill(ns, oif, ROUTE_TABLE, ROUTES);
   const runs = String(ROUTE_RUNS);
-  const { turn: { c, lib, floor }, every } = takeTurns(
+  const { turn: { c, lib, floor, handwritten }, every } = takeTurns(
     () => cref(['dump', ns, 'route', '0', String(ROUTE_TABLE), runs]),
     () => worker(['dump-routes', ns, String(ROUTE_TABLE), runs]),
     () => worker(['floor-routes', ns, String(ROUTE_TABLE), runs]),
+    () => worker(['handwritten-routes', ns, String(ROUTE_TABLE), runs]),
   );
   const wire = worker(['wire-routes', ns, String(ROUTE_TABLE), runs]);
   const objects = worker(['objects-routes', ns, String(ROUTES), runs, 'flat']);
@@ -315,6 +334,7 @@ function benchRoutes(): void {
   rows.push({ what: 'dump 100k routes', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=5x / <=3x', extra: `turns ${every}; settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${bytes.model_bytes_per_route} B/route held (wire ${bytes.wire_bytes_per_route}); ${faultsText(lib, floor, objects, c)}` });
   pairedRow('dump-routes-100k-paired', 'dump 100k routes', '<=3x', ['paired-routes', ns, String(ROUTE_TABLE), String(PAIRED_ROUTE_ROUNDS)]);
   rows.push({ what: '  object floor: 100k route-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (flat strings; template strings ${r2(objectsTemplate.warm_ms)} ms); + JS I/O floor = ${r2(objects.warm_ms + floor.warm_ms)} ms (${ratio(objects.warm_ms + floor.warm_ms, cWarm)}x C), library beyond both ${r2(lib.warm_ms - objects.warm_ms - floor.warm_ms)} ms` });
+  decoderFloorRow('100k routes', handwritten as Record<string, number>, lib, c);
   rows.push({ what: 'peak RSS, 100k routes held', unit: 'MB', lib_cold: r2(lib.peak_rss_mb), lib_warm: null, c_cold: null, c_warm: null, ratio_cold: null, ratio_warm: null, target: '< 150', extra: '' });
 }
 
@@ -324,10 +344,11 @@ function benchLinks(): void {
   for (let i = 0; i < LINK_PAIRS; i++) lines.push(`link add bv${i}a type veth peer name bv${i}b`);
   ipBatch(ns, lines);
   const runs = String(LINK_RUNS);
-  const { turn: { c, lib, floor }, every } = takeTurns(
+  const { turn: { c, lib, floor, handwritten }, every } = takeTurns(
     () => cref(['dump', ns, 'link', '0', '0', runs]),
     () => worker(['dump-links', ns, runs]),
     () => worker(['floor-links', ns, runs]),
+    () => worker(['handwritten-links', ns, runs]),
   );
   const wire = worker(['wire-links', ns, runs]);
   const objects = worker(['objects-links', ns, String(2 * LINK_PAIRS + 1), runs]);
@@ -343,6 +364,7 @@ function benchLinks(): void {
   rows.push({ what: 'dump 2,001 links', unit: 'ms', lib_cold: r2(lib.cold_ms), lib_warm: r2(lib.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(lib.cold_ms, cCold), ratio_warm: ratio(lib.warm_ms, cWarm), target: '<=4x / <=2x', extra: `turns ${every}; settled after ${lib.settle_runs} of ${lib.runs} runs; CPU warm ${r2(lib.warm_cpu_ms)} / C ${r2(c?.median_cpu_ms as number | undefined)} ms = ${ratio(lib.warm_cpu_ms, c?.median_cpu_ms as number | undefined)}x; floor ${r2(floor.warm_ms)} ms, wire only ${r2(wire.warm_ms)} ms, ip -j ${r2(ipMs)} ms; ${faultsText(lib, floor, objects, c)}` });
   pairedRow('dump-links-2001-paired', 'dump 2,001 links', '<=2x', ['paired-links', ns, String(PAIRED_LINK_ROUNDS)]);
   rows.push({ what: '  object floor: 2,001 link-shaped objects', unit: 'ms', lib_cold: r2(objects.cold_ms), lib_warm: r2(objects.warm_ms), c_cold: r2(cCold), c_warm: r2(cWarm), ratio_cold: ratio(objects.cold_ms, cCold), ratio_warm: ratio(objects.warm_ms, cWarm), target: '-', extra: `CPU warm ${r2(objects.warm_cpu_ms)} ms; built and held, no I/O or decoding (stats, afSpec left out: lazy in the library)` });
+  decoderFloorRow('2,001 links', handwritten as Record<string, number>, lib, c);
 }
 
 function benchStream(): void {

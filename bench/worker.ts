@@ -19,6 +19,8 @@
 //                                      sent and its ACK read through the library's socket
 //                                      (fs.writeSync + fs.readSync), no engine, no checks
 //   worker events NS N                 counts the route events of 2N changes another process makes
+//   worker handwritten-routes NS TABLE RUNS  the decoder floor: the floor's dump decoded by a small
+//   worker handwritten-links NS RUNS         hand-written decoder into objects of the model's shape, held
 //   worker objects-routes N RUNS [template]  the object floor: N plain objects of a listed route's shape built and held, no I/O
 //   worker objects-links N RUNS        the same for links (NS is ignored but given)
 //   worker wire-routes NS TABLE RUNS   the route dump decoded into wire messages only, no model
@@ -28,7 +30,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as FfiRs from 'ffi-rs';
-import type { Writer } from '../src/netlink/bytes.js';
+import type { Reader, Writer } from '../src/netlink/bytes.js';
+import { asciiText, formatIPv4Prefix, formatMAC } from '../src/netlink/addr.js';
+import type { MessageView } from '../src/netlink/message.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../src/netlink/constants.js';
 import { dumpObjects } from '../src/rtnl/common/requests.js';
 import { RTM_GETLINK, RTM_NEWLINK, linkMessage } from '../src/rtnl/generated/link.js';
@@ -229,12 +233,11 @@ async function libDump(rtnl: Rtnl, what: 'routes' | 'links' | 'stream', table: n
 }
 
 /**
- * The JS floor's dump: the request the library's list() sends (an rtmsg of family unspec with
- * RTA_TABLE, or an ifinfomsg; for the stream, what routes.stream({ table: 'all', family: 'inet' })
- * sends: an rtmsg of family inet), through the library's socket and engine, the replies counted
- * and not decoded. Returns how many there were.
+ * The request of a dump as the library's list() sends it: an rtmsg of family unspec with RTA_TABLE,
+ * or an ifinfomsg; for the stream, what routes.stream({ table: 'all', family: 'inet' }) sends: an
+ * rtmsg of family inet.
  */
-async function floorDump(rtnl: Rtnl, what: 'routes' | 'links' | 'stream', table: number): Promise<number> {
+function dumpRequest(what: 'routes' | 'links' | 'stream', table: number): { type: number; flags: number; body: (w: Writer) => void } {
   const body =
     what === 'routes'
       ? (w: Writer) => {
@@ -249,11 +252,127 @@ async function floorDump(rtnl: Rtnl, what: 'routes' | 'links' | 'stream', table:
             w.zeros(11);
           }
         : (w: Writer) => w.zeros(16);
+  return { type: what === 'links' ? RTM_GETLINK : RTM_GETROUTE, flags: NLM_F_DUMP, body };
+}
+
+/**
+ * The JS floor's dump: the request the library's list() sends, through the library's socket and
+ * engine, the replies counted and not decoded. Returns how many there were.
+ */
+async function floorDump(rtnl: Rtnl, what: 'routes' | 'links' | 'stream', table: number): Promise<number> {
   let n = 0;
-  await rtnl.connection.request({ type: what === 'links' ? RTM_GETLINK : RTM_GETROUTE, flags: NLM_F_DUMP, body }, () => {
+  await rtnl.connection.request(dumpRequest(what, table), () => {
     n++;
   });
   return n;
+}
+
+/**
+ * The decoder floor: the JS floor's dump, each message decoded by a small hand-written decoder
+ * into a plain object of the model's shape (the same fields, with the same kinds of values: text
+ * made by the library's own text functions, the fastest it has), and the result held as the
+ * library's is. No checks of lengths, repeats or types, no fallback, no unknown attributes, no
+ * lazily decoded stats or afSpec (left out, as in the object floor): the least JavaScript that
+ * gives these objects from these bytes. Its cold figure, in a fresh process, is what V8 costs
+ * before its code is optimised and while its heap is first touched, whatever the decoder.
+ */
+async function handwrittenDump(rtnl: Rtnl, what: 'routes' | 'links', table: number): Promise<number> {
+  const out: object[] = [];
+  const decode = what === 'routes' ? handwrittenRoute : handwrittenLink;
+  const type = what === 'routes' ? RTM_NEWROUTE : RTM_NEWLINK;
+  await rtnl.connection.request(dumpRequest(what, table), (r: Reader, m: MessageView) => {
+    if (m.type === type) out.push(decode(r.buf, m.payloadOffset, m.end));
+  });
+  hold(out, 'handwritten');
+  return out.length;
+}
+
+const u32At = (b: Uint8Array, at: number): number => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
+const ROUTE_TYPES = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
+const ROUTE_PROTOCOLS: Record<number, string> = { 0: 'unspec', 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static' };
+const ROUTE_SCOPES: Record<number, string> = { 0: 'universe', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
+const NO_FLAGS: readonly string[] = [];
+
+/** A route message (rtmsg, then RTA_DST, RTA_TABLE, RTA_OIF) into a route of the model's shape. */
+function handwrittenRoute(b: Uint8Array, off: number, end: number): object {
+  const dstLen = b[off + 1];
+  let table = b[off + 4];
+  let dst = 'default';
+  let oif: number | undefined;
+  for (let p = off + 12; p + 4 <= end; ) {
+    const len = b[p] | (b[p + 1] << 8);
+    const t = b[p + 2] | (b[p + 3] << 8);
+    if (t === 1) dst = formatIPv4Prefix(b, p + 4, dstLen);
+    else if (t === 15) table = u32At(b, p + 4);
+    else if (t === 4) oif = u32At(b, p + 4);
+    p += (len + 3) & ~3;
+  }
+  return { family: b[off] === 2 ? 'inet' : 'inet6', dst, table, type: ROUTE_TYPES[b[off + 7]], protocol: ROUTE_PROTOCOLS[b[off + 5]], scope: ROUTE_SCOPES[b[off + 6]], flags: NO_FLAGS, oif };
+}
+
+const IFF_NAMES: [number, string][] = [[1, 'up'], [2, 'broadcast'], [8, 'loopback'], [0x40, 'running'], [0x80, 'noarp'], [0x100, 'promisc'], [0x1000, 'multicast'], [0x10000, 'lower-up']];
+const OPERSTATES = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'];
+
+/** A link message (ifinfomsg, then the attributes the model reads eagerly) into a link of the model's shape. */
+function handwrittenLink(b: Uint8Array, off: number, end: number): object {
+  const iff = u32At(b, off + 8);
+  const flags: string[] = [];
+  for (const [bit, name] of IFF_NAMES) if ((iff & bit) !== 0) flags.push(name);
+  let name, kind, address, broadcast, qdisc, operstate, linkmode, xdp;
+  let mtu, link, txqlen, group, promiscuity, numTxQueues, numRxQueues, carrier, carrierChanges, carrierUpCount, carrierDownCount;
+  let gsoMaxSegs, gsoMaxSize, minMtu, maxMtu, groMaxSize, tsoMaxSize, tsoMaxSegs, allmulti, gsoIpv4MaxSize, groIpv4MaxSize;
+  let protoDown, netnsImmutable, headroom, tailroom, maxPacing;
+  for (let p = off + 16; p + 4 <= end; ) {
+    const len = b[p] | (b[p + 1] << 8);
+    const at = p + 4;
+    switch ((b[p + 2] | (b[p + 3] << 8)) & 0x3fff) {
+      case 1: address = formatMAC(b, at, len - 4); break;
+      case 2: broadcast = formatMAC(b, at, len - 4); break;
+      case 3: name = asciiText(b, at, p + len - 1); break;
+      case 4: mtu = u32At(b, at); break;
+      case 5: link = u32At(b, at); break;
+      case 6: qdisc = asciiText(b, at, p + len - 1); break;
+      case 13: txqlen = u32At(b, at); break;
+      case 16: operstate = OPERSTATES[b[at]]; break;
+      case 17: linkmode = b[at] === 0 ? 'default' : 'dormant'; break;
+      case 18: if ((b[at + 2] | (b[at + 3] << 8)) === 1) kind = asciiText(b, at + 4, at + (b[at] | (b[at + 1] << 8)) - 1); break;
+      case 27: group = u32At(b, at); break;
+      case 30: promiscuity = u32At(b, at); break;
+      case 31: numTxQueues = u32At(b, at); break;
+      case 32: numRxQueues = u32At(b, at); break;
+      case 33: carrier = b[at] !== 0; break;
+      case 35: carrierChanges = u32At(b, at); break;
+      case 39: protoDown = b[at] !== 0; break;
+      case 40: gsoMaxSegs = u32At(b, at); break;
+      case 41: gsoMaxSize = u32At(b, at); break;
+      case 43: xdp = { attached: b[at + 4] }; break;
+      case 47: carrierUpCount = u32At(b, at); break;
+      case 48: carrierDownCount = u32At(b, at); break;
+      case 50: minMtu = u32At(b, at); break;
+      case 51: maxMtu = u32At(b, at); break;
+      case 58: groMaxSize = u32At(b, at); break;
+      case 59: tsoMaxSize = u32At(b, at); break;
+      case 60: tsoMaxSegs = u32At(b, at); break;
+      case 61: allmulti = u32At(b, at); break;
+      case 63: gsoIpv4MaxSize = u32At(b, at); break;
+      case 64: groIpv4MaxSize = u32At(b, at); break;
+      case 66: maxPacing = u32At(b, at); break;
+      case 67: netnsImmutable = b[at] !== 0; break;
+      case 68: headroom = b[at] | (b[at + 1] << 8); break;
+      case 69: tailroom = b[at] | (b[at + 1] << 8); break;
+      default: break;
+    }
+    p += (len + 3) & ~3;
+  }
+  const linkType = b[off + 2] === 1 ? 'ether' : 'loopback';
+  return {
+    index: u32At(b, off + 4), name, kind, data: undefined, port: undefined, flags, mtu, address, broadcast, permAddress: undefined, txqlen,
+    alias: undefined, group, master: undefined, link, linkNetnsid: undefined, linkType, operstate, linkmode, qdisc, carrier, carrierChanges,
+    carrierUpCount, carrierDownCount, promiscuity, allmulti, minMtu, maxMtu, numTxQueues, numRxQueues, gsoMaxSize, gsoMaxSegs, groMaxSize,
+    gsoIpv4MaxSize, groIpv4MaxSize, tsoMaxSize, tsoMaxSegs, altNames: undefined, protoDown, protoDownReason: undefined, netnsImmutable, headroom,
+    tailroom, maxPacingOffloadHorizon: maxPacing, parentDevName: undefined, parentDevBusName: undefined, physPortId: undefined, physPortName: undefined,
+    physSwitchId: undefined, numVf: undefined, xdp, protinfo: undefined, family: undefined,
+  };
 }
 
 /** Every IPv4 route of every table through routes.stream().batches(), each looked at and dropped; returns how many. */
@@ -274,17 +393,17 @@ function openCref(so: string, ns: string): { dump(route: number, family: number,
 }
 
 /**
- * The C reference, the JS floor, the library and its object floor take turns dump by dump in this
- * one process, `rounds` times, in an order that rotates every round; the library's and the object
- * floor's results are each held until their next turn has ended. On this shared machine the
+ * The C reference, the JS floor, the library and its floors (the object floor, the decoder floor)
+ * take turns dump by dump in this one process, `rounds` times, in an order that rotates every
+ * round; each one's result is held until its next turn has ended. On this shared machine the
  * kernel's own dump time drifts by up to 2x within seconds: only dumps made moments apart compare.
  * Warm figures are from the second half of the rounds (settled: V8 has optimised the decoder), and
  * the ratios are the medians of each round's own ratio; `floors_ratio_warm` is that of the JS floor
  * and the object floor together.
  */
-async function paired(rounds: number, c: () => number, floor: () => Promise<number>, lib: () => Promise<number>, objects?: () => Promise<number>): Promise<Record<string, number>> {
-  type Who = 'c' | 'floor' | 'lib' | 'objects';
-  const t: Record<Who, number[]> = { c: [], floor: [], lib: [], objects: [] };
+async function paired(rounds: number, c: () => number, floor: () => Promise<number>, lib: () => Promise<number>, more: { objects?: () => Promise<number>; handwritten?: () => Promise<number> }): Promise<Record<string, number>> {
+  type Who = 'c' | 'floor' | 'lib' | 'objects' | 'handwritten';
+  const t: Record<Who, number[]> = { c: [], floor: [], lib: [], objects: [], handwritten: [] };
   let count = 0;
   const timed = async (who: Who, fn: () => Promise<number>): Promise<void> => {
     const t0 = performance.now();
@@ -292,16 +411,17 @@ async function paired(rounds: number, c: () => number, floor: () => Promise<numb
     t[who].push(performance.now() - t0);
     if (who === 'lib') count = n;
   };
-  const steps: Record<Who, () => Promise<void>> = {
+  const steps: Partial<Record<Who, () => Promise<void>>> = {
     c: async () => {
       t.c.push(c());
     },
     floor: () => timed('floor', floor),
     lib: () => timed('lib', lib),
-    objects: () => (objects === undefined ? Promise.resolve() : timed('objects', objects)),
   };
-  const order: Who[] = objects === undefined ? ['c', 'floor', 'lib'] : ['c', 'floor', 'lib', 'objects'];
-  for (let i = 0; i < rounds; i++) for (let k = 0; k < order.length; k++) await steps[order[(i + k) % order.length]]();
+  if (more.objects !== undefined) steps.objects = () => timed('objects', more.objects as () => Promise<number>);
+  if (more.handwritten !== undefined) steps.handwritten = () => timed('handwritten', more.handwritten as () => Promise<number>);
+  const order = Object.keys(steps) as Who[];
+  for (let i = 0; i < rounds; i++) for (let k = 0; k < order.length; k++) await (steps[order[(i + k) % order.length]] as () => Promise<void>)();
   const from = Math.floor(rounds / 2);
   const late = (xs: number[]): number[] => xs.slice(from);
   const ratios = (xs: number[]): number[] => late(xs).map((x, i) => x / late(t.c)[i]);
@@ -317,10 +437,14 @@ async function paired(rounds: number, c: () => number, floor: () => Promise<numb
     ratio_p10: quantile(ratios(t.lib), 0.1),
     ratio_p90: quantile(ratios(t.lib), 0.9),
   };
-  if (objects !== undefined) {
+  if (more.objects !== undefined) {
     out.objects_warm_ms = median(late(t.objects));
     out.objects_ratio_warm = median(ratios(t.objects));
     out.floors_ratio_warm = median(ratios(t.floor.map((f, i) => f + t.objects[i])));
+  }
+  if (more.handwritten !== undefined) {
+    out.handwritten_warm_ms = median(late(t.handwritten));
+    out.handwritten_ratio_warm = median(ratios(t.handwritten));
   }
   return out;
 }
@@ -352,7 +476,7 @@ async function main(): Promise<void> {
         const what = dumpOf(mode);
         const table = what === 'routes' ? Number(rest[0]) : 0;
         const c = openCref(rest[what === 'routes' ? 2 : 1], ns);
-        // The object floor takes its turn too (as many objects as the dump gives; not for the stream).
+        // The object floor (as many objects as the dump gives) and the decoder floor take their turns too (not for the stream).
         const n = await libDump(rtnl, what, table);
         out = await paired(
           Number(what === 'routes' ? rest[1] : rest[0]),
@@ -360,7 +484,7 @@ async function main(): Promise<void> {
           () => c.dump(what === 'links' ? 0 : 1, what === 'stream' ? 2 : 0, table),
           () => floorDump(rtnl, what, table),
           () => libDump(rtnl, what, table),
-          what === 'routes' ? routeObjects(n, false) : what === 'links' ? linkObjects(n) : undefined,
+          what === 'stream' ? {} : { objects: what === 'routes' ? routeObjects(n, false) : linkObjects(n), handwritten: () => handwrittenDump(rtnl, what, table) },
         );
         break;
       }
@@ -472,6 +596,12 @@ async function main(): Promise<void> {
         out = { expected, events, lost: expected - events, overruns, per_second: seconds > 0 ? events / seconds : 0 };
         break;
       }
+      case 'handwritten-routes':
+        out = await runs(Number(rest[1]), () => handwrittenDump(rtnl, 'routes', Number(rest[0])));
+        break;
+      case 'handwritten-links':
+        out = await runs(Number(rest[0]), () => handwrittenDump(rtnl, 'links', 0));
+        break;
       case 'objects-routes':
         out = await runs(Number(rest[1]), routeObjects(Number(rest[0]), rest[2] === 'template'));
         break;
