@@ -425,17 +425,19 @@ function benchAdd(): void {
   // The C reference, the JS floor and the library take turns, ADD_REPS times, so that each ratio
   // compares figures of the same minutes (on a shared machine the load drifts within a run); the
   // repetition with the median library/C ratio is printed, with every repetition's ratios beside it.
-  // The JS floor is what Node itself costs for one add awaited at a time: the request's bytes made
-  // beforehand, sent and the ACK read through the library's socket (fs.writeSync + fs.readSync).
+  // The JS floor is what Node itself costs for one add at a time: the request's bytes made
+  // beforehand, sent and the ACK read through the library's socket (fs.writeSync + fs.readSync);
+  // the awaited floor is the same behind an awaited async call, what any promise-returning API adds.
   const medianRep = <T extends { ratio: number }>(reps: T[]): T => [...reps].sort((a, b) => a.ratio - b.ratio)[Math.floor(reps.length / 2)];
-  const seqReps: { c: Record<string, number | number[]> | undefined; cUs: number | undefined; floor: Record<string, number>; lib: Record<string, number>; ratio: number }[] = [];
+  const seqReps: { c: Record<string, number | number[]> | undefined; cUs: number | undefined; floor: Record<string, number>; floorAwait: Record<string, number>; lib: Record<string, number>; ratio: number }[] = [];
   const bulkReps: { c: Record<string, number | number[]> | undefined; cUs: number | undefined; batch: Record<string, number>; pipe: Record<string, number>; ratio: number }[] = [];
   for (let rep = 0; rep < ADD_REPS; rep++) {
     const c = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '1', ADD_ROUNDS]);
     const cUs = c ? median(c.add_us as number[]) : undefined;
     const floor = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'floor']);
+    const floorAwait = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'floor-await']);
     const lib = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'seq']);
-    seqReps.push({ c, cUs, floor, lib, ratio: cUs === undefined ? lib.warm_us : lib.warm_us / cUs });
+    seqReps.push({ c, cUs, floor, floorAwait, lib, ratio: cUs === undefined ? lib.warm_us : lib.warm_us / cUs });
     const cb = cref(['add', ns, String(oif), String(ROUTE_TABLE), String(ADDS), '100', ADD_ROUNDS]);
     const cbUs = cb ? median(cb.add_us as number[]) : undefined;
     const batch = worker(['add', ns, String(oif), String(ADDS), ADD_ROUNDS, 'batch']);
@@ -445,16 +447,19 @@ function benchAdd(): void {
   const seq = medianRep(seqReps);
   const bulk = medianRep(bulkReps);
   const floor = seq.floor;
+  const floorAwait = seq.floorAwait;
   const cOneUs = seq.cUs;
-  const everySeq = seqReps.map((x) => `${ratio(x.lib.warm_us, x.cUs)}x C, floor ${ratio(x.floor.warm_us, x.cUs)}x C`).join('; ');
+  const everySeq = seqReps.map((x) => `${ratio(x.lib.warm_us, x.cUs)}x C, floor ${ratio(x.floor.warm_us, x.cUs)}x C, awaited floor ${ratio(x.floorAwait.warm_us, x.cUs)}x C`).join('; ');
   const everyBulk = bulkReps.map((x) => `batch ${perSecond(x.batch.warm_us)}/s, Promise.all ${perSecond(x.pipe.warm_us)}/s, C ${perSecond(x.cUs)}/s`).join('; ');
   emit('add-routes-floor', {
     routes: ADDS,
     js_floor_cold_us_per_route: r2(floor.cold_us),
     js_floor_warm_us_per_route: r2(floor.warm_us),
     js_floor_warm_cpu_us_per_route: r2(floor.warm_cpu_us),
+    awaited_js_floor_warm_us_per_route: r2(floorAwait.warm_us),
     c_warm_us_per_route: r2(cOneUs),
     ratio_warm: ratio(floor.warm_us, cOneUs),
+    awaited_ratio_warm: ratio(floorAwait.warm_us, cOneUs),
   });
   for (const [how, label, lib, c, target] of [
     ['seq', 'add one at a time, ACK each', seq.lib, seq.c, 'warm <= 1.5x C'],
@@ -478,7 +483,7 @@ function benchAdd(): void {
       repetitions: how === 'seq' ? everySeq : everyBulk,
       target,
     });
-    const floorNote = how === 'seq' ? `; JS floor ${r2(floor.warm_us)} us (${ratio(floor.warm_us, ref)}x C), lib ${ratio(lib.warm_us, floor.warm_us)}x floor; CPU lib ${r2(lib.warm_cpu_us)} / floor ${r2(floor.warm_cpu_us)} us; all ${ADD_REPS} turns: ${everySeq}` : how === 'batch' ? `; all ${ADD_REPS} turns: ${everyBulk}` : '';
+    const floorNote = how === 'seq' ? `; JS floor ${r2(floor.warm_us)} us (${ratio(floor.warm_us, ref)}x C), awaited ${r2(floorAwait.warm_us)} us (${ratio(floorAwait.warm_us, ref)}x C), lib ${ratio(lib.warm_us, floor.warm_us)}x floor, ${ratio(lib.warm_us, floorAwait.warm_us)}x awaited floor; CPU lib ${r2(lib.warm_cpu_us)} / floor ${r2(floor.warm_cpu_us)} us; all ${ADD_REPS} turns: ${everySeq}` : how === 'batch' ? `; all ${ADD_REPS} turns: ${everyBulk}` : '';
     if (how === 'seq') emit('add-routes-seq-vs-floor', { lib_warm_us: r2(lib.warm_us), js_floor_warm_us: r2(floor.warm_us), lib_to_floor: ratio(lib.warm_us, floor.warm_us), lib_to_floor_cpu: ratio(lib.warm_cpu_us, floor.warm_cpu_us) });
     rows.push({ what: label, unit: 'us/route', lib_cold: r2(lib.cold_us), lib_warm: r2(lib.warm_us), c_cold: r2(refCold), c_warm: r2(ref), ratio_cold: ratio(lib.cold_us, refCold), ratio_warm: ratio(lib.warm_us, ref), target, extra: `${perSecond(lib.warm_us)} routes/s (C ${perSecond(ref)})${floorNote}` });
   }

@@ -17,7 +17,8 @@
 //                                      Promise.all (pipe); deleted again by a batch after each round;
 //                                      floor: one at a time, the request's bytes made beforehand and
 //                                      sent and its ACK read through the library's socket
-//                                      (fs.writeSync + fs.readSync), no engine, no checks
+//                                      (fs.writeSync + fs.readSync), no engine, no checks;
+//                                      floor-await: the same, each add an awaited async call
 //   worker events NS N                 counts the route events of 2N changes another process makes
 //   worker handwritten-routes NS TABLE RUNS  the decoder floor: the floor's dump decoded by a small
 //   worker handwritten-links NS RUNS         hand-written decoder into objects of the model's shape, held
@@ -513,7 +514,7 @@ async function main(): Promise<void> {
         const us: number[] = [];
         const cpu: number[] = [];
         // The floor's requests: what routes.add sends for these routes (rtmsg, RTA_DST, RTA_OIF), ACK asked.
-        const requests = how !== 'floor' ? [] : Array.from({ length: N }, (_, i) => {
+        const requests = !how.startsWith('floor') ? [] : Array.from({ length: N }, (_, i) => {
           const b = Buffer.alloc(44);
           b.writeUInt32LE(44, 0);
           b.writeUInt16LE(RTM_NEWROUTE, 4);
@@ -526,18 +527,23 @@ async function main(): Promise<void> {
           b.writeUInt32LE(oif, 40);
           return b;
         });
+        const t = rtnl.connection.transport;
+        const floorAdd = (i: number): void => {
+          t.send(requests[i]);
+          const ack = t.receive();
+          if (ack === null || ack.length < 20 || new DataView(ack.buffer, ack.byteOffset).getInt32(16, true) !== 0) throw new Error('a floor add failed');
+        };
+        // The same behind an awaited call: what any promise-returning API adds to it.
+        const floorAddAsync = async (i: number): Promise<void> => floorAdd(i);
         for (let round = 0; round < Number(roundsText); round++) {
           const c0 = cpuMs();
           const t0 = performance.now();
           if (how === 'seq') {
             for (let i = 0; i < N; i++) await rtnl.routes.add({ dst: dst(i), oif, table });
           } else if (how === 'floor') {
-            const t = rtnl.connection.transport;
-            for (let i = 0; i < N; i++) {
-              t.send(requests[i]);
-              const ack = t.receive();
-              if (ack === null || ack.length < 20 || new DataView(ack.buffer, ack.byteOffset).getInt32(16, true) !== 0) throw new Error('a floor add failed');
-            }
+            for (let i = 0; i < N; i++) floorAdd(i);
+          } else if (how === 'floor-await') {
+            for (let i = 0; i < N; i++) await floorAddAsync(i);
           } else if (how === 'batch') {
             const res = await rtnl.batch(Array.from({ length: N }, (_, i) => () => rtnl.routes.add({ dst: dst(i), oif, table })));
             if (!res.every((r) => r.ok)) throw new Error('a batched add failed');
