@@ -532,11 +532,15 @@ function benchCli(): void {
   const extraCa = process.env.NODE_EXTRA_CA_CERTS !== undefined;
   const withoutCa = { ...process.env };
   delete withoutCa.NODE_EXTRA_CA_CERTS;
+  // The CLI floor (bench/cli-floor.cjs): the least a node command doing the same costs here (ffi-rs
+  // loaded, the namespace entered, the links dumped and their names printed, no library).
+  const floorScript = join(ROOT, 'bench', 'cli-floor.cjs');
   const runs: [cmd: string, args: string[], env: NodeJS.ProcessEnv][] = [
     [process.execPath, [bin, '-n', ns, 'link', 'show'], process.env],
     [process.execPath, ['-e', '0'], process.env],
     ['ip', ['-n', ns, 'link', 'show'], process.env],
-    ...(extraCa ? ([[process.execPath, [bin, '-n', ns, 'link', 'show'], withoutCa], [process.execPath, ['-e', '0'], withoutCa]] as [string, string[], NodeJS.ProcessEnv][]) : []),
+    [process.execPath, [floorScript, ns], process.env],
+    ...(extraCa ? ([[process.execPath, [bin, '-n', ns, 'link', 'show'], withoutCa], [process.execPath, ['-e', '0'], withoutCa], [process.execPath, [floorScript, ns], withoutCa]] as [string, string[], NodeJS.ProcessEnv][]) : []),
   ];
   const times: number[][] = runs.map(() => []);
   for (let i = 0; i < 11; i++) {
@@ -546,18 +550,18 @@ function benchCli(): void {
       times[k].push(performance.now() - t0);
     });
   }
-  const [cli, bare, ip, cliNoCa, bareNoCa] = times.map((t) => median(t));
+  const [cli, bare, ip, floor, cliNoCa, bareNoCa, floorNoCa] = times.map((t) => median(t));
   // The page faults of one more run of each (GNU time's %R, where it is installed): a process's
   // start-up here is largely memory touched for the first time (see the page fault row).
   const faults = existsSync('/usr/bin/time')
     ? runs.map(([cmd, args, env]) => Number(spawnSync('/usr/bin/time', ['-f', '%R', cmd, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'ignore', 'pipe'] }).stderr.trim().split('\n').pop()))
     : [];
   const faultCost = (n: number | undefined): string => (n === undefined ? '-' : `${n}${faultUs === undefined ? '' : ` (${r2((n * faultUs) / 1000)} ms)`}`);
-  const noCa = extraCa ? { rtnl_link_show_without_extra_ca_ms: r2(cliNoCa), node_e_0_without_extra_ca_ms: r2(bareNoCa) } : {};
-  emit('cli-start', { rtnl_link_show_ms: r2(cli), node_e_0_ms: r2(bare), ip_link_show_ms: r2(ip), ...noCa, page_faults: { rtnl: faults[0], node_e_0: faults[1], ip: faults[2] }, node_extra_ca_certs: extraCa, target: 'rtnl -n NS link show <= 100 ms' });
-  const noCaNote = extraCa ? `; without NODE_EXTRA_CA_CERTS: rtnl ${r2(cliNoCa)} ms, node -e 0 ${r2(bareNoCa)} ms` : '';
-  const faultNote = faults.length > 0 ? `; page faults: rtnl ${faultCost(faults[0])}, node -e 0 ${faultCost(faults[1])}, ip ${faultCost(faults[2])}` : '';
-  rows.push({ what: 'rtnl -n NS link show', unit: 'ms', lib_cold: r2(cli), lib_warm: null, c_cold: r2(ip), c_warm: null, ratio_cold: ratio(cli, ip), ratio_warm: null, target: '<= 100 ms', extra: `node -e 0: ${r2(bare)} ms${noCaNote}${faultNote}; reference column is ip` });
+  const noCa = extraCa ? { rtnl_link_show_without_extra_ca_ms: r2(cliNoCa), node_e_0_without_extra_ca_ms: r2(bareNoCa), cli_floor_without_extra_ca_ms: r2(floorNoCa) } : {};
+  emit('cli-start', { rtnl_link_show_ms: r2(cli), node_e_0_ms: r2(bare), ip_link_show_ms: r2(ip), cli_floor_ms: r2(floor), ...noCa, page_faults: { rtnl: faults[0], node_e_0: faults[1], ip: faults[2], cli_floor: faults[3] }, node_extra_ca_certs: extraCa, target: 'rtnl -n NS link show <= 100 ms' });
+  const noCaNote = extraCa ? `; without NODE_EXTRA_CA_CERTS: rtnl ${r2(cliNoCa)} ms, node -e 0 ${r2(bareNoCa)} ms, CLI floor ${r2(floorNoCa)} ms` : '';
+  const faultNote = faults.length > 0 ? `; page faults: rtnl ${faultCost(faults[0])}, node -e 0 ${faultCost(faults[1])}, ip ${faultCost(faults[2])}, CLI floor ${faultCost(faults[3])}` : '';
+  rows.push({ what: 'rtnl -n NS link show', unit: 'ms', lib_cold: r2(cli), lib_warm: null, c_cold: r2(ip), c_warm: null, ratio_cold: ratio(cli, ip), ratio_warm: null, target: '<= 100 ms', extra: `node -e 0: ${r2(bare)} ms; CLI floor (bench/cli-floor.cjs: ffi-rs, setns, one dump, names printed; no library) ${r2(floor)} ms${noCaNote}${faultNote}; reference column is ip` });
 }
 
 /** Reading a 100 MB capture, binary-parser against the DataView reader it replaced (no kernel needed). */
