@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/netlink/errors.js';
+import { SOL_SOCKET, SO_RCVBUF } from '../../src/sys/constants.js';
+import { getsockoptInt } from '../../src/sys/libc.js';
 import { Rtnl } from '../../src/rtnl/rtnl.js';
 import { monitor, watch, type EventFamily, type MonitorEvent, type ObjectEvent } from '../../src/rtnl/events/monitor.js';
 import { FAMILIES, RTNL_GROUPS, equalObjects, tracks, type IgnoreTree, type RtnlGroupName } from '../../src/rtnl/events/families.js';
@@ -283,6 +285,16 @@ describe('monitor()', () => {
     expect(all.find((e) => e.type === 'del' && e.object.address === '198.51.100.77/32')).toMatchObject({ nsid: 5 });
     m.close();
     plain.close();
+  });
+
+  it('queues up to 32 MiB of events by default (bursts outrun a consumer not yet optimised), or what is given', () => {
+    const byDefault = keep(monitor(rtnl, 'ipv4-route'));
+    const given = keep(monitor(rtnl, 'ipv4-route', { receiveBufferSize: 1 << 20 }));
+    // The kernel reports twice the size set (its bookkeeping included).
+    expect(getsockoptInt(byDefault.fd, SOL_SOCKET, SO_RCVBUF)).toBe(64 << 20);
+    expect(getsockoptInt(given.fd, SOL_SOCKET, SO_RCVBUF)).toBe(2 << 20);
+    byDefault.close();
+    given.close();
   });
 
   it('marks an overrun (ENOBUFS) when the kernel drops events, and keeps going', async () => {

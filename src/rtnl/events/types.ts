@@ -118,7 +118,11 @@ export interface MonitorOptions {
    * an `overrun` marker only.
    */
   resync?: boolean;
-  /** The kernel's receive queue for the event socket, in bytes. Default 8 MiB. */
+  /**
+   * The kernel's receive queue for the event socket, in bytes: a cap on what may wait to be read
+   * (the kernel charges only what is queued). Default 32 MiB. Without CAP_NET_ADMIN it is capped at
+   * net.core.rmem_max.
+   */
   receiveBufferSize?: number;
 }
 
@@ -131,7 +135,11 @@ export interface WatchOptions {
    * Default true; false leaves only the `overrun` marker (the view may then be wrong).
    */
   resync?: boolean;
-  /** The kernel's receive queue for the event socket, in bytes. Default 8 MiB. */
+  /**
+   * The kernel's receive queue for the event socket, in bytes: a cap on what may wait to be read
+   * (the kernel charges only what is queued). Default 32 MiB. Without CAP_NET_ADMIN it is capped at
+   * net.core.rmem_max.
+   */
   receiveBufferSize?: number;
 }
 
