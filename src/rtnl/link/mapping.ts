@@ -206,12 +206,12 @@ const CASE = {
 } as const;
 
 /** The integers the switch reads in place, by how it reads them (bytes; negative: signed). */
-const INT_WIDTH: Partial<Record<keyof typeof CASE, number>> = {
+const INT_WIDTH = {
   mtu: 4, link: 4, master: 4, txqlen: 4, numVf: 4, group: 4, promiscuity: 4, numTxQueues: 4, numRxQueues: 4, carrier: 1,
   carrierChanges: 4, linkNetnsid: -4, protoDown: 1, gsoMaxSegs: 4, gsoMaxSize: 4, carrierUpCount: 4, carrierDownCount: 4,
   minMtu: 4, maxMtu: 4, groMaxSize: 4, tsoMaxSize: 4, tsoMaxSegs: 4, allmulti: 4, gsoIpv4MaxSize: 4, groIpv4MaxSize: 4,
   netnsImmutable: 1, headroom: 2, tailroom: 2,
-};
+} as const satisfies Partial<Record<keyof typeof CASE, number>>;
 
 /** How the direct decoder takes an attribute its switch does not name: its spec, and how to check it. */
 interface OtherEntry {
@@ -224,31 +224,8 @@ interface OtherEntry {
   skip: boolean;
 }
 
-/** The codecs of the attributes the switch decodes through the schema, by wire key. */
-interface CaseCodecs {
-  address: Codec<unknown>;
-  broadcast: Codec<unknown>;
-  name: Codec<unknown>;
-  qdisc: Codec<unknown>;
-  protinfo: Codec<unknown>;
-  operstate: Codec<unknown>;
-  linkmode: Codec<unknown>;
-  linkinfo: Codec<unknown>;
-  ifalias: Codec<unknown>;
-  physPortId: Codec<unknown>;
-  physSwitchId: Codec<unknown>;
-  physPortName: Codec<unknown>;
-  xdp: Codec<unknown>;
-  propList: Codec<unknown>;
-  permAddress: Codec<unknown>;
-  protoDownReason: Codec<unknown>;
-  parentDevName: Codec<unknown>;
-  parentDevBusName: Codec<unknown>;
-  maxPacingOffloadHorizon: Codec<unknown>;
-  stats: Codec<unknown>;
-  stats64: Codec<unknown>;
-  afSpec: Codec<unknown>;
-}
+/** The codecs of the attributes the switch decodes through the schema (all but the integers), by wire key. */
+type CaseCodecs = Record<Exclude<keyof typeof CASE, keyof typeof INT_WIDTH>, Codec<unknown>>;
 
 interface DirectTables {
   /** The codecs of the attributes the switch names. */
@@ -274,7 +251,7 @@ function directTables(): DirectTables {
       others[spec.type] = { typeField: spec.type | spec.flags, codec: spec.codec, int, skip: kind === 'binary' || spec.codec instanceof Struct };
       continue;
     }
-    const width = INT_WIDTH[name];
+    const width = (INT_WIDTH as Partial<Record<keyof typeof CASE, number>>)[name];
     const lazyWanted = name === 'stats' || name === 'stats64' || name === 'afSpec';
     if (name !== key || CASE[name] !== (spec.type | spec.flags) || (width !== undefined && (Math.abs(width) !== int || (width < 0) !== (kind === 's32'))) || lazyWanted !== (spec.lazy === true)) {
       throw new Error(`link attribute ${spec.type}: the direct decoder's ${name} does not match the schema's ${key} (${kind})`);
@@ -282,7 +259,7 @@ function directTables(): DirectTables {
     codecs[name] = spec.codec;
   }
   for (const name of Object.keys(CASE)) if (codecs[name] === undefined) throw new Error(`link attribute ${name} is not in the schema`);
-  return { codecs: codecs as unknown as CaseCodecs, others };
+  return { codecs: codecs as CaseCodecs, others };
 }
 
 /** What a lazily decoded field's bytes are until the message has some. */
