@@ -506,13 +506,18 @@ function capped(b: Uint8Array): Uint8Array {
   return b.length <= MAX_INPUT ? b : fixLength(b.slice(0, MAX_INPUT));
 }
 
+/** A message target's inputs: now and then a seed as captured, else a seed mutated with `schema`'s knowledge (capped in size). */
+function messageInputs(seeds: readonly Uint8Array[], schema: AnySchema, allSeeds: readonly Uint8Array[]): Target['input'] {
+  return (rng) => (rng.next() < 0.02 ? rng.pick(seeds) : capped(mutateMessage(rng, rng.pick(seeds), schema, allSeeds)));
+}
+
 /** A message-schema target: seeds of its message types, mutated. */
 function schemaTarget(name: string, schema: AnySchema, seeds: readonly Uint8Array[], allSeeds: readonly Uint8Array[]): Target {
   if (seeds.length === 0) throw new Error(`fuzz target ${name}: no seed`);
   return {
     name,
     roundTrips: true,
-    input: (rng) => (rng.next() < 0.02 ? rng.pick(seeds) : capped(mutateMessage(rng, rng.pick(seeds), schema, allSeeds))),
+    input: messageInputs(seeds, schema, allSeeds),
     run: (input) => decodeAndRoundTrip(schema, input as Uint8Array),
   };
 }
@@ -605,7 +610,7 @@ function modelTarget(name: string, seeds: readonly Uint8Array[], allSeeds: reado
   return {
     name,
     roundTrips: true,
-    input: (rng) => (rng.next() < 0.02 ? rng.pick(seeds) : capped(mutateMessage(rng, rng.pick(seeds), schema, allSeeds))),
+    input: messageInputs(seeds, schema, allSeeds),
     run: (input) => {
       const b = input as Uint8Array;
       let decodeMs = 0;
@@ -665,7 +670,7 @@ function routeEncodeTarget(seeds: readonly Uint8Array[], allSeeds: readonly Uint
   return {
     name: 'route-encode',
     roundTrips: true,
-    input: (rng) => (rng.next() < 0.02 ? rng.pick(seeds) : capped(mutateMessage(rng, rng.pick(seeds), routeMessage as unknown as AnySchema, allSeeds))),
+    input: messageInputs(seeds, routeMessage as unknown as AnySchema, allSeeds),
     run: (input) => {
       const b = input as Uint8Array;
       let encodeMs = 0;
