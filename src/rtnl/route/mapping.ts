@@ -141,15 +141,20 @@ function metricsFromWire(w: MetricsWire): RouteMetrics {
   return m;
 }
 
+/** RTAX_LOCK's bits: one per locked metric, named or by its RTAX_* number. */
+function lockBits(names: readonly (RouteMetricName | number)[]): number {
+  let bits = 0;
+  for (const name of names) bits |= 1 << (typeof name === 'number' ? name : RTAX[name]);
+  return bits >>> 0;
+}
+
 function metricsToWire(m: RouteMetrics): MetricsWire {
   const w: MetricsWire = {};
   for (const key in m) {
     const v = m[key as keyof RouteMetrics];
     if (v === undefined) continue;
     if (key === 'lock') {
-      let bits = 0;
-      for (const name of v as (RouteMetricName | number)[]) bits |= 1 << (typeof name === 'number' ? name : RTAX[name]);
-      w.lock = bits >>> 0;
+      w.lock = lockBits(v as (RouteMetricName | number)[]);
     } else if (key === 'ccAlgo') {
       w.ccAlgo = v as string;
     } else {
@@ -673,9 +678,7 @@ function putMetrics(w: Writer, type: number, m: RouteMetrics): void {
     if (spec === undefined) throw FALLBACK;
     if (key === 'lock') {
       if (!Array.isArray(v)) throw FALLBACK;
-      let bits = 0;
-      for (const name of v as (RouteMetricName | number)[]) bits |= 1 << (typeof name === 'number' ? name : RTAX[name]);
-      putU32(w, spec.type, bits >>> 0);
+      putU32(w, spec.type, lockBits(v as (RouteMetricName | number)[]));
     } else if (spec.text) {
       if (typeof v !== 'string') throw FALLBACK;
       const n = Buffer.byteLength(v);
