@@ -1,7 +1,7 @@
 // rtnl address show | add | replace | del
 
 import type { Address, AddressFlag, AddressSpec } from '../index.js';
-import { NetlinkError } from '../index.js';
+import { NetlinkError } from '../netlink/errors.js';
 import { Args, CommandError, matchKeyword } from './args.js';
 import { flushRounds, type Context } from './context.js';
 import { routeScopes } from './names.js';
@@ -10,6 +10,11 @@ import { briefAddrJson, briefAddrLine, statsToIpJson } from './brief.js';
 import { addressToIpJson, linkAddressesToIpJson } from './ipjson.js';
 import { addressFlags, lifetimeText } from './text.js';
 import { addressLine } from './oneline.js';
+import { Addresses } from '../rtnl/address/addresses.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the address commands use of a handle. */
+const addressKinds = (s: Session) => ({ links: s.links, addresses: new Addresses(s.connection, s.links) });
 
 const COMMANDS = ['show', 'list', 'lst', 'flush', 'add', 'replace', 'delete', 'help'] as const;
 
@@ -42,7 +47,7 @@ async function showAddresses(ctx: Context, args: Args): Promise<void> {
     else if (dev === undefined) dev = w;
     else throw args.unknown(w);
   }
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(addressKinds);
   const family = ctx.options.family;
   const only = dev === undefined ? undefined : await rtnl.links.find(dev);
   if (dev !== undefined && only === undefined) throw new CommandError(`Device "${dev}" does not exist.`, 1);
@@ -143,7 +148,7 @@ async function changeAddress(ctx: Context, args: Args, cmd: 'add' | 'replace'): 
   if (address === undefined) throw args.error(`"address ${cmd}" needs ADDR/LEN`);
   if (dev === undefined) throw args.error(`"address ${cmd}" needs "dev NAME"`);
   if (flags.length > 0) spec.flags = flags;
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(addressKinds);
   const full: AddressSpec = { ...spec, link: dev, address: localAddress(address, spec.peer) };
   if (cmd === 'add') await rtnl.addresses.add(full);
   else await rtnl.addresses.replace(full);
@@ -163,7 +168,7 @@ async function deleteAddress(ctx: Context, args: Args): Promise<void> {
   }
   if (address === undefined) throw args.error('"address del" needs ADDR/LEN');
   if (dev === undefined) throw args.error('"address del" needs "dev NAME"');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(addressKinds);
   await rtnl.addresses.delete({ link: dev, address: localAddress(address, peer), ...(peer !== undefined ? { peer } : {}) });
 }
 
@@ -239,7 +244,7 @@ function filterFlag(word: string, flags: Map<AddressFlag, boolean>): boolean {
 async function flushAddresses(ctx: Context, args: Args): Promise<void> {
   if (args.done) throw new CommandError('Flush requires arguments', 1);
   const sel = parseAddressSelection(ctx, args);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(addressKinds);
   let index: number | undefined;
   if (sel.dev !== undefined) {
     const link = await rtnl.links.find(sel.dev);

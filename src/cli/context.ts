@@ -1,9 +1,8 @@
 // What every subcommand gets: the global options, the output streams, and the handle (opened on
 // first use, in the namespace `-n` names, and closed by `main` at the end).
 
-import type { Rtnl as RtnlType } from '../index.js';
 import type { Link } from '../index.js';
-import { Rtnl } from '../index.js';
+import { Session } from '../rtnl/session.js';
 import type { NetnsRef } from '../index.js';
 import { formatTable, type Cell } from './table.js';
 import { painter, type Paint } from './color.js';
@@ -58,7 +57,8 @@ export interface GlobalOptions {
 
 /** The state of one CLI run. */
 export class Context {
-  #rtnl: RtnlType | undefined;
+  #session: Session | undefined;
+  readonly #handles = new Map<(session: Session) => unknown, unknown>();
   /** The exit status a command asks for (`netns exec` passes on its child's). */
   exitCode: number | undefined;
 
@@ -83,25 +83,37 @@ export class Context {
     return ns.includes('/') ? { path: ns } : ns;
   }
 
-  /** The handle, opened on first use inside the `-n` namespace. */
-  async rtnl(): Promise<RtnlType> {
-    if (!this.#rtnl) {
+  /** The session (socket and request engine), opened on first use inside the `-n` namespace. */
+  async session(): Promise<Session> {
+    if (!this.#session) {
       const netns = this.netnsRef;
-      this.#rtnl = await Rtnl.open(netns === undefined ? {} : { netns });
+      this.#session = Session.open(netns === undefined ? {} : { netns });
     }
-    return this.#rtnl;
+    return this.#session;
+  }
+
+  /**
+   * What a command uses of a handle (`{ links, routes }`, ...), made once per command line by
+   * `make` on the session. Each command module makes only the kinds it uses, so that the command
+   * loads their modules and not the whole library (see tools/bundle-cli.ts).
+   */
+  async handle<T>(make: (session: Session) => T): Promise<T> {
+    const session = await this.session();
+    if (!this.#handles.has(make)) this.#handles.set(make, make(session));
+    return this.#handles.get(make) as T;
   }
 
   /** The links of the namespace by index, to name devices as ip does. */
   async linksByIndex(): Promise<Map<number, Link>> {
-    const rtnl = await this.rtnl();
-    return new Map((await rtnl.links.list()).map((l) => [l.index as number, l]));
+    const { links } = await this.session();
+    return new Map((await links.list()).map((l) => [l.index as number, l]));
   }
 
-  /** Closes the handle, if it was opened. */
+  /** Closes the session, if it was opened. */
   close(): void {
-    this.#rtnl?.close();
-    this.#rtnl = undefined;
+    this.#session?.close();
+    this.#session = undefined;
+    this.#handles.clear();
   }
 
   /** Writes one line (a newline is added). */

@@ -1,7 +1,7 @@
 // The library's objects in the shape `ip -j` prints them: the same field names and values wherever
 // iproute2 prints the same thing. Used by the `rtnl` command line and to cross-check with `ip`.
 
-import { RtmFlags } from '../entries/wire.js';
+import { RtmFlags } from '../rtnl/generated/route.js';
 import type { Address } from '../index.js';
 import type { Link } from '../index.js';
 import type { FdbEntry, Neighbour } from '../index.js';

@@ -1,7 +1,10 @@
 // How the packaged `rtnl` starts: the whole command (process.ts and all it imports) is bundled into
 // one classic script, dist/cli/bundle.cjs, which is compiled here with V8's code cache for it,
 // dist/cli/bundle.cjs.cache. Both are made by `npm run build` (tools/bundle-cli.ts), which also
-// makes the executable, dist/cli/bin.cjs, of `launch()`.
+// makes the executable, dist/cli/bin.cjs, of `launch()`, and one smaller bundle (with its cache)
+// for each group of objects in commandline.ts's BUNDLES: `rtnl link show` runs in link.cjs, which
+// holds the link commands and the library modules they use, not tc's, routes' or the event
+// streams' (less to read, deserialise and set up: see tools/bundle-cli.ts for the figures).
 //
 // Why: before it runs, a command had to parse and compile the ~430 KiB of JavaScript it loads, the
 // largest part of its start-up above bare `node` (about 45 ms of --cpu-prof samples in
@@ -18,11 +21,12 @@
 // to V8 only when the running node matches. A cache not taken (another Node.js or build of it, node
 // started with V8 flags) is ignored and the script compiled as usual, only slower.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import type { CliIO } from './context.js';
+import { bundleOf } from './commandline.js';
 
 /** What the bundled script exports: process.ts's functions. */
 export interface CommandBundle {
@@ -95,7 +99,21 @@ export function loadBundle(file: string, useCache = true): LoadedBundle {
   return { exports: module.exports as CommandBundle, script, cacheRejected: cache === undefined ? undefined : cachedData === undefined || script.cachedDataRejected === true };
 }
 
-/** Runs the process's command line with the bundle in `dir` (dist/cli/bundle.cjs); resolves to the exit status. */
+/**
+ * The bundle in `dir` that runs `argv`: its object's (`link.cjs` for `rtnl link show`) when the
+ * build made one, else the whole command's, `bundle.cjs`.
+ */
+export function bundleFileFor(dir: string, argv: readonly string[]): string {
+  const group = bundleOf(argv);
+  if (group !== undefined) {
+    const file = join(dir, `${group}.cjs`);
+    if (existsSync(file)) return file;
+  }
+  return join(dir, 'bundle.cjs');
+}
+
+/** Runs the process's command line with its bundle in `dir` (see {@link bundleFileFor}); resolves to the exit status. */
 export async function launch(dir: string): Promise<number> {
-  return loadBundle(join(dir, 'bundle.cjs')).exports.runCommandLine(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  return loadBundle(bundleFileFor(dir, argv)).exports.runCommandLine(argv);
 }

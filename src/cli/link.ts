@@ -7,6 +7,11 @@ import type { Context } from './context.js';
 import { briefLinkJson, briefLinkLine, statsCells, statsToIpJson } from './brief.js';
 import { ipLinkFlags, linkToIpJson } from './ipjson.js';
 import { linkLine, linkStatsText } from './oneline.js';
+import { Nsids } from '../rtnl/nsid/nsids.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the link commands use of a handle. */
+const linkKinds = (s: Session) => ({ links: s.links, nsids: new Nsids(s.connection) });
 
 /** `netns NS` as ip takes it: a name, a path, or a process id. */
 export function netnsArg(text: string): NetnsRef {
@@ -51,7 +56,7 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
     else if (dev === undefined) dev = w;
     else throw args.unknown(w);
   }
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(linkKinds);
   // The kernel's ENODEV when the device does not exist, as ip reports it.
   const only = dev === undefined ? undefined : await rtnl.links.find(dev);
   if (dev !== undefined && only === undefined) throw new CommandError(`Device "${dev}" does not exist.`, 1);
@@ -200,7 +205,7 @@ async function addLink(ctx: Context, args: Args): Promise<void> {
   if (kind === undefined) throw args.error('"link add" needs "type KIND"');
   // The kernel would take VNI 0; ip refuses a vxlan without one, and so does rtnl.
   if (kind === 'vxlan' && data.id === undefined) throw args.error('vxlan: missing virtual network identifier ("id VNI")');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(linkKinds);
   if (vxlanDev !== undefined) data.link = await rtnl.links.indexOf(vxlanDev);
   const spec = { ...s, name, kind } as LinkSpec & { data?: unknown; peer?: VethPeer; link?: string };
   if (Object.keys(data).length > 0) spec.data = data;
@@ -337,7 +342,7 @@ async function setLink(ctx: Context, args: Args): Promise<void> {
   }
   if (dev === undefined) throw args.error('"link set" needs a device NAME');
   if (Object.keys(s).length === 0) throw args.error('"link set" needs something to change');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(linkKinds);
   await rtnl.links.set(dev, s);
 }
 
@@ -350,6 +355,6 @@ async function deleteLink(ctx: Context, args: Args): Promise<void> {
     else throw args.unknown(w);
   }
   if (dev === undefined) throw args.error('"link del" needs a device NAME');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(linkKinds);
   await rtnl.links.delete(dev);
 }

@@ -5,6 +5,7 @@ import type { Link } from '../index.js';
 import type { MonitorEvent } from '../index.js';
 import type { Args } from './args.js';
 import type { Context } from './context.js';
+import { monitor } from '../rtnl/events/monitor.js';
 import { addressToIpJson, fdbEntryToIpJson, linkName, linkToIpJson, neighbourToIpJson, nexthopToIpJson, routeToIpJson, ruleToIpJson, type IpJsonObject } from './ipjson.js';
 import { addressText, fdbText, linkText, neighText, nexthopText, routeText, ruleText } from './text.js';
 import { classToTcJson, classToTcText, filterToTcJson, filterToTcText, qdiscToTcJson, qdiscToTcText } from './tcjson.js';
@@ -43,9 +44,8 @@ export async function runMonitor(ctx: Context, args: Args): Promise<void> {
   }
   if (groups.size === 0) for (const g of OBJECTS[OBJECTS.length - 1][1]) groups.add(g);
   if (ctx.io.signal?.aborted) return;
-  const rtnl = await ctx.rtnl();
   // Subscribe first, then learn the link names: no event is missed meanwhile.
-  const stream = rtnl.monitor([...groups], { ...(ctx.io.signal ? { signal: ctx.io.signal } : {}), allNamespaces });
+  const stream = monitor(await ctx.session(), [...groups], { ...(ctx.io.signal ? { signal: ctx.io.signal } : {}), allNamespaces });
   try {
     const byIndex: Map<number, Link> = await ctx.linksByIndex();
     for await (const ev of stream) printEvent(ctx, ev, byIndex);

@@ -2,7 +2,7 @@
 
 import type { NeighbourFlag, NeighbourSpec, NeighbourStateName } from '../index.js';
 import type { Neighbour } from '../index.js';
-import { NetlinkError } from '../index.js';
+import { NetlinkError } from '../netlink/errors.js';
 import { Args, CommandError, matchKeyword, matches } from './args.js';
 import { flushRounds, type Context } from './context.js';
 import { addressBytes, bitsMatch, parseSelectorPrefix, type SelectorPrefix } from './select.js';
@@ -10,6 +10,11 @@ import { ipNeighShows, neighbourToIpJson } from './ipjson.js';
 import { neighLine } from './oneline.js';
 import { routeProtocols } from './names.js';
 import { protocolArg } from './route.js';
+import { Neighbours } from '../rtnl/neigh/neighbours.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the neighbour commands use of a handle. */
+const neighKinds = (s: Session) => ({ neighbours: new Neighbours(s.connection, s.links) });
 
 const COMMANDS = ['show', 'list', 'lst', 'flush', 'add', 'replace', 'change', 'delete', 'help'] as const;
 const STATES: readonly NeighbourStateName[] = ['permanent', 'noarp', 'reachable', 'stale', 'delay', 'probe', 'failed', 'incomplete'];
@@ -55,7 +60,7 @@ async function showNeighbours(ctx: Context, args: Args): Promise<void> {
     } else if (dev === undefined) dev = w;
     else throw args.unknown(w);
   }
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(neighKinds);
   const family = ctx.options.family;
   const list = await rtnl.neighbours.list({ ...(family !== undefined ? { family } : {}), ...(dev !== undefined ? { link: dev } : {}), ...(proxy ? { proxy } : {}) });
   const shown = list.filter((n) => (nud === 'all' ? true : nud !== undefined ? n.state === nud : proxy || ipNeighShows(n)));
@@ -102,7 +107,7 @@ async function changeNeighbour(ctx: Context, args: Args, cmd: 'add' | 'replace' 
   if (address === undefined) throw args.error(`"neigh ${cmd}" needs an address`);
   if (dev === undefined) throw args.error(`"neigh ${cmd}" needs "dev NAME"`);
   if (flags.length > 0) spec.flags = flags;
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(neighKinds);
   const full: NeighbourSpec = { ...spec, link: dev, address };
   if (cmd === 'add') await rtnl.neighbours.add(full);
   else if (cmd === 'delete') await rtnl.neighbours.delete({ link: dev, address, ...(spec.proxy ? { proxy: true } : {}) });
@@ -140,7 +145,7 @@ async function flushNeighbours(ctx: Context, args: Args): Promise<void> {
       family ??= to.family;
     }
   }
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(neighKinds);
   let chosen = mask ?? ~(NUD_BITS.permanent | NUD_BITS.noarp);
   const selected = (n: Neighbour): boolean => {
     const bits = typeof n.state === 'number' ? n.state : NUD_BITS[n.state];

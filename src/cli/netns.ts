@@ -4,14 +4,18 @@ import { type Dir, opendirSync } from 'node:fs';
 import { constants } from 'node:os';
 
 const osSignals: Readonly<Record<string, number>> = constants.signals;
-import { addNetns, attachNetns, deleteNetns, execInNetns, identifyNetns, netnsPids } from '../index.js';
-import { NetlinkError } from '../index.js';
-import { NamespaceNotFoundError } from '../index.js';
-import { NETNS_RUN_DIR } from '../entries/netlink.js';
+import { addNetns, attachNetns, deleteNetns, execInNetns, identifyNetns, netnsPids } from '../ns/netns.js';
+import { NetlinkError } from '../netlink/errors.js';
+import { NETNS_RUN_DIR, NamespaceNotFoundError } from '../ns/ref.js';
 import { Args, matchKeyword } from './args.js';
 import type { Context } from './context.js';
 import type { IpJsonObject } from './ipjson.js';
 import { nsidToIpJson } from './ipjson.js';
+import { Nsids } from '../rtnl/nsid/nsids.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the netns commands use of a handle. */
+const netnsKinds = (s: Session) => ({ nsids: new Nsids(s.connection) });
 
 const COMMANDS = ['list', 'show', 'lst', 'add', 'delete', 'list-id', 'set', 'exec', 'identify', 'pids', 'attach', 'help'] as const;
 
@@ -120,7 +124,7 @@ function namesInDirectoryOrder(): string[] {
 
 async function listNamespaces(ctx: Context, args: Args): Promise<void> {
   if (!args.done) throw args.unknown(args.shift() as string);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(netnsKinds);
   const out: IpJsonObject[] = [];
   for (const name of namesInDirectoryOrder()) {
     const o: IpJsonObject = { name };
@@ -139,7 +143,7 @@ async function listNamespaces(ctx: Context, args: Args): Promise<void> {
 
 async function listIds(ctx: Context, args: Args): Promise<void> {
   if (!args.done) throw args.unknown(args.shift() as string);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(netnsKinds);
   const ids = (await rtnl.nsids.list()).map(nsidToIpJson);
   if (ctx.options.json) ctx.json(ids);
   else ctx.table(['NSID', 'NAME'], ids.map((o) => [o.nsid as number, o.name as string | undefined]));
@@ -152,6 +156,6 @@ async function setId(ctx: Context, args: Args): Promise<void> {
   if (!args.done) throw args.unknown(args.shift() as string);
   const nsid = id === 'auto' ? undefined : /^\d+$/.test(id) ? Number(id) : NaN;
   if (nsid !== undefined && (!Number.isSafeInteger(nsid) || nsid > 0x7fffffff)) throw args.error(`invalid id "${id}": expected a number or auto`);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(netnsKinds);
   await rtnl.nsids.set(name.includes('/') ? { path: name } : name, nsid);
 }

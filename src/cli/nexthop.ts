@@ -7,6 +7,11 @@ import { nexthopToIpJson, type IpJsonObject } from './ipjson.js';
 import { protocolArg } from './route.js';
 import { flagsText, groupText } from './text.js';
 import type { Nexthop } from '../index.js';
+import { Nexthops } from '../rtnl/nexthop/nexthops.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the nexthop commands use of a handle. */
+const nexthopKinds = (s: Session) => ({ nexthops: new Nexthops(s.connection, s.links) });
 
 const COMMANDS = ['show', 'list', 'lst', 'get', 'add', 'replace', 'delete', 'help'] as const;
 
@@ -73,7 +78,7 @@ async function showNexthops(ctx: Context, args: Args): Promise<void> {
     else throw args.unknown(w);
   }
   if (ctx.options.family !== undefined) filter.family = ctx.options.family;
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(nexthopKinds);
   // As ip: one id is a GET, which fails when there is no such nexthop (a dump would print nothing).
   if (filter.id !== undefined && Object.keys(filter).length === 1) {
     await print(ctx, [await rtnl.nexthops.get(filter.id)]);
@@ -95,13 +100,13 @@ function idArg(args: Args, cmd: string): number {
 
 async function getNexthop(ctx: Context, args: Args): Promise<void> {
   const id = idArg(args, 'get');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(nexthopKinds);
   await print(ctx, [await rtnl.nexthops.get(id)]);
 }
 
 async function deleteNexthop(ctx: Context, args: Args): Promise<void> {
   const id = idArg(args, 'del');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(nexthopKinds);
   await rtnl.nexthops.delete(id);
 }
 
@@ -141,7 +146,7 @@ async function changeNexthop(ctx: Context, args: Args, cmd: 'add' | 'replace'): 
   }
   if (Object.keys(res).length > 0) spec.resilient = res;
   if (ctx.options.family !== undefined && spec.group === undefined) spec.family = ctx.options.family;
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(nexthopKinds);
   if (cmd === 'add') await rtnl.nexthops.add(spec);
   else await rtnl.nexthops.replace(spec);
 }

@@ -1,7 +1,7 @@
 // rtnl route show | get | add | del | replace | append | change
 
 import type { IpFamily, Link, Route, RouteFilter, RouteLookup, RouteNexthopSpec, RouteProtocol, RouteScope, RouteSpec, RouteTable, RouteTypeName } from '../index.js';
-import { NetlinkError } from '../index.js';
+import { NetlinkError } from '../netlink/errors.js';
 import { Args, CommandError, matchKeyword, matches, parseUint } from './args.js';
 import { flushRounds, type Context } from './context.js';
 import { routeToIpJson, type IpJsonObject, type RouteJsonOptions } from './ipjson.js';
@@ -9,6 +9,12 @@ import { ROUTE_TYPES, routeProtocols, routeScopes, routeTables } from './names.j
 import { addressBytes, bitsMatch, modelPrefix, parseSelectorPrefix, type SelectorPrefix } from './select.js';
 import { flagsText, gatewayText } from './text.js';
 import { routeLine } from './oneline.js';
+import { Nexthops } from '../rtnl/nexthop/nexthops.js';
+import { Routes } from '../rtnl/route/routes.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the route commands use of a handle. */
+const routeKinds = (s: Session) => ({ links: s.links, routes: new Routes(s.connection, s.links), nexthops: new Nexthops(s.connection, s.links) });
 
 const COMMANDS = ['show', 'list', 'lst', 'flush', 'get', 'add', 'delete', 'replace', 'append', 'change', 'help'] as const;
 
@@ -186,7 +192,7 @@ function addressSelects(addr: string | undefined, family: string, p: SelectorPre
 
 /** The routes `sel` selects, with the indexes of its devices (for printing). */
 async function selectRoutes(ctx: Context, sel: RouteSelection, flushing: boolean): Promise<Route[]> {
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(routeKinds);
   const filter = sel.filter;
   const oif = sel.dev === undefined ? undefined : await rtnl.links.indexOf(sel.dev);
   const iif = sel.iif === undefined ? undefined : await rtnl.links.indexOf(sel.iif);
@@ -226,7 +232,7 @@ async function selectRoutes(ctx: Context, sel: RouteSelection, flushing: boolean
 async function showRoutes(ctx: Context, args: Args): Promise<void> {
   const sel = parseSelection(ctx, args);
   const routes = await selectRoutes(ctx, sel, false);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(routeKinds);
   const byIndex = await ctx.linksByIndex();
   // ip -d shows the nexthop object a route uses.
   const nexthops = ctx.options.details && routes.some((r) => r.nexthopId !== undefined) ? new Map((await rtnl.nexthops.list()).map((n) => [n.id as number, n])) : undefined;
@@ -256,7 +262,7 @@ async function showRoutes(ctx: Context, args: Args): Promise<void> {
 async function flushRoutes(ctx: Context, args: Args): Promise<void> {
   if (args.done) throw new CommandError('"ip route flush" requires arguments', 1);
   const sel = parseSelection(ctx, args);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(routeKinds);
   await flushRounds(ctx, 'entries', async () => {
     const routes = await selectRoutes(ctx, sel, true);
     for (const r of routes) {
@@ -288,7 +294,7 @@ async function getRoute(ctx: Context, args: Args): Promise<void> {
     else throw args.unknown(w);
   }
   if (to === undefined) throw args.error('"route get" needs an address');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(routeKinds);
   const route = await rtnl.routes.get({ ...lookup, to });
   const byIndex = await ctx.linksByIndex();
   if (ctx.options.json) ctx.json([routeToIpJson(route, byIndex, { details: ctx.options.details })]);
@@ -387,7 +393,7 @@ async function changeRoute(ctx: Context, args: Args, cmd: 'add' | 'delete' | 're
   }
   if (Object.keys(metrics).length > 0) spec.metrics = metrics as RouteSpec['metrics'];
   if (nexthops.length > 0) spec.nexthops = nexthops;
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(routeKinds);
   const full: RouteSpec = { ...spec, dst };
   if (cmd === 'add') await rtnl.routes.add(full);
   else if (cmd === 'delete') await rtnl.routes.delete(full);

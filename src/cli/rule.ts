@@ -8,6 +8,11 @@ import { ruleToIpJson } from './ipjson.js';
 import { ipProtocols } from './names.js';
 import { protocolArg, tableArg } from './route.js';
 import { ruleActionText, ruleSelectorText } from './text.js';
+import { Rules } from '../rtnl/rule/rules.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the rule commands use of a handle. */
+const ruleKinds = (s: Session) => ({ rules: new Rules(s.connection) });
 
 const COMMANDS = ['show', 'list', 'lst', 'add', 'delete', 'help'] as const;
 
@@ -30,7 +35,7 @@ export async function runRule(ctx: Context, args: Args): Promise<void> {
 
 async function showRules(ctx: Context, args: Args): Promise<void> {
   if (!args.done) throw args.unknown(args.shift() as string);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(ruleKinds);
   // As ip: IPv4 rules unless -6.
   const rules = await rtnl.rules.list({ family: ctx.options.family ?? 'inet' });
   const objs = rules.map((r) => ruleToIpJson(r, ctx.options.details));
@@ -133,7 +138,7 @@ async function changeRule(ctx: Context, args: Args, cmd: 'add' | 'delete'): Prom
     }
   }
   if (ctx.options.family !== undefined) spec.family = ctx.options.family;
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(ruleKinds);
   if (cmd === 'add') await rtnl.rules.add(spec);
   else await rtnl.rules.delete(spec);
 }

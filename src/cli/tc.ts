@@ -5,11 +5,19 @@
 // text, or with -j the field names and values of `tc -j`.
 
 import type { FilterSpec, Link, QdiscSpec, TcActionSpec, TrafficClassSpec, U32Match } from '../index.js';
-import { NetlinkError, parseRate } from '../index.js';
-import { formatHandle, parseHandle, parseSize, parseTime } from '../entries/wire.js';
+import { NetlinkError } from '../netlink/errors.js';
+import { parseRate, parseSize, parseTime } from '../rtnl/tc/common/units.js';
+import { formatHandle, parseHandle } from '../rtnl/tc/common/handle.js';
 import { Args, matchKeyword, parseUint } from './args.js';
 import type { Context } from './context.js';
 import { classToTcJson, classToTcText, filterToTcJson, filterToTcText, qdiscToTcJson, qdiscToTcText, type FilterShown } from './tcjson.js';
+import { Qdiscs } from '../rtnl/tc/qdisc/qdiscs.js';
+import { Classes } from '../rtnl/tc/class/classes.js';
+import { Filters } from '../rtnl/tc/filter/filters.js';
+import type { Session } from '../rtnl/session.js';
+
+/** What the tc commands use of a handle. */
+const tcKinds = (s: Session) => ({ qdiscs: new Qdiscs(s.connection, s.links), classes: new Classes(s.connection, s.links), filters: new Filters(s.connection, s.links) });
 
 const COMMANDS = ['show', 'list', 'add', 'delete', 'replace', 'change', 'help'] as const;
 type Command = 'add' | 'delete' | 'replace' | 'change';
@@ -109,7 +117,7 @@ async function showQdiscs(ctx: Context, args: Args): Promise<void> {
     else if (dev === undefined && !w.startsWith('-')) dev = w;
     else throw args.unknown(w);
   }
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(tcKinds);
   const qdiscs = await rtnl.qdiscs.list({ ...(dev !== undefined ? { link: dev } : {}), ...(invisible ? { invisible } : {}) });
   const shownDev = await shownDevs(ctx, dev);
   // tc does not show the noop qdisc of a link that is down (lo in a new namespace).
@@ -223,7 +231,7 @@ function hex(args: Args, what: string): string {
 
 async function changeQdisc(ctx: Context, args: Args, cmd: Command): Promise<void> {
   const spec = parseQdisc(args);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(tcKinds);
   if (cmd === 'delete') {
     if (spec.parent === undefined && spec.handle === undefined) throw args.error('name the qdisc: "root", "parent H", "handle H", "ingress" or "clsact"');
     if (spec.parent === undefined) {
@@ -257,7 +265,7 @@ async function showClasses(ctx: Context, args: Args): Promise<void> {
     else throw args.unknown(w);
   }
   const { dev, parent, handle } = place;
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(tcKinds);
   const classes = await rtnl.classes.list({ ...(dev !== undefined ? { link: dev } : {}), ...(parent !== undefined ? { parent } : {}), ...(handle !== undefined ? { handle } : {}) });
   const shownDev = await shownDevs(ctx, dev);
   const { stats, details } = ctx.options;
@@ -306,7 +314,7 @@ function classOptions(kind: string, args: Args): TrafficClassSpec['options'] {
 
 async function changeClass(ctx: Context, args: Args, cmd: Command): Promise<void> {
   const spec = parseClass(args);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(tcKinds);
   if (cmd === 'delete') return rtnl.classes.delete(spec);
   if (spec.kind === undefined) throw args.error('name the class kind (htb)');
   try {
@@ -394,7 +402,7 @@ async function showFilters(ctx: Context, args: Args): Promise<void> {
     else throw args.unknown(w);
   }
   if (head.handle !== undefined) throw args.error('"handle" is not supported by "filter show": name the priority');
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(tcKinds);
   const filters = await rtnl.filters.list({
     ...(head.dev !== undefined ? { link: head.dev } : {}),
     ...(head.parent !== undefined ? { parent: head.parent } : {}),
@@ -627,7 +635,7 @@ function action(args: Args): TcActionSpec {
 
 async function changeFilter(ctx: Context, args: Args, cmd: Command): Promise<void> {
   const spec = parseFilter(args);
-  const rtnl = await ctx.rtnl();
+  const rtnl = await ctx.handle(tcKinds);
   // As tc: a deletion without a protocol matches any (0), not `all`.
   if (cmd === 'delete') return rtnl.filters.delete({ ...spec, protocol: spec.protocol ?? 0 });
   if (spec.kind === undefined) throw args.error('name the filter kind (u32)');

@@ -2,7 +2,8 @@
 // names and values wherever tc prints the same thing (rates in bytes per second, bursts in bytes
 // as tc recomputes them from the kernel's ticks, latencies in microseconds).
 
-import { burstTicks, kernelTicks, matchesToKeys, TICKS_PER_USEC } from '../entries/wire.js';
+import { burstTicks, kernelTicks, TICKS_PER_USEC } from '../rtnl/tc/common/units.js';
+import { matchesToKeys } from '../rtnl/tc/filter/u32.js';
 import type { Filter, HtbClassOptions, Qdisc, TcAction, TcStatistics, TrafficClass, U32Options } from '../index.js';
 import type { IpJsonObject } from './ipjson.js';
 

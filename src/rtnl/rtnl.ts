@@ -1,51 +1,24 @@
 // The handle users open: one NETLINK_ROUTE socket (in any network namespace) and the typed
 // families on top of it.
 
-import { Connection, type ConnectionOptions } from '../netlink/connection.js';
-import type { MessageSchema } from '../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../netlink/schema/index.js';
-import { MAX_RECEIVE_BUFFER_SIZE, NetlinkSocket, checkSocketOptions, type NetlinkSocketOptions } from '../netlink/socket.js';
-import { checkInt, checkOptions, checkString } from '../netlink/args.js';
-import { checkEngineOptions, checkTransport } from '../netlink/options.js';
-import { InvalidArgumentError, RtnetlinkError } from '../netlink/errors.js';
-import type { Transport } from '../netlink/transport.js';
-import { checkNetnsRef, openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
-import { RecordingTransport } from '../netlink/capture/recorder.js';
+import type { Connection } from '../netlink/connection.js';
+import type { NetlinkSocket, NetlinkSocketOptions } from '../netlink/socket.js';
+import { InvalidArgumentError } from '../netlink/errors.js';
 import { Addresses } from './address/addresses.js';
 import type { EventFamily, GroupFamilies, MonitorGroup } from './events/families.js';
 import { monitor, watch, type EventStream, type MonitorEvent, type MonitorOptions, type WatchOptions } from './events/monitor.js';
-import { Links } from './link/links.js';
+import type { Links } from './link/links.js';
 import { Neighbours } from './neigh/neighbours.js';
 import { Nexthops } from './nexthop/nexthops.js';
 import { Nsids } from './nsid/nsids.js';
-import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
 import { Routes } from './route/routes.js';
 import { Rules } from './rule/rules.js';
 import { Qdiscs } from './tc/qdisc/qdiscs.js';
 import { Classes } from './tc/class/classes.js';
 import { Filters } from './tc/filter/filters.js';
+import { Session, type RtnlOptions } from './session.js';
 
-/** Options of {@link Rtnl.open}. */
-export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
-  /**
-   * The network namespace to work in: a name under /run/netns, a path, `{ pid }` or `{ fd }`.
-   * The handle works there whatever namespace the process is in. Default: the calling thread's.
-   */
-  netns?: NetnsRef;
-  /** Bytes of kernel receive buffer for the socket. Default 8 MiB (enough for large dumps). */
-  receiveBufferSize?: number;
-  /**
-   * Use this transport instead of a kernel socket: a fake kernel, or a replayed capture.
-   * `netns` and `receiveBufferSize` are then ignored.
-   */
-  transport?: Transport;
-  /**
-   * Record every message this handle sends and receives to a pcap file (LINKTYPE_NETLINK, as
-   * nlmon and tcpdump write it; Wireshark and tshark decode it). Replay it later with
-   * `Rtnl.open({ transport: ReplayTransport.fromFile(path) })`.
-   */
-  capture?: string;
-}
+export type { RtnlOptions } from './session.js';
 
 /** The outcome of one change of {@link Rtnl.batch}: its value, or the error it failed with. */
 export type BatchResult<T> =
@@ -106,26 +79,22 @@ export class Rtnl {
   /** The request engine, for requests the typed families do not cover. */
   readonly connection: Connection;
 
-  private readonly netns: OpenNetns | undefined;
-  readonly #closing = new AbortController();
+  readonly #session: Session;
 
-  private constructor(connection: Connection, netns: OpenNetns | undefined) {
-    this.connection = connection;
-    this.netns = netns;
-    // A link created in another namespace is read back (and finished) through a handle there.
-    this.links = new Links(connection, (netns) => {
-      const there = Rtnl.openSync({ netns });
-      return { links: there.links, close: () => there.close() };
-    });
-    this.addresses = new Addresses(connection, this.links);
-    this.routes = new Routes(connection, this.links);
-    this.neighbours = new Neighbours(connection, this.links);
+  private constructor(session: Session) {
+    this.#session = session;
+    this.connection = session.connection;
+    this.links = session.links;
+    const { connection, links } = session;
+    this.addresses = new Addresses(connection, links);
+    this.routes = new Routes(connection, links);
+    this.neighbours = new Neighbours(connection, links);
     this.rules = new Rules(connection);
-    this.nexthops = new Nexthops(connection, this.links);
+    this.nexthops = new Nexthops(connection, links);
     this.nsids = new Nsids(connection);
-    this.qdiscs = new Qdiscs(connection, this.links);
-    this.classes = new Classes(connection, this.links);
-    this.filters = new Filters(connection, this.links);
+    this.qdiscs = new Qdiscs(connection, links);
+    this.classes = new Classes(connection, links);
+    this.filters = new Filters(connection, links);
   }
 
   /**
@@ -141,42 +110,7 @@ export class Rtnl {
 
   /** The synchronous form of {@link Rtnl.open}. */
   static openSync(options: RtnlOptions = {}): Rtnl {
-    checkRtnlOptions(options);
-    let transport = options.transport;
-    // The namespace stays open for the handle's life: monitors and helpers open more sockets in it.
-    const ns = !transport && options.netns !== undefined ? openNetns(options.netns) : undefined;
-    // Whatever fails from here releases what was taken: the namespace fd and the socket.
-    try {
-      transport ??= NetlinkSocket.open({
-        ...(ns ? { netnsFd: ns.fd } : {}),
-        ...(options.receiveBufferSize !== undefined ? { receiveBufferSize: options.receiveBufferSize } : {}),
-      });
-      if (options.capture !== undefined) {
-        const inner = transport;
-        try {
-          transport = RecordingTransport.toFile(inner, options.capture);
-        } catch (err) {
-          // A transport the caller passed in stays theirs; a socket opened here is closed.
-          if (!options.transport) inner.close();
-          throw err;
-        }
-      }
-    } catch (err) {
-      ns?.close();
-      throw err;
-    }
-    const connection = new Connection(transport, {
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.dumpInterrupted !== undefined ? { dumpInterrupted: options.dumpInterrupted } : {}),
-      ...(options.dumpRetries !== undefined ? { dumpRetries: options.dumpRetries } : {}),
-      typeName: (type) => RTM_TYPE_NAMES[type],
-      attributePath: (request, offset) => {
-        const type = request.length >= 6 ? request[4] | (request[5] << 8) : -1;
-        const schema = schemaForType(type) as MessageSchema<StructMembers, AttrSpecs> | undefined;
-        return schema?.attributePathAt(request, offset);
-      },
-    });
-    return new Rtnl(connection, ns);
+    return new Rtnl(Session.open(options));
   }
 
   /**
@@ -184,7 +118,7 @@ export class Rtnl {
    * it and ends. Pass it to your own waits that should end with the handle.
    */
   get closeSignal(): AbortSignal {
-    return this.#closing.signal;
+    return this.#session.closeSignal;
   }
 
   /**
@@ -192,9 +126,7 @@ export class Rtnl {
    * long-lived subscriptions). The caller owns and closes it.
    */
   openSocket(options: Omit<NetlinkSocketOptions, 'netnsFd'> = {}): NetlinkSocket {
-    checkSocketOptions(options, ['protocol', 'groups', 'receiveBufferSize', 'readBufferSize', 'extendedAck', 'strictCheck']);
-    if (this.#closing.signal.aborted || this.connection.transport.closed) throw new RtnetlinkError('the handle is closed');
-    return NetlinkSocket.open({ ...options, ...(this.netns ? { netnsFd: this.netns.fd } : {}) });
+    return this.#session.openSocket(options);
   }
 
   /**
@@ -267,26 +199,6 @@ export class Rtnl {
    * loops return). Pending requests fail; the handle cannot be used again. Idempotent.
    */
   close(): void {
-    try {
-      this.#closing.abort();
-    } finally {
-      try {
-        this.connection.close();
-      } finally {
-        this.netns?.close();
-      }
-    }
+    this.#session.close();
   }
-}
-
-const RTNL_OPTIONS = ['netns', 'receiveBufferSize', 'transport', 'capture', 'timeoutMs', 'dumpInterrupted', 'dumpRetries'] as const;
-
-/** @throws {@link InvalidArgumentError} naming the bad option of {@link Rtnl.open}. */
-function checkRtnlOptions(options: RtnlOptions | undefined): void {
-  const o = checkOptions(options, 'options', RTNL_OPTIONS);
-  if (o.netns !== undefined) checkNetnsRef(o.netns);
-  checkInt('receiveBufferSize', o.receiveBufferSize, 1, MAX_RECEIVE_BUFFER_SIZE);
-  if (o.transport !== undefined) checkTransport('transport', o.transport);
-  checkString('capture', o.capture);
-  checkEngineOptions(o, RTNL_OPTIONS);
 }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheFile, cacheFileOf, cacheHeader, loadBundle } from '../../src/cli/launcher.js';
+import { bundleFileFor, cacheFile, cacheFileOf, cacheHeader, loadBundle } from '../../src/cli/launcher.js';
 
 let dir = '';
 let file = '';
@@ -97,5 +97,37 @@ describe('launcher', () => {
     // Not read at all when told not to.
     fs.writeFileSync(file, source(25));
     expect(loadBundle(file, false).cacheRejected).toBeUndefined();
+  });
+});
+
+describe('which bundle runs a command line', () => {
+  it("an object's group bundle when the build made it, else the whole command's", () => {
+    const groups = fs.mkdtempSync(path.join(os.tmpdir(), 'rtnl-groups-'));
+    try {
+      for (const g of ['link', 'address', 'tc']) fs.writeFileSync(path.join(groups, `${g}.cjs`), '');
+      const of = (...argv: string[]): string => path.basename(bundleFileFor(groups, argv));
+      expect(of('link', 'show')).toBe('link.cjs');
+      // Global options before the object, with their values; abbreviations as ip reads them.
+      expect(of('-n', 'blue', '-j', '-d', 'l', 'show', 'dev', 'eth0')).toBe('link.cjs');
+      expect(of('--netns=blue', 'a')).toBe('address.cjs');
+      expect(of('-netns', 'route', 'addr', 'show')).toBe('address.cjs');
+      expect(of('qdisc', 'show')).toBe('tc.cjs');
+      expect(of('filter', 'add', 'dev', 'eth0')).toBe('tc.cjs');
+      // A group whose bundle is not there (route), objects in no group, and command lines that
+      // are not one object's command: the whole command.
+      expect(of('route', 'show')).toBe('bundle.cjs');
+      expect(of('monitor')).toBe('bundle.cjs');
+      expect(of('decode', 'x.pcap')).toBe('bundle.cjs');
+      expect(of('-b', 'cmds.txt')).toBe('bundle.cjs');
+      expect(of('--batch=cmds.txt', 'link')).toBe('bundle.cjs');
+      expect(of('-h', 'link')).toBe('bundle.cjs');
+      expect(of('-V')).toBe('bundle.cjs');
+      expect(of()).toBe('bundle.cjs');
+      expect(of('lnk', 'show')).toBe('bundle.cjs');
+      expect(of('--no-such-option', 'link')).toBe('bundle.cjs');
+      expect(of('-n')).toBe('bundle.cjs');
+    } finally {
+      fs.rmSync(groups, { recursive: true, force: true });
+    }
   });
 });

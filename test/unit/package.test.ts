@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLES } from '../../src/cli/commandline.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const NODE_MODULES = path.join(REPO, 'node_modules');
@@ -24,6 +25,9 @@ interface PackageJson {
   exports: Record<string, unknown>;
   files: string[];
 }
+
+/** The command's group bundles, as the build makes them. */
+const GROUPS = Object.keys(BUNDLES);
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as PackageJson;
 
@@ -95,8 +99,10 @@ describe('the tarball', () => {
     expect(shipped.has('LICENSE')).toBe(true);
     expect(fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     for (const f of ['README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/require.cjs', 'dist/cli/bin.cjs']) expect(shipped).toContain(f);
-    // The bundled command, its source map and its code cache (tools/bundle-cli.ts); no per-module CLI code.
+    // The bundled command, its source map and its code cache (tools/bundle-cli.ts), and each
+    // group's bundle (commandline.ts's BUNDLES) with its cache; no per-module CLI code.
     for (const f of ['dist/cli/bundle.cjs', 'dist/cli/bundle.cjs.map', 'dist/cli/bundle.cjs.cache']) expect(shipped).toContain(f);
+    for (const g of GROUPS) for (const f of [`dist/cli/${g}.cjs`, `dist/cli/${g}.cjs.cache`]) expect(shipped).toContain(f);
     expect([...shipped].filter((f) => /^dist\/cli\/.*\.js$/.test(f))).toEqual([]);
     // The targets are the values of the map (its keys, such as "./netlink", are subpaths).
     const targets = [...JSON.stringify(pkg.exports).matchAll(/:"\.\/([^"]+)"/g)].map((m) => m[1]);
@@ -165,16 +171,27 @@ try {
     expect(JSON.parse(r.stdout)).toEqual({ lo: 1, errorClass: 'function' });
     const bin = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['--version'], dir);
     expect(bin).toEqual({ status: 0, stdout: `rtnl ${pkg.version}\n`, stderr: '' });
-    // The command is the bundle (tools/bundle-cli.ts), compiled with the code cache the build made:
+    // The command is a bundle (tools/bundle-cli.ts), compiled with the code cache the build made:
     // the Node.js that runs it takes that cache (V8 rejects one made by another version or flags).
-    const bundle = path.join(dir, 'node_modules', pkg.name, 'dist', 'cli', 'bundle.cjs');
     // The cache file: a line naming the node that made it, then V8's data.
-    const check = run(
-      process.execPath,
-      ['-e', 'const vm = require("node:vm"), fs = require("node:fs"), f = process.argv[1], c = fs.readFileSync(f + ".cache"), nl = c.indexOf(10); const s = new vm.Script(fs.readFileSync(f, "latin1"), { filename: f, cachedData: c.subarray(nl + 1) }); console.log(c.toString("latin1", 0, nl) + " / rejected: " + s.cachedDataRejected);', bundle],
-      dir,
-    );
-    expect(check).toEqual({ status: 0, stdout: expect.stringMatching(new RegExp(`^rtnl code cache 1 ${process.versions.v8.replace(/\./g, '\\.')} ${process.arch} .* / rejected: false\n$`)), stderr: '' });
+    const cli = path.join(dir, 'node_modules', pkg.name, 'dist', 'cli');
+    for (const b of ['bundle', ...GROUPS]) {
+      const check = run(
+        process.execPath,
+        ['-e', 'const vm = require("node:vm"), fs = require("node:fs"), f = process.argv[1], c = fs.readFileSync(f + ".cache"), nl = c.indexOf(10); const s = new vm.Script(fs.readFileSync(f, "latin1"), { filename: f, cachedData: c.subarray(nl + 1) }); console.log(c.toString("latin1", 0, nl) + " / rejected: " + s.cachedDataRejected);', path.join(cli, `${b}.cjs`)],
+        dir,
+      );
+      expect(check, b).toEqual({ status: 0, stdout: expect.stringMatching(new RegExp(`^rtnl code cache 1 ${process.versions.v8.replace(/\./g, '\\.')} ${process.arch} .* / rejected: false\n$`)), stderr: '' });
+    }
+    // Each group's bundle runs its objects' commands as the whole command's bundle does (the
+    // processes' own namespace, read only).
+    const inBundle = (b: string, argv: string[]): ReturnType<typeof run> =>
+      run(process.execPath, ['-e', 'const vm = require("node:vm"), fs = require("node:fs"), path = require("node:path"), { createRequire } = require("node:module"); const f = process.argv[1]; const m = { exports: {} }; new vm.Script(fs.readFileSync(f, "latin1"), { filename: f }).runInThisContext()(m.exports, createRequire(f), m, f, path.dirname(f)); m.exports.runCommandLine(process.argv.slice(2)).then((s) => { process.exitCode = s; });', path.join(cli, `${b}.cjs`), ...argv], dir);
+    for (const [b, argv] of [['link', ['-j', 'link', 'show']], ['address', ['-j', 'address', 'show']], ['route', ['-j', 'route', 'show', 'table', 'all']], ['neigh', ['-j', 'neigh', 'show']], ['rule', ['-j', 'rule', 'show']], ['netns', ['netns', 'list']], ['tc', ['-j', 'qdisc', 'show']]] as const) {
+      const whole = inBundle('bundle', [...argv]);
+      expect(whole, argv.join(' ')).toMatchObject({ status: 0, stderr: '' });
+      expect(inBundle(b, [...argv]), argv.join(' ')).toEqual(whole);
+    }
     const links = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['-j', 'link', 'show'], dir);
     expect(links).toMatchObject({ status: 0, stderr: '' });
     expect((JSON.parse(links.stdout) as { ifname: string }[]).map((l) => l.ifname)).toContain('lo');
