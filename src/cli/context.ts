@@ -19,7 +19,10 @@ export interface CliIO {
   stdout: TextSink;
   /** Errors: one line each. */
   stderr: TextSink;
-  /** Aborting it ends `rtnl monitor` (the binary aborts it on SIGINT and SIGTERM). */
+  /**
+   * Aborting it ends `rtnl monitor`. The binary aborts it on SIGINT and SIGTERM, which it catches
+   * from the first time a command reads this (other commands end on them at once).
+   */
   signal?: AbortSignal;
   /** Input for `netns exec` commands and `-batch -` (the binary passes process.stdin). */
   stdin?: NodeJS.ReadableStream;

@@ -85,6 +85,9 @@ async function exec(ctx: Context, args: Args): Promise<void> {
   if (name === undefined || command === undefined) throw args.error('"netns exec" needs NAME and a COMMAND');
   const rest: string[] = [];
   while (!args.done) rest.push(args.shift() as string);
+  // Asking for the signal makes rtnl catch SIGINT and SIGTERM (process.ts): interrupted, it waits
+  // for its child, which gets the terminal's signal itself, and relays its output to the end.
+  if (ctx.io.signal?.aborted) return;
   const child = execInNetns(nsRef(name), command, rest, { stdio: [ctx.io.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (ctx.io.stdin !== undefined && child.stdin) ctx.io.stdin.pipe(child.stdin);
   child.stdout?.on('data', (d: Buffer) => ctx.io.stdout.write(d.toString()));

@@ -2,28 +2,90 @@
 // and exit status. SIGINT and SIGTERM end `rtnl monitor` cleanly (its socket closed, exit status
 // 0), and so does a reader that goes away (`rtnl monitor | head -3`). bin.ts runs it (and the
 // bundled command, see launcher.ts).
+//
+// What a short command does not use is not set up: Node makes process.stdout (a stream over a
+// tty, pipe or file handle) on first use, 3.5-6 ms of start-up here, so the output is written
+// with write(2) on fd 1 as long as the descriptor takes each text whole; the signal handlers are
+// installed when a command asks for the signal (monitor, netns exec).
 
+import { writeSync } from 'node:fs';
+import type { TextSink } from './context.js';
 import { main, type CliIO } from './main.js';
+
+/** A text sink's one system call: writes from `buffer[offset]` on, returns how many bytes it took. */
+export type WriteFd = (buffer: Uint8Array, offset: number) => number;
+
+/**
+ * Standard output as a text sink: each text written with `write` (write(2) on fd 1) until the
+ * descriptor refuses one (EAGAIN: a non-blocking pipe that is full); from then on everything
+ * goes through `stream()` (process.stdout, which waits for the reader), in order. EPIPE (the reader
+ * went away) calls `closed` and drops the text.
+ */
+export function stdoutSink(write: WriteFd, stream: () => NodeJS.WritableStream & { isTTY?: boolean }, closed: () => void): TextSink & { readonly isTTY: boolean } {
+  let through: NodeJS.WritableStream | undefined;
+  return {
+    write(text: string): boolean {
+      if (through !== undefined) return through.write(text);
+      const bytes = Buffer.from(text, 'utf8');
+      for (let offset = 0; offset < bytes.length; ) {
+        let n: number;
+        try {
+          n = write(bytes, offset);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'EPIPE') {
+            closed();
+            return false;
+          }
+          if (code !== 'EAGAIN') throw err;
+          n = 0;
+        }
+        if (n <= 0) {
+          through = stream();
+          return through.write(bytes.subarray(offset));
+        }
+        offset += n;
+      }
+      return true;
+    },
+    // `-c auto` asks; only then is the stream made.
+    get isTTY(): boolean {
+      return stream().isTTY === true;
+    },
+  };
+}
 
 /** Runs the command line `argv` (without `node` and the script) in this process; resolves to its exit status. */
 export async function runCommandLine(argv: readonly string[]): Promise<number> {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    stop();
-  });
-  // stdin only when a command reads it (`netns exec`): creating process.stdin loads stream and tty
-  // or pipe code that the other commands do not need.
+  let controller: AbortController | undefined;
+  const stop = (): void => controller?.abort();
+  const stdout = (): NodeJS.WriteStream => {
+    const s = process.stdout;
+    if (s.listenerCount('error') === 0) {
+      s.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        stop();
+      });
+    }
+    return s;
+  };
+  // stdin and stderr only when used (`netns exec`, an error): each is a stream Node makes on first use.
   const io: CliIO = {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: stdoutSink((buffer, offset) => writeSync(1, buffer, offset), stdout, stop),
+    get stderr() {
+      return process.stderr;
+    },
     get stdin() {
       return process.stdin;
     },
-    signal: controller.signal,
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      }
+      return controller.signal;
+    },
   };
   try {
     return await main(argv, io);
