@@ -6,30 +6,36 @@ import { badValue, type Codec } from './codec.js';
 /** A table of named values: name to number. */
 export type EnumEntries = Readonly<Record<string, number>>;
 
+/** The number-to-name function of an enum's entries (the first name of a value wins). */
+function nameLookup(entries: EnumEntries): (v: number) => string | number {
+  const names = new Map<number, string>();
+  for (const [k, v] of Object.entries(entries)) if (!names.has(v)) names.set(v, k);
+  // Small values (most enums) are looked up in an array: faster than a Map on the decode path.
+  // The array ends at the largest named value under 256; values past its end go to the Map.
+  let limit = 0;
+  for (const v of names.keys()) if (v >= 0 && v < 256 && v >= limit) limit = v + 1;
+  const small: (string | undefined)[] = new Array(limit).fill(undefined);
+  for (const [v, k] of names) if (v >= 0 && v < limit) small[v] = k;
+  return (v: number): string | number => (v >= 0 && v < limit ? small[v] : names.get(v)) ?? v;
+}
+
 /**
  * An integer whose known values have names: decodes to the name, or to the number when the
  * value has none. Encodes either.
  */
 export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries: E): Codec<(keyof E & string) | number> {
-  const names = new Map<number, string>();
-  for (const [k, v] of Object.entries(entries)) if (!names.has(v)) names.set(v, k);
-  // Small values (most enums) are looked up in an array: faster than a Map on the decode path.
-  // The array ends at the largest named value under 256 (filling 256 slots for each of the many
-  // enums the library builds at import was a measurable part of a short process's start-up);
-  // values past its end go to the Map.
-  let limit = 0;
-  for (const v of names.keys()) if (v >= 0 && v < 256 && v >= limit) limit = v + 1;
-  const small: (string | undefined)[] = new Array(limit).fill(undefined);
-  for (const [v, k] of names) if (v >= 0 && v < limit) small[v] = k;
-  const lookup = (v: number): string | number => (v >= 0 && v < limit ? small[v] : names.get(v)) ?? v;
+  // The name table is made on first use: the library defines many enums at import (each message
+  // header's family, scope, type, ...) and a command uses a few.
+  let table: ((v: number) => string | number) | undefined;
+  const lookup = (): ((v: number) => string | number) => (table ??= nameLookup(entries));
   const baseInline = base.inline;
   return {
     kind: `enum(${base.kind})`,
     size: base.size,
-    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(lookup)}(${baseInline(view, off, dep)})` } : {}),
+    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(lookup())}(${baseInline(view, off, dep)})` } : {}),
     decode(r, off, len, ctx) {
       const v = base.decode(r, off, len, ctx);
-      return lookup(v) as keyof E & string | number;
+      return lookup()(v) as keyof E & string | number;
     },
     encode(w, value, ctx) {
       if (typeof value === 'number') return base.encode(w, value, ctx);
@@ -45,12 +51,20 @@ export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries
  * name stays as its numeric value. Encodes an array of names and numbers.
  */
 export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: E): Codec<Array<(keyof E & string) | number>> {
-  const byBit: (string | undefined)[] = new Array(32);
-  for (const [k, v] of Object.entries(bits)) {
-    const bit = 31 - Math.clz32(v);
-    if (v === 2 ** bit && byBit[bit] === undefined) byBit[bit] = k;
-  }
+  // Made on first use, as enumOf's table.
+  let byBit: (string | undefined)[] | undefined;
+  const bitNames = (): (string | undefined)[] => {
+    if (byBit === undefined) {
+      byBit = new Array(32);
+      for (const [k, v] of Object.entries(bits)) {
+        const bit = 31 - Math.clz32(v);
+        if (v === 2 ** bit && byBit[bit] === undefined) byBit[bit] = k;
+      }
+    }
+    return byBit;
+  };
   const names = (raw: number): Array<(keyof E & string) | number> => {
+    const table = bitNames();
     let v = raw | 0;
     // Made at its final length: an array grown by push() keeps room for 17 elements (136 bytes
     // per link's flags, more than half the link object itself), and dumps hold thousands.
@@ -59,7 +73,7 @@ export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: 
     const out = new Array<(keyof E & string) | number>(n);
     for (let i = 0; v !== 0; i++) {
       const low = v & -v;
-      out[i] = (byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0;
+      out[i] = (table[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0;
       v &= v - 1;
     }
     return out;
