@@ -543,7 +543,9 @@ function benchCli(): void {
     ...(extraCa ? ([[process.execPath, [bin, '-n', ns, 'link', 'show'], withoutCa], [process.execPath, ['-e', '0'], withoutCa], [process.execPath, [floorScript, ns], withoutCa]] as [string, string[], NodeJS.ProcessEnv][]) : []),
   ];
   const times: number[][] = runs.map(() => []);
-  for (let i = 0; i < 11; i++) {
+  // 21 rounds: this machine's two vCPUs ran at speeds 30% apart for minutes at a time, and a
+  // median of 11 followed whichever held more rounds.
+  for (let i = 0; i < 21; i++) {
     runs.forEach(([cmd, args, env], k) => {
       const t0 = performance.now();
       execFileSync(cmd, args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'], env });
