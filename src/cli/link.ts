@@ -102,8 +102,8 @@ async function showLinks(ctx: Context, args: Args): Promise<void> {
   }
   ctx.table(
     ['INDEX', 'NAME', 'KIND', 'STATE', 'MTU', 'ADDRESS', 'MASTER', 'FLAGS', ...(stats > 0 ? ['RX-BYTES', 'RX-PACKETS', 'TX-BYTES', 'TX-PACKETS'] : [])],
-    links.map((l) => {
-      const o = linkToIpJson(l, byIndex, false);
+    links.map((l, i) => {
+      const o = objs[i];
       const name = o.link !== undefined ? `${String(o.ifname)}@${o.link === null ? 'NONE' : String(o.link)}` : o.ifname;
       return [l.index, name as string, l.kind, o.operstate as string, l.mtu, l.address, o.master as string | undefined, ipLinkFlags(l.flags).join(','), ...(stats > 0 ? statsCells(l.stats) : [])];
     }),
