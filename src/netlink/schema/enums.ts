@@ -46,25 +46,14 @@ export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries
   };
 }
 
-/**
- * An integer of bit flags: decodes to the names of the set bits, in bit order; a set bit without a
- * name stays as its numeric value. Encodes an array of names and numbers.
- */
-export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: E): Codec<Array<(keyof E & string) | number>> {
-  // Made on first use, as enumOf's table.
-  let byBit: (string | undefined)[] | undefined;
-  const bitNames = (): (string | undefined)[] => {
-    if (byBit === undefined) {
-      byBit = new Array(32);
-      for (const [k, v] of Object.entries(bits)) {
-        const bit = 31 - Math.clz32(v);
-        if (v === 2 ** bit && byBit[bit] === undefined) byBit[bit] = k;
-      }
-    }
-    return byBit;
-  };
-  const names = (raw: number): Array<(keyof E & string) | number> => {
-    const table = bitNames();
+/** The names of the set bits of a flags value, in bit order (a bit without a name as its value). */
+function bitNamer<const E extends EnumEntries>(bits: E): (raw: number) => Array<(keyof E & string) | number> {
+  const byBit: (string | undefined)[] = new Array(32);
+  for (const [k, v] of Object.entries(bits)) {
+    const bit = 31 - Math.clz32(v);
+    if (v === 2 ** bit && byBit[bit] === undefined) byBit[bit] = k;
+  }
+  return (raw) => {
     let v = raw | 0;
     // Made at its final length: an array grown by push() keeps room for 17 elements (136 bytes
     // per link's flags, more than half the link object itself), and dumps hold thousands.
@@ -73,18 +62,29 @@ export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: 
     const out = new Array<(keyof E & string) | number>(n);
     for (let i = 0; v !== 0; i++) {
       const low = v & -v;
-      out[i] = (table[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0;
+      out[i] = (byBit[31 - Math.clz32(low)] as keyof E & string | undefined) ?? low >>> 0;
       v &= v - 1;
     }
     return out;
   };
+}
+
+/**
+ * An integer of bit flags: decodes to the names of the set bits, in bit order; a set bit without a
+ * name stays as its numeric value. Encodes an array of names and numbers.
+ */
+export function flagsOf<const E extends EnumEntries>(base: Codec<number>, bits: E): Codec<Array<(keyof E & string) | number>> {
+  // Made on first use, as enumOf's table; a decoder compiled from this codec calls the made
+  // function itself.
+  let made: ((raw: number) => Array<(keyof E & string) | number>) | undefined;
+  const names = (): ((raw: number) => Array<(keyof E & string) | number>) => (made ??= bitNamer(bits));
   const baseInline = base.inline;
   return {
     kind: `flags(${base.kind})`,
     size: base.size,
-    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(names)}(${baseInline(view, off, dep)})` } : {}),
+    ...(baseInline ? { inline: (view: string, off: string, dep: (value: unknown) => string) => `${dep(names())}(${baseInline(view, off, dep)})` } : {}),
     decode(r, off, len, ctx) {
-      return names(base.decode(r, off, len, ctx));
+      return names()(base.decode(r, off, len, ctx));
     },
     encode(w, value, ctx) {
       if (!Array.isArray(value)) throw badValue(ctx, 'expected an array of flag names');
