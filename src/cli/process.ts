@@ -59,15 +59,17 @@ export function stdoutSink(write: WriteFd, stream: () => NodeJS.WritableStream &
 export async function runCommandLine(argv: readonly string[]): Promise<number> {
   let controller: AbortController | undefined;
   const stop = (): void => controller?.abort();
+  // process.stdout when the sink hands over to it (or -c auto asks), made once with its EPIPE handler.
+  let out: NodeJS.WriteStream | undefined;
   const stdout = (): NodeJS.WriteStream => {
-    const s = process.stdout;
-    if (s.listenerCount('error') === 0) {
-      s.on('error', (err: NodeJS.ErrnoException) => {
+    if (out === undefined) {
+      out = process.stdout;
+      out.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') throw err;
         stop();
       });
     }
-    return s;
+    return out;
   };
   // stdin and stderr only when used (`netns exec`, an error): each is a stream Node makes on first use.
   const io: CliIO = {
