@@ -5,8 +5,10 @@
 // few lines of ffi-rs's JavaScript wrapper this library relies on are applied to it; anywhere
 // else, or if anything about it differs, ffi-rs's loader runs as before.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as FfiRs from 'ffi-rs';
 
 /** The ffi-rs functions the OS layer uses. */
@@ -22,23 +24,86 @@ interface NativeBinding extends Ffi {
 /** True when this process's C library is glibc: musl's loader is mapped otherwise. */
 function isGlibc(): boolean {
   try {
-    const maps = readFileSync('/proc/self/maps', 'utf8');
-    return !maps.includes('ld-musl') && /\/libc\.so\.6\b/.test(maps);
+    // Searched as bytes: no string made of the whole map.
+    const maps = readFileSync('/proc/self/maps');
+    if (maps.includes('ld-musl')) return false;
+    for (let at = maps.indexOf('/libc.so.6'); at >= 0; at = maps.indexOf('/libc.so.6', at + 1)) {
+      const next = maps[at + 10];
+      if (next === undefined || !isWordByte(next)) return true;
+    }
+    return false;
   } catch {
     return false;
   }
+}
+
+/** True for the bytes of a regular expression's \w: ASCII letters, digits and _. */
+function isWordByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f;
+}
+
+/** `name`'s folder in the first node_modules above `from` that holds it, as require() looks; undefined if none. */
+function packageDir(from: string, name: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (basename(dir) !== 'node_modules') {
+      const candidate = join(dir, 'node_modules', name);
+      if (existsSync(join(candidate, 'package.json'))) return candidate;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A package.json's fields this loader reads. */
+interface PackageJson {
+  version?: unknown;
+  main?: unknown;
+}
+
+function readPackageJson(dir: string): PackageJson {
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+}
+
+/**
+ * The platform package's binary, found the way require() finds it in the usual layouts (npm's
+ * and pnpm's node_modules) but without Node's module resolver: loading ffi-rs through require()
+ * cost `rtnl link show` about 2 ms and 80 KiB of heap (the resolver's package.json reads and
+ * caches). Undefined when not found that way, or not the version ffi-rs asks for (the wrapper
+ * below is that version's); require() then looks.
+ */
+function findBinary(pkg: string): string | undefined {
+  const ffiDir = packageDir(dirname(fileURLToPath(import.meta.url)), 'ffi-rs');
+  if (ffiDir === undefined) return undefined;
+  // require() resolves from a package's real folder (pnpm links it from its store).
+  const nativeDir = packageDir(realpathSync.native(ffiDir), pkg);
+  if (nativeDir === undefined) return undefined;
+  const ffiJson = readPackageJson(ffiDir);
+  const nativeJson = readPackageJson(nativeDir);
+  if (typeof ffiJson.version !== 'string' || ffiJson.version !== nativeJson.version || typeof nativeJson.main !== 'string' || !nativeJson.main.endsWith('.node')) return undefined;
+  return join(nativeDir, nativeJson.main);
+}
+
+/** The platform package's binary through require(); undefined when it is not ffi-rs's version. */
+function requireBinary(pkg: string): NativeBinding | undefined {
+  const ffiVersion = (require('ffi-rs/package.json') as { version: string }).version;
+  const fromFfi = createRequire(require.resolve('ffi-rs'));
+  const pkgVersion = (fromFfi(`${pkg}/package.json`) as { version: string }).version;
+  return ffiVersion === pkgVersion ? (fromFfi(pkg) as NativeBinding) : undefined;
 }
 
 function loadDirect(): Ffi | undefined {
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64') || !isGlibc()) return undefined;
   const pkg = `@yuuang/ffi-rs-linux-${process.arch}-gnu`;
   try {
-    // Only the very version ffi-rs asks for: the wrapper below is that version's.
-    const ffiVersion = (require('ffi-rs/package.json') as { version: string }).version;
-    const fromFfi = createRequire(require.resolve('ffi-rs'));
-    const pkgVersion = (fromFfi(`${pkg}/package.json`) as { version: string }).version;
-    if (ffiVersion !== pkgVersion) return undefined;
-    const native = fromFfi(pkg) as NativeBinding;
+    let native: NativeBinding | undefined;
+    const binary = findBinary(pkg);
+    if (binary !== undefined) {
+      const module = { exports: {} };
+      process.dlopen(module, binary);
+      native = module.exports as NativeBinding;
+    } else {
+      native = requireBinary(pkg);
+    }
+    if (native === undefined) return undefined;
     const { DataType, FFITypeTag } = native;
     if (typeof native.load !== 'function' || typeof native.open !== 'function' || FFITypeTag?.Array === undefined) return undefined;
     // ffi-rs's wrapper: array arguments are described with their length, and results are not
@@ -50,6 +115,7 @@ function loadDirect(): Ffi | undefined {
       p.paramsType = p.paramsType.map((t, i) => (arrayTypes.has(t) ? { ffiTypeTag: FFITypeTag.Array, type: t, length: p.paramsValue[i].length } : t));
       return native.load(params);
     }) as typeof FfiRs.load;
+    binaryPath = binary;
     return { open: native.open, load, DataType, createExternalBuffer: native.createExternalBuffer, isNullPointer: native.isNullPointer };
   } catch {
     return undefined;
@@ -57,6 +123,7 @@ function loadDirect(): Ffi | undefined {
 }
 
 let directly = false;
+let binaryPath: string | undefined;
 
 /**
  * Loads ffi-rs: its platform binary directly where that is known to work, else through ffi-rs.
@@ -71,4 +138,9 @@ export function loadFfiRs(): Ffi {
 /** Whether the last {@link loadFfiRs} loaded the platform binary directly. */
 export function ffiLoadedDirectly(): boolean {
   return directly;
+}
+
+/** The binary the last {@link loadFfiRs} loaded with process.dlopen, if it found it without require(). */
+export function ffiBinaryPath(): string | undefined {
+  return binaryPath;
 }
