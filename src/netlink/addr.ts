@@ -10,15 +10,24 @@
 // flat copy, made about six times faster than from character codes. Other text is built as
 // character codes and made into one flat string at once.
 
-/** Character-code arrays of each length from 0 to 95, reused: `fromCharCode.apply` takes one whole. */
-const CODES: number[][] = Array.from({ length: 96 }, (_, n) => new Array<number>(n).fill(0));
+/**
+ * Character-code arrays of each length from 0 to 95, reused: `fromCharCode.apply` takes one whole.
+ * Each is made when first needed: a short command formats a few lengths, and what a process
+ * allocates at start-up decides whether its first garbage collection comes before it ends.
+ */
+const CODES: number[][] = [];
+
+/** The reused array of `n` character codes. */
+function codesOf(n: number): number[] {
+  return CODES[n] ?? (CODES[n] = new Array<number>(n).fill(0));
+}
 /** Where text is written before its length is known (the longest: a 32-byte link-layer address). */
 const SCRATCH: number[] = new Array<number>(96).fill(0);
 const fromCharCode = String.fromCharCode;
 
 /** The text of the first `n` codes of {@link SCRATCH}. */
 function scratchText(n: number): string {
-  const a = CODES[n];
+  const a = codesOf(n);
   for (let i = 0; i < n; i++) a[i] = SCRATCH[i];
   return fromCharCode.apply(null, a);
 }
@@ -30,7 +39,7 @@ function scratchText(n: number): string {
 export function asciiText(buf: Uint8Array, start: number, end: number): string | undefined {
   const n = end - start;
   if (n > 95) return undefined;
-  const a = CODES[n];
+  const a = codesOf(n);
   for (let i = 0; i < n; i++) {
     const c = buf[start + i];
     if (c >= 0x80) return undefined;
@@ -86,18 +95,23 @@ export function formatIPv4Prefix(buf: Uint8Array, off: number, length: number): 
 const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 /** `d/len` by prefix length (0 to 128) and last octet, made when first needed. */
 const IPV4_TAILS: (string | undefined)[][] = [];
-/** The last first-three-octets texts (`198.18.3.`), by a hash of their 24 bits: a dump's prefixes share them. */
-const IPV4_HEADS: string[] = new Array<string>(4096).fill('');
-const IPV4_HEAD_KEYS = new Int32Array(4096).fill(-1);
+/**
+ * The last first-three-octets texts (`198.18.3.`), by a hash of their 24 bits: a dump's prefixes
+ * share them. Made on the first IPv4 address formatted (see {@link CODES} for why not at import).
+ */
+let ipv4Heads: string[] | undefined;
+let ipv4HeadKeys: Int32Array | undefined;
 
 /** The text of the first three octets at `off` with the dot after them, cached. */
 function ipv4Head(buf: Uint8Array, off: number): string {
+  const keys = ipv4HeadKeys ?? (ipv4HeadKeys = new Int32Array(4096).fill(-1));
+  const heads = ipv4Heads ?? (ipv4Heads = new Array<string>(4096).fill(''));
   const key = (buf[off] << 16) | (buf[off + 1] << 8) | buf[off + 2];
   const slot = (key ^ (key >>> 12)) & 4095;
-  if (IPV4_HEAD_KEYS[slot] === key) return IPV4_HEADS[slot];
+  if (keys[slot] === key) return heads[slot];
   const head = scratchText(putIPv4Head(SCRATCH, 0, buf, off));
-  IPV4_HEADS[slot] = head;
-  IPV4_HEAD_KEYS[slot] = key;
+  heads[slot] = head;
+  keys[slot] = key;
   return head;
 }
 

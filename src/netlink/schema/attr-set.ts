@@ -59,9 +59,9 @@ export function multiAttr<T>(type: number, codec: Codec<T>, flags = 0): AttrSpec
  * optional key per attribute, encodes such an object back.
  */
 export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
-  readonly kind: string;
-  readonly #byType: (SetEntry | undefined)[] = [];
-  readonly #byKey = new Map<string, SetEntry>();
+  // Made when the specs are first read (see the constructor): a short command uses few sets.
+  #byType!: (SetEntry | undefined)[];
+  #byKey!: Map<string, SetEntry>;
   #specs: S | undefined;
   #define: (() => S) | undefined;
 
@@ -77,13 +77,17 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
     readonly name: string,
     specs: S | (() => S),
   ) {
-    this.kind = `attrs(${name})`;
     if (typeof specs === 'function') {
       this.#define = specs;
     } else {
       this.#specs = specs;
       this.index(specs);
     }
+  }
+
+  /** What errors name the set by: `attrs(NAME)`. */
+  get kind(): string {
+    return `attrs(${this.name})`;
   }
 
   /** The attribute specs by key. */
@@ -110,7 +114,11 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
   }
 
   private index(specs: AttrSpecs): void {
-    for (const [key, s] of Object.entries(specs)) {
+    this.#byType = [];
+    this.#byKey = new Map();
+    for (const key in specs) {
+      if (!Object.hasOwn(specs, key)) continue;
+      const s = specs[key];
       const e: SetEntry = { key, type: s.type, codec: s.codec, multi: s.multi, flags: s.flags, lazy: s.lazy === true && !s.multi ? lazyAccess(key, s.codec) : undefined };
       if (this.#byType[s.type] !== undefined) throw new Error(`attribute set ${this.name}: type ${s.type} declared twice`);
       this.#byType[s.type] = e;

@@ -8,15 +8,28 @@ export type EnumEntries = Readonly<Record<string, number>>;
 
 /** The number-to-name function of an enum's entries (the first name of a value wins). */
 function nameLookup(entries: EnumEntries): (v: number) => string | number {
-  const names = new Map<number, string>();
-  for (const [k, v] of Object.entries(entries)) if (!names.has(v)) names.set(v, k);
   // Small values (most enums) are looked up in an array: faster than a Map on the decode path.
-  // The array ends at the largest named value under 256; values past its end go to the Map.
+  // The array ends at the largest named value under 256; other values are kept in a Map, made
+  // only for an enum that has them. Walked with for-in (the entries' own keys: names, never
+  // integers, so in their written order): a short command makes a few dozen of these tables
+  // before its first output, and Object.entries's arrays were most of what they allocated.
   let limit = 0;
-  for (const v of names.keys()) if (v >= 0 && v < 256 && v >= limit) limit = v + 1;
+  for (const k in entries) {
+    if (!Object.hasOwn(entries, k)) continue;
+    const v = entries[k];
+    if (v >= 0 && v < 256 && v >= limit) limit = v + 1;
+  }
   const small: (string | undefined)[] = new Array(limit).fill(undefined);
-  for (const [v, k] of names) if (v >= 0 && v < limit) small[v] = k;
-  return (v: number): string | number => (v >= 0 && v < limit ? small[v] : names.get(v)) ?? v;
+  let large: Map<number, string> | undefined;
+  for (const k in entries) {
+    if (!Object.hasOwn(entries, k)) continue;
+    const v = entries[k];
+    if (v >= 0 && v < limit) small[v] ??= k;
+    else if (!(large ??= new Map()).has(v)) large.set(v, k);
+  }
+  if (large === undefined) return (v: number): string | number => (v >= 0 && v < limit ? small[v] : undefined) ?? v;
+  const byValue = large;
+  return (v: number): string | number => (v >= 0 && v < limit ? small[v] : byValue.get(v)) ?? v;
 }
 
 /**
@@ -49,7 +62,9 @@ export function enumOf<const E extends EnumEntries>(base: Codec<number>, entries
 /** The names of the set bits of a flags value, in bit order (a bit without a name as its value). */
 function bitNamer<const E extends EnumEntries>(bits: E): (raw: number) => Array<(keyof E & string) | number> {
   const byBit: (string | undefined)[] = new Array(32);
-  for (const [k, v] of Object.entries(bits)) {
+  for (const k in bits) {
+    if (!Object.hasOwn(bits, k)) continue;
+    const v = bits[k];
     const bit = 31 - Math.clz32(v);
     if (v === 2 ** bit && byBit[bit] === undefined) byBit[bit] = k;
   }

@@ -22,27 +22,49 @@ export type StructValue<M extends StructMembers> = {
  * kernel) decodes the members it holds. Both re-encode byte for byte.
  */
 export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
-  readonly kind: string;
   readonly size: number;
-  private readonly fields: StructField[] = [];
+  // The members' fields are listed when the struct is first used: the generated schemas declare
+  // every struct of a family at import, and a short command uses few of them (what a process
+  // allocates at start-up decides whether its first garbage collection comes before it ends).
+  #fields: StructField[] | undefined;
 
   constructor(
     /** The struct's name, for errors and docs. */
     readonly name: string,
-    members: M,
+    private readonly members: M,
   ) {
     let off = 0;
-    for (const [key, m] of Object.entries(members)) {
+    for (const key in members) {
+      const m = members[key];
       if (typeof m === 'number') {
         off += m;
         continue;
       }
       if (m.size === undefined) throw new Error(`struct ${name}: member ${key} has no fixed size`);
-      this.fields.push({ name: key, codec: m, offset: off });
       off += m.size;
     }
     this.size = off;
-    this.kind = `struct(${name})`;
+  }
+
+  /** What errors name the struct by: `struct(NAME)`. */
+  get kind(): string {
+    return `struct(${this.name})`;
+  }
+
+  private get fields(): StructField[] {
+    if (this.#fields !== undefined) return this.#fields;
+    const fields: StructField[] = [];
+    let off = 0;
+    for (const key in this.members) {
+      const m = this.members[key];
+      if (typeof m === 'number') {
+        off += m;
+        continue;
+      }
+      fields.push({ name: key, codec: m, offset: off });
+      off += m.size as number;
+    }
+    return (this.#fields = fields);
   }
 
   /** The member names, in memory order. */

@@ -12,7 +12,7 @@ import { Reader } from '../../netlink/bytes.js';
 import { NLA_TYPE_MASK } from '../../netlink/constants.js';
 import type { SchemaValue } from '../../netlink/message.js';
 import { linkAttrs, linkinfoDataMsg, linkMessage, ifinfomsg } from '../generated/link.js';
-import { AttrSet, Struct, decodeContext, type Codec, type DecodeContext } from '../../netlink/schema/index.js';
+import { AttrSet, Struct, decodeContext, type AttrSpecs, type Codec, type DecodeContext } from '../../netlink/schema/index.js';
 import { withBigintJson } from '../common/json.js';
 import { LINK_READ_ONLY, type Link, type LinkData, type LinkPort, type LinkStats } from './model.js';
 
@@ -238,15 +238,19 @@ let tables: DirectTables | undefined;
 
 /** Builds the decoder's tables from the generated schema, checking the switch's labels against it. */
 function directTables(): DirectTables {
+  // Walked with for-in over the specs themselves, without entry() copies or entries arrays: this
+  // runs in every `rtnl link show`, before its first output (see addr.ts's CODES for why that counts).
+  const specs: AttrSpecs = linkAttrs.specs;
+  const named: (keyof typeof CASE | undefined)[] = [];
+  for (const k in CASE) named[CASE[k as keyof typeof CASE] & NLA_TYPE_MASK] = k as keyof typeof CASE;
   const codecs: Record<string, Codec<unknown>> = {};
   const others: (OtherEntry | undefined)[] = [];
-  const named = new Map<number, keyof typeof CASE>(Object.entries(CASE).map(([k, t]) => [t & NLA_TYPE_MASK, k as keyof typeof CASE]));
-  for (const key of Object.keys(linkAttrs.specs)) {
-    const spec = linkAttrs.entry(key);
-    if (spec === undefined || spec.multi) continue;
+  for (const key in specs) {
+    const spec = specs[key];
+    if (spec.multi) continue;
     const kind = spec.codec.kind;
     const int = kind === 'u8' ? 1 : kind === 'u16' ? 2 : kind === 'u32' || kind === 's32' ? 4 : 0;
-    const name = named.get(spec.type);
+    const name = named[spec.type];
     if (name === undefined) {
       others[spec.type] = { typeField: spec.type | spec.flags, codec: spec.codec, int, skip: kind === 'binary' || spec.codec instanceof Struct };
       continue;
@@ -258,7 +262,7 @@ function directTables(): DirectTables {
     }
     codecs[name] = spec.codec;
   }
-  for (const name of Object.keys(CASE)) if (codecs[name] === undefined) throw new Error(`link attribute ${name} is not in the schema`);
+  for (const name in CASE) if (codecs[name] === undefined) throw new Error(`link attribute ${name} is not in the schema`);
   return { codecs: codecs as CaseCodecs, others };
 }
 
