@@ -35,9 +35,15 @@ export interface ConnectionOptions {
   typeName?: (type: number) => string | undefined;
   /**
    * Finds the attribute path in a request for the extended-ACK offset of an error, given the
-   * request's bytes and the offset. The rtnetlink layer supplies one that knows its schemas.
+   * request's bytes and the offset. Asked before the namers of {@link Connection.nameAttributes}.
    */
   attributePath?: (request: Uint8Array, offset: number) => (string | number)[] | undefined;
+}
+
+/** What names the attribute at an offset of a request message (a message schema does). */
+export interface AttributeNamer {
+  /** The path of keys to the attribute at byte `offset` of the whole message `message`. */
+  attributePathAt(message: Uint8Array, offset: number): (string | number)[] | undefined;
 }
 
 /** Per-request overrides. */
@@ -212,6 +218,8 @@ export class Connection {
   private rview: DataView | undefined;
   // The message header a datagram's messages are read into, one after another.
   private readonly header: MessageView = { length: 0, type: 0, flags: 0, seq: 0, pid: 0, offset: 0, payloadOffset: 0, end: 0 };
+  // Who names the attributes of requests in errors, by message type (see nameAttributes()).
+  private readonly namers = new Map<number, AttributeNamer>();
 
   constructor(
     /** The transport this engine sends through. */
@@ -314,6 +322,16 @@ export class Connection {
     pumpOne: (w) => this.pump(w, true),
     waitFor: (w) => this.waitFor(w),
   };
+
+  /**
+   * Names the attributes of the requests of these message types in errors: when the kernel's
+   * extended ACK points into such a request, its {@link NetlinkError.attributePath} says which
+   * attribute (`linkinfo.data.portRange`). The typed families (links, routes, ...) register their
+   * messages on the connection they are built on, so a connection names what it is used to send.
+   */
+  nameAttributes(namer: AttributeNamer, ...types: number[]): void {
+    for (const t of types) this.namers.set(t, namer);
+  }
 
   /** Closes the transport; pending requests fail. */
   close(): void {
@@ -796,7 +814,7 @@ export class Connection {
 
   private kernelError(errno: number, j: Job, extack: ExtendedAck): NetlinkError {
     const bytes = this.bytesOf(j);
-    const path = extack.offset !== undefined ? this.options.attributePath?.(bytes, extack.offset) : undefined;
+    const path = extack.offset !== undefined ? (this.options.attributePath?.(bytes, extack.offset) ?? this.namers.get(j.type)?.attributePathAt(bytes, extack.offset)) : undefined;
     return new NetlinkError(errno, this.info(j.type, j.flags, j.seq, bytes), extack, path);
   }
 }

@@ -5,8 +5,6 @@
 // (its start-up is most of a short command's time).
 
 import { Connection, type ConnectionOptions } from '../netlink/connection.js';
-import type { MessageSchema } from '../netlink/message.js';
-import type { AttrSpecs, StructMembers } from '../netlink/schema/index.js';
 import { MAX_RECEIVE_BUFFER_SIZE, NetlinkSocket, checkSocketOptions, type NetlinkSocketOptions } from '../netlink/socket.js';
 import { RtnetlinkError } from '../netlink/errors.js';
 import { checkInt, checkOptions, checkString } from '../netlink/args.js';
@@ -15,7 +13,7 @@ import type { Transport } from '../netlink/transport.js';
 import { checkNetnsRef, openNetns, type NetnsRef, type OpenNetns } from '../ns/ref.js';
 import { RecordingTransport } from '../netlink/capture/recorder.js';
 import { Links } from './link/links.js';
-import { RTM_TYPE_NAMES, schemaForType } from './registry.js';
+import { RTM_TYPE_NAMES } from './schemas/types.js';
 
 /** Options of {@link Rtnl.open}. */
 export interface RtnlOptions extends Omit<ConnectionOptions, 'typeName' | 'attributePath'> {
@@ -98,11 +96,9 @@ export class Session {
       ...(options.dumpInterrupted !== undefined ? { dumpInterrupted: options.dumpInterrupted } : {}),
       ...(options.dumpRetries !== undefined ? { dumpRetries: options.dumpRetries } : {}),
       typeName: (type) => RTM_TYPE_NAMES[type],
-      attributePath: (request, offset) => {
-        const type = request.length >= 6 ? request[4] | (request[5] << 8) : -1;
-        const schema = schemaForType(type) as MessageSchema<StructMembers, AttrSpecs> | undefined;
-        return schema?.attributePathAt(request, offset);
-      },
+      // Attribute paths in errors: each kind built on the connection names its own messages'
+      // (Connection.nameAttributes), so a command that builds only the link kinds does not load
+      // every family's schema for its errors.
     });
     return new Session(connection, ns);
   }

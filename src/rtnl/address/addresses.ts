@@ -27,7 +27,9 @@ export class Addresses {
   constructor(
     private readonly conn: Connection,
     private readonly links: Links,
-  ) {}
+  ) {
+    conn.nameAttributes(addrMessage, RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR);
+  }
 
   /**
    * Adds an address, like `ip addr add`. A listed {@link Address} can be given back as it is.

@@ -8,7 +8,7 @@ import { AttrSet, Struct, type Codec } from '../../netlink/schema/index.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../../ns/ref.js';
 import { checkInteger } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';
-import { IfinfoFlags, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage, linkinfoDataMsg, linkinfoMemberDataMsg, type NestedLinkMessage } from '../generated/link.js';
+import { IfinfoFlags, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, linkMessage, linkinfoDataMsg, linkinfoMemberDataMsg, type NestedLinkMessage } from '../generated/link.js';
 import { rtmTypeName } from '../schemas/types.js';
 import { decodeLink, dumpLinks } from './facts.js';
 import { linkToWire, withoutReadOnly, writableData, writablePort, type LinkWire, type ResolvedLink } from './mapping.js';
@@ -260,7 +260,9 @@ export class Links {
   constructor(
     private readonly conn: Connection,
     private readonly openIn?: OpenLinksIn,
-  ) {}
+  ) {
+    conn.nameAttributes(linkMessage, RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWLINKPROP, RTM_DELLINKPROP);
+  }
 
   /**
    * Creates a link, like `ip link add`, and returns it as the kernel made it. Takes a listed

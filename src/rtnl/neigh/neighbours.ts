@@ -136,6 +136,7 @@ export class Neighbours {
     private readonly conn: Connection,
     private readonly links: Links,
   ) {
+    conn.nameAttributes(neighMessage, RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH);
     this.fdb = new Fdb(conn, links);
   }
 

@@ -54,7 +54,9 @@ export class Nexthops {
   constructor(
     private readonly conn: Connection,
     private readonly links: Links,
-  ) {}
+  ) {
+    conn.nameAttributes(nexthopMessage, RTM_NEWNEXTHOP, RTM_DELNEXTHOP, RTM_GETNEXTHOP);
+  }
 
   /**
    * Creates a nexthop or a group, like `ip nexthop add`. Returns it as the kernel made it (with the

@@ -12,7 +12,7 @@ import { checkInteger } from '../common/checks.js';
 import { dumpNsids } from './facts.js';
 import { nsidToWire, type NsidMessage } from './mapping.js';
 import { checkNsidKeys, type Nsid, type NsidSpec } from './model.js';
-import { RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './wire.js';
+import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './wire.js';
 
 export { nsidKey, type Nsid, type NsidSpec } from './model.js';
 export type { NsidMessage } from './mapping.js';
@@ -27,7 +27,9 @@ const LIST_KEYS: ReadonlySet<string> = new Set<keyof NsidListOptions>(['names'])
 
 /** The ids this network namespace gives to other namespaces, like `ip netns list-id` / `ip netns set`. */
 export class Nsids {
-  constructor(private readonly conn: Connection) {}
+  constructor(private readonly conn: Connection) {
+    conn.nameAttributes(nsidMessage, RTM_NEWNSID, RTM_DELNSID, RTM_GETNSID);
+  }
 
   /**
    * Lists the ids this namespace has assigned, like `ip netns list-id`, each named when a

@@ -218,7 +218,9 @@ export class Routes {
   constructor(
     private readonly conn: Connection,
     private readonly links: Links,
-  ) {}
+  ) {
+    conn.nameAttributes(routeMessage, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE);
+  }
 
   /**
    * Adds a route, like `ip route add`. A route from {@link Routes.list} is accepted as it is: it

@@ -39,7 +39,9 @@ function checkRange<R extends PortRange | UidRange>(field: string, r: R, min: nu
 
 /** The routing policy rules of one network namespace. */
 export class Rules {
-  constructor(private readonly conn: Connection) {}
+  constructor(private readonly conn: Connection) {
+    conn.nameAttributes(ruleMessage, RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE);
+  }
 
   /**
    * Adds a rule, like `ip rule add`. A rule from {@link Rules.list} is accepted as it is: it
