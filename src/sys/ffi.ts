@@ -55,12 +55,19 @@ function packageDir(from: string, name: string): string | undefined {
 
 /** A package.json's fields this loader reads. */
 interface PackageJson {
-  version?: unknown;
-  main?: unknown;
+  version?: string;
+  main?: string;
 }
 
+/**
+ * The version and main fields of the package.json in `dir`: read with a pattern rather than
+ * JSON.parse, which made an object of every field of ffi-rs's (18 KiB of heap in a command whose
+ * first garbage collection this postpones; see addr.ts). Both packages' files are npm's, with
+ * these fields as plain strings; anything else fails the checks below, and require() looks.
+ */
 function readPackageJson(dir: string): PackageJson {
-  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+  const text = readFileSync(join(dir, 'package.json'), 'utf8');
+  return { version: /"version"\s*:\s*"([^"\\]+)"/.exec(text)?.[1], main: /"main"\s*:\s*"([^"\\]+)"/.exec(text)?.[1] };
 }
 
 /**
@@ -78,7 +85,7 @@ function findBinary(pkg: string): string | undefined {
   if (nativeDir === undefined) return undefined;
   const ffiJson = readPackageJson(ffiDir);
   const nativeJson = readPackageJson(nativeDir);
-  if (typeof ffiJson.version !== 'string' || ffiJson.version !== nativeJson.version || typeof nativeJson.main !== 'string' || !nativeJson.main.endsWith('.node')) return undefined;
+  if (ffiJson.version === undefined || ffiJson.version !== nativeJson.version || nativeJson.main === undefined || !nativeJson.main.endsWith('.node')) return undefined;
   return join(nativeDir, nativeJson.main);
 }
 
