@@ -243,7 +243,9 @@ function directTables(): DirectTables {
   const specs: AttrSpecs = linkAttrs.specs;
   const named: (keyof typeof CASE | undefined)[] = [];
   for (const k in CASE) named[CASE[k as keyof typeof CASE] & NLA_TYPE_MASK] = k as keyof typeof CASE;
-  const codecs: Record<string, Codec<unknown>> = {};
+  // A copy of CASE (its shape, so not one new hidden class per key added), each label then
+  // replaced by the attribute's codec; a number left means the schema lacks the attribute.
+  const codecs: Record<string, Codec<unknown> | number> = { ...CASE };
   const others: (OtherEntry | undefined)[] = [];
   for (const key in specs) {
     const spec = specs[key];
@@ -262,8 +264,8 @@ function directTables(): DirectTables {
     }
     codecs[name] = spec.codec;
   }
-  for (const name in CASE) if (codecs[name] === undefined) throw new Error(`link attribute ${name} is not in the schema`);
-  return { codecs: codecs as CaseCodecs, others };
+  for (const name in CASE) if (typeof codecs[name] === 'number') throw new Error(`link attribute ${name} is not in the schema`);
+  return { codecs: codecs as unknown as CaseCodecs, others };
 }
 
 /** What a lazily decoded field's bytes are until the message has some. */
