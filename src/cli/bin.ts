@@ -3,6 +3,6 @@
 // runs the bundled command instead: `npm run build` replaces dist/cli/bin.js with launcher.ts's
 // start-up, which loads the whole command as one script with V8's code cache (tools/bundle-cli.ts).
 
-import { runCommandLine } from './process.js';
+import { runProcess } from './process.js';
 
-process.exitCode = await runCommandLine(process.argv.slice(2));
+await runProcess(process.argv.slice(2));

@@ -32,6 +32,8 @@ import { bundleOf } from './commandline.js';
 export interface CommandBundle {
   /** Runs a command line in this process with its streams and signals; resolves to the exit status. */
   runCommandLine(argv: readonly string[]): Promise<number>;
+  /** Runs a command line in this process and ends the process with its exit status. */
+  runProcess(argv: readonly string[]): Promise<void>;
   /** Runs a command line with the given streams (main.ts). */
   main(argv: readonly string[], io: CliIO): Promise<number>;
 }
@@ -112,8 +114,8 @@ export function bundleFileFor(dir: string, argv: readonly string[]): string {
   return join(dir, 'bundle.cjs');
 }
 
-/** Runs the process's command line with its bundle in `dir` (see {@link bundleFileFor}); resolves to the exit status. */
-export async function launch(dir: string): Promise<number> {
+/** Runs the process's command line with its bundle in `dir` (see {@link bundleFileFor}) and ends the process with its status. */
+export async function launch(dir: string): Promise<void> {
   const argv = process.argv.slice(2);
-  return loadBundle(bundleFileFor(dir, argv)).exports.runCommandLine(argv);
+  return loadBundle(bundleFileFor(dir, argv)).exports.runProcess(argv);
 }

@@ -55,8 +55,25 @@ export function stdoutSink(write: WriteFd, stream: () => NodeJS.WritableStream &
   };
 }
 
+/**
+ * Runs the command line `argv` (without `node` and the script) in this process and ends it with
+ * the command's exit status: at once with process.exit() when the command wrote all its output
+ * itself (process.stdout, which may still hold text for a slow reader, was never made), else by
+ * setting process.exitCode and letting Node finish writing. Exiting at once saves what Node
+ * would still do for a process whose work is done: here, the young-generation collection V8
+ * queued as a task once the command's allocations passed 80% of the new space (it ran when the
+ * command had finished), and the event loop's teardown: 1.2-1.6 ms of `rtnl link show`.
+ */
+export async function runProcess(argv: readonly string[]): Promise<void> {
+  process.exitCode = await run(argv, true);
+}
+
 /** Runs the command line `argv` (without `node` and the script) in this process; resolves to its exit status. */
-export async function runCommandLine(argv: readonly string[]): Promise<number> {
+export function runCommandLine(argv: readonly string[]): Promise<number> {
+  return run(argv, false);
+}
+
+async function run(argv: readonly string[], exitWhenWritten: boolean): Promise<number> {
   let controller: AbortController | undefined;
   const stop = (): void => controller?.abort();
   // process.stdout when the sink hands over to it (or -c auto asks), made once with its EPIPE handler.
@@ -89,12 +106,17 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
       return controller.signal;
     },
   };
+  let status: number;
   try {
-    return await main(argv, io);
+    status = await main(argv, io);
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
+  // Everything written with write(2) is in the descriptor already; stderr is synchronous for
+  // files, pipes and terminals on Linux.
+  if (exitWhenWritten && out === undefined) process.exit(status);
+  return status;
 }
 
 export { main };
