@@ -1,20 +1,22 @@
 // The floor of `rtnl -n NS link show` (npm run bench -- cli): the least a node command doing the
-// same costs here. It loads ffi-rs's platform binary directly (as the library does), enters the
-// namespace (setns on /run/netns/NS), opens a netlink socket, dumps the links through
-// fs.writeSync/readSync (as the library does), and prints each link's index and name: no library,
-// no checks, no model, no formatting.
+// same costs here. It opens ffi-rs's platform binary with process.dlopen (the library finds the
+// same file in node_modules without Node's resolver), enters the namespace (setns on
+// /run/netns/NS), opens a netlink socket, dumps the links through fs.writeSync/readSync (as the
+// library does), and writes each link's index and name to fd 1 with write(2) (as the command
+// does): no library, no checks, no model, no formatting.
 //
 //   node bench/cli-floor.cjs NS
 'use strict';
 const { openSync, closeSync, readSync, writeSync } = require('node:fs');
-const { createRequire } = require('node:module');
+const { join } = require('node:path');
 
 const ns = process.argv[2];
-const fromFfi = createRequire(require.resolve('ffi-rs'));
-const ffi = fromFfi(`@yuuang/ffi-rs-linux-${process.arch}-gnu`);
-ffi.open({ library: 'libc', path: '' });
+const ffi = { exports: {} };
+process.dlopen(ffi, join(__dirname, '..', 'node_modules', '@yuuang', `ffi-rs-linux-${process.arch}-gnu`, `ffi-rs.linux-${process.arch}-gnu.node`));
+const { open, load, DataType } = ffi.exports;
+open({ library: 'libc', path: '' });
 const call = (funcName, paramsValue) =>
-  ffi.load({ library: 'libc', funcName, retType: ffi.DataType.I32, paramsType: paramsValue.map(() => ffi.DataType.I32), paramsValue, freeResultMemory: false });
+  load({ library: 'libc', funcName, retType: DataType.I32, paramsType: paramsValue.map(() => DataType.I32), paramsValue, freeResultMemory: false });
 
 const nsFd = openSync(`/run/netns/${ns}`, 'r');
 if (call('setns', [nsFd, 0x40000000]) !== 0) throw new Error('setns failed'); // CLONE_NEWNET
@@ -49,4 +51,4 @@ for (let done = false; !done; ) {
   }
 }
 closeSync(fd);
-process.stdout.write(out);
+writeSync(1, out);
