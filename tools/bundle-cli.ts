@@ -59,7 +59,7 @@ const common = {
   sourcesContent: false,
   legalComments: 'inline',
   logLevel: 'warning',
-  // Non-ASCII characters escaped: the launcher reads the script as latin1 (no UTF-8 decoding).
+  // Non-ASCII characters escaped: the script is ASCII, a one-byte string when the launcher reads it.
   charset: 'ascii',
 } as const;
 
@@ -133,7 +133,7 @@ fs.chmodSync(binFile, 0o755);
 
 const bundles = [bundleFile, ...Object.keys(BUNDLES).map(groupFile)];
 for (const file of bundles) {
-  if (fs.readFileSync(file).some((b) => b > 0x7f)) throw new Error(`${file} is not ASCII: the launcher reads it as latin1`);
+  if (fs.readFileSync(file).some((b) => b > 0x7f)) throw new Error(`${file} is not ASCII: the launcher's string of it would take two bytes a character`);
 }
 
 // The code cache, made in this process after running commands that only read (in this process's

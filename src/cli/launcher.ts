@@ -82,9 +82,11 @@ function cachedDataIn(file: Buffer): Buffer | undefined {
  * returns its exports.
  */
 export function loadBundle(file: string, useCache = true): LoadedBundle {
-  // The build checks that the bundle is ASCII (esbuild escapes the rest): latin1 reads it as is,
-  // without UTF-8 decoding, into a one-byte string.
-  const source = readFileSync(file, 'latin1');
+  // The build checks that the bundle is ASCII (esbuild escapes the rest), so UTF-8 reads it as
+  // is, into a one-byte string. Read as 'utf8', not 'latin1': Node reads a UTF-8 file into a
+  // string in one native step, where latin1 goes through a Buffer and a copy (222 KiB: 2.7
+  // against 3.7 ms here, 5 runs each).
+  const source = readFileSync(file, 'utf8');
   let cache: Buffer | undefined;
   if (useCache) {
     try {
