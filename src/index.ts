@@ -308,6 +308,7 @@ export {
   type DumpResultOf,
   type DumpStream,
   type ObjectStream,
+  type AttributeNamer,
 } from './netlink/connection.js';
 export type {
   StraceParseError,

@@ -82,6 +82,7 @@ export {
   type DumpInterruptedPolicy,
   type DumpCollector,
   type DumpResultOf,
+  type AttributeNamer,
 } from '../netlink/connection.js';
 export type { Transport } from '../netlink/transport.js';
 export { NetlinkSocket, type NetlinkSocketOptions, type DatagramWithNsid, type ReceivedDatagram } from '../netlink/socket.js';
