@@ -35,6 +35,7 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
   ) {
     let off = 0;
     for (const key in members) {
+      if (!Object.hasOwn(members, key)) continue;
       const m = members[key];
       if (typeof m === 'number') {
         off += m;
@@ -56,6 +57,7 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
     const fields: StructField[] = [];
     let off = 0;
     for (const key in this.members) {
+      if (!Object.hasOwn(this.members, key)) continue;
       const m = this.members[key];
       if (typeof m === 'number') {
         off += m;
