@@ -14,7 +14,11 @@ import type * as FfiRs from 'ffi-rs';
 /** The ffi-rs functions the OS layer uses. */
 export type Ffi = Pick<typeof FfiRs, 'open' | 'load' | 'DataType' | 'createExternalBuffer' | 'isNullPointer'>;
 
-const require = createRequire(import.meta.url);
+// Node's require() for this module, made only where it is used (the fallbacks below):
+// createRequire costs about 0.3 ms, which every `rtnl` command paid at start-up.
+let requireHere: NodeJS.Require | undefined;
+const require = (id: string): unknown => (requireHere ??= createRequire(import.meta.url))(id);
+const resolve = (id: string): string => (requireHere ??= createRequire(import.meta.url)).resolve(id);
 
 // What the native binding exports besides what is passed on.
 interface NativeBinding extends Ffi {
@@ -78,7 +82,9 @@ function readPackageJson(dir: string): PackageJson {
  * below is that version's); require() then looks.
  */
 function findBinary(pkg: string): string | undefined {
-  const ffiDir = packageDir(dirname(fileURLToPath(import.meta.url)), 'ffi-rs');
+  // import.meta.dirname (Node 20.11 on; the bundled command has it as __dirname) spares making a
+  // URL of the path and a path of it again.
+  const ffiDir = packageDir(import.meta.dirname ?? dirname(fileURLToPath(import.meta.url)), 'ffi-rs');
   if (ffiDir === undefined) return undefined;
   // require() resolves from a package's real folder (pnpm links it from its store).
   const nativeDir = packageDir(realpathSync.native(ffiDir), pkg);
@@ -92,7 +98,7 @@ function findBinary(pkg: string): string | undefined {
 /** The platform package's binary through require(); undefined when it is not ffi-rs's version. */
 function requireBinary(pkg: string): NativeBinding | undefined {
   const ffiVersion = (require('ffi-rs/package.json') as { version: string }).version;
-  const fromFfi = createRequire(require.resolve('ffi-rs'));
+  const fromFfi = createRequire(resolve('ffi-rs'));
   const pkgVersion = (fromFfi(`${pkg}/package.json`) as { version: string }).version;
   return ffiVersion === pkgVersion ? (fromFfi(pkg) as NativeBinding) : undefined;
 }
