@@ -212,6 +212,7 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
   /** Keys of the header's members. */
   readonly headerKeys: ReadonlySet<string>;
   #make: (() => Record<string, unknown>) | undefined;
+  #checked = false;
 
   constructor(
     /** The family's name, such as `link`. */
@@ -225,12 +226,19 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
   }
 
   // Done at the first decode or encode, not at import: checking the keys builds the attribute
-  // set's specs (generated sets build them at first use) and the object maker compiles code, for
-  // each family's messages, which a short process that uses one family should not pay for.
-  private prepare(): () => Record<string, unknown> {
+  // set's specs (generated sets build them at first use), for each family's messages, which a
+  // short process that uses one family should not pay for.
+  private check(): void {
     for (const k of this.header.keys) {
       if (this.attrs.entry(k)) throw new Error(`message ${this.name}: header member ${k} collides with an attribute`);
     }
+    this.#checked = true;
+  }
+
+  // At the first decode: the object maker compiles code (two functions), which encoding does not
+  // need (`rtnl link show` encodes its request and decodes the replies with the link decoder).
+  private prepare(): () => Record<string, unknown> {
+    if (!this.#checked) this.check();
     return (this.#make = objectMaker(this.header.keys));
   }
 
@@ -250,7 +258,7 @@ export class MessageSchema<H extends StructMembers, A extends AttrSpecs> {
 
   /** Appends the payload (header struct + attributes) for `value`. */
   encode(w: Writer, value: Partial<MessageValue<H, A>>, ctx: EncodeContext = encodeContext()): void {
-    if (this.#make === undefined) this.prepare();
+    if (!this.#checked) this.check();
     this.header.encodeFrom(w, value as Record<string, unknown>, ctx);
     w.pad();
     this.attrs.encodeFrom(w, value as Record<string, unknown>, ctx, this.headerKeys);
