@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLES } from '../../src/cli/commandline.js';
 
@@ -192,6 +193,12 @@ try {
       expect(whole, argv.join(' ')).toMatchObject({ status: 0, stderr: '' });
       expect(inBundle(b, [...argv]), argv.join(' ')).toEqual(whole);
     }
+    // Installed by npm, ffi-rs's platform binary is found in node_modules and opened directly
+    // (src/sys/ffi.ts), not through Node's resolver or ffi-rs's own loader (both slower to start).
+    const ffi = run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'node_modules', pkg.name, 'dist', 'sys', 'ffi.js')).href)}); m.loadFfiRs(); console.log(JSON.stringify([m.ffiLoadedDirectly(), m.ffiBinaryPath()]));`], dir);
+    expect(ffi).toMatchObject({ status: 0, stderr: '' });
+    const [direct, binary] = JSON.parse(ffi.stdout) as [boolean, string];
+    expect([direct, fs.realpathSync(binary)]).toEqual([true, fs.realpathSync(path.join(dir, 'node_modules', '@yuuang', `ffi-rs-linux-${process.arch}-gnu`, `ffi-rs.linux-${process.arch}-gnu.node`))]);
     const links = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['-j', 'link', 'show'], dir);
     expect(links).toMatchObject({ status: 0, stderr: '' });
     expect((JSON.parse(links.stdout) as { ifname: string }[]).map((l) => l.ifname)).toContain('lo');
