@@ -23,15 +23,12 @@ export type StructValue<M extends StructMembers> = {
  */
 export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
   readonly size: number;
-  // The members' fields are listed when the struct is first used: the generated schemas declare
-  // every struct of a family at import, and a short command uses few of them (what a process
-  // allocates at start-up decides whether its first garbage collection comes before it ends).
-  #fields: StructField[] | undefined;
+  private readonly fields: StructField[] = [];
 
   constructor(
     /** The struct's name, for errors and docs. */
     readonly name: string,
-    private readonly members: M,
+    members: M,
   ) {
     let off = 0;
     for (const key in members) {
@@ -42,6 +39,7 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
         continue;
       }
       if (m.size === undefined) throw new Error(`struct ${name}: member ${key} has no fixed size`);
+      this.fields.push({ name: key, codec: m, offset: off });
       off += m.size;
     }
     this.size = off;
@@ -50,23 +48,6 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
   /** What errors name the struct by: `struct(NAME)`. */
   get kind(): string {
     return `struct(${this.name})`;
-  }
-
-  private get fields(): StructField[] {
-    if (this.#fields !== undefined) return this.#fields;
-    const fields: StructField[] = [];
-    let off = 0;
-    for (const key in this.members) {
-      if (!Object.hasOwn(this.members, key)) continue;
-      const m = this.members[key];
-      if (typeof m === 'number') {
-        off += m;
-        continue;
-      }
-      fields.push({ name: key, codec: m, offset: off });
-      off += m.size as number;
-    }
-    return (this.#fields = fields);
   }
 
   /** The member names, in memory order. */
