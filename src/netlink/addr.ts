@@ -12,8 +12,9 @@
 
 /**
  * Character-code arrays of each length from 0 to 95, reused: `fromCharCode.apply` takes one whole.
- * Each is made when first needed: a short command formats a few lengths, and what a process
- * allocates at start-up decides whether its first garbage collection comes before it ends.
+ * Each is made when first needed: a short command formats a few lengths, and what it allocates
+ * is memory touched for the first time (where this was measured, `rtnl link show` took 594 page
+ * faults more than bare node, at 17-23 us each: 10-14 ms of the 25-27 ms it took above it).
  */
 const CODES: number[][] = [];
 

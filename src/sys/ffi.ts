@@ -17,8 +17,7 @@ export type Ffi = Pick<typeof FfiRs, 'open' | 'load' | 'DataType' | 'createExter
 // Node's require() for this module, made only where it is used (the fallbacks below):
 // createRequire costs about 0.3 ms, which every `rtnl` command paid at start-up.
 let requireHere: NodeJS.Require | undefined;
-const require = (id: string): unknown => (requireHere ??= createRequire(import.meta.url))(id);
-const resolve = (id: string): string => (requireHere ??= createRequire(import.meta.url)).resolve(id);
+const nodeRequire = (): NodeJS.Require => (requireHere ??= createRequire(import.meta.url));
 
 // What the native binding exports besides what is passed on.
 interface NativeBinding extends Ffi {
@@ -65,9 +64,9 @@ interface PackageJson {
 
 /**
  * The version and main fields of the package.json in `dir`: read with a pattern rather than
- * JSON.parse, which made an object of every field of ffi-rs's (18 KiB of heap in a command whose
- * first garbage collection this postpones; see addr.ts). Both packages' files are npm's, with
- * these fields as plain strings; anything else fails the checks below, and require() looks.
+ * JSON.parse, which made an object of every field of ffi-rs's (18 KiB of heap, memory a short
+ * command touches for the first time; see addr.ts). Both packages' files are npm's, with these
+ * fields as plain strings; anything else fails the checks below, and require() looks.
  */
 function readPackageJson(dir: string): PackageJson {
   const text = readFileSync(join(dir, 'package.json'), 'utf8');
@@ -97,8 +96,8 @@ function findBinary(pkg: string): string | undefined {
 
 /** The platform package's binary through require(); undefined when it is not ffi-rs's version. */
 function requireBinary(pkg: string): NativeBinding | undefined {
-  const ffiVersion = (require('ffi-rs/package.json') as { version: string }).version;
-  const fromFfi = createRequire(resolve('ffi-rs'));
+  const ffiVersion = (nodeRequire()('ffi-rs/package.json') as { version: string }).version;
+  const fromFfi = createRequire(nodeRequire().resolve('ffi-rs'));
   const pkgVersion = (fromFfi(`${pkg}/package.json`) as { version: string }).version;
   return ffiVersion === pkgVersion ? (fromFfi(pkg) as NativeBinding) : undefined;
 }
@@ -145,7 +144,7 @@ let binaryPath: string | undefined;
 export function loadFfiRs(): Ffi {
   const direct = loadDirect();
   directly = direct !== undefined;
-  return direct ?? (require('ffi-rs') as Ffi);
+  return direct ?? (nodeRequire()('ffi-rs') as Ffi);
 }
 
 /** Whether the last {@link loadFfiRs} loaded the platform binary directly. */
