@@ -9,7 +9,10 @@
 //
 // ffi-rs must already be loaded in the main thread before a worker loads it (otherwise the worker
 // crashes at exit); libc.ts does that. A worker blocked in a native call would also keep the
-// process from exiting: the 'exit' hook wakes it.
+// process from exiting: the 'exit' hook wakes it, and waits until the worker has left its last
+// ffi-rs call. Node terminates workers right after the 'exit' event, and a worker terminated
+// inside ffi-rs (between its call's arguments and its result) makes ffi-rs panic, which aborts the
+// whole process: `rtnl monitor` ended by SIGTERM died of SIGABRT in 6 runs of 100 before the wait.
 
 import { closeSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,6 +61,7 @@ const LIB = 'rtnetlink-poller-libc';
 ffi.open({ library: LIB, path: '' });
 const port = workerData.port;
 const wakeFd = workerData.wakeFd;
+const stopped = new Int32Array(workerData.stopped);
 const POLLIN = 1;
 const EINTR = 4;
 const waits = new Map();
@@ -116,9 +120,12 @@ while (running) {
     }
   }
 }
+// No ffi-rs call after this: the main thread's 'exit' hook may let Node terminate this thread.
+Atomics.store(stopped, 0, 1);
+Atomics.notify(stopped, 0);
 `;
 
-
+const EXIT_WAIT_MS = 2000;
 const WAKE = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 
 // node:worker_threads is loaded when the first poller starts, not at import: loading it costs a
@@ -144,6 +151,8 @@ export class FdPoller {
   readonly #worker: Worker;
   readonly #port: MessagePort;
   readonly #wakeFd: number;
+  // One Int32 the worker sets to 1 once it makes no more ffi-rs calls (its loop has ended).
+  readonly #stopped = new Int32Array(new SharedArrayBuffer(4));
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #dead = false;
@@ -155,7 +164,7 @@ export class FdPoller {
     this.#port = port1;
     this.#worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
       execArgv: [],
-      workerData: { ffiPath: ffiRsPath(), port: port2, wakeFd: this.#wakeFd },
+      workerData: { ffiPath: ffiRsPath(), port: port2, wakeFd: this.#wakeFd, stopped: this.#stopped.buffer },
       transferList: [port2],
       stdout: false,
       stderr: false,
@@ -232,9 +241,12 @@ export class FdPoller {
     }
   }
 
-  // At process exit, a worker blocked in poll() would keep the process from ending: wake it.
+  // At process exit, a worker blocked in poll() would keep the process from ending: wake it, and
+  // wait until it is out of ffi-rs (see the top of this file). It takes microseconds once the
+  // worker runs; the bound covers a worker still starting (about 40 ms) on a loaded machine.
   readonly #onExit = (): void => {
     if (this.#dead) return;
     this.#send({ op: 'stop' });
+    Atomics.wait(this.#stopped, 0, 0, EXIT_WAIT_MS);
   };
 }
