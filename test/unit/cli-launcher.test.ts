@@ -6,11 +6,12 @@
 // Each case compiles a source of its own: V8 keeps the scripts a process compiled and would answer
 // a second compilation of the same source from them, without looking at the cache.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFileFor, cacheFile, cacheFileOf, cacheHeader, loadBundle } from '../../src/cli/launcher.js';
+import { EXECUTABLE_HEADER, SAVED_EXTRA_CA_CERTS, bundleFileFor, cacheFile, cacheFileOf, cacheHeader, loadBundle, restoreExtraCaCerts } from '../../src/cli/launcher.js';
 
 let dir = '';
 let file = '';
@@ -129,5 +130,57 @@ describe('which bundle runs a command line', () => {
     } finally {
       fs.rmSync(groups, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the executable's first lines", () => {
+  // The header on a script that restores the environment as launch() does and prints what node
+  // got: run as an executable (through /bin/sh, as the kernel runs it) and by node directly.
+  const script = (): string => {
+    const f = path.join(dir, 'exe.cjs');
+    const launcher = JSON.stringify(path.resolve(import.meta.dirname, '../../src/cli/launcher.ts'));
+    fs.writeFileSync(
+      f,
+      `${EXECUTABLE_HEADER}\nconst got = process.env.NODE_EXTRA_CA_CERTS;\nrequire(${launcher}).restoreExtraCaCerts(process.env);\nconsole.log(JSON.stringify({ argv: process.argv.slice(2), got: got ?? null, restored: process.env.NODE_EXTRA_CA_CERTS ?? null, saved: process.env.${SAVED_EXTRA_CA_CERTS} ?? null }));\n`,
+      { mode: 0o755 },
+    );
+    return f;
+  };
+  // tsx (for the TypeScript launcher) comes in through NODE_OPTIONS, which the shell passes on.
+  const env = (extra: Record<string, string | undefined>): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '--import tsx', ...extra };
+    for (const [k, v] of Object.entries(extra)) if (v === undefined) delete e[k];
+    return e;
+  };
+
+  it('starts node without NODE_EXTRA_CA_CERTS and gives it back to the command\'s children', () => {
+    const f = script();
+    // A CA file that does not exist: node warns on stderr when it tries to read it at start-up.
+    const missing = path.join(dir, 'no-such-ca.pem');
+    const r = spawnSync(f, ['a', 'b c', ''], { encoding: 'utf8', env: env({ NODE_EXTRA_CA_CERTS: missing }) });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ argv: ['a', 'b c', ''], got: '', restored: missing, saved: null });
+    // The same file run by node: the variable as given, and node's warning (what the shell line spares).
+    const direct = spawnSync(process.execPath, [f], { encoding: 'utf8', env: env({ NODE_EXTRA_CA_CERTS: missing }) });
+    expect(direct.stderr).toMatch(/Warning: Ignoring extra certs from `.*no-such-ca\.pem`/);
+    expect(JSON.parse(direct.stdout)).toEqual({ argv: [], got: missing, restored: missing, saved: null });
+    // Unset stays unset.
+    const unset = spawnSync(f, [], { encoding: 'utf8', env: env({ NODE_EXTRA_CA_CERTS: undefined }) });
+    expect(unset.stderr).toBe('');
+    expect(JSON.parse(unset.stdout)).toEqual({ argv: [], got: null, restored: null, saved: null });
+  });
+
+  it('restores only what the shell line saved', () => {
+    const e: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: '', [SAVED_EXTRA_CA_CERTS]: '/ca.pem' };
+    restoreExtraCaCerts(e);
+    expect(e).toEqual({ NODE_EXTRA_CA_CERTS: '/ca.pem' });
+    // Set by the caller to something else since: left alone.
+    const other: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: '/other.pem', [SAVED_EXTRA_CA_CERTS]: '/ca.pem' };
+    restoreExtraCaCerts(other);
+    expect(other).toEqual({ NODE_EXTRA_CA_CERTS: '/other.pem', [SAVED_EXTRA_CA_CERTS]: '/ca.pem' });
+    const none: NodeJS.ProcessEnv = { PATH: '/bin' };
+    restoreExtraCaCerts(none);
+    expect(none).toEqual({ PATH: '/bin' });
   });
 });

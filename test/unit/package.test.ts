@@ -172,6 +172,10 @@ try {
     expect(JSON.parse(r.stdout)).toEqual({ lo: 1, errorClass: 'function' });
     const bin = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['--version'], dir);
     expect(bin).toEqual({ status: 0, stdout: `rtnl ${pkg.version}\n`, stderr: '' });
+    // Installed, the executable starts node without NODE_EXTRA_CA_CERTS (src/cli/launcher.ts):
+    // node would warn that this CA file is missing.
+    const noCa = spawnSync(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['--version'], { cwd: dir, encoding: 'utf8', env: { ...cleanEnv, NODE_EXTRA_CA_CERTS: path.join(dir, 'no-such-ca.pem') } });
+    expect({ status: noCa.status, stdout: noCa.stdout, stderr: noCa.stderr }).toEqual({ status: 0, stdout: `rtnl ${pkg.version}\n`, stderr: '' });
     // The command is a bundle (tools/bundle-cli.ts), compiled with the code cache the build made:
     // the Node.js that runs it takes that cache (V8 rejects one made by another version or flags).
     // The cache file: a line naming the node that made it, then V8's data.
