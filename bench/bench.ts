@@ -532,7 +532,7 @@ function benchCli(): void {
   // rtnl runs as a user runs it, as an executable (its first lines are a shell script that starts
   // node without NODE_EXTRA_CA_CERTS: src/cli/launcher.ts), with this node first in PATH.
   const extraCa = process.env.NODE_EXTRA_CA_CERTS !== undefined;
-  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
   const withoutCa = { ...env };
   delete withoutCa.NODE_EXTRA_CA_CERTS;
   // The CLI floor (bench/cli-floor.cjs): the least a node command doing the same costs here (ffi-rs
