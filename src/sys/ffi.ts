@@ -24,6 +24,14 @@ interface NativeBinding extends Ffi {
   FFITypeTag: { Array: number };
 }
 
+// dlopen(3) flags: Node's default for addons (RTLD_LAZY), and RTLD_NODELETE (glibc's and musl's
+// value on Linux; os.constants.dlopen does not list it) so that the binary is never unloaded.
+// Node dlcloses an addon when the worker thread that first loaded it ends; ffi-rs (napi-rs) leaves
+// thread-exit hooks pointing into its code, and the process then dies of SIGSEGV (napi-rs
+// package-template issue 308). With RTLD_NODELETE the code stays mapped.
+const RTLD_LAZY = 0x1;
+const RTLD_NODELETE = 0x1000;
+
 /** True when this process's C library is glibc: musl's loader is mapped otherwise. */
 function isGlibc(): boolean {
   try {
@@ -94,12 +102,15 @@ function findBinary(pkg: string): string | undefined {
   return join(nativeDir, nativeJson.main);
 }
 
-/** The platform package's binary through require(); undefined when it is not ffi-rs's version. */
+/** The platform package's binary where require() finds it; undefined when it is not ffi-rs's version. */
 function requireBinary(pkg: string): NativeBinding | undefined {
   const ffiVersion = (nodeRequire()('ffi-rs/package.json') as { version: string }).version;
   const fromFfi = createRequire(nodeRequire().resolve('ffi-rs'));
   const pkgVersion = (fromFfi(`${pkg}/package.json`) as { version: string }).version;
-  return ffiVersion === pkgVersion ? (fromFfi(pkg) as NativeBinding) : undefined;
+  if (ffiVersion !== pkgVersion) return undefined;
+  const module = { exports: {} };
+  process.dlopen(module, fromFfi.resolve(pkg), RTLD_LAZY | RTLD_NODELETE);
+  return module.exports as NativeBinding;
 }
 
 function loadDirect(): Ffi | undefined {
@@ -110,7 +121,7 @@ function loadDirect(): Ffi | undefined {
     const binary = findBinary(pkg);
     if (binary !== undefined) {
       const module = { exports: {} };
-      process.dlopen(module, binary);
+      process.dlopen(module, binary, RTLD_LAZY | RTLD_NODELETE);
       native = module.exports as NativeBinding;
     } else {
       native = requireBinary(pkg);
