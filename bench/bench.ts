@@ -548,12 +548,17 @@ function benchCli(): void {
   const times: number[][] = runs.map(() => []);
   // 21 rounds: this machine's two vCPUs ran at speeds 30% apart for minutes at a time, and a
   // median of 11 followed whichever held more rounds.
+  // Each round starts one command further along (a rotation): in some runs a disturbance recurring
+  // about once a round (a whole command 20-40 ms slower) hit the same one or two commands in most
+  // rounds, moving their medians by that much, when every round ran them in the same order.
   for (let i = 0; i < 21; i++) {
-    runs.forEach(([cmd, args, env], k) => {
+    for (let n = 0; n < runs.length; n++) {
+      const k = (i + n) % runs.length;
+      const [cmd, args, env] = runs[k];
       const t0 = performance.now();
       execFileSync(cmd, args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'], env });
       times[k].push(performance.now() - t0);
-    });
+    }
   }
   const [cli, bare, ip, floor, cliNoCa, bareNoCa, floorNoCa] = times.map((t) => median(t));
   // The page faults of one more run of each (GNU time's %R, where it is installed): a process's
