@@ -27,7 +27,7 @@ import {
 import * as libc from '../sys/libc.js';
 import type { NativeMemory } from '../sys/libc.js';
 import { Errno } from '../sys/libc.js';
-import { FdPoller } from '../sys/poller.js';
+import { waitReadable } from '../sys/poller.js';
 import type { FdWait } from '../sys/poller.js';
 import { inNetns } from '../sys/syscalls.js';
 
@@ -362,7 +362,7 @@ export class NetlinkSocket implements Transport {
    */
   wait(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.#closed || signal?.aborted) return Promise.resolve(false);
-    const w = FdPoller.shared().wait(this.#fd, timeoutMs);
+    const w = waitReadable(this.#fd, timeoutMs);
     this.#waits.add(w);
     const onAbort = (): void => w.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -7,6 +7,11 @@
 // process (started on the first wait, about 40 ms) blocks in poll() on every fd being waited for
 // plus an eventfd that the main thread writes to hand it new work or cancellations.
 //
+// That is the main thread's way. A worker thread of the application waits in its own thread
+// instead ({@link waitReadable}): a poll(2) that returns at once, again and again on a timer. A
+// helper thread blocked in poll() is a native call Node cannot stop, so terminating the worker
+// that started it hung (in 6 of 9 runs of 20 terminations of a worker running a monitor).
+//
 // ffi-rs must already be loaded in the main thread before a worker loads it (otherwise the worker
 // crashes at exit); libc.ts does that. A worker blocked in a native call would also keep the
 // process from exiting: the 'exit' hook wakes it, and waits until the worker has left its last
@@ -18,8 +23,8 @@ import { closeSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { eventfd, ffiRsPath } from './libc.js';
-import { EFD_CLOEXEC, EFD_NONBLOCK } from './constants.js';
+import { eventfd, ffiRsPath, poll } from './libc.js';
+import { EFD_CLOEXEC, EFD_NONBLOCK, POLLIN } from './constants.js';
 
 /** One pending wait on a file descriptor. */
 export interface FdWait {
@@ -249,4 +254,62 @@ export class FdPoller {
     this.#send({ op: 'stop' });
     Atomics.wait(this.#stopped, 0, 0, EXIT_WAIT_MS);
   };
+}
+
+/** How long a worker thread's wait sleeps between two polls, at most (it starts at 1 ms and doubles). */
+const WORKER_POLL_MAX_MS = 16;
+
+// Whether this is the process's main thread: node:worker_threads read on the first wait.
+let mainThread: boolean | undefined;
+
+/**
+ * Waits for `fd` to become readable without blocking the event loop: in the main thread through
+ * the process's {@link FdPoller}, in a worker thread in that thread itself, with poll(2) calls
+ * that return at once spaced by timers of 1, 2, 4 ... {@link WORKER_POLL_MAX_MS} ms (a worker
+ * that waits then costs up to that much latency, and nothing blocks that its termination would
+ * have to stop).
+ * @param timeoutMs - Give up after this many milliseconds; `Infinity` or a negative value: never.
+ */
+export function waitReadable(fd: number, timeoutMs: number): FdWait {
+  mainThread ??= (builtin('node:worker_threads') as typeof WorkerThreads).isMainThread;
+  return mainThread ? FdPoller.shared().wait(fd, timeoutMs) : waitInThisThread(fd, timeoutMs);
+}
+
+function waitInThisThread(fd: number, timeoutMs: number): FdWait {
+  const deadline = Number.isFinite(timeoutMs) && timeoutMs >= 0 ? performance.now() + timeoutMs : Infinity;
+  let resolve!: (ready: boolean) => void;
+  const promise = new Promise<boolean>((r) => (resolve = r));
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  let delay = 0;
+  const settle = (ready: boolean): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    resolve(ready);
+  };
+  const check = (): void => {
+    if (done) return;
+    let revents: number;
+    try {
+      revents = poll([{ fd, events: POLLIN }], 0)[0];
+    } catch {
+      // Called ready, so that the caller's receive() reports the real problem (as the poller thread does).
+      settle(true);
+      return;
+    }
+    if (revents !== 0) {
+      settle(true);
+      return;
+    }
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      settle(false);
+      return;
+    }
+    delay = Math.min(delay === 0 ? 1 : delay * 2, WORKER_POLL_MAX_MS);
+    timer = setTimeout(check, Math.min(delay, left));
+  };
+  check();
+  return { promise, cancel: () => settle(false) };
 }

@@ -1,0 +1,17 @@
+// A worker thread of test/kernel/monitor-worker.test.ts: opens an Rtnl in the namespace named by
+// workerData, monitors links and posts the name of each new link to its parent, until it is
+// terminated.
+import { parentPort, workerData } from 'node:worker_threads';
+
+// tsx's loader, for the TypeScript sources: a worker does not get its parent's.
+(await import('tsx/esm/api')).register();
+const { Rtnl } = await import('../../src/rtnl/rtnl.ts');
+const rtnl = await Rtnl.open({ netns: workerData });
+const events = rtnl.monitor(['link'])[Symbol.asyncIterator]();
+// The socket has joined the group once iteration has started: only then is the parent told.
+let next = events.next();
+parentPort.postMessage('monitoring');
+for (let r = await next; !r.done; r = await next) {
+  if (r.value.type === 'new' && r.value.family === 'link') parentPort.postMessage(r.value.object.name);
+  next = events.next();
+}
