@@ -2,7 +2,7 @@
 // per-datagram path goes through Node's own fs.writeSync/fs.readSync, which work on a socket fd
 // and cost about 1-2 us per call against 12-16 us for an ffi-rs call with a buffer.
 
-import { closeSync, readSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import type { Transport } from './transport.js';
 import { checkBool, checkInt, checkOptions, describeValue } from './args.js';
 import { InvalidArgumentError, RtnetlinkError, SocketError } from './errors.js';
@@ -176,7 +176,7 @@ export class NetlinkSocket implements Transport {
       for (const g of options.groups ?? []) libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g);
       return new NetlinkSocket(fd, portId, readBufferSize);
     } catch (e) {
-      closeSync(fd);
+      libc.close(fd);
       throw e;
     }
   }
@@ -437,8 +437,10 @@ export class NetlinkSocket implements Transport {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
+    // close(2) through ffi-rs, as the fd was made: in a worker thread, Node's closeSync warns
+    // ("closed but not opened in unmanaged mode") for an fd its fs did not open.
     try {
-      closeSync(this.#fd);
+      libc.close(this.#fd);
     } finally {
       this.#native?.headers.free();
       this.#native?.data.free();

@@ -19,11 +19,11 @@
 // inside ffi-rs (between its call's arguments and its result) makes ffi-rs panic, which aborts the
 // whole process: `rtnl monitor` ended by SIGTERM died of SIGABRT in 6 runs of 100 before the wait.
 
-import { closeSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { eventfd, ffiRsPath, poll } from './libc.js';
+import { close, eventfd, ffiRsPath, poll } from './libc.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK, POLLIN } from './constants.js';
 
 /** One pending wait on a file descriptor. */
@@ -240,7 +240,7 @@ export class FdPoller {
     for (const id of [...this.#pending.keys()]) this.#settle(id, false);
     this.#port.close();
     try {
-      closeSync(this.#wakeFd);
+      close(this.#wakeFd);
     } catch {
       // already closed
     }

@@ -35,7 +35,7 @@ function nextMessage(w: Worker, accept: (m: unknown) => boolean, ms: number, wha
 describe('a monitor in a worker thread', () => {
   it('reports the links made in its namespace, and the worker terminates while it waits, 10 times', async () => {
     for (let round = 0; round < 10; round++) {
-      const w = new Worker(SCRIPT, { workerData: ns.name });
+      const w = new Worker(SCRIPT, { workerData: { ns: ns.name, mode: 'monitor' } });
       try {
         await nextMessage(w, (m) => m === 'monitoring', 20_000, 'start');
         const name = `wk${round}`;
@@ -51,4 +51,18 @@ describe('a monitor in a worker thread', () => {
       }
     }
   }, 120_000);
+
+  it('closes its sockets without a warning and the worker ends by itself', async () => {
+    // Node warns in a worker when fs closes an fd its fs did not open; the sockets are ffi-rs's.
+    const w = new Worker(SCRIPT, { workerData: { ns: ns.name, mode: 'close' }, stderr: true });
+    let stderr = '';
+    w.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number>((resolve) => w.once('exit', resolve));
+    await nextMessage(w, (m) => m === 'monitoring', 20_000, 'start');
+    const listed = nextMessage(w, Array.isArray, 10_000, 'the listed names');
+    ns.ip('link add wc0 type veth peer name wc1');
+    expect(await listed).toEqual(expect.arrayContaining(['lo']));
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  }, 60_000);
 });
