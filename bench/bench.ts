@@ -416,6 +416,8 @@ function benchStream(): void {
 // of the others the warm one. Three rounds left the warm median in the JIT's warm-up for the
 // batch path (its second round ran at twice its later speed).
 const ADD_ROUNDS = '8';
+const PAIRED_ADDS = 1000;
+const PAIRED_ADD_ROUNDS = 20;
 const ADD_REPS = 3;
 
 function benchAdd(): void {
@@ -446,6 +448,25 @@ function benchAdd(): void {
   }
   const seq = medianRep(seqReps);
   const bulk = medianRep(bulkReps);
+  // Paired: C (cref.so, in the worker's process), the JS floor and the library take turns, 1,000
+  // adds each, in one process; the turns above are separate processes minutes apart, and C's own
+  // add took 6.3 us in some runs and 9 us in others.
+  if (haveC) {
+    const p = worker(['paired-add', ns, String(oif), String(PAIRED_ADDS), String(PAIRED_ADD_ROUNDS), CREF_SO]);
+    emit('add-routes-seq-paired', { ...p, how: 'C reference (cref.so, in the same process), JS floor and library take turns, 1,000 adds one at a time each; warm = second half of the rounds; ratio = median of per-round ratios', target: 'warm <= 1.5x C' });
+    rows.push({
+      what: 'add one at a time, ACK each, paired',
+      unit: 'us/route',
+      lib_cold: null,
+      lib_warm: r2(p.lib_warm_us),
+      c_cold: null,
+      c_warm: r2(p.c_warm_us),
+      ratio_cold: null,
+      ratio_warm: r2(p.ratio_warm),
+      target: 'warm <= 1.5x C',
+      extra: `one process, ${p.rounds} rounds of ${p.count} adds taking turns (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_us)} us = ${r2(p.floor_ratio_warm)}x C; library / JS floor ${r2(p.lib_to_floor_warm)}x`,
+    });
+  }
   const floor = seq.floor;
   const floorAwait = seq.floorAwait;
   const cOneUs = seq.cUs;

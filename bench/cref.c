@@ -214,6 +214,16 @@ double cref_dump(int route, int family, uint32_t table) {
   return now_ms() - t0;
 }
 
+// In-process use: adds the /32s [first, first+n) one per write, each ACK read before the next
+// (timed), then deletes them 100 per write (not timed); returns the adds' wall time in ms.
+double cref_adds(uint32_t first, uint32_t n, uint32_t oif, uint32_t table) {
+  double t0 = now_ms();
+  change_routes(0, first, n, 1, oif, table);
+  double ms = now_ms() - t0;
+  change_routes(1, first, n, 100, oif, table);
+  return ms;
+}
+
 #ifndef CREF_LIB
 int main(int argc, char **argv) {
   if (argc < 3) {

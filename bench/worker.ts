@@ -19,6 +19,9 @@
 //                                      sent and its ACK read through the library's socket
 //                                      (fs.writeSync + fs.readSync), no engine, no checks;
 //                                      floor-await: the same, each add an awaited async call
+//   worker paired-add NS OIF N ROUNDS SO  the C reference (cref.so, in this process), the floor and
+//                                      the library take turns adding N routes one at a time (each
+//                                      round's routes deleted again, untimed)
 //   worker events NS N                 counts the route events of 2N changes another process makes
 //   worker handwritten-routes NS TABLE RUNS  the decoder floor: the floor's dump decoded by a small
 //   worker handwritten-links NS RUNS         hand-written decoder into objects of the model's shape, held
@@ -383,13 +386,39 @@ async function streamBatches(rtnl: Rtnl): Promise<number> {
   return n;
 }
 
+/** The floor's requests: what routes.add sends for the /32s 0..n-1 (rtmsg, RTA_DST, RTA_OIF), ACK asked. */
+function addRequests(n: number, oif: number, table: number): Buffer[] {
+  return Array.from({ length: n }, (_, i) => {
+    const b = Buffer.alloc(44);
+    b.writeUInt32LE(44, 0);
+    b.writeUInt16LE(RTM_NEWROUTE, 4);
+    b.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE, 6);
+    b.writeUInt32LE(i + 1, 8);
+    b.set([2, 32, 0, 0, table, 3, 253, 1], 16); // inet, /32, tos 0, table, boot, scope link, unicast
+    b.set([8, 0, 1, 0, 198, 18, (i >> 8) & 255, i & 255], 28); // RTA_DST
+    b.writeUInt16LE(8, 36);
+    b.writeUInt16LE(4, 38); // RTA_OIF
+    b.writeUInt32LE(oif, 40);
+    return b;
+  });
+}
+
+/** The floor's add: the request's bytes sent and its ACK read through the library's socket. */
+function floorAdd(t: { send(d: Uint8Array): void; receive(): Uint8Array | null }, request: Buffer): void {
+  t.send(request);
+  const ack = t.receive();
+  if (ack === null || ack.length < 20 || new DataView(ack.buffer, ack.byteOffset).getInt32(16, true) !== 0) throw new Error('a floor add failed');
+}
+
 /** The C reference in this process (bench/.build/cref.so through ffi-rs): its socket opened in `ns`. */
-function openCref(so: string, ns: string): { dump(route: number, family: number, table: number): number } {
+function openCref(so: string, ns: string): { dump(route: number, family: number, table: number): number; adds(first: number, n: number, oif: number, table: number): number } {
   const ffi = createRequire(import.meta.url)('ffi-rs') as typeof FfiRs;
   ffi.open({ library: 'cref', path: so });
   ffi.load({ library: 'cref', funcName: 'cref_open', retType: ffi.DataType.I32, paramsType: [ffi.DataType.String], paramsValue: [ns] });
+  const I32 = ffi.DataType.I32;
   return {
-    dump: (route, family, table) => ffi.load({ library: 'cref', funcName: 'cref_dump', retType: ffi.DataType.Double, paramsType: [ffi.DataType.I32, ffi.DataType.I32, ffi.DataType.I32], paramsValue: [route, family, table] }) as number,
+    dump: (route, family, table) => ffi.load({ library: 'cref', funcName: 'cref_dump', retType: ffi.DataType.Double, paramsType: [I32, I32, I32], paramsValue: [route, family, table] }) as number,
+    adds: (first, n, oif, table) => ffi.load({ library: 'cref', funcName: 'cref_adds', retType: ffi.DataType.Double, paramsType: [I32, I32, I32, I32], paramsValue: [first, n, oif, table] }) as number,
   };
 }
 
@@ -489,6 +518,58 @@ async function main(): Promise<void> {
         );
         break;
       }
+      case 'paired-add': {
+        const [oifText, nText, roundsText, so] = rest;
+        const oif = Number(oifText);
+        const N = Number(nText);
+        const rounds = Number(roundsText);
+        const table = 100;
+        const c = openCref(so, ns);
+        const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
+        const requests = addRequests(N, oif, table);
+        const t = rtnl.connection.transport;
+        const removeAll = async (): Promise<void> => {
+          const del = await rtnl.batch(Array.from({ length: N }, (_, i) => () => rtnl.routes.delete({ dst: dst(i), oif, table })));
+          if (!del.every((r) => r.ok)) throw new Error('a batched delete failed');
+        };
+        const times: Record<'c' | 'floor' | 'lib', number[]> = { c: [], floor: [], lib: [] };
+        const steps: Record<'c' | 'floor' | 'lib', () => Promise<void>> = {
+          c: async () => {
+            times.c.push((c.adds(0, N, oif, table) * 1000) / N);
+          },
+          floor: async () => {
+            const t0 = performance.now();
+            for (let i = 0; i < N; i++) floorAdd(t, requests[i]);
+            times.floor.push(((performance.now() - t0) * 1000) / N);
+            await removeAll();
+          },
+          lib: async () => {
+            const t0 = performance.now();
+            for (let i = 0; i < N; i++) await rtnl.routes.add({ dst: dst(i), oif, table });
+            times.lib.push(((performance.now() - t0) * 1000) / N);
+            await removeAll();
+          },
+        };
+        const order = ['c', 'floor', 'lib'] as const;
+        for (let i = 0; i < rounds; i++) for (let k = 0; k < order.length; k++) await steps[order[(i + k) % order.length]]();
+        const from = Math.floor(rounds / 2);
+        const late = (xs: number[]): number[] => xs.slice(from);
+        const ratios = (xs: number[]): number[] => late(xs).map((x, i) => x / late(times.c)[i]);
+        out = {
+          count: N,
+          rounds,
+          settled_from: from,
+          c_warm_us: median(late(times.c)),
+          floor_warm_us: median(late(times.floor)),
+          lib_warm_us: median(late(times.lib)),
+          ratio_warm: median(ratios(times.lib)),
+          floor_ratio_warm: median(ratios(times.floor)),
+          ratio_p10: quantile(ratios(times.lib), 0.1),
+          ratio_p90: quantile(ratios(times.lib), 0.9),
+          lib_to_floor_warm: median(late(times.lib).map((x, i) => x / late(times.floor)[i])),
+        };
+        break;
+      }
       case 'stream':
       case 'stream-batches': {
         let peak = 0;
@@ -513,35 +594,17 @@ async function main(): Promise<void> {
         const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
         const us: number[] = [];
         const cpu: number[] = [];
-        // The floor's requests: what routes.add sends for these routes (rtmsg, RTA_DST, RTA_OIF), ACK asked.
-        const requests = !how.startsWith('floor') ? [] : Array.from({ length: N }, (_, i) => {
-          const b = Buffer.alloc(44);
-          b.writeUInt32LE(44, 0);
-          b.writeUInt16LE(RTM_NEWROUTE, 4);
-          b.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE, 6);
-          b.writeUInt32LE(i + 1, 8);
-          b.set([2, 32, 0, 0, table, 3, 253, 1], 16); // inet, /32, tos 0, table, boot, scope link, unicast
-          b.set([8, 0, 1, 0, 198, 18, (i >> 8) & 255, i & 255], 28); // RTA_DST
-          b.writeUInt16LE(8, 36);
-          b.writeUInt16LE(4, 38); // RTA_OIF
-          b.writeUInt32LE(oif, 40);
-          return b;
-        });
+        const requests = !how.startsWith('floor') ? [] : addRequests(N, oif, table);
         const t = rtnl.connection.transport;
-        const floorAdd = (i: number): void => {
-          t.send(requests[i]);
-          const ack = t.receive();
-          if (ack === null || ack.length < 20 || new DataView(ack.buffer, ack.byteOffset).getInt32(16, true) !== 0) throw new Error('a floor add failed');
-        };
         // The same behind an awaited call: what any promise-returning API adds to it.
-        const floorAddAsync = async (i: number): Promise<void> => floorAdd(i);
+        const floorAddAsync = async (i: number): Promise<void> => floorAdd(t, requests[i]);
         for (let round = 0; round < Number(roundsText); round++) {
           const c0 = cpuMs();
           const t0 = performance.now();
           if (how === 'seq') {
             for (let i = 0; i < N; i++) await rtnl.routes.add({ dst: dst(i), oif, table });
           } else if (how === 'floor') {
-            for (let i = 0; i < N; i++) floorAdd(i);
+            for (let i = 0; i < N; i++) floorAdd(t, requests[i]);
           } else if (how === 'floor-await') {
             for (let i = 0; i < N; i++) await floorAddAsync(i);
           } else if (how === 'batch') {
