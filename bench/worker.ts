@@ -452,21 +452,7 @@ async function paired(rounds: number, c: () => number, floor: () => Promise<numb
   if (more.handwritten !== undefined) steps.handwritten = () => timed('handwritten', more.handwritten as () => Promise<number>);
   const order = Object.keys(steps) as Who[];
   for (let i = 0; i < rounds; i++) for (let k = 0; k < order.length; k++) await (steps[order[(i + k) % order.length]] as () => Promise<void>)();
-  const from = Math.floor(rounds / 2);
-  const late = (xs: number[]): number[] => xs.slice(from);
-  const ratios = (xs: number[]): number[] => late(xs).map((x, i) => x / late(t.c)[i]);
-  const out: Record<string, number> = {
-    count,
-    rounds,
-    settled_from: from,
-    c_warm_ms: median(late(t.c)),
-    floor_warm_ms: median(late(t.floor)),
-    lib_warm_ms: median(late(t.lib)),
-    ratio_warm: median(ratios(t.lib)),
-    floor_ratio_warm: median(ratios(t.floor)),
-    ratio_p10: quantile(ratios(t.lib), 0.1),
-    ratio_p90: quantile(ratios(t.lib), 0.9),
-  };
+  const { out, late, ratios } = turnFigures(t, rounds, count, 'ms');
   if (more.objects !== undefined) {
     out.objects_warm_ms = median(late(t.objects));
     out.objects_ratio_warm = median(ratios(t.objects));
@@ -477,6 +463,29 @@ async function paired(rounds: number, c: () => number, floor: () => Promise<numb
     out.handwritten_ratio_warm = median(ratios(t.handwritten));
   }
   return out;
+}
+
+/**
+ * The figures of turns taken by C, the JS floor and the library (times in `unit` per turn): warm
+ * is the second half of the rounds, ratios are each round's own against C's of that round.
+ */
+function turnFigures(t: { c: number[]; floor: number[]; lib: number[] }, rounds: number, count: number, unit: 'ms' | 'us') {
+  const from = Math.floor(rounds / 2);
+  const late = (xs: number[]): number[] => xs.slice(from);
+  const ratios = (xs: number[]): number[] => late(xs).map((x, i) => x / late(t.c)[i]);
+  const out: Record<string, number> = {
+    count,
+    rounds,
+    settled_from: from,
+    [`c_warm_${unit}`]: median(late(t.c)),
+    [`floor_warm_${unit}`]: median(late(t.floor)),
+    [`lib_warm_${unit}`]: median(late(t.lib)),
+    ratio_warm: median(ratios(t.lib)),
+    floor_ratio_warm: median(ratios(t.floor)),
+    ratio_p10: quantile(ratios(t.lib), 0.1),
+    ratio_p90: quantile(ratios(t.lib), 0.9),
+  };
+  return { out, late, ratios };
 }
 
 function quantile(xs: number[], q: number): number {
@@ -552,22 +561,9 @@ async function main(): Promise<void> {
         };
         const order = ['c', 'floor', 'lib'] as const;
         for (let i = 0; i < rounds; i++) for (let k = 0; k < order.length; k++) await steps[order[(i + k) % order.length]]();
-        const from = Math.floor(rounds / 2);
-        const late = (xs: number[]): number[] => xs.slice(from);
-        const ratios = (xs: number[]): number[] => late(xs).map((x, i) => x / late(times.c)[i]);
-        out = {
-          count: N,
-          rounds,
-          settled_from: from,
-          c_warm_us: median(late(times.c)),
-          floor_warm_us: median(late(times.floor)),
-          lib_warm_us: median(late(times.lib)),
-          ratio_warm: median(ratios(times.lib)),
-          floor_ratio_warm: median(ratios(times.floor)),
-          ratio_p10: quantile(ratios(times.lib), 0.1),
-          ratio_p90: quantile(ratios(times.lib), 0.9),
-          lib_to_floor_warm: median(late(times.lib).map((x, i) => x / late(times.floor)[i])),
-        };
+        const figures = turnFigures(times, rounds, N, 'us');
+        const late = figures.late;
+        out = { ...figures.out, lib_to_floor_warm: median(late(times.lib).map((x, i) => x / late(times.floor)[i])) };
         break;
       }
       case 'stream':
