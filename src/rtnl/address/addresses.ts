@@ -9,6 +9,7 @@ import { RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, addrMessage } from '../generated
 import type { LinkRef, Links } from '../link/links.js';
 import { addressFromWire, addressToWire, type AddressMessage } from './mapping.js';
 import { checkAddressKeys, type Address, type AddressFamily, type AddressSpec } from './model.js';
+import { FAMILY_MESSAGE_TYPES } from '../schemas/types.js';
 
 export { addressKey, type Address, type AddressFamily, type AddressFlag, type AddressProtocol, type AddressSpec } from './model.js';
 
@@ -28,7 +29,7 @@ export class Addresses {
     private readonly conn: Connection,
     private readonly links: Links,
   ) {
-    conn.nameAttributes(addrMessage, RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR);
+    conn.nameAttributes(addrMessage, ...FAMILY_MESSAGE_TYPES.address);
   }
 
   /**

@@ -8,8 +8,8 @@ import { AttrSet, Struct, type Codec } from '../../netlink/schema/index.js';
 import { openNetns, type NetnsRef, type OpenNetns } from '../../ns/ref.js';
 import { checkInteger } from '../common/checks.js';
 import { checkKeys, checkObject } from '../common/model.js';
-import { IfinfoFlags, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, linkMessage, linkinfoDataMsg, linkinfoMemberDataMsg, type NestedLinkMessage } from '../generated/link.js';
-import { rtmTypeName } from '../schemas/types.js';
+import { IfinfoFlags, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, linkMessage, linkinfoDataMsg, linkinfoMemberDataMsg, type NestedLinkMessage } from '../generated/link.js';
+import { FAMILY_MESSAGE_TYPES, rtmTypeName } from '../schemas/types.js';
 import { decodeLink, dumpLinks } from './facts.js';
 import { linkToWire, withoutReadOnly, writableData, writablePort, type LinkWire, type ResolvedLink } from './mapping.js';
 import {
@@ -261,7 +261,7 @@ export class Links {
     private readonly conn: Connection,
     private readonly openIn?: OpenLinksIn,
   ) {
-    conn.nameAttributes(linkMessage, RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWLINKPROP, RTM_DELLINKPROP);
+    conn.nameAttributes(linkMessage, ...FAMILY_MESSAGE_TYPES.link);
   }
 
   /**

@@ -11,6 +11,7 @@ import type { LinkRef, Links } from '../link/links.js';
 import type { IpFamily } from '../route/routes.js';
 import { fdbFromWire, fdbToWire, neighbourFromWire, neighbourToWire, type NeighbourMessage } from './mapping.js';
 import { checkFdbKeys, checkNeighbourKeys, type FdbEntry, type FdbEntrySpec, type Neighbour, type NeighbourSpec } from './model.js';
+import { FAMILY_MESSAGE_TYPES } from '../schemas/types.js';
 
 export {
   fdbKey,
@@ -136,7 +137,7 @@ export class Neighbours {
     private readonly conn: Connection,
     private readonly links: Links,
   ) {
-    conn.nameAttributes(neighMessage, RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH);
+    conn.nameAttributes(neighMessage, ...FAMILY_MESSAGE_TYPES.neigh);
     this.fdb = new Fdb(conn, links);
   }
 

@@ -13,6 +13,7 @@ import { nexthopRequest } from './facts.js';
 import { nexthopFromWire, nexthopToWire, type NexthopMessage } from './mapping.js';
 import { checkNexthopKeys, type Nexthop, type NexthopSpec } from './model.js';
 import { RTM_DELNEXTHOP, RTM_GETNEXTHOP, RTM_NEWNEXTHOP, nexthopMessage } from './wire.js';
+import { FAMILY_MESSAGE_TYPES } from '../schemas/types.js';
 
 export {
   nexthopKey,
@@ -55,7 +56,7 @@ export class Nexthops {
     private readonly conn: Connection,
     private readonly links: Links,
   ) {
-    conn.nameAttributes(nexthopMessage, RTM_NEWNEXTHOP, RTM_DELNEXTHOP, RTM_GETNEXTHOP);
+    conn.nameAttributes(nexthopMessage, ...FAMILY_MESSAGE_TYPES.nexthop);
   }
 
   /**

@@ -12,7 +12,8 @@ import { checkInteger } from '../common/checks.js';
 import { dumpNsids } from './facts.js';
 import { nsidToWire, type NsidMessage } from './mapping.js';
 import { checkNsidKeys, type Nsid, type NsidSpec } from './model.js';
-import { RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './wire.js';
+import { RTM_GETNSID, RTM_NEWNSID, nsidMessage } from './wire.js';
+import { FAMILY_MESSAGE_TYPES } from '../schemas/types.js';
 
 export { nsidKey, type Nsid, type NsidSpec } from './model.js';
 export type { NsidMessage } from './mapping.js';
@@ -28,7 +29,7 @@ const LIST_KEYS: ReadonlySet<string> = new Set<keyof NsidListOptions>(['names'])
 /** The ids this network namespace gives to other namespaces, like `ip netns list-id` / `ip netns set`. */
 export class Nsids {
   constructor(private readonly conn: Connection) {
-    conn.nameAttributes(nsidMessage, RTM_NEWNSID, RTM_DELNSID, RTM_GETNSID);
+    conn.nameAttributes(nsidMessage, ...FAMILY_MESSAGE_TYPES.nsid);
   }
 
   /**

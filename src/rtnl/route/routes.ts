@@ -36,6 +36,7 @@ import {
   type RouteTable,
   type RouteType,
 } from './model.js';
+import { FAMILY_MESSAGE_TYPES } from '../schemas/types.js';
 
 export {
   RT_TABLE,
@@ -219,7 +220,7 @@ export class Routes {
     private readonly conn: Connection,
     private readonly links: Links,
   ) {
-    conn.nameAttributes(routeMessage, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE);
+    conn.nameAttributes(routeMessage, ...FAMILY_MESSAGE_TYPES.route);
   }
 
   /**

@@ -15,6 +15,7 @@ import { REALMS_KEYS, RT_TABLE, type IpFamily } from '../route/model.js';
 import { ipProtoName, ipProtoNumber, routeTableId } from '../route/routes.js';
 import { ruleFromWire, ruleToWire, type RuleWire } from './mapping.js';
 import { RANGE_KEYS, RULE_KEYS, type PortRange, type Rule, type RuleFlag, type RuleSpec, type UidRange } from './model.js';
+import { FAMILY_MESSAGE_TYPES } from '../schemas/types.js';
 
 export { ruleKey, type PortRange, type Rule, type RuleAction, type RuleFlag, type RuleSpec, type UidRange } from './model.js';
 
@@ -40,7 +41,7 @@ function checkRange<R extends PortRange | UidRange>(field: string, r: R, min: nu
 /** The routing policy rules of one network namespace. */
 export class Rules {
   constructor(private readonly conn: Connection) {
-    conn.nameAttributes(ruleMessage, RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE);
+    conn.nameAttributes(ruleMessage, ...FAMILY_MESSAGE_TYPES.rule);
   }
 
   /**

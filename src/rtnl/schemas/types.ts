@@ -76,6 +76,22 @@ export const RTM_TYPE_NAMES: Record<number, string> = {
   122: 'RTM_GETTUNNEL',
 };
 
+/**
+ * The message types each family's schema carries (see RTM_TYPE_NAMES): one list for both users,
+ * registry.ts (every family, for capture decoding and dumpWire) and each family's class, which
+ * registers its own on the connection it is built on to name attributes in errors
+ * (Connection.nameAttributes) without loading the other families' schemas.
+ */
+export const FAMILY_MESSAGE_TYPES = {
+  link: [16, 17, 18, 19, 108, 109], // NEW, DEL, GET, SETLINK; NEW, DELLINKPROP
+  address: [20, 21, 22],
+  route: [24, 25, 26],
+  neigh: [28, 29, 30],
+  rule: [32, 33, 34],
+  nsid: [88, 89, 90],
+  nexthop: [104, 105, 106],
+} as const;
+
 /** The RTM_* name of message type `type`, or `RTM_<type>` for a number rtnetlink does not define. */
 export function rtmTypeName(type: number): string {
   return RTM_TYPE_NAMES[type] ?? `RTM_${type}`;
