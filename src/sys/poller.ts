@@ -12,12 +12,13 @@
 // helper thread blocked in poll() is a native call Node cannot stop, so terminating the worker
 // that started it hung (in 6 of 9 runs of 20 terminations of a worker running a monitor).
 //
-// ffi-rs must already be loaded in the main thread before a worker loads it (otherwise the worker
-// crashes at exit); libc.ts does that. A worker blocked in a native call would also keep the
-// process from exiting: the 'exit' hook wakes it, and waits until the worker has left its last
-// ffi-rs call. Node terminates workers right after the 'exit' event, and a worker terminated
-// inside ffi-rs (between its call's arguments and its result) makes ffi-rs panic, which aborts the
-// whole process: `rtnl monitor` ended by SIGTERM died of SIGABRT in 6 runs of 100 before the wait.
+// The worker loads ffi-rs through ffi-rs's own loader, after the main thread has (eventfd() below);
+// a thread that loaded it can end safely because ffi.ts opens the binary with RTLD_NODELETE. A
+// worker blocked in a native call would also keep the process from exiting: the 'exit' hook wakes
+// it, and waits until the worker has left its last ffi-rs call. Node terminates workers right after
+// the 'exit' event, and a worker terminated inside ffi-rs (between its call's arguments and its
+// result) makes ffi-rs panic, which aborts the whole process: `rtnl monitor` ended by SIGTERM died
+// of SIGABRT in 6 runs of 100 before the wait.
 
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
