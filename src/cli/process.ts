@@ -60,9 +60,10 @@ export function stdoutSink(write: WriteFd, stream: () => NodeJS.WritableStream &
  * the command's exit status: at once with process.exit() when the command wrote all its output
  * itself (process.stdout, which may still hold text for a slow reader, was never made), else by
  * setting process.exitCode and letting Node finish writing. Exiting at once saves what Node
- * would still do for a process whose work is done: here, the young-generation collection V8
- * queued as a task once the command's allocations passed 80% of the new space (it ran when the
- * command had finished), and the event loop's teardown: 1.2-1.6 ms of `rtnl link show`.
+ * would still do for a process whose work is done: the event loop's teardown, and a
+ * young-generation collection V8 queues as a task once a command's allocations pass 80% of the
+ * new space (it runs after the command; `rtnl link show` did, before its allocations were cut):
+ * 1.2-1.6 ms of `rtnl link show` when measured.
  */
 export async function runProcess(argv: readonly string[]): Promise<void> {
   process.exitCode = await run(argv, true);
