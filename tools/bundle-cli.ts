@@ -68,8 +68,23 @@ const common = {
 // script's own URL, from the __filename the launcher passes, made when first read (pathToFileURL
 // costs 0.4 ms, and `rtnl link show` reads it nowhere); `import.meta.dirname` is __dirname. ES
 // modules are strict: so is the script.
+// node:module, loaded when first used. The library imports createRequire from it for what it
+// loads only now and then (ffi-rs's fallback, child_process, binary-parser), and an import is
+// loaded when the bundle starts: node:module is not among what node has loaded by then, and
+// loading it cost `rtnl -n NS link show` 0.5-0.9 ms and 10-15 page faults (marks in one process,
+// 8 runs alternating). In the bundles that import is src/cli/lazy-module.ts, whose createRequire
+// requires the real one when called.
+const lazyModuleFile = path.join(outdir, 'lazy-module.js');
+const lazyNodeModule: Plugin = {
+  name: 'rtnl-lazy-node-module',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?module$/ }, (args) => (args.importer === lazyModuleFile ? { path: 'node:module', external: true } : { path: lazyModuleFile }));
+  },
+};
+
 const commandOptions: BuildOptions = {
   ...common,
+  plugins: [lazyNodeModule],
   entryPoints: [path.join(outdir, 'process.js')],
   format: 'cjs',
   define: { 'import.meta.url': '__rtnlMeta.url', 'import.meta.dirname': '__dirname' },
@@ -122,14 +137,16 @@ for (const topic of Object.values(BUNDLES).flat()) {
 const groupFile = (group: string): string => path.join(outdir, `${group}.cjs`);
 // Without source maps: each would repeat most of the whole command's (about 200 KiB apiece); the
 // command prints one-line errors, and a stack trace of the same code is mapped in bundle.cjs.
-for (const group of Object.keys(BUNDLES)) await build({ ...commandOptions, outfile: groupFile(group), plugins: [onlyGroup(group)], sourcemap: false });
+for (const group of Object.keys(BUNDLES)) await build({ ...commandOptions, outfile: groupFile(group), plugins: [lazyNodeModule, onlyGroup(group)], sourcemap: false });
 
 // The executable: launch() with everything it needs in the one file. CommonJS: Node starts a
 // CommonJS main module a little faster than an ES module (6 ms, 100 page faults less here). Its
 // first lines are a shell script that starts node without NODE_EXTRA_CA_CERTS (launcher.ts).
 await build({
   ...common,
-  stdin: { contents: "import { launch } from './launcher.js';\nlaunch(__dirname);\n", resolveDir: outdir, sourcefile: 'rtnl.js' },
+  // Its require() is given to the bundles (launch()): they are in its folder.
+  stdin: { contents: "import { launch } from './launcher.js';\nlaunch(__dirname, require);\n", resolveDir: outdir, sourcefile: 'rtnl.js' },
+  plugins: [lazyNodeModule],
   outfile: binFile,
   format: 'cjs',
   banner: { js: EXECUTABLE_HEADER },
