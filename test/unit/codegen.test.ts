@@ -5,7 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeGenerationAllowed, useCompiledDecoders } from '../../src/netlink/schema/compile.js';
+import { Reader, Writer } from '../../src/netlink/bytes.js';
+import type { DecodeContext } from '../../src/netlink/schema/codec.js';
+import { codeGenerationAllowed, compileDecodersAfter, decoderMode, useCompiledDecoders } from '../../src/netlink/schema/compile.js';
+import { attr, attrSet, string, struct, u16, u32, u8 } from '../../src/netlink/schema/index.js';
 import { digest, inputs, outcome } from '../fuzz/digest.js';
 
 // Fuzzed inputs per schema: enough to reach the error paths; a shared CI machine runs this in seconds.
@@ -48,4 +51,33 @@ describe('compiled and generic decoders agree', () => {
     useCompiledDecoders(true);
     expect(theirs).toEqual({ codeGenerationAllowed: false, ...digest(FUZZED), compiled: false });
   }, 180_000);
+});
+
+describe('compileDecodersAfter: compiled decoders made after a number of values', () => {
+  afterEach(() => {
+    useCompiledDecoders(true);
+  });
+
+  it('by default from the first value; after n, a struct and an attribute set decode n values generically, then compiled, alike', () => {
+    expect(decoderMode.after).toBe(0);
+    const COMPILE_AFTER = 8;
+    compileDecodersAfter(COMPILE_AFTER);
+    const hdr = struct('hdr', { a: u8, b: 1, c: u16, d: u32 });
+    const set = attrSet('set', { name: attr(1, string), mtu: attr(2, u32) });
+    const compiled = (codec: object): boolean => (codec as { fast?: unknown }).fast !== undefined;
+    const w = new Writer(64);
+    hdr.encode(w, { a: 7, c: 300, d: 70000 }, { path: [] });
+    const hdrBytes = w.buf.slice(0, w.length);
+    const w2 = new Writer(64);
+    set.encode(w2, { name: 'eth0', mtu: 1500 }, { path: [] });
+    const setBytes = w2.buf.slice(0, w2.length);
+    const ctx = (): DecodeContext => ({ path: [], depth: 0, nonCanonical: false });
+    const seen: string[] = [];
+    for (let i = 1; i <= COMPILE_AFTER + 2; i++) {
+      seen.push(JSON.stringify([hdr.decode(new Reader(hdrBytes), 0, hdrBytes.length, ctx()), set.decode(new Reader(setBytes), 0, setBytes.length, ctx())]));
+      expect([compiled(hdr), compiled(set)], `after ${i} values`).toEqual(i <= COMPILE_AFTER || !codeGenerationAllowed ? [false, false] : [true, true]);
+    }
+    expect(new Set(seen).size).toBe(1);
+    expect(JSON.parse(seen[0])).toEqual([{ a: 7, c: 300, d: 70000 }, { name: 'eth0', mtu: 1500 }]);
+  });
 });

@@ -147,11 +147,13 @@ export class AttrSet<S extends AttrSpecs> implements Codec<AttrValues<S>> {
 
   /** Decodes the attributes between `start` and `end` into `obj`. */
   decodeInto(obj: Record<string, unknown>, r: Reader, start: number, end: number, ctx: DecodeContext): void {
-    if (decoderMode.compiled) (this.fast ??= this.compile())(obj, r, start, end, ctx);
+    if (decoderMode.compiled && (this.fast !== undefined || ++this.generic > decoderMode.after)) (this.fast ??= this.compile())(obj, r, start, end, ctx);
     else this.decodeGeneric(obj, r, start, start, end, ctx, -1, false, undefined);
   }
 
   private fast?: SetDecoder;
+  // Values decoded by the generic decoder while there was no compiled one (see decoderMode.after).
+  private generic = 0;
 
   // The compiled decoder handles the common case; anything else hands over, at that attribute,
   // to the generic decoder below.

@@ -22,18 +22,33 @@ function probeCodeGeneration(): boolean {
 export const codeGenerationAllowed: boolean = probeCodeGeneration();
 
 /**
- * Which decoders run: compiled ones where allowed. A plain object read at each decode, so that
- * tests can run the same schema both ways in one process ({@link useCompiledDecoders}).
+ * Which decoders run: compiled ones where allowed, once a schema has decoded `after` values with
+ * its generic one (0, the default: from the first value on). A plain object read at each decode,
+ * so that tests can run the same schema both ways in one process ({@link useCompiledDecoders}),
+ * and the command line can put off compiling ({@link compileDecodersAfter}).
  */
-export const decoderMode: { compiled: boolean } = { compiled: codeGenerationAllowed };
+export const decoderMode: { compiled: boolean; after: number } = { compiled: codeGenerationAllowed, after: 0 };
 
 /**
- * Chooses compiled (where allowed) or generic decoders for every schema, and returns the previous
- * choice. For tests that check both decode alike; not part of the public API.
+ * Has each struct and attribute set decode its first `n` values with its generic decoder, and
+ * make its compiled one only then. A compiled decoder is JavaScript source made at run time, so
+ * it is parsed and compiled in every process (a code cache cannot hold it): for a short-lived
+ * process that decodes a few values per schema, such as `rtnl link show`, compiling costs more
+ * than it saves (see src/cli/process.ts). A long-lived one keeps the default.
  */
-export function useCompiledDecoders(compiled: boolean): boolean {
+export function compileDecodersAfter(n: number): void {
+  decoderMode.after = n;
+}
+
+/**
+ * Chooses compiled (where allowed; from the first value on, or after `after` values per schema)
+ * or generic decoders for every schema, and returns the previous choice. For tests that check
+ * both decode alike; not part of the public API.
+ */
+export function useCompiledDecoders(compiled: boolean, after = 0): boolean {
   const before = decoderMode.compiled;
   decoderMode.compiled = compiled && codeGenerationAllowed;
+  decoderMode.after = after;
   return before;
 }
 

@@ -68,7 +68,7 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
   decodeInto(obj: Record<string, unknown>, r: Reader, off: number, len: number, ctx: DecodeContext, keepTail: boolean): void {
     const fields = this.fields;
     if (len >= this.size) {
-      if (decoderMode.compiled) (this.fast ??= compileStruct(fields))(obj, r, off, ctx);
+      if (decoderMode.compiled && (this.fast !== undefined || ++this.generic > decoderMode.after)) (this.fast ??= compileStruct(fields))(obj, r, off, ctx);
       else for (const f of fields) obj[f.name] = f.codec.decode(r, off + f.offset, f.codec.size as number, ctx);
       if (keepTail && len > this.size) setWire(obj, { length: len, tail: copyBytes(r.buf, off + this.size, off + len) } satisfies StructWireRecord);
       return;
@@ -83,6 +83,8 @@ export class Struct<M extends StructMembers> implements Codec<StructValue<M>> {
   }
 
   private fast?: StructDecoder;
+  // Values decoded by the generic decoder while there was no compiled one (see decoderMode.after).
+  private generic = 0;
 
   encode(w: Writer, value: StructValue<M>, ctx: EncodeContext): void {
     this.encodeFrom(w, value as Record<string, unknown>, ctx);
