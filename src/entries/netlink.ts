@@ -54,6 +54,7 @@ export {
   AttrSet,
   Struct,
   MAX_NESTING,
+  compileDecodersAfter,
   type Codec,
   type AttrPath,
   type DecodeContext,

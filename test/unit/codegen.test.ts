@@ -80,4 +80,11 @@ describe('compileDecodersAfter: compiled decoders made after a number of values'
     expect(new Set(seen).size).toBe(1);
     expect(JSON.parse(seen[0])).toEqual([{ a: 7, c: 300, d: 70000 }, { name: 'eth0', mtu: 1500 }]);
   });
+
+  it('is public (rtnetlink/netlink) and refuses what is not a count, naming it', async () => {
+    const entry = await import('../../src/entries/netlink.js');
+    expect(entry.compileDecodersAfter).toBe(compileDecodersAfter);
+    for (const bad of [-1, 1.5, Number.NaN, '3' as unknown as number]) expect(() => compileDecodersAfter(bad)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', field: 'n' }));
+    expect(decoderMode.after).toBe(0);
+  });
 });

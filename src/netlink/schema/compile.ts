@@ -6,7 +6,7 @@
 
 import type { Reader } from '../bytes.js';
 import { NLA_TYPE_MASK } from '../constants.js';
-import { DecodeError } from '../errors.js';
+import { DecodeError, InvalidArgumentError } from '../errors.js';
 import type { Codec, DecodeContext } from './codec.js';
 import { defineLazy, type LazyAccess } from './lazy.js';
 
@@ -31,12 +31,15 @@ export const decoderMode: { compiled: boolean; after: number } = { compiled: cod
 
 /**
  * Has each struct and attribute set decode its first `n` values with its generic decoder, and
- * make its compiled one only then. A compiled decoder is JavaScript source made at run time, so
- * it is parsed and compiled in every process (a code cache cannot hold it): for a short-lived
- * process that decodes a few values per schema, such as `rtnl link show`, compiling costs more
- * than it saves (see src/cli/process.ts). A long-lived one keeps the default.
+ * make its compiled one only then (by default, `0`, it is made for the first value). A compiled
+ * decoder is JavaScript source made at run time, so it is parsed and compiled in every process:
+ * for a short-lived process that decodes a few values per schema (a CNI plugin, a command such
+ * as `rtnl link show`, which sets 16) compiling costs more than it saves. The values are the
+ * same either way. It applies to the whole process.
+ * @throws {@link InvalidArgumentError} for `n` not a non-negative integer.
  */
 export function compileDecodersAfter(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('n', `expected a non-negative integer, got ${String(n)}`);
   decoderMode.after = n;
 }
 

@@ -28,3 +28,4 @@ export { type EnumEntries, enumOf, flagsOf } from './enums.js';
 export { type StructMember, type StructMembers, type StructValue, Struct, struct } from './struct.js';
 export { type AttrSpec, type AttrSpecs, type AttrValues, type AttrOptions, type SetValue, attr, multiAttr, AttrSet, attrSet, nest } from './attr-set.js';
 export { indexedArray, subMessage, mapped } from './composite.js';
+export { compileDecodersAfter } from './compile.js';
