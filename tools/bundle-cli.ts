@@ -8,7 +8,7 @@
 //   (`link show`, ...) in this process, so that it holds the bytecode of what they compiled;
 // - for each group of objects in src/cli/commandline.ts's BUNDLES, GROUP.cjs and its cache: the
 //   same command with only that group's command modules (the others' are left out), so only
-//   the library modules they use: link.cjs is about 220 of the whole command's 550 KiB (no source
+//   the library modules they use: link.cjs is about 170 of the whole command's 420 KiB (no source
 //   map);
 // - bin.cjs, the executable (package.json "bin"): launcher.ts's start-up, which picks the bundle
 //   of the command line and compiles it with its cache (see launcher.ts).
