@@ -83,17 +83,23 @@ describe('/run/netns entries that addNetns did not make', () => {
     expect(netnsExists(ns.name)).toBe(true);
   });
 
-  it('a path that is not a namespace file is refused with a clear error before setns', async () => {
+  it('a path that is not a network namespace file is refused with an error saying what it is, and not entered', async () => {
+    const before = netnsIdentity({ pid: process.pid });
     await expect(Rtnl.open({ netns: { path: '/etc/hostname' } })).rejects.toThrow(InvalidArgumentError);
-    await expect(Rtnl.open({ netns: { path: '/etc/hostname' } })).rejects.toThrow(/not a network namespace/);
+    await expect(Rtnl.open({ netns: { path: '/etc/hostname' } })).rejects.toThrow('/etc/hostname is not a network namespace file: it is a regular file');
     const fd = fs.openSync('/etc/hostname', 'r');
     try {
-      await expect(Rtnl.open({ netns: { fd } })).rejects.toThrow(/not a network namespace/);
+      await expect(Rtnl.open({ netns: { fd } })).rejects.toThrow(`fd ${fd} is not a network namespace file: it is a regular file`);
     } finally {
       fs.closeSync(fd);
     }
     // A mount namespace file is a namespace, but not a network one.
-    await expect(Rtnl.open({ netns: { path: '/proc/self/ns/mnt' } })).rejects.toThrow(/not a network namespace/);
+    await expect(Rtnl.open({ netns: { path: '/proc/self/ns/mnt' } })).rejects.toThrow('/proc/self/ns/mnt is not a network namespace file: it is a namespace of another kind');
+    // A directory under /run/netns is not a named namespace.
+    const dirEntry = entry();
+    fs.mkdirSync(dirEntry.path);
+    await expect(Rtnl.open({ netns: dirEntry.name })).rejects.toThrow(`${dirEntry.path} is a directory, not a namespace made by addNetns`);
+    expect(netnsIdentity({ pid: process.pid })).toEqual(before);
   });
 
   it('Rtnl.open({ netns: path }) on a FIFO does not block the process', async () => {
