@@ -69,10 +69,6 @@ const common = {
   charset: 'ascii',
 } as const;
 
-// The command. As CommonJS, `import.meta.url` (createRequire's base in the library) is the
-// script's own URL, from the __filename the launcher passes, made when first read (pathToFileURL
-// costs 0.4 ms, and `rtnl link show` reads it nowhere); `import.meta.dirname` is __dirname. ES
-// modules are strict: so is the script.
 // node:module, loaded when first used. The library imports createRequire from it for what it
 // loads only now and then (ffi-rs's fallback, child_process, binary-parser), and an import is
 // loaded when the bundle starts: node:module is not among what node has loaded by then, and
@@ -87,6 +83,10 @@ const lazyNodeModule: Plugin = {
   },
 };
 
+// The command. As CommonJS, `import.meta.url` (createRequire's base in the library) is the
+// script's own URL, from the __filename the launcher passes, made when first read (pathToFileURL
+// costs 0.4 ms, and `rtnl link show` reads it nowhere); `import.meta.dirname` is __dirname. ES
+// modules are strict: so is the script.
 const commandOptions: BuildOptions = {
   ...common,
   plugins: [lazyNodeModule],

@@ -73,10 +73,10 @@ export async function runProcess(argv: readonly string[]): Promise<void> {
 
 // A command decodes few values of most schemas: each struct and attribute set compiles its fast
 // decoder (JavaScript made at run time, which the code cache cannot hold) only after this many.
-// `rtnl -n NS link show` of 5 links of 3 kinds (veth, bridge, vxlan): 16.5 -> 13.5 ms from its
-// first request to its output, and one young-generation collection (4 ms) less; of `lo` alone
-// 0.2-0.3 ms (marks in one process, 10 runs alternating). A dump of thousands decodes the rest
-// compiled, as a long-lived process does all.
+// `rtnl -n NS link show` of 5 links of 3 kinds (veth, bridge, vxlan), in one process through
+// runProcess: 16.6 -> 11.8 ms from its command line to its exit, of `lo` alone 0.2-0.7 ms less
+// (10 runs alternating). A dump of thousands decodes the rest compiled, as a long-lived process
+// does all.
 const COMPILE_DECODERS_AFTER = 16;
 
 /** Runs the command line `argv` (without `node` and the script) in this process; resolves to its exit status. */
