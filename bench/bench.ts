@@ -448,12 +448,12 @@ function benchAdd(): void {
   }
   const seq = medianRep(seqReps);
   const bulk = medianRep(bulkReps);
-  // Paired: C (cref.so, in the worker's process), the JS floor and the library take turns, 1,000
+  // Paired: C (cref.so, in the worker's process), the JS floor, the API floor and the library take turns, 1,000
   // adds each, in one process; the turns above are separate processes minutes apart, and C's own
   // add took 6.3 us in some runs and 9 us in others.
   if (haveC) {
     const p = worker(['paired-add', ns, String(oif), String(PAIRED_ADDS), String(PAIRED_ADD_ROUNDS), CREF_SO]);
-    emit('add-routes-seq-paired', { ...p, how: 'C reference (cref.so, in the same process), JS floor and library take turns, 1,000 adds one at a time each; warm = second half of the rounds; ratio = median of per-round ratios', target: 'warm <= 1.5x C' });
+    emit('add-routes-seq-paired', { ...p, how: 'C reference (cref.so, in the same process), JS floor, API floor and library take turns, 1,000 adds one at a time each; warm = second half of the rounds; ratio = median of per-round ratios', target: 'warm <= 1.5x C' });
     rows.push({
       what: 'add one at a time, ACK each, paired',
       unit: 'us/route',
@@ -464,7 +464,7 @@ function benchAdd(): void {
       ratio_cold: null,
       ratio_warm: r2(p.ratio_warm),
       target: 'warm <= 1.5x C',
-      extra: `one process, ${p.rounds} rounds of ${p.count} adds taking turns (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_us)} us = ${r2(p.floor_ratio_warm)}x C; library / JS floor ${r2(p.lib_to_floor_warm)}x`,
+      extra: `one process, ${p.rounds} rounds of ${p.count} adds taking turns (C in-process via cref.so), rounds ${p.settled_from + 1}-${p.rounds}: per-round ratio p10 ${r2(p.ratio_p10)}x, median ${r2(p.ratio_warm)}x, p90 ${r2(p.ratio_p90)}x; JS floor ${r2(p.floor_warm_us)} us = ${r2(p.floor_ratio_warm)}x C; library / JS floor ${r2(p.lib_to_floor_warm)}x; API floor (the least promise-returning add of the same object: bench/worker.ts apiFloorAdder) ${r2(p.api_floor_warm_us)} us = ${r2(p.api_floor_ratio_warm)}x C; library / API floor ${r2(p.lib_to_api_floor_warm)}x`,
     });
   }
   const floor = seq.floor;
@@ -589,10 +589,15 @@ function benchCli(): void {
     : [];
   const faultCost = (n: number | undefined): string => (n === undefined ? '-' : `${n}${faultUs === undefined ? '' : ` (${r2((n * faultUs) / 1000)} ms)`}`);
   const noCa = extraCa ? { rtnl_link_show_without_extra_ca_ms: r2(cliNoCa), node_e_0_without_extra_ca_ms: r2(bareNoCa), cli_floor_without_extra_ca_ms: r2(floorNoCa) } : {};
-  emit('cli-start', { rtnl_link_show_ms: r2(cli), node_e_0_ms: r2(bare), ip_link_show_ms: r2(ip), cli_floor_ms: r2(floor), ...noCa, page_faults: { rtnl: faults[0], node_e_0: faults[1], ip: faults[2], cli_floor: faults[3] }, node_extra_ca_certs: extraCa, target: 'rtnl -n NS link show <= 100 ms' });
+  // What the command adds to bare node started as the executable starts it (without
+  // NODE_EXTRA_CA_CERTS, which its shell line drops): the same-run measure of the command itself.
+  // The issue's 100 ms was set where bare node started in about 40 ms: node + 60 ms, 2.5x node.
+  const nodeRef = extraCa ? bareNoCa : bare;
+  const overNode = cli - nodeRef;
+  emit('cli-start', { rtnl_link_show_ms: r2(cli), node_e_0_ms: r2(bare), rtnl_minus_node_ms: r2(overNode), rtnl_to_node: ratio(cli, nodeRef), ip_link_show_ms: r2(ip), cli_floor_ms: r2(floor), ...noCa, page_faults: { rtnl: faults[0], node_e_0: faults[1], ip: faults[2], cli_floor: faults[3] }, node_extra_ca_certs: extraCa, target: 'rtnl -n NS link show <= 100 ms' });
   const noCaNote = extraCa ? `; without NODE_EXTRA_CA_CERTS: rtnl ${r2(cliNoCa)} ms, node -e 0 ${r2(bareNoCa)} ms, CLI floor ${r2(floorNoCa)} ms` : '';
   const faultNote = faults.length > 0 ? `; page faults: rtnl ${faultCost(faults[0])}, node -e 0 ${faultCost(faults[1])}, ip ${faultCost(faults[2])}, CLI floor ${faultCost(faults[3])}` : '';
-  rows.push({ what: 'rtnl -n NS link show', unit: 'ms', lib_cold: r2(cli), lib_warm: null, c_cold: r2(ip), c_warm: null, ratio_cold: ratio(cli, ip), ratio_warm: null, target: '<= 100 ms', extra: `rtnl run as an executable (its shell line drops NODE_EXTRA_CA_CERTS); node -e 0: ${r2(bare)} ms; CLI floor (bench/cli-floor.cjs: ffi-rs, setns, one dump, names printed; no library) ${r2(floor)} ms${noCaNote}${faultNote}; reference column is ip` });
+  rows.push({ what: 'rtnl -n NS link show', unit: 'ms', lib_cold: r2(cli), lib_warm: null, c_cold: r2(ip), c_warm: null, ratio_cold: ratio(cli, ip), ratio_warm: null, target: '<= 100 ms', extra: `rtnl run as an executable (its shell line drops NODE_EXTRA_CA_CERTS); rtnl = node -e 0${extraCa ? ' (without NODE_EXTRA_CA_CERTS)' : ''} + ${r2(overNode)} ms = ${ratio(cli, nodeRef)}x node (the issue's 100 ms: node + 60 ms, 2.5x, when node took 40 ms); node -e 0: ${r2(bare)} ms; CLI floor (bench/cli-floor.cjs: ffi-rs, setns, one dump, names printed; no library) ${r2(floor)} ms${noCaNote}${faultNote}; reference column is ip` });
 }
 
 /** Reading a 100 MB capture, binary-parser against the DataView reader it replaced (no kernel needed). */
