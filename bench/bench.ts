@@ -448,9 +448,9 @@ function benchAdd(): void {
   }
   const seq = medianRep(seqReps);
   const bulk = medianRep(bulkReps);
-  // Paired: C (cref.so, in the worker's process), the JS floor, the API floor and the library take turns, 1,000
-  // adds each, in one process; the turns above are separate processes minutes apart, and C's own
-  // add took 6.3 us in some runs and 9 us in others.
+  // Paired: C (cref.so, in the worker's process), the JS floor, the API floor and the library take
+  // turns, 1,000 adds each, in one process; the turns above are separate processes minutes apart,
+  // and C's own add took 6.3 us in some runs and 9 us in others.
   if (haveC) {
     const p = worker(['paired-add', ns, String(oif), String(PAIRED_ADDS), String(PAIRED_ADD_ROUNDS), CREF_SO]);
     emit('add-routes-seq-paired', { ...p, how: 'C reference (cref.so, in the same process), JS floor, API floor and library take turns, 1,000 adds one at a time each; warm = second half of the rounds; ratio = median of per-round ratios', target: 'warm <= 1.5x C' });
