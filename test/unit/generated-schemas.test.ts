@@ -36,7 +36,7 @@ import { routeAttrs, routeMessage, RTM_NEWROUTE, rtmsg } from '../../src/rtnl/ge
 import { ruleMessage } from '../../src/rtnl/generated/rule.js';
 import { nexthopAttrs, nexthopMessage } from '../../src/rtnl/nexthop/wire.js';
 import { nsidMessage } from '../../src/rtnl/nsid/wire.js';
-import { RTM_TYPE_NAMES } from '../../src/rtnl/schemas/types.js';
+import { FAMILY_MESSAGE_TYPES, RTM_TYPE_NAMES } from '../../src/rtnl/schemas/types.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const generatedDir = join(root, 'src/rtnl/generated');
@@ -85,6 +85,21 @@ describe('generator', () => {
     expect(RTM_TYPE_NAMES[16]).toBe('RTM_NEWLINK');
     expect(RTM_TYPE_NAMES[104]).toBe('RTM_NEWNEXTHOP');
     expect(Object.keys(RTM_TYPE_NAMES)).toHaveLength(71);
+  });
+
+  it("lists each family's message types by the names of its kind (hand-written numbers, as RTM_TYPE_NAMES)", () => {
+    const names = Object.fromEntries(Object.entries(FAMILY_MESSAGE_TYPES).map(([family, types]) => [family, types.map((t) => RTM_TYPE_NAMES[t])]));
+    expect(names).toEqual({
+      link: ['RTM_NEWLINK', 'RTM_DELLINK', 'RTM_GETLINK', 'RTM_SETLINK', 'RTM_NEWLINKPROP', 'RTM_DELLINKPROP'],
+      address: ['RTM_NEWADDR', 'RTM_DELADDR', 'RTM_GETADDR'],
+      route: ['RTM_NEWROUTE', 'RTM_DELROUTE', 'RTM_GETROUTE'],
+      neigh: ['RTM_NEWNEIGH', 'RTM_DELNEIGH', 'RTM_GETNEIGH'],
+      rule: ['RTM_NEWRULE', 'RTM_DELRULE', 'RTM_GETRULE'],
+      nsid: ['RTM_NEWNSID', 'RTM_DELNSID', 'RTM_GETNSID'],
+      nexthop: ['RTM_NEWNEXTHOP', 'RTM_DELNEXTHOP', 'RTM_GETNEXTHOP'],
+    });
+    expect(FAMILY_MESSAGE_TYPES.route).toEqual([RTM_NEWROUTE, 25, 26]);
+    expect(FAMILY_MESSAGE_TYPES.link[0]).toBe(RTM_NEWLINK);
   });
 
   it('gives colliding header members their un-stripped names', () => {
