@@ -19,9 +19,9 @@
 //                                      sent and its ACK read through the library's socket
 //                                      (fs.writeSync + fs.readSync), no engine, no checks;
 //                                      floor-await: the same, each add an awaited async call
-//   worker paired-add NS OIF N ROUNDS SO  the C reference (cref.so, in this process), the floor and
-//                                      the library take turns adding N routes one at a time (each
-//                                      round's routes deleted again, untimed)
+//   worker paired-add NS OIF N ROUNDS SO  the C reference (cref.so, in this process), the floor, the
+//                                      API floor and the library take turns adding N routes one at a
+//                                      time (each round's routes deleted again, untimed)
 //   worker events NS N                 counts the route events of 2N changes another process makes
 //   worker handwritten-routes NS TABLE RUNS  the decoder floor: the floor's dump decoded by a small
 //   worker handwritten-links NS RUNS         hand-written decoder into objects of the model's shape, held
@@ -386,7 +386,18 @@ async function streamBatches(rtnl: Rtnl): Promise<number> {
   return n;
 }
 
-/** The floor's requests: what routes.add sends for the /32s 0..n-1 (rtmsg, RTA_DST, RTA_OIF), ACK asked. */
+/** The destination of the i-th added route: the /32s 198.18.0.0 onwards. */
+function dst(i: number): string {
+  return `198.18.${(i >> 8) & 255}.${i & 255}/32`;
+}
+
+/** Deletes the routes dst(0) .. dst(n-1) again, in one batch (untimed). */
+async function deleteAdded(rtnl: Rtnl, n: number, oif: number, table: number): Promise<void> {
+  const del = await rtnl.batch(Array.from({ length: n }, (_, i) => () => rtnl.routes.delete({ dst: dst(i), oif, table })));
+  if (!del.every((r) => r.ok)) throw new Error('a batched delete failed');
+}
+
+/** The floor's requests: what routes.add sends for the /32s dst(0) .. dst(n-1) (rtmsg, RTA_DST, RTA_OIF), ACK asked. */
 function addRequests(n: number, oif: number, table: number): Buffer[] {
   return Array.from({ length: n }, (_, i) => {
     const b = Buffer.alloc(44);
@@ -572,13 +583,9 @@ async function main(): Promise<void> {
         const rounds = Number(roundsText);
         const table = 100;
         const c = openCref(so, ns);
-        const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
         const requests = addRequests(N, oif, table);
         const t = rtnl.connection.transport;
-        const removeAll = async (): Promise<void> => {
-          const del = await rtnl.batch(Array.from({ length: N }, (_, i) => () => rtnl.routes.delete({ dst: dst(i), oif, table })));
-          if (!del.every((r) => r.ok)) throw new Error('a batched delete failed');
-        };
+        const removeAll = (): Promise<void> => deleteAdded(rtnl, N, oif, table);
         const times: Record<'c' | 'floor' | 'api' | 'lib', number[]> = { c: [], floor: [], api: [], lib: [] };
         const apiAdd = apiFloorAdder(t);
         const steps: Record<'c' | 'floor' | 'api' | 'lib', () => Promise<void>> = {
@@ -638,7 +645,6 @@ async function main(): Promise<void> {
         const oif = Number(oifText);
         const N = Number(nText);
         const table = 100;
-        const dst = (i: number): string => `198.18.${(i >> 8) & 255}.${i & 255}/32`;
         const us: number[] = [];
         const cpu: number[] = [];
         const requests = !how.startsWith('floor') ? [] : addRequests(N, oif, table);
@@ -664,8 +670,7 @@ async function main(): Promise<void> {
           cpu.push(((cpuMs() - c0) * 1000) / N);
           const listed = (await rtnl.routes.list({ table })).length;
           if (listed !== N) throw new Error(`${listed} routes listed after adding ${N}`);
-          const del = await rtnl.batch(Array.from({ length: N }, (_, i) => () => rtnl.routes.delete({ dst: dst(i), oif, table })));
-          if (!del.every((r) => r.ok)) throw new Error('a batched delete failed');
+          await deleteAdded(rtnl, N, oif, table);
         }
         out = { count: N, cold_us: us[0], warm_us: median(us.slice(1)), cold_cpu_us: cpu[0], warm_cpu_us: median(cpu.slice(1)), rounds_us: us };
         break;
