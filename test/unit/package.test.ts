@@ -10,7 +10,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLES } from '../../src/cli/commandline.js';
 
@@ -105,6 +104,11 @@ describe('the tarball', () => {
     for (const f of ['dist/cli/bundle.cjs', 'dist/cli/bundle.cjs.map', 'dist/cli/bundle.cjs.cache']) expect(shipped).toContain(f);
     for (const g of GROUPS) for (const f of [`dist/cli/${g}.cjs`, `dist/cli/${g}.cjs.cache`]) expect(shipped).toContain(f);
     expect([...shipped].filter((f) => /^dist\/cli\/.*\.js$/.test(f))).toEqual([]);
+    // The library is one module (tools/bundle-lib.ts) and each entry point re-exports from it: no
+    // per-module JavaScript besides (its .d.ts files are per module).
+    expect(shipped).toContain('dist/rtnetlink.js.map');
+    expect([...shipped].filter((f) => /^dist\/(?!cli\/).*\.js$/.test(f)).sort()).toEqual(['dist/entries/capture.js', 'dist/entries/netlink.js', 'dist/entries/wire.js', 'dist/index.js', 'dist/rtnetlink.js']);
+    expect(shipped).toContain('dist/rtnl/route/model.d.ts');
     // The targets are the values of the map (its keys, such as "./netlink", are subpaths).
     const targets = [...JSON.stringify(pkg.exports).matchAll(/:"\.\/([^"]+)"/g)].map((m) => m[1]);
     expect(targets).toContain('dist/entries/netlink.js');
@@ -158,18 +162,37 @@ describe('installed into fresh projects', () => {
   it('plain ESM: import, list the own namespace (no privileges needed), the rtnl binary', () => {
     const dir = consumer('esm', 'module', {
       'main.js': `import { Rtnl, NetlinkError } from 'rtnetlink';
+import * as netlink from 'rtnetlink/netlink';
+import * as wire from 'rtnetlink/wire';
+import * as capture from 'rtnetlink/capture';
 const rtnl = await Rtnl.open();
 try {
   const lo = (await rtnl.links.list()).find((l) => l.name === 'lo');
-  console.log(JSON.stringify({ lo: lo?.index, errorClass: typeof NetlinkError }));
+  // Every entry point's objects are the one library's: a class is the same wherever exported.
+  const sameClasses = netlink.NetlinkError === NetlinkError && wire.DecodeError === netlink.DecodeError && capture.ReplayTransport !== undefined && capture.DecodeError === wire.DecodeError;
+  console.log(JSON.stringify({ lo: lo?.index, errorClass: typeof NetlinkError, sameClasses }));
 } finally {
   rtnl.close();
 }
 `,
+      // At exit: whether ffi-rs was loaded through require() (its JavaScript or its binary in
+      // require.cache), and the ffi-rs binary this process mapped.
+      'loaded-ffi.cjs': `process.on('exit', () => {
+  const viaRequire = Object.keys(require.cache).filter((f) => f.includes('ffi-rs'));
+  const mapped = [...new Set(require('node:fs').readFileSync('/proc/self/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/)[5]).filter((f) => f !== undefined && f.endsWith('.node')))];
+  require('node:fs').writeSync(2, JSON.stringify({ viaRequire, mapped }) + '\\n');
+});
+`,
     });
     const r = run(process.execPath, ['main.js'], dir);
     expect(r).toMatchObject({ status: 0, stderr: '' });
-    expect(JSON.parse(r.stdout)).toEqual({ lo: 1, errorClass: 'function' });
+    expect(JSON.parse(r.stdout)).toEqual({ lo: 1, errorClass: 'function', sameClasses: true });
+    // Installed by npm, ffi-rs's platform binary is found in node_modules and opened directly
+    // (src/sys/ffi.ts), not through Node's resolver or ffi-rs's own loader (both slower to start).
+    const ffi = run(process.execPath, ['main.js'], dir, ['--require', './loaded-ffi.cjs']);
+    expect(ffi).toMatchObject({ status: 0 });
+    const binary = fs.realpathSync(path.join(dir, 'node_modules', '@yuuang', `ffi-rs-linux-${process.arch}-gnu`, `ffi-rs.linux-${process.arch}-gnu.node`));
+    expect(JSON.parse(ffi.stderr)).toEqual({ viaRequire: [], mapped: [binary] });
     const bin = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['--version'], dir);
     expect(bin).toEqual({ status: 0, stdout: `rtnl ${pkg.version}\n`, stderr: '' });
     // Installed, the executable starts node without NODE_EXTRA_CA_CERTS (src/cli/launcher.ts):
@@ -197,12 +220,6 @@ try {
       expect(whole, argv.join(' ')).toMatchObject({ status: 0, stderr: '' });
       expect(inBundle(b, [...argv]), argv.join(' ')).toEqual(whole);
     }
-    // Installed by npm, ffi-rs's platform binary is found in node_modules and opened directly
-    // (src/sys/ffi.ts), not through Node's resolver or ffi-rs's own loader (both slower to start).
-    const ffi = run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'node_modules', pkg.name, 'dist', 'sys', 'ffi.js')).href)}); m.loadFfiRs(); console.log(JSON.stringify([m.ffiLoadedDirectly(), m.ffiBinaryPath()]));`], dir);
-    expect(ffi).toMatchObject({ status: 0, stderr: '' });
-    const [direct, binary] = JSON.parse(ffi.stdout) as [boolean, string];
-    expect([direct, fs.realpathSync(binary)]).toEqual([true, fs.realpathSync(path.join(dir, 'node_modules', '@yuuang', `ffi-rs-linux-${process.arch}-gnu`, `ffi-rs.linux-${process.arch}-gnu.node`))]);
     const links = run(path.join(dir, 'node_modules', '.bin', 'rtnl'), ['-j', 'link', 'show'], dir);
     expect(links).toMatchObject({ status: 0, stderr: '' });
     expect((JSON.parse(links.stdout) as { ifname: string }[]).map((l) => l.ifname)).toContain('lo');
