@@ -20,7 +20,7 @@
 // on Ctrl-C; only 198.18.0.0/15 and documentation addresses are used.
 //
 // Prints one JSON line per measurement, then a summary table.
-//   npm run bench [-- routes links stream add events cli capture-read]
+//   npm run bench [-- routes links stream add events cli import capture-read]
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -154,6 +154,8 @@ function build(): void {
   run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.bench.json')]);
   // The CLI as `npm run build` ships it: bundled into one script, with its code cache.
   run(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'bundle-cli.ts'), join(BUILD, 'src', 'cli')]);
+  // The library as it ships, one module (into BUILD/lib: the workers import BUILD/src's modules).
+  run(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'bundle-lib.ts'), join(BUILD, 'src'), join(BUILD, 'lib')]);
   const cc = spawnSync('cc', ['-O2', '-o', CREF, join(ROOT, 'bench', 'cref.c')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const so = spawnSync('cc', ['-O2', '-shared', '-fPIC', '-DCREF_LIB', '-o', CREF_SO, join(ROOT, 'bench', 'cref.c')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   haveC = cc.status === 0 && existsSync(CREF) && so.status === 0 && existsSync(CREF_SO);
@@ -600,6 +602,38 @@ function benchCli(): void {
   rows.push({ what: 'rtnl -n NS link show', unit: 'ms', lib_cold: r2(cli), lib_warm: null, c_cold: r2(ip), c_warm: null, ratio_cold: ratio(cli, ip), ratio_warm: null, target: '<= 100 ms', extra: `rtnl run as an executable (its shell line drops NODE_EXTRA_CA_CERTS); rtnl = node -e 0${extraCa ? ' (without NODE_EXTRA_CA_CERTS)' : ''} + ${r2(overNode)} ms = ${ratio(cli, nodeRef)}x node (the issue's 100 ms: node + 60 ms, 2.5x, when node took 40 ms); node -e 0: ${r2(bare)} ms; CLI floor (bench/cli-floor.cjs: ffi-rs, setns, one dump, names printed; no library) ${r2(floor)} ms${noCaNote}${faultNote}; reference column is ip` });
 }
 
+/**
+ * `import 'rtnetlink'` in a fresh process, as the package ships it (one module: tools/bundle-lib.ts)
+ * and as tsc emits it (a module per source file, as the package shipped before), against node
+ * running an empty ES module: what a short-lived tool pays before its first request. No namespace
+ * needed: importing opens nothing.
+ */
+function benchImport(): void {
+  const files = { node: 'import-none.mjs', bundle: 'import-bundle.mjs', modules: 'import-modules.mjs' } as const;
+  writeFileSync(join(BUILD, files.node), 'export {};\n');
+  writeFileSync(join(BUILD, files.bundle), "import './lib/index.js';\n");
+  writeFileSync(join(BUILD, files.modules), "import './src/index.js';\n");
+  // Without NODE_EXTRA_CA_CERTS where it is set: node would parse that CA bundle (40-50 ms here)
+  // in all three alike.
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  const order = ['node', 'bundle', 'modules'] as const;
+  const times: Record<(typeof order)[number], number[]> = { node: [], bundle: [], modules: [] };
+  // 21 rounds, each starting one further along (as the CLI row: a disturbance recurring once a
+  // round then does not always hit the same one).
+  for (let i = 0; i < 21; i++) {
+    for (let n = 0; n < order.length; n++) {
+      const k = order[(i + n) % order.length];
+      const t0 = performance.now();
+      execFileSync(process.execPath, [join(BUILD, files[k])], { stdio: 'ignore', env });
+      times[k].push(performance.now() - t0);
+    }
+  }
+  const [node, bundle, modules] = order.map((k) => median(times[k]));
+  emit('import', { bundle_ms: r2(bundle), modules_ms: r2(modules), node_ms: r2(node), bundle_minus_node_ms: r2(bundle - node), modules_minus_node_ms: r2(modules - node), bundle_to_node: ratio(bundle, node), modules_to_node: ratio(modules, node), how: 'node FILE.mjs, 21 rounds, medians; without NODE_EXTRA_CA_CERTS' });
+  rows.push({ what: "import 'rtnetlink' (fresh process)", unit: 'ms', lib_cold: r2(bundle), lib_warm: null, c_cold: r2(node), c_warm: null, ratio_cold: ratio(bundle, node), ratio_warm: null, target: '-', extra: `the package's one module (tools/bundle-lib.ts): node + ${r2(bundle - node)} ms; tsc's module per file: ${r2(modules)} ms = node + ${r2(modules - node)} ms; reference column is node running an empty ES module` });
+}
+
 /** Reading a 100 MB capture, binary-parser against the DataView reader it replaced (no kernel needed). */
 function benchCaptureRead(): void {
   process.stdout.write(run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'capture-read.ts')]));
@@ -627,6 +661,7 @@ async function main(): Promise<void> {
   if (want('add')) benchAdd();
   if (want('events')) await benchEvents();
   if (want('cli')) benchCli();
+  if (want('import')) benchImport();
   if (want('capture-read')) benchCaptureRead();
   cleanup();
   summary();
