@@ -43,6 +43,7 @@ import path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { BUNDLES, type ObjectTopic } from '../src/cli/commandline.js';
 import { EXECUTABLE_HEADER } from '../src/cli/launcher.js';
+import { PACKAGE_BUNDLE } from './esbuild-options.js';
 
 const outdir = path.resolve(process.argv[2] ?? 'dist/cli');
 const bundleFile = path.join(outdir, 'bundle.cjs');
@@ -53,20 +54,9 @@ const binFile = path.join(outdir, 'bin.cjs');
 const emitted = fs.readdirSync(outdir).filter((f) => f.endsWith('.js'));
 
 const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  minifyWhitespace: true,
-  minifySyntax: true,
+  ...PACKAGE_BUNDLE,
   minifyIdentifiers: true,
-  // The input's own source maps (tsc's) are followed, so the bundle's map points at src/*.ts.
   sourcemap: true,
-  sourcesContent: false,
-  legalComments: 'inline',
-  logLevel: 'warning',
-  // Non-ASCII characters escaped: the script is ASCII, a one-byte string when the launcher reads it.
-  charset: 'ascii',
 } as const;
 
 // node:module, loaded when first used. The library imports createRequire from it for what it

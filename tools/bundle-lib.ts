@@ -24,7 +24,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
+import { PACKAGE_BUNDLE } from './esbuild-options.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const inDir = path.resolve(process.argv[2] ?? 'dist');
@@ -39,71 +40,56 @@ function entryPoints(): string[] {
   return targets.filter((t) => t.startsWith('./dist/') && t.endsWith('.js')).map((t) => t.slice('./dist/'.length));
 }
 
-const common: BuildOptions = {
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // ffi-rs and binary-parser stay outside, loaded from node_modules as installed.
-  packages: 'external',
-  logLevel: 'warning',
-};
-
 const entries = entryPoints();
 for (const e of entries) if (!fs.existsSync(path.join(inDir, e))) throw new Error(`${path.join(inDir, e)} (package.json "exports") was not built`);
 
-// The names each entry point exports, as esbuild sees them (nothing is run).
-const names = new Map<string, string[]>();
-for (const e of entries) {
-  const r = await build({ ...common, entryPoints: [path.join(inDir, e)], outfile: path.join(outDir, e), write: false, metafile: true });
-  const out = Object.values(r.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  if (out === undefined) throw new Error(`esbuild made no output for ${e}`);
-  names.set(e, out.exports);
-}
-
-// The bundle: every entry point's exports.
-const bundled = await build({
-  ...common,
-  stdin: { contents: entries.map((e) => `export * from ${JSON.stringify(`./${e}`)};`).join('\n'), resolveDir: inDir, sourcefile: BUNDLE },
-  outfile: path.join(outDir, BUNDLE),
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // tsc's maps are followed where the input has them, so the bundle's map points at src/*.ts.
-  sourcemap: fs.existsSync(path.join(inDir, `${entries[0]}.map`)),
-  sourcesContent: false,
-  write: false,
-});
-// A name two entry points export must be the same thing in both: the bundle holds one binding
-// per name (esbuild keeps the first of an ambiguous `export *` without a word). Checked on tsc's
-// modules, loaded in a child node (importing the library opens nothing).
-const sameEverywhere = spawnSync(
+// The names each entry point exports, read from tsc's modules loaded in a child node (importing
+// the library opens nothing). A name two entry points export must be the same thing in both: the
+// bundle holds one binding per name, and esbuild keeps the first of an ambiguous `export *`
+// without a word.
+const loaded = spawnSync(
   process.execPath,
   [
     '--input-type=module',
     '-e',
-    `const seen = new Map(), clash = new Set();
+    `const seen = new Map(), clash = new Set(), names = [];
 for (const url of ${JSON.stringify(entries.map((e) => pathToFileURL(path.join(inDir, e)).href))}) {
-  for (const [name, value] of Object.entries(await import(url))) {
+  const ns = await import(url);
+  for (const [name, value] of Object.entries(ns)) {
     if (seen.has(name) && seen.get(name) !== value) clash.add(name);
     seen.set(name, value);
   }
+  names.push(Object.keys(ns));
 }
-process.stdout.write(JSON.stringify([...clash]));`,
+process.stdout.write(JSON.stringify({ names, clash: [...clash] }));`,
   ],
   { encoding: 'utf8' },
 );
-if (sameEverywhere.status !== 0 || sameEverywhere.stdout !== '[]') throw new Error(`entry points export one name with two meanings (or failed to load): ${sameEverywhere.stdout}${sameEverywhere.stderr}`);
+if (loaded.status !== 0) throw new Error(`the entry points did not load: ${loaded.stderr}`);
+const exported = JSON.parse(loaded.stdout) as { names: string[][]; clash: string[] };
+if (exported.clash.length > 0) throw new Error(`entry points export ${exported.clash.join(', ')} with two meanings`);
+const names = new Map(entries.map((e, i) => [e, exported.names[i]]));
+
+// The bundle: every entry point's exports.
+const bundled = await build({
+  ...PACKAGE_BUNDLE,
+  format: 'esm',
+  stdin: { contents: entries.map((e) => `export * from ${JSON.stringify(`./${e}`)};`).join('\n'), resolveDir: inDir, sourcefile: BUNDLE },
+  outfile: path.join(outDir, BUNDLE),
+  // Where the input has tsc's maps (the package's build; not the bench's).
+  sourcemap: fs.existsSync(path.join(inDir, `${entries[0]}.map`)),
+  write: false,
+});
 
 if (inPlace) {
-  // tsc's per-module JavaScript, but for the command's folder (tools/bundle-cli.ts's) and require.cjs.
+  // tsc's per-module JavaScript and its maps, type-only modules' too (nothing imports them at
+  // run time). The command's folder has none left by now: tools/bundle-cli.ts ran first and left
+  // its .cjs bundles; require.cjs is not .js either.
   const remove = (dir: string): void => {
     for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, d.name);
-      if (d.isDirectory()) {
-        if (p !== path.join(inDir, 'cli')) remove(p);
-      } else if (d.name.endsWith('.js') || d.name.endsWith('.js.map')) {
-        fs.rmSync(p);
-      }
+      if (d.isDirectory()) remove(p);
+      else if (d.name.endsWith('.js') || d.name.endsWith('.js.map')) fs.rmSync(p);
     }
   };
   remove(inDir);
