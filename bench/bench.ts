@@ -545,10 +545,36 @@ async function benchEvents(): Promise<void> {
   rows.push({ what: 'events (C producer)', unit: 'events/s', lib_cold: Math.round(lib.per_second), lib_warm: null, c_cold: Math.round(producer.per_second), c_warm: null, ratio_cold: ratio(lib.per_second, producer.per_second), ratio_warm: null, target: 'no silent loss', extra: `${lib.events}/${lib.expected} received, ${lib.overruns} overrun markers` });
 }
 
+/** A command a process row times: the executable, its arguments, its environment. */
+type Command = [cmd: string, args: string[], env: NodeJS.ProcessEnv];
+
+/**
+ * The median wall time of each command, each run as a whole process 21 times, the commands
+ * interleaved: each round runs every command once, so that a change in the machine's load hits
+ * them alike.
+ */
+function processMedians(commands: readonly Command[]): number[] {
+  const times: number[][] = commands.map(() => []);
+  // 21 rounds: this machine's two vCPUs ran at speeds 30% apart for minutes at a time, and a
+  // median of 11 followed whichever held more rounds.
+  // Each round starts one command further along (a rotation): in some runs a disturbance recurring
+  // about once a round (a whole command 20-40 ms slower) hit the same one or two commands in most
+  // rounds, moving their medians by that much, when every round ran them in the same order.
+  for (let i = 0; i < 21; i++) {
+    for (let n = 0; n < commands.length; n++) {
+      const k = (i + n) % commands.length;
+      const [cmd, args, env] = commands[k];
+      const t0 = performance.now();
+      execFileSync(cmd, args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'], env });
+      times[k].push(performance.now() - t0);
+    }
+  }
+  return times.map((t) => median(t));
+}
+
 function benchCli(): void {
   const ns = namespace('cli');
   const bin = join(BUILD, 'src', 'cli', 'bin.cjs');
-  // Each round runs every command once, so that a change in the machine's load hits them alike.
   // NODE_EXTRA_CA_CERTS (set on some machines) makes every node process parse a CA bundle before
   // any JavaScript runs (40-50 ms here): when it is set, the pair is also timed without it, to
   // show what the command itself adds to bare node.
@@ -561,29 +587,14 @@ function benchCli(): void {
   // The CLI floor (bench/cli-floor.cjs): the least a node command doing the same costs here (ffi-rs
   // loaded, the namespace entered, the links dumped and their names printed, no library).
   const floorScript = join(ROOT, 'bench', 'cli-floor.cjs');
-  const runs: [cmd: string, args: string[], env: NodeJS.ProcessEnv][] = [
+  const runs: Command[] = [
     [bin, ['-n', ns, 'link', 'show'], env],
     [process.execPath, ['-e', '0'], env],
     ['ip', ['-n', ns, 'link', 'show'], env],
     [process.execPath, [floorScript, ns], env],
-    ...(extraCa ? ([[bin, ['-n', ns, 'link', 'show'], withoutCa], [process.execPath, ['-e', '0'], withoutCa], [process.execPath, [floorScript, ns], withoutCa]] as [string, string[], NodeJS.ProcessEnv][]) : []),
+    ...(extraCa ? ([[bin, ['-n', ns, 'link', 'show'], withoutCa], [process.execPath, ['-e', '0'], withoutCa], [process.execPath, [floorScript, ns], withoutCa]] as Command[]) : []),
   ];
-  const times: number[][] = runs.map(() => []);
-  // 21 rounds: this machine's two vCPUs ran at speeds 30% apart for minutes at a time, and a
-  // median of 11 followed whichever held more rounds.
-  // Each round starts one command further along (a rotation): in some runs a disturbance recurring
-  // about once a round (a whole command 20-40 ms slower) hit the same one or two commands in most
-  // rounds, moving their medians by that much, when every round ran them in the same order.
-  for (let i = 0; i < 21; i++) {
-    for (let n = 0; n < runs.length; n++) {
-      const k = (i + n) % runs.length;
-      const [cmd, args, env] = runs[k];
-      const t0 = performance.now();
-      execFileSync(cmd, args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'], env });
-      times[k].push(performance.now() - t0);
-    }
-  }
-  const [cli, bare, ip, floor, cliNoCa, bareNoCa, floorNoCa] = times.map((t) => median(t));
+  const [cli, bare, ip, floor, cliNoCa, bareNoCa, floorNoCa] = processMedians(runs);
   // The page faults of one more run of each (GNU time's %R, where it is installed): a process's
   // start-up here is largely memory touched for the first time (see the page fault row).
   const faults = existsSync('/usr/bin/time')
@@ -617,19 +628,7 @@ function benchImport(): void {
   // in all three alike.
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
-  const order = ['node', 'bundle', 'modules'] as const;
-  const times: Record<(typeof order)[number], number[]> = { node: [], bundle: [], modules: [] };
-  // 21 rounds, each starting one further along (as the CLI row: a disturbance recurring once a
-  // round then does not always hit the same one).
-  for (let i = 0; i < 21; i++) {
-    for (let n = 0; n < order.length; n++) {
-      const k = order[(i + n) % order.length];
-      const t0 = performance.now();
-      execFileSync(process.execPath, [join(BUILD, files[k])], { stdio: 'ignore', env });
-      times[k].push(performance.now() - t0);
-    }
-  }
-  const [node, bundle, modules] = order.map((k) => median(times[k]));
+  const [node, bundle, modules] = processMedians([files.node, files.bundle, files.modules].map((f): Command => [process.execPath, [join(BUILD, f)], env]));
   emit('import', { bundle_ms: r2(bundle), modules_ms: r2(modules), node_ms: r2(node), bundle_minus_node_ms: r2(bundle - node), modules_minus_node_ms: r2(modules - node), bundle_to_node: ratio(bundle, node), modules_to_node: ratio(modules, node), how: 'node FILE.mjs, 21 rounds, medians; without NODE_EXTRA_CA_CERTS' });
   rows.push({ what: "import 'rtnetlink' (fresh process)", unit: 'ms', lib_cold: r2(bundle), lib_warm: null, c_cold: r2(node), c_warm: null, ratio_cold: ratio(bundle, node), ratio_warm: null, target: '-', extra: `the package's one module (tools/bundle-lib.ts): node + ${r2(bundle - node)} ms; tsc's module per file: ${r2(modules)} ms = node + ${r2(modules - node)} ms; reference column is node running an empty ES module` });
 }
