@@ -589,29 +589,36 @@ export class Connection {
     if (this.unfinishedDump !== undefined && !t.closed) this.drain(this.unfinishedDump);
     this.compact();
     const buf = this.pending;
-    const jobs: Job[] = [];
-    const room = t.closed ? undefined : t.replyRoom;
-    let budget = room === undefined ? 0 : room / 2;
-    let first = 0;
-    while (this.head < this.queue.length) {
-      const j = this.queue[this.head] as Job;
-      if (t.closed) {
-        this.queue[this.head++] = undefined;
+    const queue = this.queue;
+    if (t.closed) {
+      while (this.head < queue.length) {
+        const j = queue[this.head] as Job;
+        queue[this.head++] = undefined;
         j.done = true;
         j.reject(new RtnetlinkError('the connection is closed'));
-        continue;
       }
+      return undefined;
+    }
+    const room = t.replyRoom;
+    let budget = room === undefined ? 0 : room / 2;
+    const from = this.head;
+    const first = (queue[from] as Job).start;
+    let to = from;
+    while (to < queue.length) {
+      const j = queue[to] as Job;
       const alone = j.isDump || j.stream !== undefined || room === undefined;
-      if (jobs.length === 0) first = j.start;
-      else if (alone || j.end - first > MAX_WRITE) break;
+      if (to > from && (alone || j.end - first > MAX_WRITE)) break;
       const need = (j.onMessage ? DATA_ROOM : ACK_ROOM) + 2 * (j.end - j.start);
-      if (jobs.length > 0 && need > budget) break;
+      if (to > from && need > budget) break;
       budget -= need;
-      this.queue[this.head++] = undefined;
-      jobs.push(j);
+      to++;
       if (alone) break;
     }
-    if (jobs.length === 0) return undefined;
+    // The write's requests in an array of their exact number (one, for a request awaited alone),
+    // taken off the queue.
+    const jobs = queue.slice(from, to) as Job[];
+    queue.fill(undefined, from, to);
+    this.head = to;
     const last = jobs[jobs.length - 1];
     // A change that succeeds is answered by an ACK only if it asks for one, and the kernel answers
     // the messages of a write in order: so only the last request of a write, and those with a data

@@ -23,6 +23,7 @@ const POLICIES = ['retry', 'flag', 'throw'] as const;
 
 /** The options of a Connection (also what Rtnl.open passes on), by name. */
 export const CONNECTION_OPTIONS = ['timeoutMs', 'dumpInterrupted', 'dumpRetries', 'typeName', 'attributePath'] as const;
+const REQUEST_OPTIONS = ['timeoutMs', 'dumpInterrupted'] as const;
 
 /** Checks a transport: an object with the methods and the port id of a {@link Transport}. */
 export function checkTransport(field: string, t: unknown): asserts t is Transport {
@@ -61,7 +62,7 @@ export function checkEngineOptions(options: object | undefined, allowed: readonl
 
 /** @throws {@link InvalidArgumentError} naming the bad option of a request. */
 export function checkRequestOptions(opts: object | undefined): void {
-  checkCommon(checkOptions<OptionsShape>(opts, 'opts', ['timeoutMs', 'dumpInterrupted']));
+  if (opts !== undefined) checkCommon(checkOptions<OptionsShape>(opts, 'opts', REQUEST_OPTIONS));
 }
 
 /** @throws {@link InvalidArgumentError} naming the bad part of a request. */

@@ -185,6 +185,7 @@ export class NetlinkSocket implements Transport {
   readonly portId: number;
   readonly #fd: number;
   readonly #readBuffer: Buffer;
+  #lastView: Buffer | undefined;
   readonly #waits = new Set<FdWait>();
   #closed = false;
   #released = false;
@@ -255,7 +256,11 @@ export class NetlinkSocket implements Transport {
     if (n >= buf.length) {
       throw new SocketError('recv', Errno.EMSGSIZE, `datagram of at least ${n} bytes does not fit the ${buf.length}-byte read buffer; it was dropped`);
     }
-    return buf.subarray(0, n);
+    // The view of the last datagram is handed out again for one of the same length (every ACK is
+    // 36 bytes): the bytes are valid until the next receive either way.
+    let view = this.#lastView;
+    if (view === undefined || view.byteLength !== n) view = this.#lastView = buf.subarray(0, n);
+    return view;
   }
 
   /**
