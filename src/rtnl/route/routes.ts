@@ -216,9 +216,6 @@ function matchesQuery(r: Route, q: FilterQuery): boolean {
 
 /** The routes of one network namespace. */
 export class Routes {
-  // The interface names a spec being sent names (see send()): empty between calls.
-  private readonly namesMet: LinkNames = new Map();
-
   constructor(
     private readonly conn: Connection,
     private readonly links: Links,
@@ -538,22 +535,14 @@ export class Routes {
   // made together (Promise.all) share writes and keep little alive. Interface names are looked up
   // first, after the rest of the spec has been checked.
   private send(type: number, flags: number, spec: RouteSpec, del: boolean, opts: RequestOptions | undefined): Promise<void> {
-    // The names are noted in one map kept for it (body() runs to its end in this call, so no
-    // other send uses it meanwhile) rather than a new map per change; a spec with names gets a
-    // map of its own to look them up.
-    const names = this.namesMet;
+    const names: LinkNames = new Map();
     let body: (w: Writer) => void;
     try {
       body = this.body(spec, del, names);
     } catch (err) {
-      names.clear();
       return Promise.reject(err);
     }
-    if (names.size > 0) {
-      const own: LinkNames = new Map(names);
-      names.clear();
-      return this.sendNamed(type, flags, spec, del, own, opts);
-    }
+    if (names.size > 0) return this.sendNamed(type, flags, spec, del, names, opts);
     return this.conn.ack({ type, flags, body }, opts);
   }
 
