@@ -599,9 +599,10 @@ export class Connection {
       }
       return undefined;
     }
+    const from = this.head;
+    if (from >= queue.length) return undefined;
     const room = t.replyRoom;
     let budget = room === undefined ? 0 : room / 2;
-    const from = this.head;
     const first = (queue[from] as Job).start;
     let to = from;
     while (to < queue.length) {
